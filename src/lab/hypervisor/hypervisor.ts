@@ -1,0 +1,173 @@
+/**
+ * What the lab's VIM needs from a compute host, whatever the hypervisor
+ * (`process/`: hosts are OS processes and the VNF a UDP forwarder with guest
+ * memory; `qemu/`: hosts are network namespaces and the VNF a Linux guest).
+ *
+ * Instants are monotonic nanoseconds from `process.hrtime.bigint()` (one
+ * system-wide clock on Linux, see util/clock.ts), carried as decimal strings
+ * so they survive IPC and JSON.
+ */
+import type { VResourceKind } from '../../ports/vnfm.js';
+import type { Endpoint } from '../../util/outcome.js';
+
+/** Capacity of a compute host. */
+export interface HostCapacity {
+  readonly vCpu: number;
+  readonly memoryMiB: number;
+  readonly storageGiB: number;
+  readonly nics: number;
+}
+
+/** One allocation of a host's capacity to a VM: a vResource with an id. */
+export interface VResourceAllocation {
+  /** Unique across the lab; a VM moved to another host gets new ids. */
+  readonly id: string;
+  readonly kind: VResourceKind;
+  readonly amount: number;
+  readonly unit: 'count' | 'MiB' | 'GiB';
+  /** vNIC only: specialized hardware (SR-IOV / PCI passthrough) - blocks live migration. */
+  readonly specialized?: boolean;
+}
+
+/** License the VNF checks when it boots (from the user's vnfLicenseFile). */
+export interface VnfLicense {
+  readonly licensee: string;
+  readonly product: string;
+  /** ISO date; the VNF refuses to boot after it. */
+  readonly expires: string;
+  readonly key: string;
+}
+
+/** What the VNF boots with (cloud-init user data, in a real VIM). */
+export interface VnfBootConfig {
+  /** Where the VNF forwards every datagram it receives (the traffic sink). */
+  readonly egress: Endpoint;
+  /** Background page-dirtying rate of the VNF's workload, 4 KiB pages per second. */
+  readonly dirtyPagesPerSec: number;
+  /** Bytes of guest memory written per forwarded packet (packet buffer ring). */
+  readonly bytesDirtiedPerPacket?: number;
+  readonly license?: VnfLicense;
+  /** The user's VNF configuration (vnfConfigFile), applied by the VNF. */
+  readonly config?: Record<string, unknown>;
+}
+
+export interface VmSpec {
+  /** Same as the VIM server id. */
+  readonly vmId: string;
+  readonly vCpu: number;
+  readonly memoryMiB: number;
+  readonly storageGiB: number;
+  readonly nics: number;
+  /** How many of `nics` are specialized hardware. */
+  readonly specializedNics?: number;
+  readonly vnf: VnfBootConfig;
+}
+
+export type VmState = 'CREATED' | 'RUNNING' | 'STOPPED' | 'MIGRATING_OUT' | 'INCOMING' | 'PAUSED' | 'ERROR';
+
+export interface VmInfo {
+  readonly vmId: string;
+  readonly host: string;
+  readonly state: VmState;
+  readonly allocations: readonly VResourceAllocation[];
+  /** Host-side UDP address the VNF receives on (the fabric delivers here). */
+  readonly dataEndpoint: Endpoint | null;
+  readonly counters: { readonly received: number; readonly forwarded: number; readonly droppedWhilePaused: number };
+  readonly error?: string;
+}
+
+/** Parameters of one migration, QEMU-like (migrate-set-parameters). */
+export interface MigrationParams {
+  /** The destination host's migration listener (from prepareIncoming). */
+  readonly dest: Endpoint;
+  readonly mode: 'live' | 'offline';
+  /** max-bandwidth, bytes per second. */
+  readonly bandwidthBytesPerSec: number;
+  /** downtime-limit: stop-and-copy once the remaining dirty set is estimated to fit, ms. */
+  readonly downtimeLimitMs: number;
+  /** Force stop-and-copy after this many pre-copy rounds. */
+  readonly maxRounds: number;
+}
+
+/** Progress while migrating (QEMU query-migrate's ram section). */
+export interface MigrationProgress {
+  readonly round: number;
+  readonly totalBytes: number;
+  readonly transferredBytes: number;
+  readonly remainingBytes: number;
+  readonly dirtyPagesRate: number;
+}
+
+/** Source side result. */
+export interface SourceMigrationResult {
+  readonly ok: boolean;
+  readonly reason?: string;
+  readonly rounds: number;
+  readonly bytesTransferred: number;
+  readonly pagesTransferred: number;
+  readonly startedAtNs: string;
+  /** When the source VM stopped running (stop-and-copy began). */
+  readonly pausedAtNs: string | null;
+  readonly completedAtNs: string;
+  /** SHA-256 of guest memory at the pause. */
+  readonly memoryDigest: string | null;
+}
+
+/** Destination side events. */
+export interface IncomingResult {
+  readonly vmId: string;
+  readonly ok: boolean;
+  readonly reason?: string;
+  /** When the destination VM started running. */
+  readonly resumedAtNs: string | null;
+  /** SHA-256 of guest memory as received, at the instant of resume. */
+  readonly memoryDigest: string | null;
+}
+
+export interface ComputeHost {
+  readonly name: string;
+  readonly capacity: HostCapacity;
+  /** Allocations of every VM on the host, by VM. */
+  inventory(): Promise<Record<string, readonly VResourceAllocation[]>>;
+  /** Allocate the VM's vResources and guest memory; the VNF is not running yet (SHUTOFF). */
+  createVm(spec: VmSpec): Promise<VmInfo>;
+  /** Boot / resume the VNF: it checks its license, applies its config and forwards. */
+  startVm(vmId: string): Promise<VmInfo>;
+  stopVm(vmId: string): Promise<VmInfo>;
+  /** Free everything the VM holds on this host. Idempotent. */
+  destroyVm(vmId: string): Promise<void>;
+  getVm(vmId: string): Promise<VmInfo | null>;
+  /** Destination: allocate vResources for an incoming VM and listen for its memory (QEMU -incoming). */
+  prepareIncoming(spec: VmSpec): Promise<{ migrationEndpoint: Endpoint; vm: VmInfo }>;
+  /** Source: run the migration to `params.dest`; resolves when the source side is done. */
+  migrateOut(
+    vmId: string,
+    params: MigrationParams,
+    onProgress?: (p: MigrationProgress) => void,
+  ): Promise<SourceMigrationResult>;
+  /** Cancel a running migrateOut; the source VM keeps running (migrate_cancel). */
+  cancelMigration(vmId: string): Promise<void>;
+  /** Destination finished receiving (resolves once per prepareIncoming). */
+  waitIncoming(vmId: string): Promise<IncomingResult>;
+  /** First datagram the VM forwarded after `afterNs`, as monotonic ns; null if none within timeoutMs. */
+  firstForwardAfter(vmId: string, afterNs: string, timeoutMs: number): Promise<string | null>;
+  /** Stop the host process, freeing everything. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The lab's fabric: a learning switch between the traffic generator and the
+ * VNFs. Each VM has a fixed ingress address on the fabric; the fabric
+ * delivers to the VM's current location, which it learns from the VM's own
+ * announcement when it starts or resumes (QEMU's self-announce / RARP).
+ */
+export interface Fabric {
+  /** Control endpoint the hosts send announcements to. */
+  readonly controlEndpoint: Endpoint;
+  /** Create (or return) the VM's ingress port on the fabric. */
+  attach(vmId: string): Promise<Endpoint>;
+  detach(vmId: string): Promise<void>;
+  /** Where the fabric currently delivers the VM's traffic, and when it learnt it (monotonic ns). */
+  location(vmId: string): Promise<{ endpoint: Endpoint; learntAtNs: string } | null>;
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,162 @@
+/**
+ * The lab's VIM, as the lab's VNFM and the Nova-compatible compute API see
+ * it (in-process). It owns the inventory of hosts and vResources, places
+ * servers, and orchestrates migrations between compute hosts.
+ *
+ * Shapes follow Nova where one exists (server status, migration record
+ * fields), so the Nova HTTP subset in `vim/nova/` is a thin mapping.
+ */
+import type { Endpoint } from '../../util/outcome.js';
+import type {
+  HostCapacity,
+  MigrationParams,
+  VResourceAllocation,
+  VnfBootConfig,
+} from '../hypervisor/hypervisor.js';
+
+export interface Flavor {
+  readonly vCpu: number;
+  readonly memoryMiB: number;
+  readonly storageGiB: number;
+  readonly nics: number;
+  /** NICs that are specialized hardware (SR-IOV / PCI passthrough): no live migration. */
+  readonly specializedNics?: number;
+}
+
+export interface ServerCreateRequest {
+  readonly name: string;
+  readonly imageId: string;
+  readonly flavor: Flavor;
+  readonly vnf: VnfBootConfig;
+  /** From the VNFD: may this server be live-migrated at all. */
+  readonly liveMigratable: boolean;
+  /** Pin to a host (else the scheduler picks the least loaded that fits). */
+  readonly host?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** Nova server status values the lab uses. */
+export type ServerStatus = 'BUILD' | 'SHUTOFF' | 'ACTIVE' | 'MIGRATING' | 'ERROR';
+
+export interface ServerAllocation extends VResourceAllocation {
+  readonly host: string;
+}
+
+export interface Server {
+  readonly id: string;
+  readonly name: string;
+  readonly status: ServerStatus;
+  /** OS-EXT-SRV-ATTR:host */
+  readonly host: string;
+  readonly imageId: string;
+  readonly flavor: Flavor;
+  readonly liveMigratable: boolean;
+  /** vResources in use now (on `host`). */
+  readonly allocations: readonly ServerAllocation[];
+  /** The VNF's fixed ingress on the lab fabric. */
+  readonly dataPlane: { readonly ingress: Endpoint } | null;
+  /** OS-EXT-STS:task_state, e.g. 'migrating'. */
+  readonly taskState: string | null;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly created: string;
+  readonly updated: string;
+  readonly fault?: { readonly message: string; readonly code: number; readonly created: string };
+}
+
+export interface HostView {
+  readonly name: string;
+  readonly capacity: HostCapacity;
+  readonly used: HostCapacity;
+  readonly allocations: readonly ServerAllocation[];
+}
+
+/** Nova migration status values (os-migrations / servers/{id}/migrations). */
+export type VimMigrationStatus =
+  | 'queued'
+  | 'preparing'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'cancelling'
+  | 'cancelled'
+  | 'error';
+
+export interface VimMigration {
+  readonly id: number;
+  readonly uuid: string;
+  readonly serverId: string;
+  readonly migrationType: 'live-migration' | 'migration';
+  readonly sourceHost: string;
+  readonly destHost: string;
+  readonly status: VimMigrationStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly memoryTotalBytes: number | null;
+  readonly memoryProcessedBytes: number | null;
+  readonly memoryRemainingBytes: number | null;
+  /** Hypervisor figures once finished. */
+  readonly rounds: number | null;
+  readonly bytesTransferred: number | null;
+  readonly setupTimeMs: number | null;
+  readonly totalTimeMs: number | null;
+  /** Source pause to the first packet forwarded by the destination (or its resume, without traffic), ms. */
+  readonly downtimeMs: number | null;
+  readonly memoryVerified: boolean | null;
+  /** Allocation ids released on the source / taken on the destination. */
+  readonly releasedAllocationIds: readonly string[];
+  readonly newAllocationIds: readonly string[];
+  readonly error: string | null;
+}
+
+/** Nova instance action (os-instance-actions). */
+export interface InstanceAction {
+  readonly action: string;
+  readonly requestId: string;
+  readonly startTime: string;
+  readonly updatedAt: string;
+  readonly message: string | null;
+  readonly events: readonly { event: string; startTime: string; finishTime: string | null; result: string | null; traceback?: string | null }[];
+}
+
+/** Errors carry a Nova-like HTTP status so the API layer can map them. */
+export class VimError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 500,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'VimError';
+  }
+}
+
+export interface Vim {
+  listHosts(): Promise<HostView[]>;
+  createServer(req: ServerCreateRequest): Promise<Server>;
+  /** Boot the VNF (Nova os-start); resolves once it runs. */
+  startServer(id: string): Promise<Server>;
+  /** Nova os-stop. */
+  stopServer(id: string): Promise<Server>;
+  /** Free everything; idempotent on an already deleted server. */
+  deleteServer(id: string): Promise<void>;
+  getServer(id: string): Promise<Server | null>;
+  listServers(): Promise<Server[]>;
+  /**
+   * Nova os-migrateLive: validates and starts the migration, resolving with
+   * the queued record; the move goes on in the background.
+   */
+  liveMigrate(
+    id: string,
+    opts?: { host?: string | null; params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>> },
+  ): Promise<VimMigration>;
+  getMigration(serverId: string, migrationId: number): Promise<VimMigration | null>;
+  /** os-migrations, newest first; optionally for one server. */
+  listMigrations(filter?: { serverId?: string }): Promise<VimMigration[]>;
+  /** DELETE /servers/{id}/migrations/{migration_id}. */
+  abortMigration(serverId: string, migrationId: number): Promise<void>;
+  /** Of the given allocation ids, those still allocated on some host. */
+  findAllocated(ids: readonly string[]): Promise<string[]>;
+  instanceActions(serverId: string): Promise<InstanceAction[]>;
+  /** Shut down every host and the fabric. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,73 @@
+/**
+ * Migrator port: the spec's VNFM.Migration module.
+ *
+ * SOL003 has no migrate operation; in production a live migration is a VIM
+ * action made on the VNFM's behalf (Nova os-migrateLive, a KubeVirt
+ * VirtualMachineInstanceMigration, QEMU migrate). Drivers live in
+ * `drivers/<vim>/`; the embedded lab's VIM serves the Nova subset.
+ */
+import type { VResourceType } from './vnfm.js';
+
+/** VNFM.Migration.GetMigrationType result; 'NONE' is the plan's FALSE. */
+export type MigrationType = 'LIVE_MIGRATION' | 'OFFLINE_MIGRATION' | 'NONE';
+
+/** What to migrate: the VNF instance and the VIM servers behind its VNFCs. */
+export interface MigrationSubject {
+  readonly vnfInstanceId: string;
+  /** SOL003 vnfcResourceInfo[].computeResource.resourceId values. */
+  readonly computeResourceIds: readonly string[];
+}
+
+export interface MigrationHandle {
+  /** Driver's id of the migration (Nova migration id, VMIM name, ...). */
+  readonly id: string;
+  readonly subject: MigrationSubject;
+  readonly vResourceType: VResourceType;
+  readonly type: Exclude<MigrationType, 'NONE'>;
+}
+
+/** VNFM.Migration.ValidateMigrationSuccess: TRUE / IN_PROGRESS / FALSE. */
+export type MigrationStatus =
+  | { state: 'IN_PROGRESS'; progressPercent?: number; memoryRemainingBytes?: number }
+  | { state: 'COMPLETED' }
+  | { state: 'FAILED'; reason: string };
+
+/** What the VIM (or hypervisor) reports about a finished migration. */
+export interface MigrationReport {
+  readonly type: 'LIVE' | 'OFFLINE';
+  readonly fromHost: string;
+  readonly toHost: string;
+  /** True pause-to-forwarding-again time the hypervisor measured, ms; null if unknown. */
+  readonly downtimeMs: number | null;
+  /** Migration start to completion as the hypervisor measured it, ms. */
+  readonly totalTimeMs: number | null;
+  readonly setupTimeMs?: number | null;
+  readonly bytesTransferred: number | null;
+  /** Pre-copy rounds (iterations) before stop-and-copy. */
+  readonly rounds: number | null;
+  /** The destination's memory matched the source's at the switch-over (lab only). */
+  readonly memoryVerified?: boolean | null;
+  /** Raw driver-specific figures (QEMU ram stats, Nova migration record...). */
+  readonly details?: Record<string, unknown>;
+}
+
+export interface Migrator {
+  readonly name: string;
+  /** VNFM.Migration.GetMigrationType, with the rule that decided it. */
+  getMigrationType(subject: MigrationSubject): Promise<{ type: MigrationType; reason: string }>;
+  /** VNFM.Migration.TriggerMigration - returns once the VIM accepted the request. */
+  triggerMigration(
+    subject: MigrationSubject,
+    vResourceType: VResourceType,
+    opts?: { targetHost?: string },
+  ): Promise<MigrationHandle>;
+  /** VNFM.Migration.ValidateMigrationSuccess - one poll. */
+  validateMigrationSuccess(handle: MigrationHandle): Promise<MigrationStatus>;
+  /** Figures of a migration once it is no longer IN_PROGRESS. */
+  getMigrationReport(handle: MigrationHandle): Promise<MigrationReport>;
+  /** Cancel a running migration (used on timeout and on Ctrl-C). */
+  abortMigration(handle: MigrationHandle): Promise<void>;
+  /** Of the given VIM resource ids, those still allocated in the VIM inventory. */
+  findAllocatedVResources(ids: readonly string[]): Promise<string[]>;
+  close(): Promise<void>;
+}
