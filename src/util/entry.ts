@@ -13,3 +13,21 @@ export function siblingEntry(callerUrl: string, baseName: string): { file: strin
   const file = fileURLToPath(new URL(`./${baseName}${fromSource ? '.ts' : '.js'}`, callerUrl));
   return { file, execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }
+
+/**
+ * Start a worker thread on a sibling module. Node 20 ignores `--import` in a
+ * worker's execArgv, so from sources the worker first registers tsx's ESM
+ * loader itself and then imports the `.ts` module.
+ */
+export async function startWorker(
+  callerUrl: string,
+  baseName: string,
+  options: import('node:worker_threads').WorkerOptions = {},
+): Promise<import('node:worker_threads').Worker> {
+  const { Worker } = await import('node:worker_threads');
+  const { file, execArgv } = siblingEntry(callerUrl, baseName);
+  if (execArgv.length === 0) return new Worker(file, options);
+  const { pathToFileURL } = await import('node:url');
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(file).href)}); })`;
+  return new Worker(boot, { ...options, eval: true });
+}
