@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { configSchema, type ConfigInput, type VnflabConfig } from './schema.js';
+
+/** Turn the first zod issue into one line that names the field and says what is expected. */
+export function describeIssue(issue: z.core.$ZodIssue, source: string): string {
+  const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const where = issue.path.length > 0 ? `${field}.` : '';
+    return `${source}: unknown field ${issue.keys.map((k) => `'${where}${k}'`).join(', ')}: remove it or check its spelling`;
+  }
+  return `${source}: field '${field}': ${issue.message}`;
+}
+
+/** Validate a config object (already merged from file and flags). */
+export function parseConfig(input: unknown, source = 'config'): VnflabConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new ConfigError(first ? describeIssue(first, source) : `${source}: invalid configuration`);
+  }
+  return result.data;
+}
+
+/** Read a YAML (or JSON) config file; errors name the file. */
+export async function readConfigFile(file: string): Promise<ConfigInput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`config file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}): check the path`, { cause: err });
+  }
+  try {
+    const doc: unknown = parseYaml(text);
+    if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
+      throw new Error('top level must be a mapping');
+    }
+    return (doc ?? {}) as ConfigInput;
+  } catch (err) {
+    throw new ConfigError(`config file ${file}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`, { cause: err });
+  }
+}
+
+/** Deep-merge plain objects; later wins; arrays and scalars replace. */
+export function mergeConfig(...layers: readonly unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    if (layer === null || typeof layer !== 'object') continue;
+    for (const [key, value] of Object.entries(layer)) {
+      const prev = out[key];
+      out[key] =
+        isPlainObject(prev) && isPlainObject(value) ? mergeConfig(prev, value) : (value as unknown);
+    }
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Load a config: file (optional) then overrides (e.g. CLI flags), validated. */
+export async function loadConfig(opts: { file?: string; overrides?: unknown }): Promise<VnflabConfig> {
+  const fromFile = opts.file !== undefined ? await readConfigFile(opts.file) : {};
+  const source = opts.file ?? 'config';
+  return parseConfig(mergeConfig(fromFile, opts.overrides ?? {}), source);
+}

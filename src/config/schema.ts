@@ -1,0 +1,143 @@
+/**
+ * The run configuration: the spec's tcInput and trafficConfigParameter, the
+ * spec's timeouts (MAX_VNF_INSTANTIATION_TIME, ...), and where the VNFM, VIM
+ * and traffic are. One zod schema; YAML files and CLI flags both land here.
+ */
+import { z } from 'zod';
+import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
+
+const endpoint = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict();
+
+/** tcInput of the spec. */
+export const tcInputSchema = z
+  .object({
+    /** SwImageID: the VNFD's software image the VNF is instantiated from. */
+    swImageId: z.string().min(1).default('sw-vnflab-udp-fwd-1.0'),
+    vnfdId: z.string().min(1).default('vnfd-vnflab-udp-fwd'),
+    flavourId: z.string().min(1).default('default'),
+    vnfInstanceName: z.string().min(1).default('vnflab-tc-vnf'),
+    /** triggerType: who starts the migration. */
+    triggerType: z.enum(['vnfm', 'load', 'em', 'vnf']).default('vnfm'),
+    /** vResourceType: the vResource to migrate. */
+    vResourceType: z.enum(V_RESOURCE_TYPES).default('vMemory'),
+    /** EM_VNF_SYSTEM: configure the VNF through an element manager. */
+    emVnfSystem: z.boolean().default(false),
+    emConfigFile: z.string().min(1).optional(),
+    vnfConfigFile: z.string().min(1).optional(),
+    vnfLicenseFile: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** trafficConfigParameter of the spec. */
+export const trafficSchema = z
+  .object({
+    driver: z.enum(['builtin']).default('builtin'),
+    /** The plan's "low traffic load" of step 6. */
+    loadLevel: z.enum(['LOW', 'NORMAL', 'MAX']).default('LOW'),
+    loadLevels: z
+      .object({
+        LOW: z.number().positive().default(10_000),
+        NORMAL: z.number().positive().default(50_000),
+        MAX: z.number().positive().default(100_000),
+      })
+      .strict()
+      .default({ LOW: 10_000, NORMAL: 50_000, MAX: 100_000 }),
+    packetSizeBytes: z.number().int().min(32).max(8192).default(64),
+    flows: z.number().int().min(1).max(64).default(1),
+    /** How long steps 7 and 10 watch the traffic before judging it. */
+    validationPeriodMs: z.number().int().min(100).default(1_000),
+    /** Where to send; default: the data-plane address the VNFM reports (the lab does). */
+    target: endpoint.optional(),
+    /** Address the receiver binds; the VNF must forward there. */
+    sinkHost: z.string().min(1).default('127.0.0.1'),
+    sinkPort: z.number().int().min(0).max(65535).default(0),
+  })
+  .strict();
+
+/** The spec's timeouts, in ms instead of the pseudo-code's 1 s loop counts. */
+export const timeoutsSchema = z
+  .object({
+    maxVnfInstantiationTimeMs: z.number().int().positive().default(60_000),
+    maxVnfActivateTimeMs: z.number().int().positive().default(30_000),
+    maxMigrationTimeMs: z.number().int().positive().default(120_000),
+    maxVnfTerminateTimeMs: z.number().int().positive().default(60_000),
+    pollIntervalMs: z.number().int().positive().default(100),
+  })
+  .strict();
+
+/** The embedded lab (used when `vnfm.driver` is 'lab'). */
+export const labSchema = z
+  .object({
+    hypervisor: z.enum(['process']).default('process'),
+    hosts: z.number().int().min(2).max(8).default(2),
+    hostCapacity: z
+      .object({
+        vCpu: z.number().int().positive().default(8),
+        memoryMiB: z.number().int().positive().default(4096),
+        storageGiB: z.number().int().positive().default(100),
+        nics: z.number().int().positive().default(8),
+      })
+      .strict()
+      .default({ vCpu: 8, memoryMiB: 4096, storageGiB: 100, nics: 8 }),
+    /** Background page-dirtying rate of the VNF's workload (4 KiB pages/s). */
+    dirtyPagesPerSec: z.number().min(0).default(2_000),
+    /** QEMU-like migrate-set-parameters for the lab's hypervisor. */
+    migrationBandwidthMiBps: z.number().positive().default(256),
+    downtimeLimitMs: z.number().positive().default(30),
+    maxRounds: z.number().int().positive().default(30),
+  })
+  .strict();
+
+export const vnfmSchema = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('lab') }).strict(),
+  z
+    .object({
+      driver: z.literal('sol003'),
+      baseUrl: z.string().url(),
+      apiVersion: z.string().default('2.0.0'),
+      vnfdFile: z.string().optional(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      token: z.string().optional(),
+      requestTimeoutMs: z.number().int().positive().default(30_000),
+    })
+    .strict(),
+]);
+
+export const migratorSchema = z.discriminatedUnion('driver', [
+  z.object({ driver: z.literal('lab') }).strict(),
+  z
+    .object({
+      driver: z.literal('nova'),
+      authUrl: z.string().url(),
+      username: z.string().min(1),
+      password: z.string().min(1),
+      projectName: z.string().min(1),
+      userDomainName: z.string().default('Default'),
+      projectDomainName: z.string().default('Default'),
+      computeUrl: z.string().url().optional(),
+      microversion: z.string().optional(),
+    })
+    .strict(),
+]);
+
+export const configSchema = z
+  .object({
+    testCase: z.string().min(1).default('TC_VNF_MIGRATE_002'),
+    tcInput: tcInputSchema.default(tcInputSchema.parse({})),
+    traffic: trafficSchema.default(trafficSchema.parse({})),
+    timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
+    lab: labSchema.default(labSchema.parse({})),
+    /** 'lab' = the embedded lab's SOL003 VNFM over HTTP. */
+    vnfm: vnfmSchema.default({ driver: 'lab' }),
+    /** 'lab' = nova driver against the embedded lab's Nova-compatible API. */
+    migrator: migratorSchema.default({ driver: 'lab' }),
+    migration: z
+      .object({ targetHost: z.string().min(1).optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type VnflabConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

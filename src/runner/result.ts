@@ -1,0 +1,149 @@
+/**
+ * tcResult: the result record of one run, written as result.json. Field
+ * names follow the spec's pseudo-code (timeRecord, resourceList, traffic,
+ * overallStatus) so a reader can map it to the test plan.
+ */
+import type { MigrationReport, MigrationType } from '../ports/migrator.js';
+import type { LossEpisode, WindowStats } from '../ports/traffic.js';
+import type { VResource, VnfdResources } from '../ports/vnfm.js';
+
+export type OverallStatus = 'PASS' | 'FAIL' | 'ERROR' | 'ABORTED';
+export type StepStatus = 'PASS' | 'FAIL' | 'ERROR' | 'ABORTED' | 'NOT_RUN';
+
+export interface StepRecord {
+  readonly n: number;
+  /** Name of the step function in the test case file. */
+  readonly name: string;
+  /** The step's title in the spec. */
+  readonly title: string;
+  status: StepStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  message: string | null;
+}
+
+/** An instant: wall clock for people, monotonic ms for arithmetic. */
+export interface Stamp {
+  readonly at: string;
+  readonly monoMs: number;
+}
+
+export interface TimeRecord {
+  startInstantiation: Stamp | null;
+  completeInstantiation: Stamp | null;
+  /** completeInstantiation - startInstantiation. */
+  instantiationTimeMs: number | null;
+  startVNFStart: Stamp | null;
+  startVNFEnd: Stamp | null;
+  /** startVNFEnd - startVNFStart (the spec subtracts the other way round: a known bug). */
+  activateTimeMs: number | null;
+  /** Taken just BEFORE the trigger is issued (the spec stamps after it returns: a known bug). */
+  startvResourceMigration: Stamp | null;
+  completevResourceMigration: Stamp | null;
+  migrationTimeMs: number | null;
+}
+
+export interface ResourceList {
+  /** VNFM.VNFD.GetvResourceList(SwImageID, INITIAL). */
+  initialVnfd: VnfdResources | null;
+  /** vResources in use once the VNF is Active (step 4). */
+  activeResource: VResource[] | null;
+  /** vResources in use after the migration (step 9). */
+  afterMigration: VResource[] | null;
+  /** Ids of the pre-migration vResources the VIM no longer holds (step 9). */
+  released: string[] | null;
+}
+
+export interface TrafficRecord {
+  sent: number | null;
+  received: number | null;
+  lost: number | null;
+  duplicated: number | null;
+  reordered: number | null;
+  /** Step 11: RFC 6201 frame-loss method over the migration window, ms. */
+  serviceDisruptionMs: number | null;
+  lossDerivedMs: number | null;
+  /** RFC 6201 timestamp method over the migration window, ms. */
+  gapDerivedMs: number | null;
+  /** Resolution of both methods (one inter-packet interval), ms. */
+  resolutionMs: number | null;
+  /** Offered rate the generator achieved, packets/s. */
+  rateHz: number | null;
+  /** Target rate of the load level. */
+  targetRateHz: number | null;
+  loadLevel: string | null;
+  episodes: LossEpisode[];
+  windows: WindowStats[];
+}
+
+export interface MigrationRecord extends Partial<MigrationReport> {
+  /** GetMigrationType's answer at step 5 and the rule that decided it. */
+  migrationType: MigrationType | null;
+  migrationTypeReason: string | null;
+  vResourceType: string;
+  triggerType: string;
+  /** Who initiated the migration (the harness via the VNFM's VIM, the EM, the VNF, the VNFM's policy). */
+  initiatedBy: string | null;
+  migrationId: string | null;
+}
+
+export interface CleanupRecord {
+  readonly name: string;
+  readonly status: 'DONE' | 'FAILED';
+  readonly message: string | null;
+  readonly durationMs: number;
+}
+
+export interface TcResult {
+  testCase: string;
+  title: string;
+  overallStatus: OverallStatus;
+  /** The first failing step and why. */
+  failure: { step: number | null; message: string } | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  tcInput: Record<string, unknown>;
+  environment: Record<string, unknown>;
+  steps: StepRecord[];
+  timeRecord: TimeRecord;
+  resourceList: ResourceList;
+  traffic: TrafficRecord;
+  migration: MigrationRecord;
+  cleanup: CleanupRecord[];
+  vnfInstanceId: string | null;
+}
+
+export function emptyTrafficRecord(): TrafficRecord {
+  return {
+    sent: null,
+    received: null,
+    lost: null,
+    duplicated: null,
+    reordered: null,
+    serviceDisruptionMs: null,
+    lossDerivedMs: null,
+    gapDerivedMs: null,
+    resolutionMs: null,
+    rateHz: null,
+    targetRateHz: null,
+    loadLevel: null,
+    episodes: [],
+    windows: [],
+  };
+}
+
+export function emptyTimeRecord(): TimeRecord {
+  return {
+    startInstantiation: null,
+    completeInstantiation: null,
+    instantiationTimeMs: null,
+    startVNFStart: null,
+    startVNFEnd: null,
+    activateTimeMs: null,
+    startvResourceMigration: null,
+    completevResourceMigration: null,
+    migrationTimeMs: null,
+  };
+}

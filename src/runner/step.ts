@@ -1,0 +1,94 @@
+/**
+ * A test case is a list of named steps that read like the spec. The engine
+ * runs them in order, stamps each (wall clock + monotonic duration), turns
+ * what a step throws into the step's status, and marks the rest NOT_RUN.
+ */
+import { isoNow, monoMs } from '../util/clock.js';
+import type { MultiReporter } from '../report/reporter.js';
+import { RunAborted, StepFailed } from './errors.js';
+import type { OverallStatus, StepRecord, StepStatus, TcResult } from './result.js';
+
+export interface StepDefinition<C> {
+  /** Step number in the spec's sequence. */
+  readonly n: number;
+  /** The spec's step title, verbatim. */
+  readonly title: string;
+  /** The info line the spec's logger writes when the step starts. */
+  readonly logLine: string;
+  readonly run: (ctx: C) => Promise<void>;
+}
+
+export interface TestCaseDefinition<C> {
+  readonly id: string;
+  readonly title: string;
+  /** What the case needs from tcInput, shown by `vnflab list`. */
+  readonly inputs: readonly string[];
+  readonly steps: readonly StepDefinition<C>[];
+}
+
+export function statusOf(err: unknown): StepStatus {
+  if (err instanceof RunAborted) return 'ABORTED';
+  if (err instanceof StepFailed) return 'FAIL';
+  return 'ERROR';
+}
+
+export function stepRecords(testCase: TestCaseDefinition<unknown>): StepRecord[] {
+  return testCase.steps.map((s) => ({
+    n: s.n,
+    name: s.run.name,
+    title: s.title,
+    status: 'NOT_RUN',
+    startedAt: null,
+    endedAt: null,
+    durationMs: null,
+    message: null,
+  }));
+}
+
+/**
+ * Run the steps; resolves with the overall status (never throws for a
+ * step's failure). `log` is the spec's logger.
+ */
+export async function executeSteps<C>(
+  testCase: TestCaseDefinition<C>,
+  ctx: C,
+  result: TcResult,
+  reporter: MultiReporter,
+  log: { info(m: string): void; error(m: string): void },
+  signal: AbortSignal,
+): Promise<OverallStatus> {
+  for (const [i, step] of testCase.steps.entries()) {
+    const record = result.steps[i];
+    if (record === undefined) throw new Error(`step record ${i} missing`);
+    if (signal.aborted) {
+      record.status = 'ABORTED';
+      record.message = 'not started: run interrupted';
+      result.failure ??= { step: step.n, message: 'run interrupted' };
+      return 'ABORTED';
+    }
+    record.startedAt = isoNow();
+    const t0 = monoMs();
+    await reporter.onStepStart(record);
+    log.info(step.logLine);
+    let status: StepStatus = 'PASS';
+    try {
+      await step.run(ctx);
+      if (signal.aborted) throw new RunAborted('run interrupted');
+    } catch (err) {
+      status = statusOf(err);
+      record.message = status === 'ERROR' ? `${(err as Error).name}: ${(err as Error).message}` : (err as Error).message;
+    }
+    record.status = status;
+    record.endedAt = isoNow();
+    record.durationMs = monoMs() - t0;
+    await reporter.onStepEnd(record);
+    if (status !== 'PASS') {
+      const message = record.message ?? status;
+      result.failure = { step: step.n, message };
+      log.error(`${testCase.id} - Execution completed with errors - ${message}`);
+      return status === 'ABORTED' ? 'ABORTED' : status === 'FAIL' ? 'FAIL' : 'ERROR';
+    }
+  }
+  log.info(`${testCase.id} - Execution completed successfully`);
+  return 'PASS';
+}

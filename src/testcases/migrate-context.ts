@@ -1,0 +1,68 @@
+/**
+ * What the MIGRATE family's steps share: the ports, the run's record, the
+ * cleanup stack, and the state one step hands to the next.
+ */
+import type { VnflabConfig } from '../config/schema.js';
+import type { ElementManager } from '../ports/element-manager.js';
+import type { TcLogger } from '../ports/logger.js';
+import type { MigrationHandle, MigrationSubject, Migrator } from '../ports/migrator.js';
+import type { Traffic } from '../ports/traffic.js';
+import type { VnfConfigurator } from '../ports/vnf-configurator.js';
+import type { LcmOperation, VResource, Vnfm, VnfRecord } from '../ports/vnfm.js';
+import type { CleanupHandle, CleanupStack } from '../runner/cleanup-stack.js';
+import type { TcResult } from '../runner/result.js';
+
+export interface MigrateContext {
+  readonly testCaseId: string;
+  readonly config: VnflabConfig;
+  readonly log: TcLogger;
+  readonly result: TcResult;
+  readonly cleanup: CleanupStack;
+  readonly signal: AbortSignal;
+  readonly vnfm: Vnfm;
+  readonly migrator: Migrator;
+  readonly traffic: Traffic;
+  readonly em: ElementManager;
+  readonly vnfConfigurator: VnfConfigurator;
+  /** additionalParams the harness adds to instantiation (lab: the traffic sink as the VNF's egress). */
+  readonly harnessInstantiateParams: Readonly<Record<string, unknown>>;
+  /** Resolve a tcInput file path (relative to the config file's folder). */
+  readonly resolveFile: (path: string) => string;
+  /** Handed from step to step. */
+  readonly state: MigrateState;
+}
+
+export interface MigrateState {
+  vnfRecord: VnfRecord | null;
+  instantiateOp: LcmOperation | null;
+  startOp: LcmOperation | null;
+  activeResources: VResource[] | null;
+  subject: MigrationSubject | null;
+  migration: MigrationHandle | null;
+  /** Cleanup entries the normal flow releases itself. */
+  stopTraffic: CleanupHandle | null;
+  terminate: CleanupHandle | null;
+  deleteRecord: CleanupHandle | null;
+  abortMigration: CleanupHandle | null;
+}
+
+export function emptyMigrateState(): MigrateState {
+  return {
+    vnfRecord: null,
+    instantiateOp: null,
+    startOp: null,
+    activeResources: null,
+    subject: null,
+    migration: null,
+    stopTraffic: null,
+    terminate: null,
+    deleteRecord: null,
+    abortMigration: null,
+  };
+}
+
+/** The VNF record, or a bug in the step order. */
+export function requireVnf(ctx: MigrateContext): VnfRecord {
+  if (!ctx.state.vnfRecord) throw new Error('no VNF record: step 1 did not run');
+  return ctx.state.vnfRecord;
+}
