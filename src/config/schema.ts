@@ -141,3 +141,5 @@ export const configSchema = z
 
 export type VnflabConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+export type LabConfig = z.infer<typeof labSchema>;
+export type TrafficConfig = z.infer<typeof trafficSchema>;

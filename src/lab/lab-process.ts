@@ -1,0 +1,59 @@
+/**
+ * Run the embedded lab in its own OS process, so the lab's HTTP servers and
+ * VIM never share an event loop with the harness's measurements.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import type { LabConfig } from '../config/schema.js';
+import { siblingEntry } from '../util/entry.js';
+import type { LabInfo } from './lab.js';
+
+export interface LabProcess {
+  readonly info: LabInfo;
+  readonly pid: number;
+  /** Stop the lab and wait for its process (and so its hosts) to exit. */
+  stop(): Promise<void>;
+}
+
+export class LabStartError extends Error {
+  readonly code = 'VNFLAB_LAB_START';
+}
+
+export async function startLabProcess(config: LabConfig, opts: { startTimeoutMs?: number } = {}): Promise<LabProcess> {
+  const { file, execArgv } = siblingEntry(import.meta.url, 'main');
+  const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      if (child.connected) child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    const info = await new Promise<LabInfo>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new LabStartError(`the embedded lab did not come up within ${opts.startTimeoutMs ?? 30_000} ms`)),
+        opts.startTimeoutMs ?? 30_000,
+      );
+      child.on('message', (msg: { type?: string; info?: LabInfo; message?: string }) => {
+        if (msg.type === 'ready' && msg.info) {
+          clearTimeout(timer);
+          resolve(msg.info);
+        } else if (msg.type === 'error') {
+          clearTimeout(timer);
+          reject(new LabStartError(`the embedded lab failed to start: ${msg.message ?? 'unknown error'}`));
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new LabStartError(`the embedded lab exited during start (code ${code}, signal ${signal})`));
+      });
+      child.send({ type: 'start', config });
+    });
+    return { info, pid: child.pid ?? -1, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

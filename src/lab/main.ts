@@ -1,0 +1,43 @@
+/**
+ * Child-process entry of the embedded lab (forked by lab-process.ts). It
+ * sends `{ type: 'ready', info }` over IPC once up, and tears the lab down
+ * on `{ type: 'stop' }`, SIGTERM / SIGINT, or when its parent goes away.
+ */
+import type { LabConfig } from '../config/schema.js';
+import { startLab, type RunningLab } from './lab.js';
+
+let lab: RunningLab | null = null;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await lab?.stop();
+  }
+  process.exit(code);
+}
+
+process.on('disconnect', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('message', (msg: { type?: string; config?: LabConfig }) => {
+  if (msg.type === 'stop') {
+    void shutdown(0);
+    return;
+  }
+  if (msg.type !== 'start' || !msg.config || lab) return;
+  startLab(msg.config).then(
+    (running) => {
+      lab = running;
+      if (stopping) {
+        void running.stop();
+        return;
+      }
+      process.send?.({ type: 'ready', info: running.info });
+    },
+    (err: unknown) => {
+      process.send?.({ type: 'error', message: (err as Error).message });
+      void shutdown(1);
+    },
+  );
+});
