@@ -4,17 +4,13 @@
  * is registered on the cleanup stack, so it is released on every path.
  */
 import type { VnflabConfig } from '../config/schema.js';
-import { NovaMigrator } from '../drivers/nova/nova-migrator.js';
-import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
 import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.js';
 import { LabElementManager } from '../lab/em/lab-element-manager.js';
-import { startLabProcess } from '../lab/lab-process.js';
 import type { ElementManager } from '../ports/element-manager.js';
 import type { Migrator } from '../ports/migrator.js';
 import type { Traffic } from '../ports/traffic.js';
 import type { VnfConfigurator } from '../ports/vnf-configurator.js';
 import type { Vnfm } from '../ports/vnfm.js';
-import { BuiltinTraffic } from '../traffic/index.js';
 import type { CleanupStack } from './cleanup-stack.js';
 
 export interface RunEnvironment {
@@ -30,6 +26,11 @@ export interface RunEnvironment {
 }
 
 export async function createEnvironment(config: VnflabConfig, cleanup: CleanupStack): Promise<RunEnvironment> {
+  // Drivers load on demand: a run against external systems never loads the lab.
+  const { Sol003Vnfm } = await import('../drivers/sol003/sol003-vnfm.js');
+  const { NovaMigrator } = await import('../drivers/nova/nova-migrator.js');
+  const { BuiltinTraffic } = await import('../traffic/index.js');
+  const { startLabProcess } = await import('../lab/lab-process.js');
   const description: Record<string, unknown> = {};
   const needsLab = config.vnfm.driver === 'lab' || config.migrator.driver === 'lab';
   const lab = needsLab ? await startLabProcess(config.lab) : null;

@@ -14,7 +14,7 @@ import { TEST_CASES } from '../testcases/index.js';
 import { emptyMigrateState, type MigrateContext } from '../testcases/migrate-context.js';
 import { isoNow, monoMs } from '../util/clock.js';
 import { CleanupStack } from './cleanup-stack.js';
-import { createEnvironment } from './environment.js';
+import { createEnvironment, type RunEnvironment } from './environment.js';
 import { RunAborted } from './errors.js';
 import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from './result.js';
 import { executeSteps, statusOf, stepRecords } from './step.js';
@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly reporters?: readonly Reporter[];
   /** Abort (Ctrl-C): the run stops, cleans up, and is ABORTED. */
   readonly signal?: AbortSignal;
+  /** Replace the drivers (tests inject fakes here). */
+  readonly createEnvironment?: (config: VnflabConfig, cleanup: CleanupStack) => Promise<RunEnvironment>;
 }
 
 export interface RunOutput {
@@ -107,7 +109,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const cleanup = new CleanupStack();
   const signal = opts.signal ?? new AbortController().signal;
   try {
-    const env = await createEnvironment(config, cleanup);
+    const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup);
     Object.assign(result.environment, env.description);
     writeResult();
     if (signal.aborted) throw new RunAborted('run interrupted');

@@ -314,8 +314,9 @@ export async function determineServiceDisruption(ctx: MigrateContext): Promise<v
 
 /** Step 12: stop the traffic; the totals go into the record. */
 export async function stopTraffic(ctx: MigrateContext): Promise<void> {
-  ctx.state.stopTraffic?.dismiss();
+  // On failure the cleanup stack's entry stays, so traffic is still stopped (and closed) on the way out.
   const totals = await ctx.traffic.stopTraffic();
+  ctx.state.stopTraffic?.dismiss();
   const tr = ctx.result.traffic;
   tr.sent = totals.sent;
   tr.received = totals.received;
@@ -331,16 +332,18 @@ export async function stopTraffic(ctx: MigrateContext): Promise<void> {
 export async function terminateVnfStep(ctx: MigrateContext): Promise<void> {
   const vnf = requireVnf(ctx);
   const t = ctx.config.timeouts;
-  ctx.state.terminate?.dismiss();
+  // Cleanup entries are dismissed only once their action succeeded: a failed
+  // terminate or delete is tried again by the cleanup stack.
   try {
     await terminateVnf(ctx.vnfm, vnf, { timeoutMs: t.maxVnfTerminateTimeMs, intervalMs: t.pollIntervalMs });
   } catch (err) {
     throw new StepFailed(`Unable to terminate VNF: ${(err as Error).message}`, { cause: err });
   }
-  ctx.state.deleteRecord?.dismiss();
+  ctx.state.terminate?.dismiss();
   try {
     await ctx.vnfm.deleteVnfRecord(vnf);
   } catch (err) {
     throw new StepFailed(`Unable to delete vnfRecord: ${(err as Error).message}`, { cause: err });
   }
+  ctx.state.deleteRecord?.dismiss();
 }

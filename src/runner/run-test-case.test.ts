@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
+import { FakeLab, fakeEnvironment, type Injection } from '../test-support/fakes.js';
+import type { TcResult } from './result.js';
+import { runTestCase } from './run-test-case.js';
+
+const config = parseConfig({ traffic: { validationPeriodMs: 100 }, timeouts: { pollIntervalMs: 5, maxVnfActivateTimeMs: 200 } });
+
+async function run(lab: FakeLab, signal?: AbortSignal): Promise<{ result: TcResult; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-'));
+  const { result } = await runTestCase({
+    config,
+    outDir: dir,
+    createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
+    ...(signal ? { signal } : {}),
+  });
+  return { result, dir };
+}
+
+/** A failure at each step of the spec, through the call that step makes. */
+const FAILURE_AT_STEP: Record<number, [string, Injection]> = {
+  1: ['vnfm.instantiate', { throws: 'VNFM refused' }],
+  2: ['vnfm.getVnfState.stopped', { answer: { state: 'ERROR', instantiationState: 'INSTANTIATED', error: 'boom' } }],
+  3: ['vnfm.start', { throws: 'operate refused' }],
+  4: ['vnfm.getVnfState.started', { answer: { state: 'ERROR', instantiationState: 'INSTANTIATED', error: 'crash' } }],
+  5: ['migrator.getMigrationType', { answer: { type: 'OFFLINE_MIGRATION', reason: 'SR-IOV NIC' } }],
+  6: ['traffic.startTraffic', { throws: 'no route' }],
+  7: ['traffic.anyTrafficLoss.beforeTrigger', { answer: true }],
+  8: ['migrator.triggerMigration', { throws: 'NoValidHost' }],
+  9: ['migrator.validateMigrationSuccess', { answer: { state: 'FAILED', reason: 'destination died' } }],
+  10: ['traffic.anyTrafficLoss.afterMigration', { answer: true }],
+  11: ['traffic.calculateServiceDisruptionLength', { answer: null }],
+  12: ['traffic.stopTraffic', { throws: 'worker gone' }],
+  13: ['vnfm.terminate', { throws: 'VNFM down' }],
+};
+
+describe('runTestCase (fake ports)', () => {
+  it('passes when every port behaves, with the spec\'s time records the right way round', async () => {
+    const lab = new FakeLab();
+    const { result, dir } = await run(lab);
+    expect(result.overallStatus).toBe('PASS');
+    expect(result.steps.map((s) => s.status)).toEqual(Array(13).fill('PASS'));
+    expect(result.timeRecord.activateTimeMs).toBeGreaterThanOrEqual(0);
+    expect(result.timeRecord.instantiationTimeMs).toBeGreaterThanOrEqual(0);
+    // The trigger stamp is taken before the trigger call.
+    expect(result.timeRecord.startvResourceMigration!.monoMs).toBeLessThanOrEqual(result.timeRecord.completevResourceMigration!.monoMs);
+    expect(result.resourceList.released).toHaveLength(4);
+    expect(result.resourceList.afterMigration?.every((r) => r.host === 'compute-2')).toBe(true);
+    expect(result.traffic.serviceDisruptionMs).toBe(5);
+    const onDisk = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as TcResult;
+    expect(onDisk.overallStatus).toBe('PASS');
+    const log = readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
+    expect(log).toMatch(/ - TC_VNF_MIGRATE_002 - INFO - Starting TC_VNF_MIGRATE_002\n/);
+    expect(log).toMatch(/INFO - TC_VNF_MIGRATE_002 - Execution completed successfully\n/);
+    expect(existsSync(join(dir, 'junit.xml'))).toBe(true);
+    expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
+  });
+
+  for (const [stepText, [call, injection]] of Object.entries(FAILURE_AT_STEP)) {
+    const step = Number(stepText);
+    it(`a failure at step ${step} (${call}) is recorded and everything acquired is released in order`, async () => {
+      const lab = new FakeLab();
+      lab.journal.injections.set(call, injection);
+      const { result, dir } = await run(lab);
+      expect(result.overallStatus).not.toBe('PASS');
+      expect(result.failure?.step).toBe(step);
+      expect(result.steps[step - 1]?.status).toMatch(/FAIL|ERROR/);
+      expect(result.steps.slice(0, step - 1).every((s) => s.status === 'PASS')).toBe(true);
+      expect(result.steps.slice(step).every((s) => s.status === 'NOT_RUN')).toBe(true);
+      // Released whatever it had acquired.
+      expect(lab.trafficRunning).toBe(false);
+      expect(lab.recordExists).toBe(false);
+      if (step !== 13) expect(lab.instantiated).toBe(false);
+      // Cleanup order: stop traffic, then terminate, then delete the record.
+      const calls = lab.journal.calls;
+      const last = (c: string): number => calls.lastIndexOf(c);
+      if (step >= 6 && step < 12) expect(last('traffic.stopTraffic')).toBeLessThan(last('vnfm.terminate'));
+      if (step < 13) expect(last('vnfm.terminate')).toBeLessThan(last('vnfm.deleteVnfRecord'));
+      // The record and the log are on disk even though the run failed.
+      const onDisk = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as TcResult;
+      expect(onDisk.failure?.step).toBe(step);
+      expect(readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toMatch(/ERROR - TC_VNF_MIGRATE_002 - Execution completed with errors - /);
+    });
+  }
+
+  it('an interrupted run is ABORTED and still cleans up', async () => {
+    const lab = new FakeLab();
+    const ac = new AbortController();
+    lab.journal.injections.set('vnfm.getVnfState.started', { answer: { state: 'INACTIVE', instantiationState: 'INSTANTIATED', vnfState: 'STOPPED' } });
+    setTimeout(() => ac.abort(new Error('SIGINT')), 50);
+    const { result } = await run(lab, ac.signal);
+    expect(result.overallStatus).toBe('ABORTED');
+    expect(result.failure?.step).toBe(4);
+    expect(lab.recordExists || lab.instantiated).toBe(false);
+    expect(result.cleanup.map((c) => c.name)).toEqual(['terminate VNF', 'delete VNF record', 'close traffic']);
+  });
+});
