@@ -40,6 +40,8 @@ export type ServerStatus = 'BUILD' | 'SHUTOFF' | 'ACTIVE' | 'MIGRATING' | 'ERROR
 
 export interface ServerAllocation extends VResourceAllocation {
   readonly host: string;
+  /** The server (VM) holding it; set in {@link HostView.allocations}. */
+  readonly serverId?: string;
 }
 
 export interface Server {
@@ -72,14 +74,7 @@ export interface HostView {
 
 /** Nova migration status values (os-migrations / servers/{id}/migrations). */
 export type VimMigrationStatus =
-  | 'queued'
-  | 'preparing'
-  | 'running'
-  | 'completed'
-  | 'failed'
-  | 'cancelling'
-  | 'cancelled'
-  | 'error';
+  'queued' | 'preparing' | 'running' | 'completed' | 'failed' | 'cancelling' | 'cancelled' | 'error';
 
 export interface VimMigration {
   readonly id: number;
@@ -106,6 +101,8 @@ export interface VimMigration {
   readonly releasedAllocationIds: readonly string[];
   readonly newAllocationIds: readonly string[];
   readonly error: string | null;
+  /** The server's flavor (old = new for a live migration). */
+  readonly flavor?: Flavor;
 }
 
 /** Nova instance action (os-instance-actions). */
@@ -115,30 +112,74 @@ export interface InstanceAction {
   readonly startTime: string;
   readonly updatedAt: string;
   readonly message: string | null;
-  readonly events: readonly { event: string; startTime: string; finishTime: string | null; result: string | null; traceback?: string | null }[];
+  readonly events: readonly InstanceActionEvent[];
 }
 
-/** Errors carry a Nova-like HTTP status so the API layer can map them. */
+/** One event of an instance action (Nova's instance_actions_events). */
+export interface InstanceActionEvent {
+  readonly event: string;
+  readonly startTime: string;
+  readonly finishTime: string | null;
+  /** 'Success' / 'Error'; null while running. */
+  readonly result: string | null;
+  /** Why it failed (Nova keeps the traceback here). */
+  readonly traceback?: string | null;
+  /** Compute host the event ran on (Nova's `host`, microversion 2.62). */
+  readonly host?: string;
+}
+
+/** Stable codes of {@link VimError}: callers and tests match on these. */
+export type VimErrorCode =
+  | 'VIM_BAD_REQUEST'
+  | 'VIM_NOT_FOUND'
+  | 'VIM_CONFLICT'
+  | 'VIM_INTERNAL'
+  | 'VIM_NO_VALID_HOST'
+  | 'VIM_HOST_NOT_FOUND'
+  | 'VIM_INVALID_STATE'
+  | 'VIM_MIGRATION_IN_PROGRESS'
+  | 'VIM_NOT_LIVE_MIGRATABLE'
+  | 'VIM_SPECIALIZED_NIC'
+  | 'VIM_INVALID_MIGRATION_STATE'
+  | 'VIM_START_FAILED'
+  | 'VIM_STOP_FAILED';
+
+const DEFAULT_CODES: Record<VimError['status'], VimErrorCode> = {
+  400: 'VIM_BAD_REQUEST',
+  404: 'VIM_NOT_FOUND',
+  409: 'VIM_CONFLICT',
+  500: 'VIM_INTERNAL',
+};
+
+/** Errors carry a Nova-like HTTP status so the API layer can map them, and a stable code. */
 export class VimError extends Error {
+  readonly code: VimErrorCode;
   constructor(
     readonly status: 400 | 404 | 409 | 500,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: VimErrorCode },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'VimError';
+    this.code = options?.code ?? DEFAULT_CODES[status];
   }
+}
+
+/** Options every mutating call accepts: the API request id, recorded in the instance action. */
+export interface VimRequestOptions {
+  /** Nova's x-openstack-request-id ('req-<uuid>'); generated when absent. */
+  readonly requestId?: string;
 }
 
 export interface Vim {
   listHosts(): Promise<HostView[]>;
   createServer(req: ServerCreateRequest): Promise<Server>;
   /** Boot the VNF (Nova os-start); resolves once it runs. */
-  startServer(id: string): Promise<Server>;
+  startServer(id: string, opts?: VimRequestOptions): Promise<Server>;
   /** Nova os-stop. */
-  stopServer(id: string): Promise<Server>;
+  stopServer(id: string, opts?: VimRequestOptions): Promise<Server>;
   /** Free everything; idempotent on an already deleted server. */
-  deleteServer(id: string): Promise<void>;
+  deleteServer(id: string, opts?: VimRequestOptions): Promise<void>;
   getServer(id: string): Promise<Server | null>;
   listServers(): Promise<Server[]>;
   /**
@@ -147,13 +188,16 @@ export interface Vim {
    */
   liveMigrate(
     id: string,
-    opts?: { host?: string | null; params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>> },
+    opts?: {
+      host?: string | null;
+      params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
+    } & VimRequestOptions,
   ): Promise<VimMigration>;
   getMigration(serverId: string, migrationId: number): Promise<VimMigration | null>;
   /** os-migrations, newest first; optionally for one server. */
   listMigrations(filter?: { serverId?: string }): Promise<VimMigration[]>;
   /** DELETE /servers/{id}/migrations/{migration_id}. */
-  abortMigration(serverId: string, migrationId: number): Promise<void>;
+  abortMigration(serverId: string, migrationId: number, opts?: VimRequestOptions): Promise<void>;
   /** Of the given allocation ids, those still allocated on some host. */
   findAllocated(ids: readonly string[]): Promise<string[]>;
   instanceActions(serverId: string): Promise<InstanceAction[]>;

@@ -1,0 +1,392 @@
+/**
+ * In-memory ComputeHost and Fabric for unit tests of the VIM: no processes,
+ * no sockets, no guest memory. A migration is simulated as timed pre-copy
+ * rounds with progress, a short pause and a switch-over, and can be made to
+ * fail (at prepare, during transfer, at the destination) or to deliver a
+ * different memory digest. Endpoint ports are labels, not bound sockets.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { monoNs, sleep } from '../../util/clock.js';
+import type { Endpoint } from '../../util/outcome.js';
+import type {
+  ComputeHost,
+  Fabric,
+  HostCapacity,
+  IncomingResult,
+  MigrationParams,
+  MigrationProgress,
+  SourceMigrationResult,
+  VResourceAllocation,
+  VmInfo,
+  VmSpec,
+  VmState,
+} from '../hypervisor/hypervisor.js';
+
+const MIB = 1024 * 1024;
+
+/** How simulated migrations behave. */
+export interface FakeMigrationBehaviour {
+  /** Pre-copy rounds before stop-and-copy. */
+  readonly rounds: number;
+  /** Time per round, ms (progress is reported once per round). */
+  readonly roundDelayMs: number;
+  /** Stop-and-copy pause, ms. */
+  readonly pauseMs: number;
+  /** When set, the destination "forwards" this long after resuming; else no traffic (null). */
+  readonly forwardDelayMs: number | null;
+}
+
+/** A one-shot fault for the next migration. */
+export interface FakeMigrationFault {
+  readonly at: 'prepare' | 'transfer' | 'incoming' | 'corrupt-memory';
+  readonly reason: string;
+}
+
+interface FakeVm {
+  spec: VmSpec;
+  state: VmState;
+  allocations: VResourceAllocation[];
+  dataEndpoint: Endpoint;
+  resumedAtNs: bigint | null;
+  cancelRequested: boolean;
+  incoming: Deferred<IncomingResult> | null;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+/** Run `fn` so that a throw becomes a rejected promise, as an async host would behave. */
+function settle<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(fn()));
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** The shared state of one fake lab: its hosts find each other by migration endpoint. */
+export class FakeLab {
+  readonly hosts: FakeComputeHost[] = [];
+  readonly fabric = new FakeFabric();
+  behaviour: FakeMigrationBehaviour = { rounds: 3, roundDelayMs: 5, pauseMs: 2, forwardDelayMs: null };
+  /** Overrides for the next migration only (taken when the destination prepares). */
+  next: { behaviour?: Partial<FakeMigrationBehaviour>; fault?: FakeMigrationFault } = {};
+  private nextPort = 49_152;
+  /** Migration endpoint port -> (destination host, vm id, behaviour and fault of that migration). */
+  readonly listeners = new Map<
+    number,
+    { host: FakeComputeHost; vmId: string; behaviour: FakeMigrationBehaviour; fault?: FakeMigrationFault }
+  >();
+
+  addHost(name: string, capacity: HostCapacity): FakeComputeHost {
+    const host = new FakeComputeHost(name, capacity, this);
+    this.hosts.push(host);
+    return host;
+  }
+
+  allocatePort(): number {
+    return this.nextPort++;
+  }
+}
+
+/** Build a fake lab with the given hosts. */
+export function createFakeLab(hosts: readonly { name: string; capacity: HostCapacity }[]): FakeLab {
+  const lab = new FakeLab();
+  for (const h of hosts) lab.addHost(h.name, h.capacity);
+  return lab;
+}
+
+/** Allocations of one VM: one per vCPU set, memory, storage, and one per NIC. */
+function allocate(spec: VmSpec): VResourceAllocation[] {
+  const id = (): string => `alloc-${randomUUID()}`;
+  const nics = Array.from({ length: spec.nics }, (_, i): VResourceAllocation => {
+    const specialized = i < (spec.specializedNics ?? 0);
+    return { id: id(), kind: 'vNIC', amount: 1, unit: 'count', ...(specialized ? { specialized } : {}) };
+  });
+  return [
+    { id: id(), kind: 'vCPU', amount: spec.vCpu, unit: 'count' },
+    { id: id(), kind: 'vMemory', amount: spec.memoryMiB, unit: 'MiB' },
+    { id: id(), kind: 'vStorage', amount: spec.storageGiB, unit: 'GiB' },
+    ...nics,
+  ];
+}
+
+function digestOf(vmId: string, salt = ''): string {
+  return createHash('sha256').update(`${vmId}:guest-memory${salt}`).digest('hex');
+}
+
+export class FakeComputeHost implements ComputeHost {
+  private readonly vms = new Map<string, FakeVm>();
+  private down = false;
+
+  constructor(
+    readonly name: string,
+    readonly capacity: HostCapacity,
+    private readonly lab: FakeLab,
+  ) {}
+
+  inventory(): Promise<Record<string, readonly VResourceAllocation[]>> {
+    return settle(() => {
+      this.assertUp();
+      return Object.fromEntries([...this.vms].map(([id, vm]) => [id, [...vm.allocations]]));
+    });
+  }
+
+  createVm(spec: VmSpec): Promise<VmInfo> {
+    return settle(() => this.info(this.add(spec, 'CREATED')));
+  }
+
+  startVm(vmId: string): Promise<VmInfo> {
+    return settle(() => {
+      const vm = this.vm(vmId);
+      if (vm.state === 'INCOMING' || vm.state === 'MIGRATING_OUT' || vm.state === 'ERROR')
+        throw new Error(`cannot start VM ${vmId} in state ${vm.state}`);
+      vm.state = 'RUNNING';
+      this.lab.fabric.learn(vmId, vm.dataEndpoint);
+      return this.info(vm);
+    });
+  }
+
+  stopVm(vmId: string): Promise<VmInfo> {
+    return settle(() => {
+      const vm = this.vm(vmId);
+      vm.state = 'STOPPED';
+      return this.info(vm);
+    });
+  }
+
+  destroyVm(vmId: string): Promise<void> {
+    this.vms.delete(vmId);
+    return Promise.resolve();
+  }
+
+  getVm(vmId: string): Promise<VmInfo | null> {
+    const vm = this.vms.get(vmId);
+    return Promise.resolve(vm === undefined ? null : this.info(vm));
+  }
+
+  async prepareIncoming(spec: VmSpec): Promise<{ migrationEndpoint: Endpoint; vm: VmInfo }> {
+    const { behaviour, fault } = this.lab.next;
+    this.lab.next = {};
+    if (fault?.at === 'prepare') throw new Error(fault.reason);
+    const vm = this.add(spec, 'INCOMING');
+    vm.incoming = deferred();
+    const port = this.lab.allocatePort();
+    this.lab.listeners.set(port, {
+      host: this,
+      vmId: spec.vmId,
+      behaviour: { ...this.lab.behaviour, ...behaviour },
+      ...(fault === undefined ? {} : { fault }),
+    });
+    await sleep(1);
+    return { migrationEndpoint: { host: '127.0.0.1', port }, vm: this.info(vm) };
+  }
+
+  async migrateOut(
+    vmId: string,
+    params: MigrationParams,
+    onProgress?: (p: MigrationProgress) => void,
+  ): Promise<SourceMigrationResult> {
+    await Promise.resolve();
+    const vm = this.vm(vmId);
+    const target = this.lab.listeners.get(params.dest.port);
+    if (target === undefined)
+      throw new Error(`no migration listener at ${params.dest.host}:${params.dest.port}`);
+    this.lab.listeners.delete(params.dest.port);
+    const { behaviour, fault } = target;
+    const startedAtNs = monoNs();
+    const totalBytes = vm.spec.memoryMiB * MIB;
+    vm.state = 'MIGRATING_OUT';
+    let transferredBytes = 0;
+    const result = (ok: boolean, rounds: number, pausedAtNs: bigint | null, reason?: string) => ({
+      ok,
+      ...(reason === undefined ? {} : { reason }),
+      rounds,
+      bytesTransferred: transferredBytes,
+      pagesTransferred: Math.ceil(transferredBytes / 4096),
+      startedAtNs: String(startedAtNs),
+      pausedAtNs: pausedAtNs === null ? null : String(pausedAtNs),
+      completedAtNs: String(monoNs()),
+      memoryDigest: ok ? digestOf(vmId) : null,
+    });
+    const giveUp = (rounds: number, reason: string): SourceMigrationResult => {
+      vm.state = 'RUNNING';
+      vm.cancelRequested = false;
+      target.host.failIncoming(target.vmId, `source gave up: ${reason}`);
+      return result(false, rounds, null, reason);
+    };
+    for (let round = 1; round <= behaviour.rounds; round++) {
+      await sleep(behaviour.roundDelayMs);
+      if (vm.cancelRequested) return giveUp(round, 'migration cancelled');
+      if (fault?.at === 'transfer' && round === Math.ceil(behaviour.rounds / 2))
+        return giveUp(round, fault.reason);
+      // Each round resends a shrinking dirty set: half of what remained.
+      const remaining = Math.floor(totalBytes / 2 ** round);
+      transferredBytes += round === 1 ? totalBytes - remaining : remaining;
+      onProgress?.({ round, totalBytes, transferredBytes, remainingBytes: remaining, dirtyPagesRate: 0 });
+    }
+    const pausedAtNs = monoNs();
+    vm.state = 'PAUSED';
+    vm.cancelRequested = false;
+    await sleep(behaviour.pauseMs);
+    transferredBytes += Math.floor(totalBytes / 2 ** behaviour.rounds);
+    target.host.completeIncoming(target.vmId, behaviour, fault);
+    return result(true, behaviour.rounds, pausedAtNs);
+  }
+
+  cancelMigration(vmId: string): Promise<void> {
+    return settle(() => {
+      this.vm(vmId).cancelRequested = true;
+    });
+  }
+
+  waitIncoming(vmId: string): Promise<IncomingResult> {
+    return settle(() => this.vm(vmId).incoming).then((incoming) => {
+      if (incoming === null) throw new Error(`VM ${vmId} is not incoming`);
+      return incoming.promise;
+    });
+  }
+
+  firstForwardAfter(vmId: string, afterNs: string, _timeoutMs: number): Promise<string | null> {
+    const vm = this.vms.get(vmId);
+    const delayMs = this.lab.behaviour.forwardDelayMs;
+    if (vm?.resumedAtNs == null || delayMs === null) return Promise.resolve(null);
+    const at = vm.resumedAtNs + BigInt(Math.round(delayMs * 1e6));
+    return Promise.resolve(at > BigInt(afterNs) ? String(at) : null);
+  }
+
+  shutdown(): Promise<void> {
+    this.vms.clear();
+    this.down = true;
+    return Promise.resolve();
+  }
+
+  /** Destination side of a successful transfer. */
+  completeIncoming(vmId: string, _behaviour: FakeMigrationBehaviour, fault?: FakeMigrationFault): void {
+    const vm = this.vms.get(vmId);
+    if (vm?.incoming == null) return;
+    if (fault?.at === 'incoming') {
+      this.failIncoming(vmId, fault.reason);
+      return;
+    }
+    vm.state = 'RUNNING';
+    vm.resumedAtNs = monoNs();
+    this.lab.fabric.learn(vmId, vm.dataEndpoint);
+    const salt = fault?.at === 'corrupt-memory' ? ':corrupt' : '';
+    vm.incoming.resolve({
+      vmId,
+      ok: true,
+      resumedAtNs: String(vm.resumedAtNs),
+      memoryDigest: digestOf(vmId, salt),
+    });
+  }
+
+  failIncoming(vmId: string, reason: string): void {
+    const vm = this.vms.get(vmId);
+    if (vm?.incoming == null) return;
+    vm.state = 'ERROR';
+    vm.incoming.resolve({ vmId, ok: false, reason, resumedAtNs: null, memoryDigest: null });
+  }
+
+  private add(spec: VmSpec, state: VmState): FakeVm {
+    this.assertUp();
+    if (this.vms.has(spec.vmId)) throw new Error(`VM ${spec.vmId} already exists on ${this.name}`);
+    const used = this.used();
+    const fits =
+      used.vCpu + spec.vCpu <= this.capacity.vCpu &&
+      used.memoryMiB + spec.memoryMiB <= this.capacity.memoryMiB &&
+      used.storageGiB + spec.storageGiB <= this.capacity.storageGiB &&
+      used.nics + spec.nics <= this.capacity.nics;
+    if (!fits) throw new Error(`host ${this.name} has not enough capacity for VM ${spec.vmId}`);
+    const vm: FakeVm = {
+      spec,
+      state,
+      allocations: allocate(spec),
+      dataEndpoint: { host: '127.0.0.1', port: this.lab.allocatePort() },
+      resumedAtNs: null,
+      cancelRequested: false,
+      incoming: null,
+    };
+    this.vms.set(spec.vmId, vm);
+    return vm;
+  }
+
+  private used(): HostCapacity {
+    const sum = { vCpu: 0, memoryMiB: 0, storageGiB: 0, nics: 0 };
+    for (const vm of this.vms.values()) {
+      sum.vCpu += vm.spec.vCpu;
+      sum.memoryMiB += vm.spec.memoryMiB;
+      sum.storageGiB += vm.spec.storageGiB;
+      sum.nics += vm.spec.nics;
+    }
+    return sum;
+  }
+
+  private vm(vmId: string): FakeVm {
+    this.assertUp();
+    const vm = this.vms.get(vmId);
+    if (vm === undefined) throw new Error(`no VM ${vmId} on ${this.name}`);
+    return vm;
+  }
+
+  private assertUp(): void {
+    if (this.down) throw new Error(`host ${this.name} is shut down`);
+  }
+
+  private info(vm: FakeVm): VmInfo {
+    return {
+      vmId: vm.spec.vmId,
+      host: this.name,
+      state: vm.state,
+      allocations: [...vm.allocations],
+      dataEndpoint: vm.dataEndpoint,
+      counters: { received: 0, forwarded: 0, droppedWhilePaused: 0 },
+    };
+  }
+}
+
+/** A fabric that only remembers ingress ports and learnt locations. */
+export class FakeFabric implements Fabric {
+  readonly controlEndpoint: Endpoint = { host: '127.0.0.1', port: 1 };
+  private readonly ingress = new Map<string, Endpoint>();
+  private readonly locations = new Map<string, { endpoint: Endpoint; learntAtNs: string }>();
+  private nextPort = 30_000;
+
+  attach(vmId: string): Promise<Endpoint> {
+    const existing = this.ingress.get(vmId);
+    if (existing !== undefined) return Promise.resolve(existing);
+    const endpoint = { host: '127.0.0.1', port: this.nextPort++ };
+    this.ingress.set(vmId, endpoint);
+    return Promise.resolve(endpoint);
+  }
+
+  detach(vmId: string): Promise<void> {
+    this.ingress.delete(vmId);
+    this.locations.delete(vmId);
+    return Promise.resolve();
+  }
+
+  location(vmId: string): Promise<{ endpoint: Endpoint; learntAtNs: string } | null> {
+    return Promise.resolve(this.locations.get(vmId) ?? null);
+  }
+
+  /** A VM announced itself at `endpoint` (start or resume). */
+  learn(vmId: string, endpoint: Endpoint): void {
+    if (this.ingress.has(vmId)) this.locations.set(vmId, { endpoint, learntAtNs: String(monoNs()) });
+  }
+
+  /** Ingress ports currently attached (for tests). */
+  attached(): string[] {
+    return [...this.ingress.keys()];
+  }
+
+  shutdown(): Promise<void> {
+    this.ingress.clear();
+    this.locations.clear();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,538 @@
+/**
+ * The embedded lab's VIM: inventory of compute hosts, placement, server
+ * lifecycle and live migration, with Nova's semantics where Nova has them
+ * (statuses, task_state, instance actions, migration records, the checks
+ * `os-migrateLive` makes before it accepts a request).
+ */
+import { randomUUID } from 'node:crypto';
+import { isoNow, monoNs, sleep } from '../../util/clock.js';
+import type {
+  ComputeHost,
+  Fabric,
+  HostCapacity,
+  MigrationParams,
+  VResourceAllocation,
+  VmSpec,
+} from '../hypervisor/hypervisor.js';
+import { InstanceActionLog } from './instance-actions.js';
+import { runLiveMigration } from './live-migration.js';
+import {
+  isInProgress,
+  migrationSnapshot,
+  serverSnapshot,
+  type MigrationRecord,
+  type ServerRecord,
+} from './records.js';
+import { flavorDemand, selectHost, type HostLoad } from './scheduler.js';
+import {
+  VimError,
+  type Flavor,
+  type HostView,
+  type InstanceAction,
+  type Server,
+  type ServerAllocation,
+  type ServerCreateRequest,
+  type Vim,
+  type VimMigration,
+  type VimRequestOptions,
+} from './vim.js';
+
+/** QEMU-like defaults: 128 MiB/s max-bandwidth (QEMU's default), 300 ms downtime-limit. */
+export const DEFAULT_MIGRATION_PARAMS: Omit<MigrationParams, 'dest' | 'mode'> = {
+  bandwidthBytesPerSec: 128 * 1024 * 1024,
+  downtimeLimitMs: 300,
+  maxRounds: 30,
+};
+
+export interface LabVimOptions {
+  readonly hosts: readonly ComputeHost[];
+  readonly fabric: Fabric;
+  /** Migration parameters unless a request sets its own. */
+  readonly migrationDefaults?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
+  /** How long the destination may take to resume once the source is done, ms (default 10 s). */
+  readonly incomingTimeoutMs?: number;
+  /** How long to wait for the first forwarded packet after a switch-over, ms (default 1 s). */
+  readonly firstForwardTimeoutMs?: number;
+}
+
+type Inventories = Map<string, Record<string, readonly VResourceAllocation[]>>;
+
+export class LabVim implements Vim {
+  private readonly hosts: Map<string, ComputeHost>;
+  private readonly fabric: Fabric;
+  private readonly servers = new Map<string, ServerRecord>();
+  private readonly migrations: MigrationRecord[] = [];
+  private readonly actions = new InstanceActionLog();
+  /** Scheduler claims of placements not yet visible in a host's inventory. */
+  private readonly claims = new Map<string, { host: string; flavor: Flavor }>();
+  private migrationParams: Omit<MigrationParams, 'dest' | 'mode'>;
+  private readonly incomingTimeoutMs: number;
+  private readonly firstForwardTimeoutMs: number;
+  private nextMigrationId = 1;
+  /** Serializes placement decisions (read load, then claim) and per-server operations. */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(opts: LabVimOptions) {
+    this.hosts = new Map(opts.hosts.map((h) => [h.name, h]));
+    if (this.hosts.size !== opts.hosts.length) throw new Error('compute host names must be unique');
+    this.fabric = opts.fabric;
+    this.migrationParams = { ...DEFAULT_MIGRATION_PARAMS, ...opts.migrationDefaults };
+    this.incomingTimeoutMs = opts.incomingTimeoutMs ?? 10_000;
+    this.firstForwardTimeoutMs = opts.firstForwardTimeoutMs ?? 1_000;
+  }
+
+  /** Change the parameters of migrations started from now on (lab control, not Nova). */
+  setMigrationDefaults(params: Partial<Omit<MigrationParams, 'dest' | 'mode'>>): void {
+    this.migrationParams = { ...this.migrationParams, ...params };
+  }
+
+  async listHosts(): Promise<HostView[]> {
+    const inventories = await this.inventories();
+    return [...this.hosts.values()].map((host) => {
+      const byVm = inventories.get(host.name) ?? {};
+      const allocations: ServerAllocation[] = Object.entries(byVm).flatMap(([serverId, list]) =>
+        list.map((a) => ({ ...a, host: host.name, serverId })),
+      );
+      return { name: host.name, capacity: host.capacity, used: usedBy(allocations), allocations };
+    });
+  }
+
+  async createServer(req: ServerCreateRequest): Promise<Server> {
+    validateCreate(req);
+    if (req.host !== undefined && !this.hosts.has(req.host))
+      throw new VimError(400, `Compute host ${req.host} could not be found.`, { code: 'VIM_HOST_NOT_FOUND' });
+    const id = randomUUID();
+    const now = isoNow();
+    const vmSpec: VmSpec = {
+      vmId: id,
+      vCpu: req.flavor.vCpu,
+      memoryMiB: req.flavor.memoryMiB,
+      storageGiB: req.flavor.storageGiB,
+      nics: req.flavor.nics,
+      ...(req.flavor.specializedNics === undefined ? {} : { specializedNics: req.flavor.specializedNics }),
+      vnf: req.vnf,
+    };
+    const server: ServerRecord = {
+      id,
+      name: req.name,
+      status: 'BUILD',
+      host: '',
+      imageId: req.imageId,
+      flavor: { ...req.flavor },
+      liveMigratable: req.liveMigratable,
+      allocations: [],
+      dataPlane: null,
+      taskState: 'scheduling',
+      metadata: { ...req.metadata },
+      created: now,
+      updated: now,
+      vmSpec,
+    };
+    this.servers.set(id, server);
+    const action = this.actions.start(id, 'create');
+    const placed = await this.place({ flavor: req.flavor, requestedHost: req.host ?? null });
+    if (!placed.ok) {
+      action.event('conductor_schedule_and_build_instances').fail(placed.reason);
+      return this.markError(server, placed.reason);
+    }
+    const host = this.host(placed.value.host);
+    server.host = host.name;
+    server.taskState = 'spawning';
+    const build = action.event('compute_build_and_run_instance', host.name);
+    try {
+      const vm = await host.createVm(vmSpec);
+      const ingress = await this.fabric.attach(id);
+      server.allocations = vm.allocations.map((a) => ({ ...a, host: host.name }));
+      server.dataPlane = { ingress };
+      server.status = 'SHUTOFF';
+      server.taskState = null;
+      server.updated = isoNow();
+      build.ok();
+      return serverSnapshot(server);
+    } catch (e) {
+      build.fail(errorText(e));
+      await host.destroyVm(id).catch(() => undefined);
+      return this.markError(server, `build failed on ${host.name}: ${errorText(e)}`);
+    } finally {
+      placed.value.release();
+    }
+  }
+
+  startServer(id: string, opts: VimRequestOptions = {}): Promise<Server> {
+    return this.exclusive(id, async () => {
+      const server = this.record(id);
+      if (server.taskState !== null) throw taskStateConflict('start', server);
+      if (server.status !== 'SHUTOFF') throw vmStateConflict('start', server);
+      const action = this.actions.start(id, 'start', opts.requestId);
+      const ev = action.event('compute_start_instance', server.host);
+      try {
+        const vm = await this.host(server.host).startVm(id);
+        if (vm.state !== 'RUNNING') throw new Error(vm.error ?? `VM is ${vm.state} after start`);
+        server.status = 'ACTIVE';
+        server.updated = isoNow();
+        ev.ok();
+        return serverSnapshot(server);
+      } catch (e) {
+        ev.fail(errorText(e));
+        this.markError(server, `start failed: ${errorText(e)}`);
+        throw new VimError(500, `Instance ${id} failed to start: ${errorText(e)}`, {
+          code: 'VIM_START_FAILED',
+          cause: e,
+        });
+      }
+    });
+  }
+
+  stopServer(id: string, opts: VimRequestOptions = {}): Promise<Server> {
+    return this.exclusive(id, async () => {
+      const server = this.record(id);
+      if (server.taskState !== null) throw taskStateConflict('stop', server);
+      if (server.status !== 'ACTIVE' && server.status !== 'ERROR') throw vmStateConflict('stop', server);
+      const action = this.actions.start(id, 'stop', opts.requestId);
+      const ev = action.event('compute_stop_instance', server.host);
+      try {
+        await this.host(server.host).stopVm(id);
+        server.status = 'SHUTOFF';
+        delete server.fault;
+        server.updated = isoNow();
+        ev.ok();
+        return serverSnapshot(server);
+      } catch (e) {
+        ev.fail(errorText(e));
+        throw new VimError(500, `Instance ${id} failed to stop: ${errorText(e)}`, {
+          code: 'VIM_STOP_FAILED',
+          cause: e,
+        });
+      }
+    });
+  }
+
+  deleteServer(id: string, opts: VimRequestOptions = {}): Promise<void> {
+    return this.exclusive(id, async () => {
+      const server = this.servers.get(id);
+      if (server === undefined) return;
+      const ev = this.actions
+        .start(id, 'delete', opts.requestId)
+        .event('compute_terminate_instance', server.host);
+      for (const m of this.migrations.filter((m) => m.serverId === id && isInProgress(m))) {
+        await this.requestAbort(m);
+        await m.control.done;
+      }
+      // Destroy wherever the VM still has resources, not only on its host.
+      const inventories = await this.inventories();
+      const failures: string[] = [];
+      for (const host of this.hosts.values()) {
+        if (host.name !== server.host && inventories.get(host.name)?.[id] === undefined) continue;
+        await host.destroyVm(id).catch((e: unknown) => failures.push(`${host.name}: ${errorText(e)}`));
+      }
+      if (failures.length > 0) {
+        ev.fail(failures.join('; '));
+        throw new VimError(500, `Instance ${id} could not be deleted: ${failures.join('; ')}`);
+      }
+      await this.fabric.detach(id);
+      this.servers.delete(id);
+      ev.ok();
+    });
+  }
+
+  async getServer(id: string): Promise<Server | null> {
+    const server = this.servers.get(id);
+    if (server === undefined) return null;
+    return this.withLiveAllocations(server, await this.inventories());
+  }
+
+  async listServers(): Promise<Server[]> {
+    const inventories = await this.inventories();
+    return [...this.servers.values()].map((s) => this.withLiveAllocations(s, inventories));
+  }
+
+  liveMigrate(
+    id: string,
+    opts: {
+      host?: string | null;
+      params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
+    } & VimRequestOptions = {},
+  ): Promise<VimMigration> {
+    return this.exclusive(id, async () => {
+      const server = this.record(id);
+      const action = this.actions.start(id, 'live-migration', opts.requestId);
+      const refuse = (error: VimError): never => {
+        action.event('conductor_live_migrate_instance').fail(error.message);
+        throw error;
+      };
+      if (server.taskState !== null) refuse(taskStateConflict('os-migrateLive', server));
+      if (server.status !== 'ACTIVE') refuse(vmStateConflict('os-migrateLive', server));
+      if (!server.liveMigratable)
+        refuse(
+          new VimError(409, `Instance ${id} may not be live-migrated: its VNFD declares no live migration.`, {
+            code: 'VIM_NOT_LIVE_MIGRATABLE',
+          }),
+        );
+      const specialized =
+        (server.flavor.specializedNics ?? 0) + server.allocations.filter((a) => a.specialized).length;
+      if (specialized > 0)
+        refuse(
+          new VimError(
+            409,
+            `Instance ${id} has specialized NICs (SR-IOV / PCI passthrough): live migration is not possible.`,
+            {
+              code: 'VIM_SPECIALIZED_NIC',
+            },
+          ),
+        );
+      const requested = opts.host ?? null;
+      if (requested !== null && !this.hosts.has(requested))
+        refuse(
+          new VimError(400, `Compute host ${requested} could not be found.`, { code: 'VIM_HOST_NOT_FOUND' }),
+        );
+      if (requested === server.host)
+        refuse(new VimError(400, `Unable to migrate instance (${id}) to current host (${server.host}).`));
+      const placed = await this.place({
+        flavor: server.flavor,
+        requestedHost: requested,
+        excludeHosts: [server.host],
+      });
+      if (!placed.ok) return refuse(new VimError(400, placed.reason, { code: 'VIM_NO_VALID_HOST' }));
+      action.done('conductor_live_migrate_instance');
+
+      const now = isoNow();
+      const migration: MigrationRecord = {
+        id: this.nextMigrationId++,
+        uuid: randomUUID(),
+        serverId: id,
+        migrationType: 'live-migration',
+        sourceHost: server.host,
+        destHost: placed.value.host,
+        status: 'queued',
+        createdAt: now,
+        updatedAt: now,
+        memoryTotalBytes: null,
+        memoryProcessedBytes: null,
+        memoryRemainingBytes: null,
+        rounds: null,
+        bytesTransferred: null,
+        setupTimeMs: null,
+        totalTimeMs: null,
+        downtimeMs: null,
+        memoryVerified: null,
+        releasedAllocationIds: [],
+        newAllocationIds: [],
+        error: null,
+        flavor: { ...server.flavor },
+        control: { abortRequested: false, done: Promise.resolve() },
+      };
+      this.migrations.push(migration);
+      server.status = 'MIGRATING';
+      server.taskState = 'migrating';
+      server.updated = now;
+      migration.control.done = runLiveMigration({
+        server,
+        migration,
+        source: this.host(server.host),
+        dest: this.host(placed.value.host),
+        params: { ...this.migrationParams, ...opts.params },
+        action,
+        acceptedAtNs: monoNs(),
+        incomingTimeoutMs: this.incomingTimeoutMs,
+        firstForwardTimeoutMs: this.firstForwardTimeoutMs,
+        releaseClaim: placed.value.release,
+      });
+      return migrationSnapshot(migration);
+    });
+  }
+
+  getMigration(serverId: string, migrationId: number): Promise<VimMigration | null> {
+    const m = this.migrations.find((m) => m.id === migrationId && m.serverId === serverId);
+    return Promise.resolve(m === undefined ? null : migrationSnapshot(m));
+  }
+
+  listMigrations(filter: { serverId?: string } = {}): Promise<VimMigration[]> {
+    const list = this.migrations.filter(
+      (m) => filter.serverId === undefined || m.serverId === filter.serverId,
+    );
+    return Promise.resolve(list.reverse().map(migrationSnapshot));
+  }
+
+  async abortMigration(serverId: string, migrationId: number, opts: VimRequestOptions = {}): Promise<void> {
+    const m = this.migrations.find((m) => m.id === migrationId && m.serverId === serverId);
+    if (m === undefined)
+      throw new VimError(404, `Migration ${migrationId} for instance ${serverId} could not be found.`);
+    if (!isInProgress(m) || m.control.abortRequested)
+      throw new VimError(
+        400,
+        `Migration ${migrationId} state of instance ${serverId} is ${m.status}. Cannot abort live migration while the migration is in this state.`,
+        { code: 'VIM_INVALID_MIGRATION_STATE' },
+      );
+    const ev = this.actions
+      .start(serverId, 'live_migration_cancel', opts.requestId)
+      .event('compute_live_migration_abort', m.sourceHost);
+    try {
+      await this.requestAbort(m);
+      ev.ok();
+    } catch (e) {
+      ev.fail(errorText(e));
+      throw new VimError(500, `Migration ${migrationId} could not be aborted: ${errorText(e)}`, { cause: e });
+    }
+  }
+
+  async findAllocated(ids: readonly string[]): Promise<string[]> {
+    const inventories = await this.inventories();
+    const allocated = new Set<string>();
+    for (const byVm of inventories.values())
+      for (const list of Object.values(byVm)) for (const a of list) allocated.add(a.id);
+    return ids.filter((id) => allocated.has(id));
+  }
+
+  instanceActions(serverId: string): Promise<InstanceAction[]> {
+    if (!this.servers.has(serverId))
+      return Promise.reject(new VimError(404, `Instance ${serverId} could not be found.`));
+    return Promise.resolve(this.actions.list(serverId));
+  }
+
+  async close(): Promise<void> {
+    const running = this.migrations.filter(isInProgress);
+    await Promise.allSettled(running.map((m) => this.requestAbort(m)));
+    await Promise.race([Promise.allSettled(running.map((m) => m.control.done)), sleep(5_000)]);
+    const results = await Promise.allSettled([...this.hosts.values()].map((h) => h.shutdown()));
+    results.push(...(await Promise.allSettled([this.fabric.shutdown()])));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (errors.length > 0) throw new AggregateError(errors, 'the lab VIM did not shut down cleanly');
+  }
+
+  /** Flag the abort; a migration already transferring is cancelled on its source (migrate_cancel). */
+  private async requestAbort(m: MigrationRecord): Promise<void> {
+    m.control.abortRequested = true;
+    if (m.status === 'running') await this.host(m.sourceHost).cancelMigration(m.serverId);
+  }
+
+  /** Pick a host and claim the flavor on it until the caller releases the claim. */
+  private place(req: {
+    flavor: Flavor;
+    requestedHost: string | null;
+    excludeHosts?: readonly string[];
+  }): Promise<{ ok: true; value: { host: string; release: () => void } } | { ok: false; reason: string }> {
+    return this.exclusive('scheduler', async () => {
+      const views = await this.listHosts();
+      const loads: HostLoad[] = views.map((v) => ({ ...v, used: addClaims(v.used, this.claimsOn(v.name)) }));
+      const chosen = selectHost(loads, req);
+      if (!chosen.ok) return chosen;
+      const claimId = randomUUID();
+      this.claims.set(claimId, { host: chosen.value.name, flavor: req.flavor });
+      return {
+        ok: true,
+        value: { host: chosen.value.name, release: () => void this.claims.delete(claimId) },
+      };
+    });
+  }
+
+  private claimsOn(host: string): Flavor[] {
+    return [...this.claims.values()].filter((c) => c.host === host).map((c) => c.flavor);
+  }
+
+  private async inventories(): Promise<Inventories> {
+    const entries = await Promise.all(
+      [...this.hosts.values()].map(async (h) => [h.name, await h.inventory()] as const),
+    );
+    return new Map(entries);
+  }
+
+  private withLiveAllocations(server: ServerRecord, inventories: Inventories): Server {
+    const snapshot = serverSnapshot(server);
+    const live = inventories.get(server.host)?.[server.id];
+    if (live === undefined) return snapshot;
+    return { ...snapshot, allocations: live.map((a) => ({ ...a, host: server.host })) };
+  }
+
+  private markError(server: ServerRecord, reason: string): Server {
+    server.status = 'ERROR';
+    server.taskState = null;
+    server.fault = { code: 500, message: reason, created: isoNow() };
+    server.updated = isoNow();
+    return serverSnapshot(server);
+  }
+
+  private record(id: string): ServerRecord {
+    const server = this.servers.get(id);
+    if (server === undefined) throw new VimError(404, `Instance ${id} could not be found.`);
+    return server;
+  }
+
+  private host(name: string): ComputeHost {
+    const host = this.hosts.get(name);
+    if (host === undefined) throw new VimError(500, `unknown compute host ${name}`);
+    return host;
+  }
+
+  /** Run `fn` after every earlier operation on the same key settled. */
+  private exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.locks.set(key, tail);
+    void tail.then(() => {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    });
+    return next;
+  }
+}
+
+function usedBy(allocations: readonly ServerAllocation[]): HostCapacity {
+  const sum = (kind: ServerAllocation['kind']): number =>
+    allocations.filter((a) => a.kind === kind).reduce((n, a) => n + a.amount, 0);
+  return { vCpu: sum('vCPU'), memoryMiB: sum('vMemory'), storageGiB: sum('vStorage'), nics: sum('vNIC') };
+}
+
+function addClaims(used: HostCapacity, flavors: readonly Flavor[]): HostCapacity {
+  return flavors.map(flavorDemand).reduce(
+    (a, d) => ({
+      vCpu: a.vCpu + d.vCpu,
+      memoryMiB: a.memoryMiB + d.memoryMiB,
+      storageGiB: a.storageGiB + d.storageGiB,
+      nics: a.nics + d.nics,
+    }),
+    used,
+  );
+}
+
+function validateCreate(req: ServerCreateRequest): void {
+  const f = req.flavor;
+  const bad: string[] = [];
+  if (req.name.trim() === '') bad.push('name is empty');
+  if (!Number.isInteger(f.vCpu) || f.vCpu < 1) bad.push('flavor.vCpu must be an integer >= 1');
+  if (!Number.isInteger(f.memoryMiB) || f.memoryMiB < 1) bad.push('flavor.memoryMiB must be an integer >= 1');
+  if (!Number.isInteger(f.storageGiB) || f.storageGiB < 0)
+    bad.push('flavor.storageGiB must be an integer >= 0');
+  if (!Number.isInteger(f.nics) || f.nics < 0) bad.push('flavor.nics must be an integer >= 0');
+  const specialized = f.specializedNics ?? 0;
+  if (!Number.isInteger(specialized) || specialized < 0 || specialized > f.nics)
+    bad.push('flavor.specializedNics must be an integer between 0 and nics');
+  if (bad.length > 0) throw new VimError(400, `Invalid server request: ${bad.join('; ')}`);
+}
+
+/** Nova's InstanceInvalidState text, for a vm_state that does not allow the action. */
+function vmStateConflict(action: string, server: ServerRecord): VimError {
+  const vmState = {
+    BUILD: 'building',
+    SHUTOFF: 'stopped',
+    ACTIVE: 'active',
+    MIGRATING: 'active',
+    ERROR: 'error',
+  }[server.status];
+  return new VimError(409, `Cannot '${action}' instance ${server.id} while it is in vm_state ${vmState}`, {
+    code: 'VIM_INVALID_STATE',
+  });
+}
+
+function taskStateConflict(action: string, server: ServerRecord): VimError {
+  return new VimError(
+    409,
+    `Cannot '${action}' instance ${server.id} while it is in task_state ${server.taskState}`,
+    {
+      code: server.taskState === 'migrating' ? 'VIM_MIGRATION_IN_PROGRESS' : 'VIM_INVALID_STATE',
+    },
+  );
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
