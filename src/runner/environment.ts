@@ -36,7 +36,12 @@ export async function createEnvironment(config: VnflabConfig, cleanup: CleanupSt
   const lab = needsLab ? await startLabProcess(config.lab) : null;
   if (lab) {
     cleanup.defer('stop embedded lab', () => lab.stop());
-    description.lab = { hypervisor: config.lab.hypervisor, pid: lab.pid, hosts: lab.info.hosts.map((h) => h.name) };
+    description.lab = {
+      hypervisor: config.lab.hypervisor,
+      pid: lab.pid,
+      hosts: lab.info.hosts.map((h) => h.name),
+      hostPids: lab.info.hosts.map((h) => h.pid),
+    };
   }
 
   let vnfm: Vnfm;

@@ -1,0 +1,116 @@
+/**
+ * End to end: the built CLI runs TC_VNF_MIGRATE_002 against the embedded lab
+ * (README's main command), and the failure paths keep their promises.
+ * Needs `npm run build` first (npm test does it).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TcResult } from '../../src/runner/result.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist/cli/main.js');
+
+function vnflab(args: string[], timeoutMs = 180_000): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: timeoutMs });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Lab processes recorded in the result must all be gone. */
+function expectNoLeftovers(result: TcResult): void {
+  const lab = result.environment.lab as { pid: number; hostPids?: number[] } | undefined;
+  const pids = [lab?.pid, ...(lab?.hostPids ?? [])].filter((p): p is number => typeof p === 'number' && p > 0);
+  expect(pids.length).toBeGreaterThan(0);
+  for (const pid of pids) {
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    expect(alive, `process ${pid} left behind`).toBe(false);
+  }
+}
+
+describe('vnflab CLI on the embedded lab', () => {
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} missing: run 'npm run build' first (npm test does)`);
+  });
+
+  it('run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab\'s true downtime', () => {
+    const out = mkdtempSync(join(tmpdir(), 'vnflab-e2e-'));
+    const r = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--out', out, '--json']);
+    const result = JSON.parse(r.stdout) as TcResult;
+    expect(result.overallStatus, `${r.stderr}\n${JSON.stringify(result.failure)}`).toBe('PASS');
+    expect(r.code).toBe(0);
+    expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
+
+    const t = result.traffic;
+    const m = result.migration;
+    expect(t.lost).toBeGreaterThan(0);
+    const windows = Object.fromEntries(t.windows.map((w) => [w.name, w]));
+    expect(windows.beforeTrigger?.lost).toBe(0);
+    expect(windows.afterMigration?.lost).toBe(0);
+    expect(windows.duringMigration?.lost).toBe(t.lost);
+    expect(m.fromHost).not.toBe(m.toHost);
+    expect(m.memoryVerified).toBe(true);
+    expect(m.rounds).toBeGreaterThanOrEqual(1);
+    expect(m.downtimeMs).toBeGreaterThan(0);
+    // Frame-loss disruption within a few ms of the lab's true pause-to-forwarding-again time.
+    expect(Math.abs(t.serviceDisruptionMs! - m.downtimeMs!)).toBeLessThan(5);
+    expect(t.gapDerivedMs).not.toBeNull();
+    expect(result.timeRecord.activateTimeMs).toBeGreaterThan(0);
+    expect(result.resourceList.released!.length).toBeGreaterThan(0);
+
+    const log = readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
+    expect(log).toContain('INFO - Validating VNF has migrated');
+    expect(log).toContain('INFO - TC_VNF_MIGRATE_002 - Execution completed successfully');
+    expectNoLeftovers(result);
+  });
+
+  it('an expired license fails the run at instantiation, still writes the record and log, and leaves nothing behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vnflab-e2e-lic-'));
+    const license = join(dir, 'expired.yaml');
+    writeFileSync(license, 'licensee: lab\nproduct: udp-forwarder\nexpires: 2020-01-01\nkey: K\n');
+    const out = join(dir, 'out');
+    const r = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--license', license, '--out', out]);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
+    expect(result.overallStatus).toBe('FAIL');
+    expect(result.failure?.step).toBe(2);
+    expect(result.failure?.message).toMatch(/expired/);
+    expect(readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toMatch(/ERROR - TC_VNF_MIGRATE_002 - Execution completed with errors - .*expired/);
+    expect(result.cleanup.filter((c) => c.status === 'FAILED')).toEqual([]);
+    expectNoLeftovers(result);
+  });
+
+  it('bad input: a one-line error naming the field or flag, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vnflab-e2e-cfg-'));
+    const cfg = join(dir, 'bad.yaml');
+    writeFileSync(cfg, 'traffic:\n  packetSizeBytes: 4\n');
+    const bad = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', cfg]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/bad\.yaml: field 'traffic\.packetSizeBytes'/);
+    const rate = vnflab(['run', 'TC_VNF_MIGRATE_002', '--rate', 'fast']);
+    expect(rate.code).toBe(2);
+    expect(rate.stderr).toMatch(/--rate 'fast'/);
+    const unknown = vnflab(['run', 'TC_NOPE']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/testCase 'TC_NOPE' is unknown/);
+    const usage = vnflab(['run', 'TC_VNF_MIGRATE_002', '--resource', 'vGPU']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--resource/);
+  });
+
+  it('list prints the case with its 13 steps and inputs', () => {
+    const r = vnflab(['list', '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { id: string; steps: unknown[]; inputs: string[] }[];
+    const tc = list.find((t) => t.id === 'TC_VNF_MIGRATE_002');
+    expect(tc?.steps).toHaveLength(13);
+    expect(tc?.inputs).toContain('SwImageID');
+  });
+});
