@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/errors.js';
+import { configJsonSchema } from '../config/json-schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
 import { labUp } from '../commands/lab-up.js';
 import { exitCodeOf, runCommand } from '../commands/run.js';
@@ -78,6 +79,13 @@ program
   .action((o: { json?: boolean }) => {
     const list = listTestCases();
     process.stdout.write(`${o.json ? JSON.stringify(list, null, 2) : formatListing(list)}\n`);
+  });
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the run configuration')
+  .action(() => {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
 
 const lab = program.command('lab').description('the embedded lab');
