@@ -325,6 +325,7 @@ export class LabVim implements Vim {
       server.status = 'MIGRATING';
       server.taskState = 'migrating';
       server.updated = now;
+      const accepted = migrationSnapshot(migration);
       migration.control.done = runLiveMigration({
         server,
         migration,
@@ -337,7 +338,7 @@ export class LabVim implements Vim {
         firstForwardTimeoutMs: this.firstForwardTimeoutMs,
         releaseClaim: placed.value.release,
       });
-      return migrationSnapshot(migration);
+      return accepted;
     });
   }
 

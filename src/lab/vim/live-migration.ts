@@ -78,15 +78,13 @@ async function migrate(run: LiveMigrationRun): Promise<void> {
   pre.ok();
   migration.newAllocationIds = prepared.vm.allocations.map((a) => a.id);
   // Listen for the destination's outcome from now on, so none is missed.
-  const incoming = dest
-    .waitIncoming(vmId)
-    .catch((e: unknown): IncomingResult => ({
-      vmId,
-      ok: false,
-      reason: message(e),
-      resumedAtNs: null,
-      memoryDigest: null,
-    }));
+  const incoming = dest.waitIncoming(vmId).catch((e: unknown): IncomingResult => ({
+    vmId,
+    ok: false,
+    reason: message(e),
+    resumedAtNs: null,
+    memoryDigest: null,
+  }));
   if (migration.control.abortRequested) {
     await rollback(run, 'cancelled', 'migration cancelled before the transfer started');
     return;
