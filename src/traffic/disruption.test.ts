@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { computeDisruption, disruptionFromTrace, frameLossDisruptionMs, timestampDisruptionMs } from './disruption.js';
+import { between, syntheticTrace } from './trace.fixture.js';
+
+const RATE = 1000; // packets/s per flow: 1 ms between packets
+
+describe('frame-loss and timestamp methods (RFC 6201)', () => {
+  it('frame-loss: lost / offered rate', () => {
+    expect(frameLossDisruptionMs(2000, 10_000)).toBe(200);
+    expect(frameLossDisruptionMs(0, 10_000)).toBe(0);
+  });
+
+  it('null when nothing was offered', () => {
+    expect(computeDisruption({ sent: 0, lost: 0, offeredRateHz: 0, flows: 1, episodes: [] })).toBeNull();
+  });
+
+  it('no loss: zero disruption, no gap, resolution one interval', () => {
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [syntheticTrace({ rateHz: RATE, sent: 1000 })] });
+    expect(d).toMatchObject({ lossDerivedMs: 0, gapDerivedMs: null, resolutionMs: 1, lost: 0, episodes: [] });
+  });
+
+  it('loss in the middle: frame-loss = lost/rate, gap = arrival after - arrival before', () => {
+    const trace = syntheticTrace({ rateHz: RATE, sent: 1000, lost: between(300, 499) });
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
+    expect(d?.lost).toBe(200);
+    expect(d?.lossDerivedMs).toBeCloseTo(200, 9);
+    // Packet 299 arrived at 1299.5, packet 500 at 1500.5.
+    expect(d?.gapDerivedMs).toBeCloseTo(201, 9);
+    expect(d?.episodes).toEqual([
+      expect.objectContaining({
+        flow: 0,
+        firstLostSeq: 300,
+        lastLostSeq: 499,
+        lost: 200,
+        firstLostSentAtMs: 1300,
+        lastLostSentAtMs: 1499,
+      }),
+    ]);
+  });
+
+  it('loss at the start: no packet before, so no gap', () => {
+    const d = disruptionFromTrace({
+      offeredRateHz: RATE,
+      flows: [syntheticTrace({ rateHz: RATE, sent: 1000, lost: between(0, 99) })],
+    });
+    expect(d).toMatchObject({ lost: 100, lossDerivedMs: 100, gapDerivedMs: null });
+    expect(d?.episodes[0]).toMatchObject({ firstLostSeq: 0, lastLostSeq: 99, gapMs: null });
+  });
+
+  it('loss at the end is counted against what was sent, not the highest sequence seen', () => {
+    const d = disruptionFromTrace({
+      offeredRateHz: RATE,
+      flows: [syntheticTrace({ rateHz: RATE, sent: 1000, lost: between(900, 999) })],
+    });
+    expect(d).toMatchObject({ lost: 100, lossDerivedMs: 100, gapDerivedMs: null });
+    expect(d?.episodes[0]).toMatchObject({ firstLostSeq: 900, lastLostSeq: 999, gapMs: null });
+  });
+
+  it('several episodes: losses and gaps add up', () => {
+    const lost = (s: number): boolean => between(100, 109)(s) || between(500, 549)(s);
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [syntheticTrace({ rateHz: RATE, sent: 1000, lost })] });
+    expect(d?.lost).toBe(60);
+    expect(d?.lossDerivedMs).toBeCloseTo(60, 9);
+    expect(d?.gapDerivedMs).toBeCloseTo(11 + 51, 9);
+    expect(d?.episodes.map((e) => [e.firstLostSeq, e.lost])).toEqual([
+      [100, 10],
+      [500, 50],
+    ]);
+  });
+
+  it('reordering across an episode: the late packet from before the outage does not shrink the gap', () => {
+    // 299 is held back and delivered after 400 and 401 (RFC 4737 reordered).
+    const trace = syntheticTrace({
+      rateHz: RATE,
+      sent: 1000,
+      lost: between(300, 399),
+      delayMs: new Map([[299, 103]]),
+    });
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
+    expect(d?.lost).toBe(100);
+    // In-order borders: 298 (arrived 1298.5) and 400 (1400.5).
+    expect(d?.gapDerivedMs).toBeCloseTo(102, 9);
+    expect(d?.episodes).toHaveLength(1);
+  });
+
+  it('reordering inside an outage splits the run but the gap is counted once', () => {
+    // 350 survives the outage but arrives after 400: runs 300-349 and 351-399 share the borders 299 / 400.
+    const trace = syntheticTrace({
+      rateHz: RATE,
+      sent: 1000,
+      lost: (s) => between(300, 399)(s) && s !== 350,
+      delayMs: new Map([[350, 60]]),
+    });
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
+    expect(d?.lost).toBe(99);
+    expect(d?.episodes).toHaveLength(2);
+    expect(d?.gapDerivedMs).toBeCloseTo(101, 9);
+  });
+
+  it('duplicates neither hide loss nor count as received twice', () => {
+    const trace = syntheticTrace({
+      rateHz: RATE,
+      sent: 1000,
+      lost: between(300, 349),
+      duplicated: new Set([10, 299, 350, 351]),
+    });
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
+    expect(d?.lost).toBe(50);
+    expect(d?.gapDerivedMs).toBeCloseTo(51, 9);
+  });
+
+  it('several flows: aggregate loss over aggregate rate; gap averaged over flows', () => {
+    const outage = between(300, 499);
+    const both = disruptionFromTrace({
+      offeredRateHz: 2 * RATE,
+      flows: [
+        syntheticTrace({ rateHz: RATE, sent: 1000, lost: outage }),
+        syntheticTrace({ rateHz: RATE, sent: 1000, lost: outage, startMs: 1000.5 }),
+      ],
+    });
+    expect(both?.lost).toBe(400);
+    expect(both?.lossDerivedMs).toBeCloseTo(200, 9);
+    expect(both?.gapDerivedMs).toBeCloseTo(201, 9);
+    expect(both?.resolutionMs).toBe(1);
+    expect(both?.episodes.map((e) => e.flow)).toEqual([0, 1]);
+
+    const one = disruptionFromTrace({
+      offeredRateHz: 2 * RATE,
+      flows: [syntheticTrace({ rateHz: RATE, sent: 1000, lost: outage }), syntheticTrace({ rateHz: RATE, sent: 1000 })],
+    });
+    expect(one?.lossDerivedMs).toBeCloseTo(100, 9);
+    expect(one?.gapDerivedMs).toBeCloseTo(100.5, 9);
+  });
+
+  it('32-bit wrap: an outage across 2^32 is one episode', () => {
+    const firstSeq = 2 ** 32 - 500;
+    const trace = syntheticTrace({
+      rateHz: RATE,
+      sent: 1000,
+      firstSeq,
+      lost: between(2 ** 32 - 10, 2 ** 32 + 9),
+    });
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
+    expect(d?.lost).toBe(20);
+    expect(d?.gapDerivedMs).toBeCloseTo(21, 9);
+    expect(d?.episodes[0]).toMatchObject({ firstLostSeq: 2 ** 32 - 10, lastLostSeq: 2 ** 32 + 9, lost: 20 });
+  });
+
+  it('timestamp method ignores episodes without both borders', () => {
+    const e = { flow: 0, firstLostSeq: 0, lastLostSeq: 9, lost: 10, firstLostSentAtMs: 0, lastLostSentAtMs: 9 };
+    expect(timestampDisruptionMs([{ ...e, gapMs: null }], 1)).toBeNull();
+    expect(timestampDisruptionMs([{ ...e, gapMs: 11 }, { ...e, firstLostSeq: 50, gapMs: 5 }], 1)).toBe(16);
+  });
+});
