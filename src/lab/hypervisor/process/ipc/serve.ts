@@ -1,0 +1,60 @@
+/**
+ * Child side of the lab's IPC: read the init argument, answer requests,
+ * emit events, and die with the parent (no orphan processes, ever).
+ */
+import { isWireRequest, READY_EVENT, type RpcApi, type WireError, type WireResponse } from './wire.js';
+
+/** The JSON value the parent passed to forkChild. */
+export function readInit(): unknown {
+  const arg = process.argv[2];
+  if (arg === undefined) throw new Error('missing init argument (start this module with forkChild)');
+  return JSON.parse(arg) as unknown;
+}
+
+/**
+ * Exit as soon as the IPC channel closes: the parent exited, crashed or was
+ * killed. Sockets and timers go with the process.
+ */
+export function exitWithParent(): void {
+  if (!process.connected) process.exit(0);
+  process.on('disconnect', () => process.exit(0));
+}
+
+/** Send an event to the parent; dropped silently when the channel is closed. */
+export function emit(name: string, data: unknown): void {
+  if (process.connected) process.send?.({ t: 'evt', name, data });
+}
+
+export function announceReady(data: unknown): void {
+  emit(READY_EVENT, data);
+}
+
+/**
+ * Answer the parent's requests with `api`'s methods. `afterReply` runs once
+ * the answer to `method` has been handed to the IPC channel (used to exit
+ * after replying to shutdown).
+ */
+export function serveRpc<Api extends RpcApi<Api>>(
+  api: Api,
+  toWire: (err: unknown) => WireError,
+  afterReply?: (method: string) => void,
+): void {
+  const methods = api as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
+  process.on('message', (m: unknown) => {
+    if (!isWireRequest(m)) return;
+    const fn = methods[m.method];
+    const run =
+      fn === undefined
+        ? Promise.reject(new Error(`unknown method ${m.method}`))
+        : Promise.resolve().then(() => fn.apply(api, [...m.args]));
+    void run.then(
+      (value) => reply({ t: 'res', id: m.id, ok: true, value: value ?? null }, m.method),
+      (err: unknown) => reply({ t: 'res', id: m.id, ok: false, error: toWire(err) }, m.method),
+    );
+  });
+
+  function reply(res: WireResponse, method: string): void {
+    if (!process.connected) return;
+    process.send?.(res, undefined, {}, () => afterReply?.(method));
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Source side of a migration (QEMU's outgoing migration, RAM part):
+ *
+ * live  - dirty logging on; round 0 sends every page; each further round
+ *         syncs the dirty log and sends the pages dirtied meanwhile, paced by
+ *         max-bandwidth. After each round: expected downtime = dirty bytes /
+ *         measured bandwidth. Once it fits downtime-limit (or maxRounds is
+ *         reached) the VM pauses, the rest of the dirty pages and the VNF
+ *         state go, and the destination resumes it. The source stays paused.
+ * offline - the VNF stops first, every page is sent once, the destination
+ *         starts it (a cold migration).
+ *
+ * Any failure or a cancel before the destination resumed leaves the source
+ * running (QEMU resumes the source when migration fails after stop).
+ */
+import { monoNs } from '../../../util/clock.js';
+import type { MigrationParams, MigrationProgress, SourceMigrationResult } from '../hypervisor.js';
+import { PAGE_SIZE, type GuestMemory } from './guest-memory.js';
+import { MigrationChannel } from './migration-channel.js';
+import { encodeJsonFrame, encodePagesFrame, FRAME, parseJsonBody } from './migration-frames.js';
+import { TokenBucket } from './token-bucket.js';
+import type { Vnf } from './vnf.js';
+
+/** Pages per PAGES frame: 256 KiB, about 1 ms at the default 256 MiB/s. */
+const PAGES_PER_FRAME = 64;
+const PROGRESS_EVERY_MS = 100;
+/** Burst of the rate limiter: a few frames. */
+const BURST_BYTES = 4 * PAGES_PER_FRAME * PAGE_SIZE;
+const REPLY_TIMEOUT_MS = 10_000;
+
+export interface OutgoingMigrationOptions {
+  readonly vmId: string;
+  readonly memory: GuestMemory;
+  readonly vnf: Vnf;
+  readonly params: MigrationParams;
+  /** SR-IOV / PCI passthrough NICs: a migration blocker for live migration (as VFIO is for QEMU). */
+  readonly specializedNics: number;
+  readonly onProgress: (p: MigrationProgress) => void;
+}
+
+class Cancelled extends Error {}
+
+export class OutgoingMigration {
+  private channel: MigrationChannel | null = null;
+  private cancelReason: string | null = null;
+  private reply: ((type: number, body: unknown) => void) | null = null;
+  private readonly bucket: TokenBucket;
+  private startedMs = 0;
+  private pagesSent = 0;
+  private round = 0;
+  private pagesLeftInRound = 0;
+  private dirtyPagesRate = 0;
+  private lastProgressMs = 0;
+
+  constructor(private readonly o: OutgoingMigrationOptions) {
+    this.bucket = new TokenBucket(o.params.bandwidthBytesPerSec, BURST_BYTES);
+  }
+
+  /** Stop sending; the source keeps (or goes back to) running (migrate_cancel). */
+  cancel(reason = 'migration cancelled'): void {
+    if (this.cancelReason !== null) return;
+    this.cancelReason = reason;
+    this.channel?.end(reason, encodeJsonFrame(FRAME.cancel, { reason }));
+  }
+
+  async run(): Promise<SourceMigrationResult> {
+    const { memory, vnf, params } = this.o;
+    const startedAtNs = monoNs();
+    let pausedAtNs: bigint | null = null;
+    // A stopped VM moves stopped (offline only; live needs a running VM, checked by the host).
+    const wasRunning = vnf.runState === 'running';
+    const finish = (ok: boolean, reason: string | null, digest: string | null): SourceMigrationResult => ({
+      ok,
+      ...(reason === null ? {} : { reason }),
+      rounds: this.round,
+      bytesTransferred: this.channel?.bytesSent ?? 0,
+      pagesTransferred: this.pagesSent,
+      startedAtNs: startedAtNs.toString(),
+      pausedAtNs: pausedAtNs === null ? null : pausedAtNs.toString(),
+      completedAtNs: monoNs().toString(),
+      memoryDigest: digest,
+    });
+    try {
+      this.channel = await MigrationChannel.connect(params.dest, (type, body) => this.onReply(type, body));
+      this.checkCancelled();
+      if (params.mode === 'live' && this.o.specializedNics > 0) {
+        throw new Error(
+          `live migration blocked: the VM has ${this.o.specializedNics} specialized NIC(s) (SR-IOV / PCI passthrough)`,
+        );
+      }
+      await this.channel.send(
+        encodeJsonFrame(FRAME.hello, {
+          vmId: this.o.vmId,
+          mode: params.mode,
+          run: wasRunning,
+          memoryBytes: memory.sizeBytes,
+          pageSize: PAGE_SIZE,
+        }),
+      );
+      this.startedMs = performance.now();
+      if (params.mode === 'live') {
+        await this.precopy();
+        pausedAtNs = vnf.pause();
+        const rest = memory.syncDirtyLog();
+        memory.stopDirtyLog();
+        await this.sendPages(rest);
+      } else {
+        await vnf.close();
+        pausedAtNs = monoNs();
+        this.round = 1;
+        await this.sendPages(allPages(memory.pageCount));
+      }
+      await this.channel.send(encodeJsonFrame(FRAME.state, vnf.state()));
+      const resumed = this.awaitReply();
+      resumed.catch(() => undefined); // observed below; must not be an unhandled rejection meanwhile
+      await this.channel.send(encodeJsonFrame(FRAME.complete, { pausedAtNs: pausedAtNs.toString() }));
+      await resumed;
+      this.channel.end('migration completed');
+      this.progress(true);
+      // The source is frozen (paused or stopped) from here on: its digest is the memory at the pause.
+      return finish(true, null, await memory.snapshotDigest());
+    } catch (err) {
+      let reason = this.cancelReason ?? (err instanceof Error ? err.message : String(err));
+      this.channel?.end(reason, encodeJsonFrame(FRAME.cancel, { reason }));
+      memory.stopDirtyLog();
+      if (pausedAtNs !== null && wasRunning) {
+        const restarted = await this.restartSource().catch((e: unknown) =>
+          e instanceof Error ? e.message : String(e),
+        );
+        if (restarted !== null) reason += `; the source VM could not run again: ${restarted}`;
+      }
+      return finish(false, reason, null);
+    }
+  }
+
+  private async precopy(): Promise<void> {
+    const { memory, params } = this.o;
+    memory.startDirtyLog();
+    let lastSyncMs = performance.now();
+    this.round = 1;
+    await this.sendPages(allPages(memory.pageCount));
+    for (;;) {
+      const elapsedMs = performance.now() - this.startedMs;
+      const bandwidth = (this.channel?.bytesSent ?? 0) / Math.max(elapsedMs / 1000, 1e-3);
+      const expectedDowntimeMs = ((memory.dirtyPageCount() * PAGE_SIZE) / bandwidth) * 1000;
+      this.progress(true);
+      if (expectedDowntimeMs <= params.downtimeLimitMs || this.round >= params.maxRounds) return;
+      // Start of a round: sync the dirty log (what was written during the last round).
+      const dirty = memory.syncDirtyLog();
+      const nowMs = performance.now();
+      this.dirtyPagesRate = dirty.length / Math.max((nowMs - lastSyncMs) / 1000, 1e-3);
+      lastSyncMs = nowMs;
+      this.round++;
+      await this.sendPages(dirty);
+    }
+  }
+
+  /** Send `pages` in frames, paced by the token bucket and TCP backpressure. */
+  private async sendPages(pages: Uint32Array): Promise<void> {
+    const channel = this.channel;
+    if (channel === null) throw new Error('not connected');
+    for (let at = 0; at < pages.length; at += PAGES_PER_FRAME) {
+      this.checkCancelled();
+      const end = Math.min(at + PAGES_PER_FRAME, pages.length);
+      const waitMs = this.bucket.take(4 + (end - at) * (4 + PAGE_SIZE) + 5);
+      if (waitMs >= 1) await new Promise((r) => setTimeout(r, waitMs));
+      this.checkCancelled();
+      // Copy the pages as they are now; a page written after this is dirty again.
+      await channel.send(encodePagesFrame(this.o.memory, pages, at, end));
+      this.pagesSent += end - at;
+      this.pagesLeftInRound = pages.length - end;
+      this.progress(false);
+    }
+  }
+
+  private progress(force: boolean): void {
+    const nowMs = performance.now();
+    if (!force && nowMs - this.lastProgressMs < PROGRESS_EVERY_MS) return;
+    this.lastProgressMs = nowMs;
+    const { memory } = this.o;
+    this.o.onProgress({
+      round: Math.max(0, this.round - 1),
+      totalBytes: memory.sizeBytes,
+      transferredBytes: this.channel?.bytesSent ?? 0,
+      remainingBytes: (this.pagesLeftInRound + memory.dirtyPageCount()) * PAGE_SIZE,
+      dirtyPagesRate: Math.round(this.dirtyPagesRate),
+    });
+  }
+
+  /** Wait for the destination's RESUMED (resolve) or FAILED / close / timeout (reject). */
+  private awaitReply(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`destination did not resume within ${REPLY_TIMEOUT_MS} ms`)),
+        REPLY_TIMEOUT_MS,
+      );
+      this.reply = (type, body) => {
+        clearTimeout(timer);
+        if (type === FRAME.resumed) resolve();
+        else
+          reject(
+            new Error(`destination failed: ${(body as { reason?: string }).reason ?? 'no reason given'}`),
+          );
+      };
+      this.channel?.onClose((why) => {
+        clearTimeout(timer);
+        reject(new Error(`destination went away before resuming the VM (${why})`));
+      });
+    });
+  }
+
+  private onReply(type: number, body: Buffer): void {
+    if (type !== FRAME.resumed && type !== FRAME.failed) return;
+    let parsed: unknown = {};
+    try {
+      parsed = parseJsonBody(body);
+    } catch {
+      // keep {}
+    }
+    this.reply?.(type, parsed);
+  }
+
+  private checkCancelled(): void {
+    if (this.cancelReason !== null) throw new Cancelled(this.cancelReason);
+    const closed = this.channel?.closed ?? null;
+    if (closed !== null) throw new Error(closed);
+  }
+
+  /** The migration failed after the source stopped: run it again where it is; null or why not. */
+  private async restartSource(): Promise<string | null> {
+    const { vnf } = this.o;
+    if (this.o.params.mode === 'live') {
+      vnf.resume();
+      return null;
+    }
+    await vnf.open();
+    const started = vnf.start();
+    return started.ok ? null : started.reason;
+  }
+}
+
+function allPages(count: number): Uint32Array {
+  const pages = new Uint32Array(count);
+  for (let i = 0; i < count; i++) pages[i] = i;
+  return pages;
+}

@@ -1,0 +1,196 @@
+/**
+ * The process VM's VNF: a UDP forwarder. It receives on its data socket
+ * (where the fabric delivers) and forwards every datagram to its egress.
+ * Per datagram it writes the packet into a ring in guest memory and updates
+ * its counters there; a background workload dirties random pages.
+ *
+ * Run states: 'off' (no sockets), 'paused' (sockets open, nothing runs: what
+ * arrives is dropped and counted, as a paused VM's NIC backend drops), and
+ * 'running'.
+ */
+import type dgram from 'node:dgram';
+import { bindLoopback, closeQuietly, connectedSocket, localEndpoint } from '../../fabric/udp.js';
+import { monoNs } from '../../../util/clock.js';
+import { fail, ok, type Endpoint, type Outcome } from '../../../util/outcome.js';
+import type { VnfBootConfig } from '../hypervisor.js';
+import { DirtyWorkload } from './dirty-workload.js';
+import { ForwardLog } from './forward-log.js';
+import type { GuestMemory } from './guest-memory.js';
+import { checkLicense } from './license.js';
+import { COUNTER_OFFSET, vnfMemoryLayout, type VnfMemoryLayout } from './vnf-memory-layout.js';
+
+export type VnfRunState = 'off' | 'paused' | 'running';
+
+/** What of the VNF is not in guest memory; it travels with the migration stream. */
+export interface VnfState {
+  /** The configuration the VNF applied at boot; null if it never booted. */
+  readonly appliedConfig: Record<string, unknown> | null;
+  readonly workloadRng: number;
+}
+
+export interface VnfCounters {
+  readonly received: number;
+  readonly forwarded: number;
+  readonly droppedWhilePaused: number;
+}
+
+/** Called when the VNF (re)starts forwarding at `endpoint`: tell the fabric. */
+export type AnnounceFn = (vmId: string, endpoint: Endpoint) => void;
+
+export class Vnf {
+  readonly forwardLog = new ForwardLog();
+  private data: dgram.Socket | null = null;
+  private egress: dgram.Socket | null = null;
+  private run: VnfRunState = 'off';
+  private readonly layout: VnfMemoryLayout;
+  private workload: DirtyWorkload;
+  private appliedConfig: Record<string, unknown> | null = null;
+  /** Host-side: the paused VM's NIC backend drops these; not guest memory. */
+  private droppedWhilePaused = 0;
+  private egressErrors = 0;
+
+  constructor(
+    readonly vmId: string,
+    readonly memory: GuestMemory,
+    readonly boot: VnfBootConfig,
+    private readonly announce: AnnounceFn,
+  ) {
+    this.layout = vnfMemoryLayout(memory);
+    this.workload = this.newWorkload((Math.random() * 0xffffffff) >>> 0);
+  }
+
+  get runState(): VnfRunState {
+    return this.run;
+  }
+
+  get dataEndpoint(): Endpoint | null {
+    return this.data === null ? null : localEndpoint(this.data);
+  }
+
+  /** Open the data and egress sockets (127.0.0.1, OS-chosen port); the VNF stays paused. */
+  async open(): Promise<void> {
+    if (this.run !== 'off') return;
+    const data = await bindLoopback(() => undefined);
+    const egress = await connectedSocket(this.boot.egress, () => this.egressErrors++).catch(
+      async (err: unknown) => {
+        await closeQuietly(data);
+        throw err;
+      },
+    );
+    data.on('message', this.onDatagram);
+    this.data = data;
+    this.egress = egress;
+    this.run = 'paused';
+  }
+
+  /**
+   * Boot: check the license, apply the configuration, start forwarding.
+   * Sockets must be open. Returns the start instant, or why the VNF refused.
+   */
+  start(now: Date = new Date()): Outcome<bigint> {
+    if (this.run === 'off') throw new Error('VNF sockets are not open');
+    const license = checkLicense(this.boot, now);
+    if (!license.ok) return fail(`VNF refused to boot: ${license.reason}`);
+    this.appliedConfig = structuredClone(this.boot.config ?? {});
+    return ok(this.resume());
+  }
+
+  /** Run again after a pause (no reboot: no license check); announces the location. */
+  resume(): bigint {
+    if (this.run === 'off') throw new Error('VNF sockets are not open');
+    const atNs = monoNs();
+    this.run = 'running';
+    this.forwardLog.markResume();
+    this.workload.start();
+    const endpoint = this.dataEndpoint;
+    if (endpoint !== null) this.announce(this.vmId, endpoint);
+    return atNs;
+  }
+
+  /** Stop running; sockets stay open and drop what arrives. Returns the pause instant. */
+  pause(): bigint {
+    this.workload.stop();
+    if (this.run === 'running') this.run = 'paused';
+    return monoNs();
+  }
+
+  /** Stop and close the sockets. */
+  async close(): Promise<void> {
+    this.workload.stop();
+    this.run = 'off';
+    const sockets = [this.data, this.egress];
+    this.data = null;
+    this.egress = null;
+    await Promise.all(sockets.map((s) => closeQuietly(s)));
+  }
+
+  /** Release everything for good (VM destroyed). */
+  async destroy(): Promise<void> {
+    await this.close();
+    this.forwardLog.close();
+  }
+
+  counters(): VnfCounters {
+    return {
+      received: this.memory.readF64(COUNTER_OFFSET.received),
+      forwarded: this.memory.readF64(COUNTER_OFFSET.forwarded),
+      droppedWhilePaused: this.droppedWhilePaused,
+    };
+  }
+
+  state(): VnfState {
+    return { appliedConfig: this.appliedConfig, workloadRng: this.workload.rngState };
+  }
+
+  /** Take over the state of the VNF this one is a migrated copy of. */
+  restore(state: VnfState): void {
+    this.appliedConfig = state.appliedConfig === null ? null : structuredClone(state.appliedConfig);
+    this.workload.stop();
+    this.workload = this.newWorkload(state.workloadRng);
+  }
+
+  private newWorkload(rng: number): DirtyWorkload {
+    const { workloadFirstPage, workloadPageCount } = this.layout;
+    return new DirtyWorkload(
+      this.memory,
+      workloadFirstPage,
+      workloadPageCount,
+      this.boot.dirtyPagesPerSec,
+      rng,
+    );
+  }
+
+  /** The per-packet path. */
+  private readonly onDatagram = (msg: Buffer): void => {
+    if (this.run !== 'running' || this.egress === null) {
+      this.droppedWhilePaused++;
+      return;
+    }
+    const m = this.memory;
+    m.writeF64(COUNTER_OFFSET.received, m.readF64(COUNTER_OFFSET.received) + 1);
+    this.writeToRing(msg);
+    this.egress.send(msg);
+    m.writeF64(COUNTER_OFFSET.forwarded, m.readF64(COUNTER_OFFSET.forwarded) + 1);
+    this.forwardLog.record(process.hrtime.bigint());
+  };
+
+  /** Write `bytesDirtiedPerPacket` (default: the datagram size) of the packet, repeated if need be, into the ring. */
+  private writeToRing(msg: Buffer): void {
+    if (msg.length === 0) return;
+    const { ringStart, ringEnd } = this.layout;
+    let remaining = this.boot.bytesDirtiedPerPacket ?? msg.length;
+    let cursor = this.memory.readF64(COUNTER_OFFSET.ringCursor);
+    if (cursor < ringStart || cursor >= ringEnd) cursor = ringStart;
+    let src = 0;
+    while (remaining > 0) {
+      const n = Math.min(remaining, ringEnd - cursor, msg.length - src);
+      this.memory.writeFrom(cursor, msg, src, src + n);
+      remaining -= n;
+      cursor += n;
+      if (cursor >= ringEnd) cursor = ringStart;
+      src += n;
+      if (src >= msg.length) src = 0;
+    }
+    this.memory.writeF64(COUNTER_OFFSET.ringCursor, cursor);
+  }
+}
