@@ -1,0 +1,214 @@
+/**
+ * HTTP for the SOL003 driver over global fetch: the headers SOL013 requires
+ * (Version §4.6, Accept / Content-Type §4.7), a timeout per request,
+ * ProblemDetails -> Sol003Error, retries with exponential backoff for GET
+ * only (a POST may have been executed even if the answer was lost), and
+ * paged lists (SOL013 §5.4: `Link: <...>; rel="next"`).
+ */
+import { sleep } from '../../util/clock.js';
+import { AuthHeaderProvider, type Sol003Auth } from './auth.js';
+import { Sol003Error } from './errors.js';
+
+export interface RetryPolicy {
+  /** Total attempts for a GET (1 = no retry). */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export interface HttpClientOptions {
+  readonly apiVersion: string;
+  readonly requestTimeoutMs: number;
+  readonly auth?: Sol003Auth;
+  readonly retry: RetryPolicy;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON body; null when the body is empty. */
+  readonly body: unknown;
+}
+
+/** Error codes of Node's fetch (undici) that mean the connection broke, not the server's answer. */
+const CONNECTION_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ECONNABORTED',
+]);
+
+function connectionErrorCode(err: unknown): string | null {
+  let cause: unknown = err;
+  for (let depth = 0; depth < 4 && cause; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+export class Sol003HttpClient {
+  private readonly closed = new AbortController();
+  private readonly authHeader: AuthHeaderProvider;
+
+  constructor(private readonly opts: HttpClientOptions) {
+    this.authHeader = new AuthHeaderProvider(opts.auth, opts.requestTimeoutMs);
+  }
+
+  /** Send a request and return a 2xx answer; anything else throws a Sol003Error. */
+  async request(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<HttpAnswer> {
+    const attempts = method === 'GET' ? Math.max(1, this.opts.retry.attempts) : 1;
+    let refreshedToken = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, url, body);
+      } catch (err) {
+        if (!(err instanceof Sol003Error)) throw err;
+        if (err.status === 401 && this.authHeader.refreshable && !refreshedToken) {
+          // An expired or revoked token: fetch a new one and try once more.
+          refreshedToken = true;
+          this.authHeader.invalidate();
+          attempt--;
+          continue;
+        }
+        const transient = err.code === 'SOL003_CONNECTION' || (err.status !== null && err.status >= 500);
+        if (!transient || attempt >= attempts) throw err;
+        const retryAfterS = Number((err.cause as { retryAfter?: string } | undefined)?.retryAfter);
+        const backoffMs = Math.min(
+          this.opts.retry.maxDelayMs,
+          this.opts.retry.baseDelayMs * 2 ** (attempt - 1),
+        );
+        const delayMs = Number.isFinite(retryAfterS)
+          ? Math.min(this.opts.retry.maxDelayMs, retryAfterS * 1000)
+          : backoffMs;
+        await sleep(delayMs, this.closed.signal).catch(() => undefined);
+        if (this.closed.signal.aborted) throw err;
+      }
+    }
+  }
+
+  /** GET a list, following `Link: rel="next"` pages. */
+  async list(url: string): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let next: string | null = url;
+    for (let page = 0; next !== null && page < 1000; page++) {
+      const answer = await this.request('GET', next);
+      if (!Array.isArray(answer.body)) {
+        throw new Sol003Error({
+          code: 'SOL003_PROTOCOL',
+          detail: 'expected a JSON array',
+          method: 'GET',
+          url: next,
+        });
+      }
+      items.push(...(answer.body as unknown[]));
+      next = nextLink(answer.headers.get('link'), next);
+    }
+    return items;
+  }
+
+  /** Abort requests in flight; later requests fail with SOL003_CLOSED. */
+  close(): void {
+    this.closed.abort(
+      new Sol003Error({ code: 'SOL003_CLOSED', detail: 'driver closed', method: '-', url: '-' }),
+    );
+  }
+
+  private async once(method: string, url: string, body: unknown): Promise<HttpAnswer> {
+    if (this.closed.signal.aborted) {
+      throw new Sol003Error({ code: 'SOL003_CLOSED', detail: 'driver closed', method, url });
+    }
+    const timeout = AbortSignal.timeout(this.opts.requestTimeoutMs);
+    const signal = AbortSignal.any([this.closed.signal, timeout]);
+    const headers: Record<string, string> = { Version: this.opts.apiVersion, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      const authorization = await this.authHeader.header(signal);
+      if (authorization !== null) headers.Authorization = authorization;
+      res = await fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal,
+      });
+    } catch (err) {
+      throw this.transportError(err, method, url, timeout);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw this.transportError(err, method, url, timeout);
+    }
+    let parsed: unknown = null;
+    if (text.trim().length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch (err) {
+        if (res.ok) {
+          throw new Sol003Error(
+            {
+              code: 'SOL003_PROTOCOL',
+              status: res.status,
+              detail: `answer is not JSON: ${text.slice(0, 200)}`,
+              method,
+              url,
+            },
+            { cause: err },
+          );
+        }
+      }
+    }
+    if (res.ok) return { status: res.status, headers: res.headers, body: parsed };
+    const problem = (parsed ?? {}) as { detail?: unknown; title?: unknown };
+    const detail =
+      typeof problem.detail === 'string'
+        ? problem.detail
+        : text.trim().slice(0, 300) || res.statusText || 'no detail';
+    throw new Sol003Error(
+      {
+        status: res.status,
+        detail,
+        title: typeof problem.title === 'string' ? problem.title : null,
+        method,
+        url,
+      },
+      { cause: { retryAfter: res.headers.get('retry-after') ?? undefined, body: parsed } },
+    );
+  }
+
+  private transportError(err: unknown, method: string, url: string, timeout: AbortSignal): Sol003Error {
+    if (err instanceof Sol003Error) return err;
+    if (this.closed.signal.aborted) {
+      return new Sol003Error({ code: 'SOL003_CLOSED', detail: 'driver closed', method, url }, { cause: err });
+    }
+    if (timeout.aborted) {
+      return new Sol003Error(
+        { code: 'SOL003_TIMEOUT', detail: `no answer within ${this.opts.requestTimeoutMs} ms`, method, url },
+        { cause: err },
+      );
+    }
+    const code = connectionErrorCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    return new Sol003Error(
+      { code: 'SOL003_CONNECTION', detail: code ? `${message} (${code})` : message, method, url },
+      { cause: err },
+    );
+  }
+}
+
+/** The `rel="next"` target of an RFC 8288 Link header, resolved against the request URL. */
+export function nextLink(header: string | null, base: string): string | null {
+  if (!header) return null;
+  // Each link is `<uri>` followed by its `; param=value` list, up to the next `<`
+  // (a URI may itself contain commas, e.g. in a filter expression).
+  for (const match of header.matchAll(/<([^>]*)>([^<]*)/g)) {
+    if (match[1] !== undefined && /;\s*rel\s*=\s*"?next"?/i.test(match[2] ?? ''))
+      return new URL(match[1], base).href;
+  }
+  return null;
+}

@@ -1,0 +1,396 @@
+/**
+ * The lab VNFM's LCM operations, run against the lab VIM after the 202
+ * (SOL003 §5.4.4.3.1: the operation runs asynchronously, its progress is
+ * the VnfLcmOpOcc). Each occurrence goes STARTING -> PROCESSING ->
+ * COMPLETED, or FAILED_TEMP with a ProblemDetails `error`; a FAILED_TEMP
+ * occurrence blocks the instance until it is rolled back or failed
+ * (SOL003 §5.4.14 / §5.4.16, as Tacker does).
+ */
+import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { LcmOperationType, ProblemDetails } from '../../drivers/sol003/sol003-types.js';
+import type { VnfBootConfig } from '../hypervisor/hypervisor.js';
+import type { Server, ServerStatus, Vim } from '../vim/vim.js';
+import { isoNow, monoMs, sleep } from '../../util/clock.js';
+import { type LabVnfd, swImageIds } from './lab-vnfd.js';
+import {
+  enterState,
+  type LcmOpOccRecord,
+  type LcmRecords,
+  OPEN_STATES,
+  type VnfcRecord,
+  type VnfInstanceRecord,
+} from './lcm-records.js';
+import { ProblemError, problemDetails } from './problem.js';
+import type {
+  InstantiateVnfRequestBody,
+  LabInstantiationParams,
+  OperateVnfRequestBody,
+  TerminateVnfRequestBody,
+} from './requests.js';
+
+/** Where a VNF forwards when instantiation names no egress: the discard port (RFC 863). */
+export const DISCARD_EGRESS = { host: '127.0.0.1', port: 9 } as const;
+
+/** Why an LCM operation failed; becomes the occurrence's `error` ProblemDetails. */
+class LcmOpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail, options);
+    this.name = 'LcmOpFailure';
+  }
+}
+
+export interface LcmEngineOptions {
+  readonly vim: Vim;
+  readonly records: LcmRecords;
+  readonly vnfds: ReadonlyMap<string, LabVnfd>;
+  /** Key of the VIM in vimConnectionInfo when the request names none. */
+  readonly vimConnectionId: string;
+  readonly defaultDirtyPagesPerSec: number;
+  /** How long to wait for a server to reach the wanted status after a VIM call. */
+  readonly serverWaitTimeoutMs: number;
+}
+
+export class LcmEngine {
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly opts: LcmEngineOptions) {}
+
+  /** POST .../instantiate accepted: create the VNFCs' servers (SHUTOFF). */
+  instantiate(
+    inst: VnfInstanceRecord,
+    body: InstantiateVnfRequestBody,
+    lab: LabInstantiationParams,
+  ): LcmOpOccRecord {
+    if (inst.instantiationState !== 'NOT_INSTANTIATED') {
+      throw new ProblemError(409, `VNF instance ${inst.id} is already INSTANTIATED`);
+    }
+    const op = this.begin(inst, 'INSTANTIATE', body);
+    this.run(inst, op, () => this.doInstantiate(inst, op, body, lab));
+    return op;
+  }
+
+  /** POST .../operate accepted: start or stop every VNFC's server. */
+  operate(inst: VnfInstanceRecord, body: OperateVnfRequestBody): LcmOpOccRecord {
+    this.requireInstantiated(inst, 'operate');
+    const op = this.begin(inst, 'OPERATE', body);
+    this.run(inst, op, () => this.doOperate(inst, body));
+    return op;
+  }
+
+  /** POST .../terminate accepted: (stop and) delete every VNFC's server. */
+  terminate(inst: VnfInstanceRecord, body: TerminateVnfRequestBody): LcmOpOccRecord {
+    this.requireInstantiated(inst, 'terminate');
+    const op = this.begin(inst, 'TERMINATE', body);
+    this.run(inst, op, () => this.doTerminate(inst, op, body));
+    return op;
+  }
+
+  /** POST .../rollback (SOL003 §5.4.15): undo a FAILED_TEMP instantiation. */
+  rollback(op: LcmOpOccRecord): void {
+    this.requireFailedTemp(op, 'rollback');
+    if (op.operation !== 'INSTANTIATE') {
+      throw new ProblemError(409, `the lab VNFM rolls back INSTANTIATE only, not ${op.operation}; use fail`);
+    }
+    const inst = this.opts.records.instances.get(op.vnfInstanceId);
+    enterState(op, 'ROLLING_BACK');
+    const task = (async () => {
+      await nextTurn();
+      try {
+        await this.releaseCreatedServers(op);
+        if (inst) inst.openOpId = null;
+        op.error = null;
+        enterState(op, 'ROLLED_BACK');
+      } catch (err) {
+        op.error = toProblem(err, 'rollback');
+        enterState(op, 'FAILED_TEMP');
+      }
+    })();
+    this.track(task);
+  }
+
+  /**
+   * POST .../fail (SOL003 §5.4.16): close a FAILED_TEMP occurrence as FAILED.
+   * Unlike a real VNFM, the lab also releases servers a failed
+   * instantiation created, so a failed run does not leak lab capacity.
+   */
+  async fail(op: LcmOpOccRecord): Promise<void> {
+    this.requireFailedTemp(op, 'fail');
+    try {
+      await this.releaseCreatedServers(op);
+    } catch {
+      // Best effort: FAILED means "resources may remain".
+    }
+    enterState(op, 'FAILED');
+    const inst = this.opts.records.instances.get(op.vnfInstanceId);
+    if (inst?.openOpId === op.id) inst.openOpId = null;
+  }
+
+  /** Resolves when no operation is running any more (used by close()). */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private begin(inst: VnfInstanceRecord, operation: LcmOperationType, params: object): LcmOpOccRecord {
+    const open = inst.openOpId === null ? undefined : this.opts.records.opOccs.get(inst.openOpId);
+    if (open && OPEN_STATES.has(open.operationState)) {
+      const hint = open.operationState === 'FAILED_TEMP' ? ' (roll it back or fail it first)' : '';
+      throw new ProblemError(
+        409,
+        `VNF instance ${inst.id} has LCM operation ${open.id} (${open.operation}) in state ${open.operationState}${hint}`,
+      );
+    }
+    const now = isoNow();
+    const op: LcmOpOccRecord = {
+      id: randomUUID(),
+      vnfInstanceId: inst.id,
+      operation,
+      startTime: now,
+      stateEnteredTime: now,
+      operationState: 'STARTING',
+      operationParams: params as Record<string, unknown>,
+      error: null,
+      affectedVnfcs: [],
+      createdServerIds: [],
+    };
+    this.opts.records.opOccs.set(op.id, op);
+    inst.openOpId = op.id;
+    return op;
+  }
+
+  private run(inst: VnfInstanceRecord, op: LcmOpOccRecord, body: () => Promise<void>): void {
+    const task = (async () => {
+      // The 202 goes out first; the client may see STARTING.
+      await nextTurn();
+      enterState(op, 'PROCESSING');
+      try {
+        await body();
+        enterState(op, 'COMPLETED');
+        inst.openOpId = null;
+      } catch (err) {
+        op.error = toProblem(err, op.operation.toLowerCase());
+        enterState(op, 'FAILED_TEMP');
+      }
+    })();
+    this.track(task);
+  }
+
+  private track(task: Promise<void>): void {
+    this.running.add(task);
+    void task.finally(() => this.running.delete(task));
+  }
+
+  private requireInstantiated(inst: VnfInstanceRecord, what: string): void {
+    if (inst.instantiationState !== 'INSTANTIATED') {
+      throw new ProblemError(409, `cannot ${what} VNF instance ${inst.id}: it is NOT_INSTANTIATED`);
+    }
+  }
+
+  private requireFailedTemp(op: LcmOpOccRecord, what: string): void {
+    if (op.operationState !== 'FAILED_TEMP') {
+      throw new ProblemError(
+        409,
+        `cannot ${what} LCM operation ${op.id}: it is ${op.operationState}, not FAILED_TEMP`,
+      );
+    }
+  }
+
+  private async doInstantiate(
+    inst: VnfInstanceRecord,
+    op: LcmOpOccRecord,
+    body: InstantiateVnfRequestBody,
+    lab: LabInstantiationParams,
+  ): Promise<void> {
+    const vnfd = this.opts.vnfds.get(inst.vnfdId);
+    if (!vnfd) throw new LcmOpFailure(422, `VNFD '${inst.vnfdId}' is not known to the lab VNFM`);
+    if (body.flavourId !== vnfd.flavourId) {
+      throw new LcmOpFailure(
+        422,
+        `flavourId '${body.flavourId}' is not a deployment flavour of VNFD '${vnfd.vnfdId}' (it declares '${vnfd.flavourId}')`,
+      );
+    }
+    if (lab.swImageId !== undefined && !swImageIds(vnfd).includes(lab.swImageId)) {
+      throw new LcmOpFailure(
+        422,
+        `swImageId '${lab.swImageId}' is not a software image of VNFD '${vnfd.vnfdId}' (swImageDesc: ${swImageIds(vnfd).join(', ')})`,
+      );
+    }
+    const boot: VnfBootConfig = {
+      egress: lab.egress ?? DISCARD_EGRESS,
+      dirtyPagesPerSec: lab.dirtyPagesPerSec ?? this.opts.defaultDirtyPagesPerSec,
+      ...(lab.bytesDirtiedPerPacket !== undefined
+        ? { bytesDirtiedPerPacket: lab.bytesDirtiedPerPacket }
+        : {}),
+      ...(lab.license !== undefined ? { license: lab.license } : {}),
+      ...(lab.vnfConfig !== undefined ? { config: lab.vnfConfig } : {}),
+    };
+    const vnfcs: VnfcRecord[] = [];
+    for (const vdu of vnfd.vdus) {
+      const vnfcId = randomUUID();
+      const server = await this.vimCall(`vim.createServer for VDU '${vdu.vduId}'`, () =>
+        this.opts.vim.createServer({
+          name: `${inst.vnfInstanceName ?? inst.id}-${vdu.vduId}`,
+          imageId: vdu.swImageDesc.id,
+          flavor: {
+            vCpu: vdu.vCpu,
+            memoryMiB: lab.memoryMiB ?? vdu.memoryMiB,
+            storageGiB: vdu.storageGiB,
+            nics: vdu.nics,
+            specializedNics: vdu.specializedNics,
+          },
+          vnf: boot,
+          liveMigratable: vdu.migration === 'LIVE',
+          ...(lab.computeHost !== undefined ? { host: lab.computeHost } : {}),
+          metadata: { vnfInstanceId: inst.id, vnfcId, vduId: vdu.vduId },
+        }),
+      );
+      op.createdServerIds.push(server.id);
+      await this.waitForStatus(server, 'SHUTOFF');
+      vnfcs.push({ id: vnfcId, vduId: vdu.vduId, serverId: server.id });
+    }
+    inst.vimConnectionInfo = body.vimConnectionInfo ?? {
+      [this.opts.vimConnectionId]: { vimId: 'vnflab', vimType: 'vnflab.lab.vim' },
+    };
+    inst.vnfcs = vnfcs;
+    inst.flavourId = body.flavourId;
+    inst.vnfState = 'STOPPED';
+    inst.instantiationState = 'INSTANTIATED';
+    op.affectedVnfcs = vnfcs.map((vnfc) => ({
+      id: vnfc.id,
+      vduId: vnfc.vduId,
+      changeType: 'ADDED',
+      computeResource: this.computeResource(inst, vnfc),
+    }));
+    // The instance owns the servers now; a later rollback must not delete them.
+    op.createdServerIds = [];
+  }
+
+  private async doOperate(inst: VnfInstanceRecord, body: OperateVnfRequestBody): Promise<void> {
+    const starting = body.changeStateTo === 'STARTED';
+    for (const vnfc of inst.vnfcs) {
+      const server = await this.requireServer(vnfc);
+      if (server.status === (starting ? 'ACTIVE' : 'SHUTOFF')) continue;
+      // The lab's VNF has no shutdown hook: a GRACEFUL stop is a stop (gracefulStopTimeout unused).
+      const after = starting
+        ? await this.vimCall(`vim.startServer ${server.id}`, () => this.opts.vim.startServer(server.id))
+        : await this.vimCall(`vim.stopServer ${server.id}`, () => this.opts.vim.stopServer(server.id));
+      await this.waitForStatus(after, starting ? 'ACTIVE' : 'SHUTOFF');
+    }
+    inst.vnfState = body.changeStateTo;
+  }
+
+  private async doTerminate(
+    inst: VnfInstanceRecord,
+    op: LcmOpOccRecord,
+    body: TerminateVnfRequestBody,
+  ): Promise<void> {
+    if (body.terminationType === 'GRACEFUL') {
+      // SOL003 §5.5.2.8: GRACEFUL takes the VNF out of service first; after
+      // gracefulTerminationTimeout the VNFM proceeds forcefully.
+      const deadlineMs = monoMs() + (body.gracefulTerminationTimeout ?? 60) * 1000;
+      for (const vnfc of inst.vnfcs) {
+        const server = await this.opts.vim.getServer(vnfc.serverId);
+        if (server?.status !== 'ACTIVE') continue;
+        try {
+          const stopped = await this.opts.vim.stopServer(server.id);
+          await this.waitForStatus(stopped, 'SHUTOFF', Math.max(0, deadlineMs - monoMs()));
+        } catch {
+          // Graceful stop failed or timed out: delete it anyway (forceful).
+        }
+      }
+    }
+    for (const vnfc of [...inst.vnfcs]) {
+      await this.vimCall(`vim.deleteServer ${vnfc.serverId}`, () =>
+        this.opts.vim.deleteServer(vnfc.serverId),
+      );
+      inst.vnfcs = inst.vnfcs.filter((v) => v.id !== vnfc.id);
+      op.affectedVnfcs.push({
+        id: vnfc.id,
+        vduId: vnfc.vduId,
+        changeType: 'REMOVED',
+        computeResource: this.computeResource(inst, vnfc),
+      });
+    }
+    inst.instantiationState = 'NOT_INSTANTIATED';
+    inst.flavourId = null;
+    inst.vnfState = null;
+  }
+
+  private computeResource(inst: VnfInstanceRecord, vnfc: VnfcRecord) {
+    return {
+      vimConnectionId: Object.keys(inst.vimConnectionInfo)[0] ?? this.opts.vimConnectionId,
+      resourceId: vnfc.serverId,
+      vimLevelResourceType: 'OS::Nova::Server',
+    };
+  }
+
+  private async releaseCreatedServers(op: LcmOpOccRecord): Promise<void> {
+    while (op.createdServerIds.length > 0) {
+      const id = op.createdServerIds[op.createdServerIds.length - 1] ?? '';
+      await this.vimCall(`vim.deleteServer ${id}`, () => this.opts.vim.deleteServer(id));
+      op.createdServerIds.pop();
+    }
+  }
+
+  private async requireServer(vnfc: VnfcRecord): Promise<Server> {
+    const server = await this.vimCall(`vim.getServer ${vnfc.serverId}`, () =>
+      this.opts.vim.getServer(vnfc.serverId),
+    );
+    if (!server)
+      throw new LcmOpFailure(500, `VIM server ${vnfc.serverId} of VNFC ${vnfc.id} no longer exists`);
+    return server;
+  }
+
+  /** Poll the VIM until the server reaches `wanted`; ERROR or a timeout fails the operation. */
+  private async waitForStatus(
+    server: Server,
+    wanted: ServerStatus,
+    timeoutMs = this.opts.serverWaitTimeoutMs,
+  ): Promise<void> {
+    const deadlineMs = monoMs() + timeoutMs;
+    let current: Server | null = server;
+    for (;;) {
+      if (current === null) throw new LcmOpFailure(500, `VIM server ${server.id} disappeared`);
+      if (current.status === wanted) return;
+      if (current.status === 'ERROR') {
+        throw new LcmOpFailure(
+          500,
+          `VIM server ${server.id} went to ERROR: ${current.fault?.message ?? 'no fault given'}`,
+        );
+      }
+      if (monoMs() >= deadlineMs) {
+        throw new LcmOpFailure(
+          500,
+          `VIM server ${server.id} is ${current.status}, not ${wanted}, after ${timeoutMs} ms`,
+        );
+      }
+      await sleep(50);
+      current = await this.opts.vim.getServer(server.id);
+    }
+  }
+
+  /** Run a VIM call; its failure fails the operation with the VIM's message. */
+  private async vimCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      const status = (err as { status?: unknown }).status;
+      throw new LcmOpFailure(
+        typeof status === 'number' ? status : 500,
+        `${what} failed: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+}
+
+function toProblem(err: unknown, what: string): ProblemDetails {
+  if (err instanceof LcmOpFailure) return problemDetails(err.status, err.detail);
+  return problemDetails(500, `${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+}

@@ -1,0 +1,133 @@
+/**
+ * Validation of SOL003 request bodies (SOL003 §5.5.2) and of the lab's
+ * instantiation inputs in `additionalParams`. A malformed body is a 400
+ * ProblemDetails naming the offending attribute.
+ */
+import { z } from 'zod';
+import type { VimConnectionInfo } from '../../drivers/sol003/sol003-types.js';
+import { ProblemError } from './problem.js';
+
+const keyValuePairs = z.record(z.string(), z.unknown());
+
+const vimConnectionInfo = z.looseObject({
+  vimId: z.string().exactOptional(),
+  vimType: z.string().min(1),
+  interfaceInfo: keyValuePairs.exactOptional(),
+  accessInfo: keyValuePairs.exactOptional(),
+  extra: keyValuePairs.exactOptional(),
+});
+
+/**
+ * SOL003 v2 (API 2.0.0) carries vimConnectionInfo as a map keyed by
+ * vimConnectionId; the v1 API (and the TST 010 example request) as an array
+ * with `id`. Both are accepted and kept as the v2 map.
+ */
+const vimConnectionInfoMap = z.union([
+  z.record(z.string(), vimConnectionInfo),
+  z.array(vimConnectionInfo.extend({ id: z.string().min(1) })).transform((list) => {
+    const map: Record<string, z.infer<typeof vimConnectionInfo>> = {};
+    for (const { id, ...info } of list) map[id] = info;
+    return map;
+  }),
+]);
+
+/** SOL003 §5.5.2.3 CreateVnfRequest. */
+export const createVnfRequestSchema = z.looseObject({
+  vnfdId: z.string().min(1),
+  vnfInstanceName: z.string().exactOptional(),
+  vnfInstanceDescription: z.string().exactOptional(),
+  metadata: keyValuePairs.exactOptional(),
+});
+
+/** SOL003 §5.5.2.4 InstantiateVnfRequest. */
+export const instantiateVnfRequestSchema = z.looseObject({
+  flavourId: z.string().min(1),
+  instantiationLevelId: z.string().exactOptional(),
+  extVirtualLinks: z.array(z.unknown()).exactOptional(),
+  extManagedVirtualLinks: z.array(z.unknown()).exactOptional(),
+  vimConnectionInfo: vimConnectionInfoMap.exactOptional(),
+  localizationLanguage: z.string().exactOptional(),
+  additionalParams: keyValuePairs.exactOptional(),
+  extensions: keyValuePairs.exactOptional(),
+  vnfConfigurableProperties: keyValuePairs.exactOptional(),
+});
+
+/** SOL003 §5.5.2.10 OperateVnfRequest. */
+export const operateVnfRequestSchema = z.looseObject({
+  changeStateTo: z.enum(['STARTED', 'STOPPED']),
+  stopType: z.enum(['FORCEFUL', 'GRACEFUL']).exactOptional(),
+  gracefulStopTimeout: z.number().int().nonnegative().exactOptional(),
+  additionalParams: keyValuePairs.exactOptional(),
+});
+
+/** SOL003 §5.5.2.8 TerminateVnfRequest. */
+export const terminateVnfRequestSchema = z.looseObject({
+  terminationType: z.enum(['FORCEFUL', 'GRACEFUL']),
+  gracefulTerminationTimeout: z.number().int().nonnegative().exactOptional(),
+  additionalParams: keyValuePairs.exactOptional(),
+});
+
+/**
+ * The lab's inputs in InstantiateVnfRequest.additionalParams (SOL003 leaves
+ * their meaning to the VNFD / VNF provider). All optional: a missing
+ * swImageId means each VDU's own image, a missing egress forwards to the
+ * discard port 127.0.0.1:9 (RFC 863), no license and no config are given to
+ * the VNF, and it dirties no pages in the background.
+ */
+export const labInstantiationParamsSchema = z.looseObject({
+  /** The spec's SwImageID: must be one the VNFD declares. */
+  swImageId: z.string().min(1).exactOptional(),
+  /** The user's VNF configuration (vnfConfigFile), applied by the VNF. */
+  vnfConfig: keyValuePairs.exactOptional(),
+  /** hypervisor.ts VnfLicense, checked by the VNF at boot. */
+  license: z
+    .object({ licensee: z.string(), product: z.string(), expires: z.string(), key: z.string() })
+    .exactOptional(),
+  /** Where the VNF forwards every datagram (the traffic sink). */
+  egress: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).exactOptional(),
+  /** Background page-dirtying rate of the VNF, 4 KiB pages per second. */
+  dirtyPagesPerSec: z.number().nonnegative().exactOptional(),
+  /** Guest memory written per forwarded packet, bytes. */
+  bytesDirtiedPerPacket: z.number().int().nonnegative().exactOptional(),
+  /** Overrides the VDU's virtual memory size. */
+  memoryMiB: z.number().int().positive().exactOptional(),
+  /** Pin the VNF's servers to this compute host (else the VIM's scheduler places them). */
+  computeHost: z.string().min(1).exactOptional(),
+});
+
+export type CreateVnfRequestBody = z.infer<typeof createVnfRequestSchema>;
+export type InstantiateVnfRequestBody = z.infer<typeof instantiateVnfRequestSchema>;
+export type OperateVnfRequestBody = z.infer<typeof operateVnfRequestSchema>;
+export type TerminateVnfRequestBody = z.infer<typeof terminateVnfRequestSchema>;
+export type LabInstantiationParams = z.infer<typeof labInstantiationParamsSchema>;
+export type VimConnectionInfoMap = Record<string, VimConnectionInfo>;
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * Validate `body` as the named SOL003 type; a 400 ProblemError lists each
+ * offending attribute by its path (`prefix` is prepended, e.g. `additionalParams.`).
+ */
+export function parseBody<S extends z.ZodType>(
+  typeName: string,
+  schema: S,
+  body: unknown,
+  prefix = '',
+): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const field = prefix + issue.path.map(String).join('.');
+    return valueAt(body, issue.path) === undefined && issue.code === 'invalid_type'
+      ? `'${field}' is required`
+      : `'${field || '(body)'}': ${issue.message}`;
+  });
+  throw new ProblemError(400, `invalid ${typeName}: ${problems.join('; ')}`);
+}

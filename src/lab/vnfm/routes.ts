@@ -1,0 +1,267 @@
+/**
+ * The lab VNFM's resources: SOL003 VNF LCM v2 (§5.4) for what the MIGRATE
+ * cases need, plus the lab-only VNFD read (`/vnflab/v1/vnfds`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiVersionInformation } from '../../drivers/sol003/sol003-types.js';
+import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
+import type { Vim } from '../vim/vim.js';
+import { matchesFilter, parseFilter } from './filter.js';
+import { readJsonObject, sendEmpty, sendJson } from './http-io.js';
+import type { LabVnfd } from './lab-vnfd.js';
+import type { LcmEngine } from './lcm-engine.js';
+import type { LcmOpOccRecord, LcmRecords, VnfInstanceRecord } from './lcm-records.js';
+import { ProblemError } from './problem.js';
+import {
+  createVnfRequestSchema,
+  instantiateVnfRequestSchema,
+  labInstantiationParamsSchema,
+  operateVnfRequestSchema,
+  parseBody,
+  terminateVnfRequestSchema,
+} from './requests.js';
+import { type LcmUris, renderLcmOpOcc, renderVnfInstance } from './views.js';
+
+export interface RouteContext {
+  readonly vim: Vim;
+  readonly vnfds: ReadonlyMap<string, LabVnfd>;
+  readonly records: LcmRecords;
+  readonly engine: LcmEngine;
+  readonly uris: LcmUris;
+}
+
+export interface RouteRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  /** Path parameters, in order. */
+  readonly params: readonly string[];
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly path: RegExp;
+  /** SOL003 resources require the Version header; lab-only ones do not. */
+  readonly sol003: boolean;
+  handle(r: RouteRequest): Promise<void>;
+}
+
+const ID = '([^/]+)';
+
+export function buildRoutes(ctx: RouteContext): Route[] {
+  const { records, engine, uris, vim } = ctx;
+  const version = { Version: SOL003_LCM_API_VERSION };
+
+  const instanceOr404 = (id: string): VnfInstanceRecord => {
+    const inst = records.instances.get(id);
+    if (!inst) throw new ProblemError(404, `VNF instance ${id} not found`);
+    return inst;
+  };
+  const opOr404 = (id: string): LcmOpOccRecord => {
+    const op = records.opOccs.get(id);
+    if (!op) throw new ProblemError(404, `VNF LCM operation occurrence ${id} not found`);
+    return op;
+  };
+  const vnfdOf = (inst: VnfInstanceRecord): LabVnfd => {
+    const vnfd = ctx.vnfds.get(inst.vnfdId);
+    if (!vnfd) throw new ProblemError(500, `VNFD ${inst.vnfdId} of instance ${inst.id} vanished`);
+    return vnfd;
+  };
+  const filterOf = (url: URL) => {
+    const text = url.searchParams.get('filter');
+    return text === null ? null : parseFilter(text);
+  };
+  const accepted = (res: ServerResponse, op: LcmOpOccRecord): void =>
+    sendEmpty(res, 202, { ...version, Location: uris.opOcc(op.id) });
+  const apiVersions: ApiVersionInformation = {
+    uriPrefix: uris.base,
+    apiVersions: [{ version: SOL003_LCM_API_VERSION, isDeprecated: false }],
+  };
+
+  return [
+    {
+      // SOL013 §9.3.2: version information, both major-version-specific and not.
+      method: 'GET',
+      path: /^\/vnflcm(?:\/v2)?\/api_versions$/,
+      sol003: true,
+      handle: ({ res }) => Promise.resolve(sendJson(res, 200, apiVersions, version)),
+    },
+    {
+      method: 'POST',
+      path: /^\/vnflcm\/v2\/vnf_instances$/,
+      sol003: true,
+      async handle({ req, res }) {
+        const body = parseBody('CreateVnfRequest', createVnfRequestSchema, await readJsonObject(req));
+        const vnfd = ctx.vnfds.get(body.vnfdId);
+        // SOL003 §5.4.2.3.1: 422 when the VNF package of vnfdId is not onboarded / enabled.
+        if (!vnfd) {
+          throw new ProblemError(
+            422,
+            `VNFD '${body.vnfdId}' is not known (lab VNFDs: ${[...ctx.vnfds.keys()].join(', ')})`,
+          );
+        }
+        const inst: VnfInstanceRecord = {
+          id: randomUUID(),
+          vnfdId: vnfd.vnfdId,
+          ...(body.vnfInstanceName !== undefined ? { vnfInstanceName: body.vnfInstanceName } : {}),
+          ...(body.vnfInstanceDescription !== undefined
+            ? { vnfInstanceDescription: body.vnfInstanceDescription }
+            : {}),
+          metadata: body.metadata ?? {},
+          instantiationState: 'NOT_INSTANTIATED',
+          flavourId: null,
+          vnfState: null,
+          vimConnectionInfo: {},
+          vnfcs: [],
+          openOpId: null,
+        };
+        records.instances.set(inst.id, inst);
+        const view = await renderVnfInstance(inst, vnfd, vim, uris);
+        sendJson(res, 201, view, { ...version, Location: uris.vnfInstance(inst.id) });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/vnflcm\/v2\/vnf_instances$/,
+      sol003: true,
+      async handle({ res, url }) {
+        const filter = filterOf(url);
+        const views = await Promise.all(
+          [...records.instances.values()].map((inst) => renderVnfInstance(inst, vnfdOf(inst), vim, uris)),
+        );
+        sendJson(res, 200, filter ? views.filter((v) => matchesFilter(v, filter)) : views, version);
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/vnflcm/v2/vnf_instances/${ID}$`),
+      sol003: true,
+      async handle({ res, params }) {
+        const inst = instanceOr404(params[0] ?? '');
+        sendJson(res, 200, await renderVnfInstance(inst, vnfdOf(inst), vim, uris), version);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: new RegExp(`^/vnflcm/v2/vnf_instances/${ID}$`),
+      sol003: true,
+      handle({ res, params }) {
+        const inst = instanceOr404(params[0] ?? '');
+        // SOL003 §5.4.3.3.5: 409 unless NOT_INSTANTIATED; Tacker also while an occurrence is open.
+        if (inst.instantiationState !== 'NOT_INSTANTIATED') {
+          throw new ProblemError(409, `VNF instance ${inst.id} is INSTANTIATED: terminate it first`);
+        }
+        const open = inst.openOpId === null ? undefined : records.opOccs.get(inst.openOpId);
+        if (open) {
+          throw new ProblemError(
+            409,
+            `VNF instance ${inst.id} has LCM operation ${open.id} (${open.operation}) in state ${open.operationState}`,
+          );
+        }
+        records.instances.delete(inst.id);
+        sendEmpty(res, 204, version);
+        return Promise.resolve();
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/vnflcm/v2/vnf_instances/${ID}/instantiate$`),
+      sol003: true,
+      async handle({ req, res, params }) {
+        const inst = instanceOr404(params[0] ?? '');
+        const body = parseBody(
+          'InstantiateVnfRequest',
+          instantiateVnfRequestSchema,
+          await readJsonObject(req),
+        );
+        const lab = parseBody(
+          'InstantiateVnfRequest',
+          labInstantiationParamsSchema,
+          body.additionalParams ?? {},
+          'additionalParams.',
+        );
+        accepted(res, engine.instantiate(inst, body, lab));
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/vnflcm/v2/vnf_instances/${ID}/operate$`),
+      sol003: true,
+      async handle({ req, res, params }) {
+        const inst = instanceOr404(params[0] ?? '');
+        const body = parseBody('OperateVnfRequest', operateVnfRequestSchema, await readJsonObject(req));
+        accepted(res, engine.operate(inst, body));
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/vnflcm/v2/vnf_instances/${ID}/terminate$`),
+      sol003: true,
+      async handle({ req, res, params }) {
+        const inst = instanceOr404(params[0] ?? '');
+        const body = parseBody('TerminateVnfRequest', terminateVnfRequestSchema, await readJsonObject(req));
+        accepted(res, engine.terminate(inst, body));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/vnflcm\/v2\/vnf_lcm_op_occs$/,
+      sol003: true,
+      handle({ res, url }) {
+        const filter = filterOf(url);
+        const views = [...records.opOccs.values()].map((op) => renderLcmOpOcc(op, uris));
+        sendJson(res, 200, filter ? views.filter((v) => matchesFilter(v, filter)) : views, version);
+        return Promise.resolve();
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/vnflcm/v2/vnf_lcm_op_occs/${ID}$`),
+      sol003: true,
+      handle({ res, params }) {
+        sendJson(res, 200, renderLcmOpOcc(opOr404(params[0] ?? ''), uris), version);
+        return Promise.resolve();
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/vnflcm/v2/vnf_lcm_op_occs/${ID}/rollback$`),
+      sol003: true,
+      handle({ res, params }) {
+        // SOL003 §5.4.15.3.1: 202 with an empty body; progress shows on the same occurrence.
+        engine.rollback(opOr404(params[0] ?? ''));
+        sendEmpty(res, 202, version);
+        return Promise.resolve();
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/vnflcm/v2/vnf_lcm_op_occs/${ID}/fail$`),
+      sol003: true,
+      async handle({ res, params }) {
+        // SOL003 §5.4.16.3.1: 200 with the (now FAILED) VnfLcmOpOcc.
+        const op = opOr404(params[0] ?? '');
+        await engine.fail(op);
+        sendJson(res, 200, renderLcmOpOcc(op, uris), version);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/vnflab\/v1\/vnfds$/,
+      sol003: false,
+      handle: ({ res }) => Promise.resolve(sendJson(res, 200, [...ctx.vnfds.values()])),
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/vnflab/v1/vnfds/${ID}$`),
+      sol003: false,
+      handle({ res, params }) {
+        const vnfd = ctx.vnfds.get(params[0] ?? '');
+        if (!vnfd) throw new ProblemError(404, `VNFD ${params[0]} not found`);
+        sendJson(res, 200, vnfd);
+        return Promise.resolve();
+      },
+    },
+  ];
+}

@@ -1,0 +1,168 @@
+/**
+ * The embedded lab's VNFM: ETSI GS NFV-SOL 003 VNF LCM API 2.0.0 over
+ * node:http on 127.0.0.1 (an OS-chosen port), driving the lab VIM
+ * in-process. It serves what the MIGRATE test cases need, the way Tacker
+ * does: Version header (SOL013 §4.6), 201/202 + Location, asynchronous
+ * operation occurrences, ProblemDetails errors (SOL013 §6.4).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
+import type { Vim } from '../vim/vim.js';
+import { LabAuthenticator, type LabVnfmAuth, TOKEN_PATH } from './auth.js';
+import { sendProblem } from './http-io.js';
+import { DEFAULT_LAB_VNFDS, type LabVnfd } from './lab-vnfd.js';
+import { LcmEngine } from './lcm-engine.js';
+import { LcmRecords } from './lcm-records.js';
+import { ProblemError } from './problem.js';
+import { buildRoutes, type Route } from './routes.js';
+import { LcmUris } from './views.js';
+
+export interface LabVnfmOptions {
+  /** The VIM the VNFM creates, starts, stops and deletes servers on. */
+  readonly vim: Vim;
+  /** VNFDs the VNFM knows (replaces the defaults: the UDP forwarder and its SR-IOV variant). */
+  readonly vnfds?: readonly LabVnfd[];
+  /** Client authentication; none by default. */
+  readonly auth?: LabVnfmAuth;
+  /** dirtyPagesPerSec of a VNF whose instantiation does not say. Default 0. */
+  readonly defaultDirtyPagesPerSec?: number;
+  /** How long an operation waits for a server to reach SHUTOFF / ACTIVE. Default 60 000 ms. */
+  readonly serverWaitTimeoutMs?: number;
+}
+
+export interface LabVnfm {
+  /** `http://127.0.0.1:{port}/vnflcm/v2`: the SOL003 driver's baseUrl. */
+  readonly baseUrl: string;
+  /** `http://127.0.0.1:{port}` (SOL003's {apiRoot}). */
+  readonly apiRoot: string;
+  /** OAuth 2.0 token endpoint when `auth.oauth2` is set, else null. */
+  readonly tokenUrl: string | null;
+  /** Stop serving, then wait for running LCM operations to end. The VIM is left alone (the caller owns it). */
+  close(): Promise<void>;
+}
+
+/** Version values this server accepts in the `Version` request header. */
+const SUPPORTED_VERSIONS = new Set([SOL003_LCM_API_VERSION]);
+
+/** SOL013 §4.6: every request names the API version; 400 without, 406 for one not served. */
+function checkVersion(req: IncomingMessage): void {
+  const version = req.headers.version;
+  if (typeof version !== 'string' || version.trim() === '') {
+    throw new ProblemError(
+      400,
+      `the 'Version' header is required (this API serves ${SOL003_LCM_API_VERSION})`,
+    );
+  }
+  if (!SUPPORTED_VERSIONS.has(version.trim())) {
+    throw new ProblemError(
+      406,
+      `API version '${version}' is not supported (this API serves ${SOL003_LCM_API_VERSION})`,
+    );
+  }
+}
+
+/** SOL013 §4.7: the API answers JSON; a client that accepts none of it gets 406. */
+function checkAccept(req: IncomingMessage): void {
+  const accept = req.headers.accept;
+  if (accept === undefined || accept.trim() === '') return;
+  if (!/(?:^|,)\s*(?:\*\/\*|application\/\*|application\/(?:problem\+)?json)\s*(?:;|,|$)/i.test(accept)) {
+    throw new ProblemError(406, `cannot answer in '${accept}': the API produces application/json`);
+  }
+}
+
+/** Start the lab VNFM on 127.0.0.1 with an OS-assigned port. */
+export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
+  const vnfds = new Map((options.vnfds ?? DEFAULT_LAB_VNFDS).map((v) => [v.vnfdId, v] as const));
+  const records = new LcmRecords();
+  const authenticator = options.auth ? new LabAuthenticator(options.auth) : null;
+  const engine = new LcmEngine({
+    vim: options.vim,
+    records,
+    vnfds,
+    vimConnectionId: 'vnflab-vim',
+    defaultDirtyPagesPerSec: options.defaultDirtyPagesPerSec ?? 0,
+    serverWaitTimeoutMs: options.serverWaitTimeoutMs ?? 60_000,
+  });
+  let routes: Route[] = [];
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const apiRoot = `http://127.0.0.1:${port}`;
+  const uris = new LcmUris(apiRoot);
+  routes = buildRoutes({ vim: options.vim, vnfds, records, engine, uris });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', apiRoot);
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    let isSol003 = path.startsWith('/vnflcm/');
+    try {
+      if (path === TOKEN_PATH && authenticator) {
+        await authenticator.handleTokenRequest(req, res);
+        return;
+      }
+      authenticator?.check(req);
+      const matching = routes
+        .map((route) => ({ route, match: route.path.exec(path) }))
+        .filter((m): m is { route: Route; match: RegExpExecArray } => m.match !== null);
+      const found = matching.find((m) => m.route.method === req.method);
+      isSol003 = found?.route.sol003 ?? isSol003;
+      if (isSol003) {
+        checkVersion(req);
+        checkAccept(req);
+      }
+      if (!found) {
+        if (matching.length === 0) {
+          throw new ProblemError(404, `the lab VNFM serves no resource at ${req.method} ${path}`);
+        }
+        const allow = matching.map((m) => m.route.method).join(', ');
+        throw new ProblemError(405, `${req.method} is not supported on ${path} (allowed: ${allow})`, {
+          Allow: allow,
+        });
+      }
+      const params = found.match.slice(1).map((p) => decodeURIComponent(p));
+      await found.route.handle({ req, res, url, params });
+    } catch (err) {
+      const problem =
+        err instanceof ProblemError
+          ? err
+          : new ProblemError(
+              500,
+              `internal error: ${err instanceof Error ? err.message : String(err)}`,
+              {},
+              { cause: err },
+            );
+      if (res.headersSent) {
+        res.destroy(problem);
+        return;
+      }
+      sendProblem(res, problem, isSol003 ? { Version: SOL003_LCM_API_VERSION } : {});
+    }
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    baseUrl: uris.base,
+    apiRoot,
+    tokenUrl: options.auth?.oauth2 ? `${apiRoot}${TOKEN_PATH}` : null,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await engine.drain();
+      })();
+      return closing;
+    },
+  };
+}
