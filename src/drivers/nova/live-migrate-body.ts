@@ -1,0 +1,21 @@
+/**
+ * The `os-migrateLive` body this driver sends, per negotiated microversion
+ * (Nova API reference, "Live-Migrate Server (os-migrateLive Action)"):
+ * - below 2.25: host, block_migration=false, disk_over_commit=false (all required);
+ * - 2.25: block_migration="auto" (Nova decides from the storage), no disk_over_commit;
+ * - 2.30 to 2.67: force=false as well (never bypass the scheduler's checks);
+ * - from 2.68: force is gone.
+ * host null lets the scheduler choose the destination.
+ */
+import { atLeast, type Microversion } from './microversion.js';
+
+export function liveMigrateBody(
+  v: Microversion,
+  host: string | null,
+): { 'os-migrateLive': Record<string, unknown> } {
+  if (!atLeast(v, '2.25'))
+    return { 'os-migrateLive': { host, block_migration: false, disk_over_commit: false } };
+  if (atLeast(v, '2.30') && !atLeast(v, '2.68'))
+    return { 'os-migrateLive': { host, block_migration: 'auto', force: false } };
+  return { 'os-migrateLive': { host, block_migration: 'auto' } };
+}

@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeLab } from '../../lab/vim/fake-host.js';
+import { LabVim } from '../../lab/vim/lab-vim.js';
+import { startNovaApi } from '../../lab/vim/nova/nova-api.js';
+import type { ServerCreateRequest } from '../../lab/vim/vim.js';
+import { runMigratorContract } from '../../ports/migrator.contract.js';
+import type { MigrationHandle, MigrationStatus, MigrationSubject } from '../../ports/migrator.js';
+import { sleep } from '../../util/clock.js';
+import { NovaError } from './errors.js';
+import { NovaMigrator, type NovaMigratorConfig } from './nova-migrator.js';
+
+const credentials = { username: 'vnflab', password: 'secret', projectName: 'vnflab' };
+const capacity = { vCpu: 64, memoryMiB: 65_536, storageGiB: 1_000, nics: 64 };
+
+function request(over: Partial<ServerCreateRequest> = {}): ServerCreateRequest {
+  return {
+    name: 'vnfc',
+    imageId: 'img-vnf',
+    flavor: { vCpu: 1, memoryMiB: 256, storageGiB: 1, nics: 2 },
+    vnf: { egress: { host: '127.0.0.1', port: 9 }, dirtyPagesPerSec: 0 },
+    liveMigratable: true,
+    ...over,
+  };
+}
+
+/** A fake lab behind the lab's Nova API, and a NovaMigrator speaking to it. */
+async function startLab(config: Partial<NovaMigratorConfig> = {}, tokenTtlMs?: number) {
+  const lab = createFakeLab(['compute-1', 'compute-2', 'compute-3'].map((name) => ({ name, capacity })));
+  const vim = new LabVim({ hosts: lab.hosts, fabric: lab.fabric });
+  const api = await startNovaApi({ vim, credentials, ...(tokenTtlMs === undefined ? {} : { tokenTtlMs }) });
+  const migrator = new NovaMigrator({ authUrl: api.authUrl, ...credentials, ...config });
+  const subject = async (...reqs: ServerCreateRequest[]): Promise<MigrationSubject> => {
+    const ids: string[] = [];
+    for (const req of reqs) {
+      const server = await vim.createServer(req);
+      await vim.startServer(server.id);
+      ids.push(server.id);
+    }
+    return { vnfInstanceId: randomUUID(), computeResourceIds: ids };
+  };
+  const close = async (): Promise<void> => {
+    await migrator.close();
+    await api.close();
+    await vim.close();
+  };
+  return { lab, vim, api, migrator, subject, close };
+}
+
+async function settle(migrator: NovaMigrator, handle: MigrationHandle): Promise<MigrationStatus> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const status = await migrator.validateMigrationSuccess(handle);
+    if (status.state !== 'IN_PROGRESS' || Date.now() > deadline) return status;
+    await sleep(10);
+  }
+}
+
+runMigratorContract({
+  name: 'NovaMigrator -> lab Nova API -> LabVim (in-memory hosts)',
+  async setup() {
+    const l = await startLab();
+    return {
+      migrator: l.migrator,
+      createLiveSubject: () => l.subject(request()),
+      createNonLiveSubject: () => l.subject(request({ liveMigratable: false })),
+      allocationIds: async (s) =>
+        (await Promise.all(s.computeResourceIds.map((id) => l.vim.getServer(id)))).flatMap(
+          (server) => server?.allocations.map((a) => a.id) ?? [],
+        ),
+      slowNextMigration: (ms) => {
+        l.lab.next = { behaviour: { rounds: Math.ceil(ms / 5), roundDelayMs: 5 } };
+      },
+      failNextMigration: (reason) => {
+        l.lab.next = { fault: { at: 'transfer', reason } };
+      },
+      close: l.close,
+    };
+  },
+});
+
+describe('NovaMigrator on the lab Nova API', () => {
+  let l: Awaited<ReturnType<typeof startLab>>;
+  beforeAll(async () => {
+    l = await startLab();
+  });
+  afterAll(async () => {
+    await l.close();
+  });
+
+  it('reads the lab figures from the vnflab: fields of the migration record', async () => {
+    l.lab.behaviour = { ...l.lab.behaviour, pauseMs: 3, forwardDelayMs: 20 };
+    try {
+      const subject = await l.subject(request());
+      const handle = await l.migrator.triggerMigration(subject, 'vMemory');
+      expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+      const report = await l.migrator.getMigrationReport(handle);
+      const [vimMigration] = await l.vim.listMigrations({ serverId: subject.computeResourceIds[0]! });
+      expect(report.downtimeMs).toBe(vimMigration?.downtimeMs);
+      expect(report.downtimeMs).toBeGreaterThanOrEqual(23);
+      expect([report.rounds, report.memoryVerified]).toEqual([3, true]);
+      expect(report.bytesTransferred).toBe(vimMigration?.bytesTransferred);
+      expect(report.fromHost).toBe(vimMigration?.sourceHost);
+      expect(report.toHost).toBe(vimMigration?.destHost);
+    } finally {
+      l.lab.behaviour = { ...l.lab.behaviour, forwardDelayMs: null };
+    }
+  });
+
+  it('moves every server of a multi-VNFC subject and follows them in one handle', async () => {
+    const subject = await l.subject(request({ name: 'a' }), request({ name: 'b' }));
+    const handle = await l.migrator.triggerMigration(subject, 'any');
+    expect(handle.id.split(',')).toHaveLength(2);
+    expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+    for (const id of subject.computeResourceIds) {
+      const [m] = await l.vim.listMigrations({ serverId: id });
+      expect(m?.status).toBe('completed');
+      expect((await l.vim.getServer(id))?.host).toBe(m?.destHost);
+    }
+  });
+
+  it('migrates to the requested target host', async () => {
+    const subject = await l.subject(request({ host: 'compute-1' }));
+    const handle = await l.migrator.triggerMigration(subject, 'vCPU', { targetHost: 'compute-3' });
+    expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+    expect((await l.migrator.getMigrationReport(handle)).toHost).toBe('compute-3');
+  });
+
+  it('says OFFLINE_MIGRATION for specialized NICs, naming the PCI alias rule', async () => {
+    const subject = await l.subject(
+      request({ flavor: { vCpu: 1, memoryMiB: 64, storageGiB: 1, nics: 2, specializedNics: 1 } }),
+    );
+    const decision = await l.migrator.getMigrationType(subject);
+    expect(decision.type).toBe('OFFLINE_MIGRATION');
+    expect(decision.reason).toContain('pci_passthrough:alias');
+  });
+
+  it('says OFFLINE_MIGRATION for a VNF whose VNFD forbids live migration, naming that rule', async () => {
+    const decision = await l.migrator.getMigrationType(await l.subject(request({ liveMigratable: false })));
+    expect(decision).toMatchObject({ type: 'OFFLINE_MIGRATION' });
+    expect(decision.reason).toContain('vnflab:live_migratable');
+  });
+
+  it("carries Nova's refusal (409 conflictingRequest) in the error", async () => {
+    const subject = await l.subject(request({ liveMigratable: false }));
+    const e = await l.migrator.triggerMigration(subject, 'vMemory').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(NovaError);
+    expect((e as NovaError).status).toBe(409);
+    expect((e as NovaError).message).toContain('may not be live-migrated');
+  });
+
+  it('answers findAllocatedVResources for server ids too (what a real Nova can tell)', async () => {
+    const subject = await l.subject(request());
+    const [id] = subject.computeResourceIds;
+    expect(await l.migrator.findAllocatedVResources([id!, 'no-such-id'])).toEqual([id]);
+  });
+});
+
+/**
+ * A compute endpoint that looks like a real Nova: it forwards to the lab's
+ * API and drops every `vnflab:` key from the answers.
+ */
+async function startPlainNovaProxy(target: string): Promise<{ computeUrl: string; close(): Promise<void> }> {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (typeof v !== 'object' || v === null) return v;
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !k.startsWith('vnflab:'))
+        .map(([k, x]) => [k, strip(x)]),
+    );
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(
+          ([k, v]) => k !== 'host' && k !== 'content-length' && typeof v === 'string',
+        ),
+      ) as Record<string, string>;
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
+      void fetch(`${target}${req.url}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) })
+        .then(async (r) => {
+          const text = await r.text();
+          const out = text === '' ? '' : JSON.stringify(strip(JSON.parse(text)));
+          const pass = ['x-openstack-request-id', 'openstack-api-version', 'content-type'];
+          res.writeHead(
+            r.status,
+            Object.fromEntries(pass.flatMap((h) => (r.headers.get(h) ? [[h, r.headers.get(h)!]] : []))),
+          );
+          res.end(out);
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    computeUrl: `http://127.0.0.1:${port}/v2.1`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('NovaMigrator against a plain Nova (no vnflab: fields)', () => {
+  let l: Awaited<ReturnType<typeof startLab>>;
+  let proxy: Awaited<ReturnType<typeof startPlainNovaProxy>>;
+  let migrator: NovaMigrator;
+  beforeAll(async () => {
+    l = await startLab();
+    proxy = await startPlainNovaProxy(l.api.baseUrl.replace(/\/v2\.1$/, ''));
+    migrator = new NovaMigrator({ authUrl: l.api.authUrl, ...credentials, computeUrl: proxy.computeUrl });
+  });
+  afterAll(async () => {
+    await migrator.close();
+    await proxy.close();
+    await l.close();
+  });
+
+  it('completes a migration and reports null for what Nova does not measure', async () => {
+    const subject = await l.subject(request());
+    expect((await migrator.getMigrationType(subject)).type).toBe('LIVE_MIGRATION');
+    const handle = await migrator.triggerMigration(subject, 'vMemory');
+    expect(await settle(migrator, handle)).toEqual({ state: 'COMPLETED' });
+    const report = await migrator.getMigrationReport(handle);
+    expect(report.toHost).not.toBe(report.fromHost);
+    expect([report.downtimeMs, report.rounds, report.bytesTransferred, report.memoryVerified]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('takes the failure reason from the failed instance action events', async () => {
+    l.lab.next = { fault: { at: 'transfer', reason: 'injected: link down' } };
+    const subject = await l.subject(request());
+    const status = await settle(migrator, await migrator.triggerMigration(subject, 'vMemory'));
+    expect(status.state).toBe('FAILED');
+    expect(status.state === 'FAILED' && status.reason).toContain(
+      'compute_live_migration: injected: link down',
+    );
+  });
+
+  it('still sees the PCI alias rule in the flavor', async () => {
+    const flavor = { vCpu: 1, memoryMiB: 64, storageGiB: 1, nics: 1, specializedNics: 1 };
+    const decision = await migrator.getMigrationType(await l.subject(request({ flavor })));
+    expect(decision.type).toBe('OFFLINE_MIGRATION');
+  });
+
+  it('can only tell which ids are servers Nova still lists', async () => {
+    const subject = await l.subject(request());
+    const [id] = subject.computeResourceIds;
+    const allocationId = (await l.vim.getServer(id!))?.allocations[0]?.id ?? '';
+    expect(await migrator.findAllocatedVResources([id!, allocationId])).toEqual([id]);
+  });
+});
+
+describe('NovaMigrator sessions and microversions', () => {
+  it('authenticates again after a 401 (tokens revoked) and carries on', async () => {
+    const l = await startLab();
+    try {
+      const subject = await l.subject(request());
+      expect((await l.migrator.getMigrationType(subject)).type).toBe('LIVE_MIGRATION');
+      l.api.revokeTokens();
+      expect((await l.migrator.getMigrationType(subject)).type).toBe('LIVE_MIGRATION');
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('renews a token that is about to expire', async () => {
+    const l = await startLab({}, 150);
+    try {
+      const subject = await l.subject(request());
+      expect((await l.migrator.getMigrationType(subject)).type).toBe('LIVE_MIGRATION');
+      await sleep(200);
+      expect((await l.migrator.getMigrationType(subject)).type).toBe('LIVE_MIGRATION');
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('fails with NOVA_AUTH_FAILED on wrong credentials', async () => {
+    const l = await startLab({ password: 'wrong' });
+    try {
+      await expect(l.migrator.findAllocatedVResources(['x'])).rejects.toMatchObject({
+        code: 'NOVA_AUTH_FAILED',
+      });
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('speaks min(ours, server max): 2.99 asked -> 2.80 used', async () => {
+    const l = await startLab({ microversion: '2.99' });
+    try {
+      const subject = await l.subject(request());
+      const handle = await l.migrator.triggerMigration(subject, 'vMemory');
+      expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('works at 2.1 through os-migrations, and says abort needs 2.24', async () => {
+    const l = await startLab({ microversion: '2.1' });
+    try {
+      const subject = await l.subject(request());
+      l.lab.next = { behaviour: { rounds: 100, roundDelayMs: 5 } };
+      const handle = await l.migrator.triggerMigration(subject, 'vMemory');
+      await expect(l.migrator.abortMigration(handle)).rejects.toMatchObject({
+        code: 'NOVA_ABORT_UNSUPPORTED',
+      });
+      expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+      expect((await l.migrator.getMigrationReport(handle)).fromHost).not.toBe('');
+    } finally {
+      await l.close();
+    }
+  });
+});

@@ -1,0 +1,350 @@
+/**
+ * Migrator over OpenStack Nova (and the lab's Nova-compatible compute API):
+ * the spec's VNFM.Migration made as the VIM-level call a VNFM makes on its
+ * behalf (DESIGN.md "Who moves the VNF").
+ *
+ * - trigger: `POST /servers/{id}/action {"os-migrateLive": ...}` per VNFC
+ *   server (body per microversion), then the migration record Nova created
+ *   is found in `GET /servers/{id}/migrations` (2.23+) or
+ *   `GET /os-migrations?instance_uuid=`;
+ * - validate: the record's status, and for a finished one the server's
+ *   status, task_state and host (it must be ACTIVE on the destination);
+ *   a failure's reason comes from the record (`vnflab:error`, lab only) or
+ *   the failed events of the request's instance action;
+ * - abort: `DELETE /servers/{id}/migrations/{mid}` (2.24+).
+ * Figures Nova does not measure (downtime, rounds, memory verification)
+ * are read from `vnflab:` fields when present, else null.
+ */
+import type { VResourceType } from '../../ports/vnfm.js';
+import type {
+  MigrationHandle,
+  MigrationReport,
+  MigrationStatus,
+  MigrationSubject,
+  MigrationType,
+  Migrator,
+} from '../../ports/migrator.js';
+import { sleep } from '../../util/clock.js';
+import { NovaError } from './errors.js';
+import { liveMigrateBody } from './live-migrate-body.js';
+import { combineDecisions, migrationTypeOf } from './migration-type.js';
+import { NovaClient, type NovaClientConfig } from './nova-client.js';
+import {
+  instanceActionSchema,
+  instanceActionsSchema,
+  osMigrationsSchema,
+  serverMigrationResponseSchema,
+  serverMigrationsSchema,
+  serverResponseSchema,
+  serversDetailSchema,
+  type NovaMigration,
+  type NovaServer,
+} from './schemas.js';
+
+export interface NovaMigratorConfig extends NovaClientConfig {
+  /** How long to look for the migration record after Nova accepted the request, ms (default 10 s). */
+  readonly migrationLookupTimeoutMs?: number;
+}
+
+/** One server's migration inside a handle. */
+interface Leg {
+  readonly serverId: string;
+  readonly migrationId: number;
+}
+
+/** Nova migration statuses (nova/objects/migration.py) that end a migration. */
+const DONE = ['completed', 'done', 'finished', 'confirmed'];
+const FAILED = ['error', 'failed', 'cancelled'];
+
+const enc = encodeURIComponent;
+
+/** Handle ids carry every leg, so any NovaMigrator instance can follow a migration. */
+export function encodeHandleId(legs: readonly Leg[]): string {
+  return legs.map((l) => `${l.serverId}/${l.migrationId}`).join(',');
+}
+
+export function decodeHandleId(id: string): Leg[] {
+  return id.split(',').map((part) => {
+    const [serverId, mid] = part.split('/');
+    const migrationId = Number(mid);
+    if (serverId === undefined || serverId === '' || !Number.isInteger(migrationId))
+      throw new NovaError('NOVA_BAD_HANDLE', `not a nova migration handle: ${id}`);
+    return { serverId, migrationId };
+  });
+}
+
+export class NovaMigrator implements Migrator {
+  readonly name = 'nova';
+  private readonly client: NovaClient;
+  private readonly lookupTimeoutMs: number;
+  /** x-openstack-request-id of each leg's os-migrateLive: its instance action. */
+  private readonly requestIds = new Map<string, string>();
+
+  constructor(config: NovaMigratorConfig) {
+    this.client = new NovaClient(config);
+    this.lookupTimeoutMs = config.migrationLookupTimeoutMs ?? 10_000;
+  }
+
+  async getMigrationType(subject: MigrationSubject): Promise<{ type: MigrationType; reason: string }> {
+    const decisions = await Promise.all(
+      subject.computeResourceIds.map(async (id) => migrationTypeOf(id, await this.server(id))),
+    );
+    return combineDecisions(decisions);
+  }
+
+  async triggerMigration(
+    subject: MigrationSubject,
+    vResourceType: VResourceType,
+    opts: { targetHost?: string } = {},
+  ): Promise<MigrationHandle> {
+    // Nova moves a whole server: every vResource type of it moves together.
+    const version = await this.client.microversion();
+    const legs: Leg[] = [];
+    try {
+      for (const serverId of subject.computeResourceIds) {
+        const before = await this.newestMigrationId(serverId);
+        const res = await this.client.request('POST', `/servers/${enc(serverId)}/action`, {
+          body: liveMigrateBody(version, opts.targetHost ?? null),
+          expect: [202],
+        });
+        const leg = { serverId, migrationId: await this.findNewMigration(serverId, before) };
+        if (res.requestId !== null) this.requestIds.set(encodeHandleId([leg]), res.requestId);
+        legs.push(leg);
+      }
+    } catch (e) {
+      await Promise.allSettled(legs.map((leg) => this.abortLeg(leg)));
+      throw e;
+    }
+    return { id: encodeHandleId(legs), subject, vResourceType, type: 'LIVE_MIGRATION' };
+  }
+
+  async validateMigrationSuccess(handle: MigrationHandle): Promise<MigrationStatus> {
+    const states = await Promise.all(decodeHandleId(handle.id).map((leg) => this.legStatus(leg)));
+    const failed = states.flatMap((s) => (s.state === 'FAILED' ? [s.reason] : []));
+    if (failed.length > 0) return { state: 'FAILED', reason: failed.join('; ') };
+    if (states.every((s) => s.state === 'COMPLETED')) return { state: 'COMPLETED' };
+    let remaining: number | undefined;
+    const percents: number[] = [];
+    for (const s of states) {
+      if (s.state !== 'IN_PROGRESS') continue;
+      if (s.memoryRemainingBytes !== undefined) remaining = (remaining ?? 0) + s.memoryRemainingBytes;
+      if (s.progressPercent !== undefined) percents.push(s.progressPercent);
+    }
+    return {
+      state: 'IN_PROGRESS',
+      ...(percents.length === 0
+        ? {}
+        : { progressPercent: percents.reduce((a, b) => a + b, 0) / percents.length }),
+      ...(remaining === undefined ? {} : { memoryRemainingBytes: remaining }),
+    };
+  }
+
+  async getMigrationReport(handle: MigrationHandle): Promise<MigrationReport> {
+    const records = await Promise.all(decodeHandleId(handle.id).map((leg) => this.record(leg)));
+    const running = records.find((m) => !DONE.includes(m.status) && !FAILED.includes(m.status));
+    if (running !== undefined)
+      throw new NovaError('NOVA_MIGRATION_IN_PROGRESS', `migration ${running.id} is still ${running.status}`);
+    const [first] = records;
+    if (first === undefined) throw new NovaError('NOVA_BAD_HANDLE', `handle ${handle.id} has no migrations`);
+    return {
+      type: 'LIVE',
+      fromHost: first.source_compute ?? '',
+      toHost: first.dest_compute ?? '',
+      downtimeMs: first['vnflab:downtime_ms'] ?? null,
+      totalTimeMs: first['vnflab:total_time_ms'] ?? null,
+      setupTimeMs: first['vnflab:setup_time_ms'] ?? null,
+      bytesTransferred: first['vnflab:bytes_transferred'] ?? null,
+      rounds: first['vnflab:rounds'] ?? null,
+      memoryVerified: first['vnflab:memory_verified'] ?? null,
+      details: { novaMigrations: records },
+    };
+  }
+
+  async abortMigration(handle: MigrationHandle): Promise<void> {
+    const errors: unknown[] = [];
+    for (const leg of decodeHandleId(handle.id))
+      await this.abortLeg(leg).catch((e: unknown) => errors.push(e));
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, 'some migrations could not be aborted');
+  }
+
+  /**
+   * Lab: ids found in any server's `vnflab:allocations` (read from the
+   * hosts' inventories). Real Nova has no allocation ids: an id counts as
+   * allocated when it is a server id the API still lists.
+   */
+  async findAllocatedVResources(ids: readonly string[]): Promise<string[]> {
+    const res = await this.client.request('GET', '/servers/detail', { schema: serversDetailSchema });
+    const allocated = new Set<string>();
+    for (const server of res.body.servers) {
+      allocated.add(server.id);
+      for (const a of server['vnflab:allocations'] ?? []) allocated.add(a.id);
+    }
+    return ids.filter((id) => allocated.has(id));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async server(id: string): Promise<NovaServer | null> {
+    const res = await this.client.request('GET', `/servers/${enc(id)}`, {
+      schema: serverResponseSchema,
+      expect: [200, 404],
+    });
+    return res.status === 404 ? null : res.body.server;
+  }
+
+  private async migrationsOf(serverId: string): Promise<NovaMigration[]> {
+    const res = await this.client.request('GET', `/os-migrations?instance_uuid=${enc(serverId)}`, {
+      schema: osMigrationsSchema,
+    });
+    // Filtered again: an old Nova may ignore an unknown query parameter.
+    return res.body.migrations.filter((m) => m.instance_uuid === serverId);
+  }
+
+  private async newestMigrationId(serverId: string): Promise<number> {
+    return Math.max(0, ...(await this.migrationsOf(serverId)).map((m) => m.id));
+  }
+
+  /** The live migration Nova created for our request: the first one newer than `before`. */
+  private async findNewMigration(serverId: string, before: number): Promise<number> {
+    const deadline = Date.now() + this.lookupTimeoutMs;
+    const useServerMigrations = await this.client.supports('2.23');
+    for (;;) {
+      let ids: number[] = [];
+      if (useServerMigrations) {
+        const res = await this.client.request('GET', `/servers/${enc(serverId)}/migrations`, {
+          schema: serverMigrationsSchema,
+        });
+        ids = res.body.migrations.map((m) => m.id);
+      }
+      if (!ids.some((id) => id > before))
+        ids = (await this.migrationsOf(serverId))
+          .filter((m) => m.migration_type === undefined || m.migration_type === 'live-migration')
+          .map((m) => m.id);
+      const fresh = ids.filter((id) => id > before);
+      if (fresh.length > 0) return Math.min(...fresh);
+      if (Date.now() > deadline)
+        throw new NovaError(
+          'NOVA_MIGRATION_NOT_FOUND',
+          `Nova accepted the live migration of server ${serverId} but no migration record appeared within ${this.lookupTimeoutMs} ms`,
+        );
+      await sleep(100);
+    }
+  }
+
+  private async record(leg: Leg): Promise<NovaMigration> {
+    const m = (await this.migrationsOf(leg.serverId)).find((x) => x.id === leg.migrationId);
+    if (m === undefined)
+      throw new NovaError(
+        'NOVA_MIGRATION_NOT_FOUND',
+        `migration ${leg.migrationId} of server ${leg.serverId} is not listed by Nova`,
+      );
+    return m;
+  }
+
+  private async legStatus(leg: Leg): Promise<MigrationStatus> {
+    const m = await this.record(leg);
+    if (FAILED.includes(m.status)) return { state: 'FAILED', reason: await this.failureReason(leg, m) };
+    if (DONE.includes(m.status)) return this.checkArrived(leg, m);
+    return { state: 'IN_PROGRESS', ...(await this.progress(leg)) };
+  }
+
+  /** A finished migration counts once the server runs on the destination with no task left. */
+  private async checkArrived(leg: Leg, m: NovaMigration): Promise<MigrationStatus> {
+    const server = await this.server(leg.serverId);
+    if (server === null)
+      return { state: 'FAILED', reason: `server ${leg.serverId} disappeared after its migration` };
+    if (server.status === 'ERROR')
+      return {
+        state: 'FAILED',
+        reason: `server ${leg.serverId} is in ERROR: ${server.fault?.message ?? 'no fault'}`,
+      };
+    if (server.status !== 'ACTIVE' || server['OS-EXT-STS:task_state'] != null)
+      return { state: 'IN_PROGRESS' };
+    const host = server['OS-EXT-SRV-ATTR:host'];
+    if (host != null && m.dest_compute !== null && host !== m.dest_compute)
+      return {
+        state: 'FAILED',
+        reason: `migration ${m.id} is ${m.status} but server ${leg.serverId} runs on ${host}, not ${m.dest_compute}`,
+      };
+    return { state: 'COMPLETED' };
+  }
+
+  private async progress(leg: Leg): Promise<{ progressPercent?: number; memoryRemainingBytes?: number }> {
+    if (!(await this.client.supports('2.23'))) return {};
+    const res = await this.client.request(
+      'GET',
+      `/servers/${enc(leg.serverId)}/migrations/${leg.migrationId}`,
+      {
+        schema: serverMigrationResponseSchema,
+        expect: [200, 404],
+      },
+    );
+    if (res.status === 404) return {};
+    const { memory_total_bytes: total, memory_remaining_bytes: remaining } = res.body.migration;
+    if (total === null || remaining === null || total <= 0) return {};
+    return {
+      progressPercent: Math.max(0, Math.min(100, (100 * (total - remaining)) / total)),
+      memoryRemainingBytes: remaining,
+    };
+  }
+
+  private async failureReason(leg: Leg, m: NovaMigration): Promise<string> {
+    const prefix = `migration ${m.id} of server ${leg.serverId} ${m.status}`;
+    const recorded = m['vnflab:error'];
+    if (recorded != null && recorded !== '') return `${prefix}: ${recorded}`;
+    const fromEvents = await this.failedEvents(leg).catch(() => null);
+    return fromEvents === null ? prefix : `${prefix}: ${fromEvents}`;
+  }
+
+  /** The failed events of the instance action our request recorded (or the newest live-migration one). */
+  private async failedEvents(leg: Leg): Promise<string | null> {
+    let requestId = this.requestIds.get(encodeHandleId([leg]));
+    if (requestId === undefined) {
+      const list = await this.client.request('GET', `/servers/${enc(leg.serverId)}/os-instance-actions`, {
+        schema: instanceActionsSchema,
+      });
+      requestId = list.body.instanceActions.find((a) => a.action === 'live-migration')?.request_id;
+    }
+    if (requestId === undefined) return null;
+    const res = await this.client.request(
+      'GET',
+      `/servers/${enc(leg.serverId)}/os-instance-actions/${enc(requestId)}`,
+      { schema: instanceActionSchema },
+    );
+    const failed = res.body.instanceAction.events.filter((e) => e.result === 'Error');
+    if (failed.length === 0) return null;
+    return failed.map((e) => `${e.event}: ${e.details ?? e.traceback ?? 'Error'}`).join('; ');
+  }
+
+  private async abortLeg(leg: Leg): Promise<void> {
+    const m = await this.record(leg);
+    if (DONE.includes(m.status) || FAILED.includes(m.status)) return;
+    if (!(await this.client.supports('2.24')))
+      throw new NovaError(
+        'NOVA_ABORT_UNSUPPORTED',
+        `aborting a live migration needs compute microversion 2.24; negotiated ${(await this.client.microversion()).minor}`,
+      );
+    const res = await this.client.request(
+      'DELETE',
+      `/servers/${enc(leg.serverId)}/migrations/${leg.migrationId}`,
+      {
+        expect: [202, 400, 404],
+      },
+    );
+    if (res.status === 202) return;
+    // 400/404: Nova refuses to abort a migration that is no longer running; fine if it indeed ended.
+    const after = await this.record(leg);
+    if (!DONE.includes(after.status) && !FAILED.includes(after.status))
+      throw new NovaError(
+        'NOVA_HTTP_ERROR',
+        `Nova refused to abort migration ${leg.migrationId} (${after.status})`,
+        {
+          status: res.status,
+          body: res.body,
+        },
+      );
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The `os-migrateLive` request body, validated per microversion as Nova's
+ * JSON schemas do (nova/api/openstack/compute/schemas/migrate_server.py):
+ * - 2.1: `host` (string or null), `block_migration` and `disk_over_commit`
+ *   (booleans), all required, nothing else;
+ * - 2.25: `disk_over_commit` removed, `block_migration` may be "auto";
+ * - 2.30: optional `force` (boolean);
+ * - 2.68: `force` removed again.
+ * The lab has no disks, so `block_migration` is accepted and ignored.
+ */
+import { fail, ok, type Outcome } from '../../../util/outcome.js';
+import { atLeast, type Microversion } from './microversion.js';
+
+export interface LiveMigrateRequest {
+  readonly host: string | null;
+  readonly blockMigration: boolean | 'auto';
+  readonly force?: boolean;
+}
+
+/** nova/api/validation/parameter_types.py boolean: JSON booleans and these strings. */
+const TRUE_STRINGS = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes'];
+const FALSE_STRINGS = ['False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no'];
+
+function asBoolean(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && TRUE_STRINGS.includes(v)) return true;
+  if (typeof v === 'string' && FALSE_STRINGS.includes(v)) return false;
+  return undefined;
+}
+
+const invalid = (detail: string): Outcome<never> =>
+  fail(`Invalid input for field/attribute os-migrateLive. ${detail}`);
+
+/** The fields this microversion's schema allows, and which of them are required. */
+function schemaOf(v: Microversion): { allowed: string[]; required: string[] } {
+  if (!atLeast(v, '2.25'))
+    return {
+      allowed: ['host', 'block_migration', 'disk_over_commit'],
+      required: ['host', 'block_migration', 'disk_over_commit'],
+    };
+  if (atLeast(v, '2.30') && !atLeast(v, '2.68'))
+    return { allowed: ['host', 'block_migration', 'force'], required: ['host', 'block_migration'] };
+  return { allowed: ['host', 'block_migration'], required: ['host', 'block_migration'] };
+}
+
+export function parseLiveMigrate(action: unknown, v: Microversion): Outcome<LiveMigrateRequest> {
+  if (typeof action !== 'object' || action === null || Array.isArray(action))
+    return invalid(`Value: ${JSON.stringify(action)}. ${JSON.stringify(action)} is not of type 'object'`);
+  const body = action as Record<string, unknown>;
+  const { allowed, required } = schemaOf(v);
+  const unexpected = Object.keys(body).filter((k) => !allowed.includes(k));
+  if (unexpected.length > 0)
+    return invalid(
+      `Additional properties are not allowed (${unexpected.map((k) => `'${k}'`).join(', ')} was unexpected)`,
+    );
+  const missing = required.find((k) => !(k in body));
+  if (missing !== undefined) return invalid(`'${missing}' is a required property`);
+
+  const host = body.host;
+  if (host !== null && (typeof host !== 'string' || host.length === 0 || host.length > 255))
+    return invalid(`Value: ${JSON.stringify(host)}. 'host' must be a host name or null`);
+  const block =
+    body.block_migration === 'auto' && atLeast(v, '2.25') ? 'auto' : asBoolean(body.block_migration);
+  if (block === undefined)
+    return invalid(
+      `Value: ${JSON.stringify(body.block_migration)}. 'block_migration' is not a valid boolean`,
+    );
+  if ('disk_over_commit' in body && asBoolean(body.disk_over_commit) === undefined)
+    return invalid(
+      `Value: ${JSON.stringify(body.disk_over_commit)}. 'disk_over_commit' is not a valid boolean`,
+    );
+  let force: boolean | undefined;
+  if ('force' in body) {
+    force = asBoolean(body.force);
+    if (force === undefined)
+      return invalid(`Value: ${JSON.stringify(body.force)}. 'force' is not a valid boolean`);
+  }
+  return ok({ host, blockMigration: block, ...(force === undefined ? {} : { force }) });
+}
