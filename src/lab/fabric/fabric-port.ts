@@ -2,7 +2,7 @@ import type dgram from 'node:dgram';
 import { monoNs } from '../../util/clock.js';
 import type { Endpoint } from '../../util/outcome.js';
 import type { FabricLocation, FabricPortStats } from './fabric-api.js';
-import { closeQuietly, connectedSocket } from './udp.js';
+import { closeQuietly, connectedSocket, DATA_SOCKET_BUFFER_BYTES } from './udp.js';
 
 /**
  * One VM's port on the fabric: a fixed ingress socket, and an egress socket
@@ -51,7 +51,7 @@ export class FabricPort {
    */
   async moveTo(endpoint: Endpoint): Promise<void> {
     const generation = ++this.generation;
-    const socket = await connectedSocket(endpoint, this.onSendError);
+    const socket = await connectedSocket(endpoint, this.onSendError, DATA_SOCKET_BUFFER_BYTES);
     if (this.closed || generation !== this.generation) {
       await closeQuietly(socket);
       return;

@@ -3,7 +3,7 @@ import type { Endpoint } from '../../util/outcome.js';
 import { parseAnnounce, type AnnounceMessage } from './announce.js';
 import type { FabricLocation, FabricPortStats } from './fabric-api.js';
 import { FabricPort } from './fabric-port.js';
-import { bindLoopback, closeQuietly, localEndpoint } from './udp.js';
+import { bindLoopback, closeQuietly, DATA_SOCKET_BUFFER_BYTES, localEndpoint } from './udp.js';
 
 interface Learnt {
   readonly endpoint: Endpoint;
@@ -60,7 +60,7 @@ export class LearningSwitch {
   }
 
   private async openPort(vmId: string): Promise<FabricPort> {
-    const port = new FabricPort(vmId, await bindLoopback(() => undefined));
+    const port = new FabricPort(vmId, await bindLoopback(() => undefined, DATA_SOCKET_BUFFER_BYTES));
     const known = this.learnt.get(vmId);
     if (known !== undefined) await port.moveTo(known.endpoint);
     return port;

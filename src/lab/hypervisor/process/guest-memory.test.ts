@@ -45,7 +45,7 @@ describe('GuestMemory', () => {
     m.write(0, randomBytes(m.sizeBytes));
     const atInstant = Buffer.from(m.bytes);
     // Small chunks so many writes land between chunks, before and after the cursor.
-    const digest = m.snapshotDigest(64 * 1024);
+    const digest = m.snapshotDigest({ chunkBytes: 64 * 1024 });
     let done = false;
     void digest.finally(() => (done = true));
     let writes = 0;
@@ -69,10 +69,10 @@ describe('GuestMemory', () => {
   it('two overlapping snapshots each see their own instant', async () => {
     const m = new GuestMemory(1);
     const first = Buffer.from(m.bytes);
-    const d1 = m.snapshotDigest(PAGE_SIZE);
+    const d1 = m.snapshotDigest({ chunkBytes: 16 * PAGE_SIZE, pauseMs: 1 });
     m.write(0, Buffer.from('changed'));
     const second = Buffer.from(m.bytes);
-    const d2 = m.snapshotDigest(PAGE_SIZE);
+    const d2 = m.snapshotDigest({ chunkBytes: 16 * PAGE_SIZE, pauseMs: 1 });
     m.write(PAGE_SIZE * 200, Buffer.from('changed again'));
     expect(await d1).toBe(sha256(first));
     expect(await d2).toBe(sha256(second));

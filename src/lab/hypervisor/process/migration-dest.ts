@@ -13,7 +13,7 @@ import net from 'node:net';
 import { LOOPBACK } from '../../fabric/udp.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import type { IncomingResult } from '../hypervisor.js';
-import { PAGE_SIZE, type GuestMemory } from './guest-memory.js';
+import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
 import { MigrationChannel } from './migration-channel.js';
 import { applyPagesBody, encodeJsonFrame, FRAME, parseJsonBody } from './migration-frames.js';
 import type { Vnf, VnfState } from './vnf.js';
@@ -143,7 +143,7 @@ export class IncomingMigration {
       resumedAtNs = started.value;
     }
     // Nothing ran between the resume and here: the snapshot is the memory at the resume.
-    const digest = memory.snapshotDigest();
+    const digest = memory.snapshotDigest(DIGEST_PACING);
     this.completed = true;
     this.o.onArrived(resumedAtNs);
     const resumed = resumedAtNs?.toString() ?? null;

@@ -15,7 +15,7 @@
  */
 import { monoNs } from '../../../util/clock.js';
 import type { MigrationParams, MigrationProgress, SourceMigrationResult } from '../hypervisor.js';
-import { PAGE_SIZE, type GuestMemory } from './guest-memory.js';
+import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
 import { MigrationChannel } from './migration-channel.js';
 import { encodeJsonFrame, encodePagesFrame, FRAME, parseJsonBody } from './migration-frames.js';
 import { TokenBucket } from './token-bucket.js';
@@ -118,7 +118,7 @@ export class OutgoingMigration {
       this.channel.end('migration completed');
       this.progress(true);
       // The source is frozen (paused or stopped) from here on: its digest is the memory at the pause.
-      return finish(true, null, await memory.snapshotDigest());
+      return finish(true, null, await memory.snapshotDigest(DIGEST_PACING));
     } catch (err) {
       let reason = this.cancelReason ?? (err instanceof Error ? err.message : String(err));
       this.channel?.end(reason, encodeJsonFrame(FRAME.cancel, { reason }));

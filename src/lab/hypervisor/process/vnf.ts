@@ -9,7 +9,13 @@
  * 'running'.
  */
 import type dgram from 'node:dgram';
-import { bindLoopback, closeQuietly, connectedSocket, localEndpoint } from '../../fabric/udp.js';
+import {
+  bindLoopback,
+  closeQuietly,
+  connectedSocket,
+  DATA_SOCKET_BUFFER_BYTES,
+  localEndpoint,
+} from '../../fabric/udp.js';
 import { monoNs } from '../../../util/clock.js';
 import { fail, ok, type Endpoint, type Outcome } from '../../../util/outcome.js';
 import type { VnfBootConfig } from '../hypervisor.js';
@@ -70,13 +76,15 @@ export class Vnf {
   /** Open the data and egress sockets (127.0.0.1, OS-chosen port); the VNF stays paused. */
   async open(): Promise<void> {
     if (this.run !== 'off') return;
-    const data = await bindLoopback(() => undefined);
-    const egress = await connectedSocket(this.boot.egress, () => this.egressErrors++).catch(
-      async (err: unknown) => {
-        await closeQuietly(data);
-        throw err;
-      },
-    );
+    const data = await bindLoopback(() => undefined, DATA_SOCKET_BUFFER_BYTES);
+    const egress = await connectedSocket(
+      this.boot.egress,
+      () => this.egressErrors++,
+      DATA_SOCKET_BUFFER_BYTES,
+    ).catch(async (err: unknown) => {
+      await closeQuietly(data);
+      throw err;
+    });
     data.on('message', this.onDatagram);
     this.data = data;
     this.egress = egress;
