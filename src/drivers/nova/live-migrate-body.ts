@@ -3,7 +3,9 @@
  * (Nova API reference, "Live-Migrate Server (os-migrateLive Action)"):
  * - below 2.25: host, block_migration=false, disk_over_commit=false (all required);
  * - 2.25: block_migration="auto" (Nova decides from the storage), no disk_over_commit;
- * - 2.30 to 2.67: force=false as well (never bypass the scheduler's checks);
+ * - 2.30 to 2.67: force=false as well when a host is named (never bypass the
+ *   scheduler's checks; force means nothing without a host, and the 2.65
+ *   sample with host null omits it);
  * - from 2.68: force is gone.
  * host null lets the scheduler choose the destination.
  */
@@ -15,7 +17,7 @@ export function liveMigrateBody(
 ): { 'os-migrateLive': Record<string, unknown> } {
   if (!atLeast(v, '2.25'))
     return { 'os-migrateLive': { host, block_migration: false, disk_over_commit: false } };
-  if (atLeast(v, '2.30') && !atLeast(v, '2.68'))
+  if (atLeast(v, '2.30') && !atLeast(v, '2.68') && host !== null)
     return { 'os-migrateLive': { host, block_migration: 'auto', force: false } };
   return { 'os-migrateLive': { host, block_migration: 'auto' } };
 }

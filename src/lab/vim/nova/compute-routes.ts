@@ -230,6 +230,13 @@ async function listMigrations(vim: Vim, req: ComputeRequest): Promise<ComputeRes
     const value = req.query.get(name);
     if (value !== null) all = all.filter((m) => keep(m, value));
   }
+  // 2.80: filter by owner; every lab migration belongs to the lab's one user and project.
+  if (atLeast(req.ctx.version, '2.80')) {
+    const user = req.query.get('user_id');
+    const project = req.query.get('project_id');
+    if ((user !== null && user !== req.ctx.userId) || (project !== null && project !== req.ctx.projectId))
+      all = [];
+  }
   const page = paginate(all, req.query, req.ctx.version, {
     markerOf: (m) => m.uuid,
     updatedOf: (m) => m.updatedAt,
