@@ -57,6 +57,8 @@ export interface LcmEngineOptions {
 
 export class LcmEngine {
   private readonly running = new Set<Promise<void>>();
+  /** Aborted by stop(): operations waiting on a server status give up. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly opts: LcmEngineOptions) {}
 
@@ -130,7 +132,17 @@ export class LcmEngine {
     if (inst?.openOpId === op.id) inst.openOpId = null;
   }
 
-  /** Resolves when no operation is running any more (used by close()). */
+  /**
+   * Stop waiting: operations polling the VIM for a server status fail
+   * (FAILED_TEMP, "VNFM shutting down"); VIM calls in flight still finish.
+   * Resolves when no operation runs any more.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort(new LcmOpFailure(503, 'the lab VNFM is shutting down'));
+    await this.drain();
+  }
+
+  /** Resolves when no operation is running any more. */
   async drain(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
@@ -368,7 +380,7 @@ export class LcmEngine {
           `VIM server ${server.id} is ${current.status}, not ${wanted}, after ${timeoutMs} ms`,
         );
       }
-      await sleep(50);
+      await sleep(50, this.stopping.signal);
       current = await this.opts.vim.getServer(server.id);
     }
   }

@@ -303,6 +303,40 @@ describe('lab VNFM: lifecycle against the VIM', () => {
   });
 });
 
+describe('lab VNFM: waiting on the VIM', () => {
+  /** A VIM whose servers stay in BUILD. */
+  const stuckInBuild = (): void => {
+    const create = vim.createServer.bind(vim);
+    const get = vim.getServer.bind(vim);
+    vim.createServer = async (req) => ({ ...(await create(req)), status: 'BUILD' });
+    vim.getServer = async (id) => {
+      const server = await get(id);
+      return server && { ...server, status: 'BUILD' };
+    };
+  };
+
+  it('fails an operation whose server does not reach the wanted status in time', async () => {
+    await start({ serverWaitTimeoutMs: 100 });
+    stuckInBuild();
+    const inst = await created();
+    const res = await call('POST', `${inst}/instantiate`, { flavourId: 'default' });
+    const occ = await settle(res.headers.get('location'));
+    expect(occ.operationState).toBe('FAILED_TEMP');
+    expect((occ.error as { detail: string }).detail).toMatch(/is BUILD, not SHUTOFF, after 100 ms/);
+  });
+
+  it('closes promptly while an operation waits, without leaving it running', async () => {
+    await start();
+    stuckInBuild();
+    const inst = await created();
+    expect((await call('POST', `${inst}/instantiate`, { flavourId: 'default' })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const started = Date.now();
+    await lab.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('lab VNFM: optional authentication', () => {
   it('is open by default', async () => {
     await start();

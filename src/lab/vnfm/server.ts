@@ -38,7 +38,10 @@ export interface LabVnfm {
   readonly apiRoot: string;
   /** OAuth 2.0 token endpoint when `auth.oauth2` is set, else null. */
   readonly tokenUrl: string | null;
-  /** Stop serving, then wait for running LCM operations to end. The VIM is left alone (the caller owns it). */
+  /**
+   * Stop serving and end running LCM operations (one waiting for a server
+   * status gives up as FAILED_TEMP). The VIM is left alone: the caller owns it.
+   */
   close(): Promise<void>;
 }
 
@@ -129,7 +132,13 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
           Allow: allow,
         });
       }
-      const params = found.match.slice(1).map((p) => decodeURIComponent(p));
+      const params = found.match.slice(1).map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          throw new ProblemError(400, `malformed percent-encoding in path segment '${p}'`);
+        }
+      });
       await found.route.handle({ req, res, url, params });
     } catch (err) {
       const problem =
@@ -160,7 +169,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await engine.drain();
+        await engine.stop();
       })();
       return closing;
     },
