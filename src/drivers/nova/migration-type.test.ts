@@ -22,10 +22,8 @@ describe('migration type rules', () => {
 
   it('OFFLINE_MIGRATION for a PCI passthrough / SR-IOV flavor, naming the extra spec', () => {
     const d = migrationTypeOf('s1', server({ flavor: { extra_specs: { 'pci_passthrough:alias': 'a1:2' } } }));
-    expect(d).toEqual({
-      type: 'OFFLINE_MIGRATION',
-      reason: expect.stringContaining('pci_passthrough:alias=a1:2'),
-    });
+    expect(d.type).toBe('OFFLINE_MIGRATION');
+    expect(d.reason).toContain('pci_passthrough:alias=a1:2');
   });
 
   it('OFFLINE_MIGRATION when the lab says the VNFD forbids live migration', () => {

@@ -14,6 +14,7 @@ import { sleep } from '../../../util/clock.js';
 import { createFakeLab, type FakeLab } from '../fake-host.js';
 import { LabVim } from '../lab-vim.js';
 import type { ServerCreateRequest, VimMigration } from '../vim.js';
+import { idOf } from './keystone.js';
 import { startNovaApi, type NovaApi } from './nova-api.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../drivers/nova/api-samples/', import.meta.url));
@@ -188,6 +189,8 @@ describe('lab Nova API vs Nova API samples', () => {
   });
 
   /** Response samples -> the request that answers them. */
+  const route = (file: string, path: () => string): [string, () => string] => [file, path];
+  const later = (): string => new Date(Date.now() + 60_000).toISOString();
   const RESPONSES: Record<string, () => string> = {
     'versions/versions-get-resp.json': () => '/',
     'versions/v21-version-get-resp.json': () => '/v2.1/',
@@ -195,38 +198,39 @@ describe('lab Nova API vs Nova API samples', () => {
     'servers/v2.98/server-get-resp.json': () => `/v2.1/servers/${ids.a}`,
     ...Object.fromEntries(
       ['v2.23', 'v2.59', 'v2.80'].flatMap((v) => [
-        [
+        route(
           `server-migrations/${v}/migrations-get.json`,
           () => `/v2.1/servers/${ids.b}/migrations/${ids.bMigration}`,
-        ],
-        [`server-migrations/${v}/migrations-index.json`, () => `/v2.1/servers/${ids.b}/migrations`],
+        ),
+        route(`server-migrations/${v}/migrations-index.json`, () => `/v2.1/servers/${ids.b}/migrations`),
       ]),
     ),
     'os-migrations/migrations-get.json': () => '/v2.1/os-migrations',
     'os-migrations/v2.23/migrations-get.json': () => '/v2.1/os-migrations',
     ...Object.fromEntries(
       ['v2.59', 'v2.66', 'v2.80'].flatMap((v) => [
-        [`os-migrations/${v}/migrations-get.json`, () => '/v2.1/os-migrations'],
-        [`os-migrations/${v}/migrations-get-with-limit.json`, () => '/v2.1/os-migrations?limit=1'],
-        [
+        route(`os-migrations/${v}/migrations-get.json`, () => '/v2.1/os-migrations'),
+        route(`os-migrations/${v}/migrations-get-with-limit.json`, () => '/v2.1/os-migrations?limit=1'),
+        route(
           `os-migrations/${v}/migrations-get-with-marker.json`,
           () => `/v2.1/os-migrations?marker=${ids.newestMigrationUuid}`,
-        ],
-        [
+        ),
+        route(
           `os-migrations/${v}/migrations-get-with-changes-since.json`,
           () => `/v2.1/os-migrations?changes-since=${ids.firstCreatedAt}`,
-        ],
+        ),
         ...(v === 'v2.59'
           ? []
           : [
-              [
+              route(
                 `os-migrations/${v}/migrations-get-with-changes-before.json`,
-                () => `/v2.1/os-migrations?changes-before=${new Date(Date.now() + 60_000).toISOString()}`,
-              ],
+                () => `/v2.1/os-migrations?changes-before=${later()}`,
+              ),
             ]),
       ]),
     ),
-    'os-migrations/v2.80/migrations-get-with-user-or-project-id.json': () => '/v2.1/os-migrations',
+    'os-migrations/v2.80/migrations-get-with-user-or-project-id.json': () =>
+      `/v2.1/os-migrations?user_id=${idOf('user', 'admin')}&project_id=${idOf('project', 'admin')}`,
     'os-instance-actions/v2.84/instance-action-get-resp.json': () =>
       `/v2.1/servers/${ids.a}/os-instance-actions/${ids.newestRequestId}`,
     'os-instance-actions/v2.84/instance-action-get-non-admin-resp.json': () =>
@@ -240,7 +244,7 @@ describe('lab Nova API vs Nova API samples', () => {
     'os-instance-actions/v2.84/instance-actions-list-with-changes-since.json': () =>
       `/v2.1/servers/${ids.a}/os-instance-actions?changes-since=${ids.firstCreatedAt}`,
     'os-instance-actions/v2.84/instance-actions-list-with-changes-before.json': () =>
-      `/v2.1/servers/${ids.a}/os-instance-actions?changes-before=${new Date(Date.now() + 60_000).toISOString()}`,
+      `/v2.1/servers/${ids.a}/os-instance-actions?changes-before=${later()}`,
   };
 
   /** os-migrateLive request samples. */
