@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { LcmOperationType, ProblemDetails } from '../../drivers/sol003/sol003-types.js';
+import type { LcmOperationType } from '../../drivers/sol003/sol003-types.js';
 import type { VnfBootConfig } from '../hypervisor/hypervisor.js';
-import type { Server, ServerStatus, Vim } from '../vim/vim.js';
-import { isoNow, monoMs, sleep } from '../../util/clock.js';
+import type { Vim } from '../vim/vim.js';
+import { isoNow, monoMs } from '../../util/clock.js';
 import { type LabVnfd, swImageIds } from './lab-vnfd.js';
 import {
   enterState,
@@ -21,28 +21,17 @@ import {
   type VnfcRecord,
   type VnfInstanceRecord,
 } from './lcm-records.js';
-import { ProblemError, problemDetails } from './problem.js';
+import { ProblemError } from './problem.js';
 import type {
   InstantiateVnfRequestBody,
   LabInstantiationParams,
   OperateVnfRequestBody,
   TerminateVnfRequestBody,
 } from './requests.js';
+import { LcmOpFailure, toProblem, VimSteps } from './vim-steps.js';
 
 /** Where a VNF forwards when instantiation names no egress: the discard port (RFC 863). */
 export const DISCARD_EGRESS = { host: '127.0.0.1', port: 9 } as const;
-
-/** Why an LCM operation failed; becomes the occurrence's `error` ProblemDetails. */
-class LcmOpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(detail, options);
-    this.name = 'LcmOpFailure';
-  }
-}
 
 export interface LcmEngineOptions {
   readonly vim: Vim;
@@ -60,7 +49,11 @@ export class LcmEngine {
   /** Aborted by stop(): operations waiting on a server status give up. */
   private readonly stopping = new AbortController();
 
-  constructor(private readonly opts: LcmEngineOptions) {}
+  private readonly steps: VimSteps;
+
+  constructor(private readonly opts: LcmEngineOptions) {
+    this.steps = new VimSteps(opts.vim, opts.serverWaitTimeoutMs, this.stopping.signal);
+  }
 
   /** POST .../instantiate accepted: create the VNFCs' servers (SHUTOFF). */
   instantiate(
@@ -243,7 +236,7 @@ export class LcmEngine {
     const vnfcs: VnfcRecord[] = [];
     for (const vdu of vnfd.vdus) {
       const vnfcId = randomUUID();
-      const server = await this.vimCall(`vim.createServer for VDU '${vdu.vduId}'`, () =>
+      const server = await this.steps.call(`vim.createServer for VDU '${vdu.vduId}'`, () =>
         this.opts.vim.createServer({
           name: `${inst.vnfInstanceName ?? inst.id}-${vdu.vduId}`,
           imageId: vdu.swImageDesc.id,
@@ -261,7 +254,7 @@ export class LcmEngine {
         }),
       );
       op.createdServerIds.push(server.id);
-      await this.waitForStatus(server, 'SHUTOFF');
+      await this.steps.waitForStatus(server, 'SHUTOFF');
       vnfcs.push({ id: vnfcId, vduId: vdu.vduId, serverId: server.id });
     }
     inst.vimConnectionInfo = body.vimConnectionInfo ?? {
@@ -284,13 +277,13 @@ export class LcmEngine {
   private async doOperate(inst: VnfInstanceRecord, body: OperateVnfRequestBody): Promise<void> {
     const starting = body.changeStateTo === 'STARTED';
     for (const vnfc of inst.vnfcs) {
-      const server = await this.requireServer(vnfc);
+      const server = await this.steps.requireServer(vnfc.serverId, vnfc.id);
       if (server.status === (starting ? 'ACTIVE' : 'SHUTOFF')) continue;
       // The lab's VNF has no shutdown hook: a GRACEFUL stop is a stop (gracefulStopTimeout unused).
       const after = starting
-        ? await this.vimCall(`vim.startServer ${server.id}`, () => this.opts.vim.startServer(server.id))
-        : await this.vimCall(`vim.stopServer ${server.id}`, () => this.opts.vim.stopServer(server.id));
-      await this.waitForStatus(after, starting ? 'ACTIVE' : 'SHUTOFF');
+        ? await this.steps.call(`vim.startServer ${server.id}`, () => this.opts.vim.startServer(server.id))
+        : await this.steps.call(`vim.stopServer ${server.id}`, () => this.opts.vim.stopServer(server.id));
+      await this.steps.waitForStatus(after, starting ? 'ACTIVE' : 'SHUTOFF');
     }
     inst.vnfState = body.changeStateTo;
   }
@@ -309,14 +302,14 @@ export class LcmEngine {
         if (server?.status !== 'ACTIVE') continue;
         try {
           const stopped = await this.opts.vim.stopServer(server.id);
-          await this.waitForStatus(stopped, 'SHUTOFF', Math.max(0, deadlineMs - monoMs()));
+          await this.steps.waitForStatus(stopped, 'SHUTOFF', Math.max(0, deadlineMs - monoMs()));
         } catch {
           // Graceful stop failed or timed out: delete it anyway (forceful).
         }
       }
     }
     for (const vnfc of [...inst.vnfcs]) {
-      await this.vimCall(`vim.deleteServer ${vnfc.serverId}`, () =>
+      await this.steps.call(`vim.deleteServer ${vnfc.serverId}`, () =>
         this.opts.vim.deleteServer(vnfc.serverId),
       );
       inst.vnfcs = inst.vnfcs.filter((v) => v.id !== vnfc.id);
@@ -343,66 +336,8 @@ export class LcmEngine {
   private async releaseCreatedServers(op: LcmOpOccRecord): Promise<void> {
     while (op.createdServerIds.length > 0) {
       const id = op.createdServerIds[op.createdServerIds.length - 1] ?? '';
-      await this.vimCall(`vim.deleteServer ${id}`, () => this.opts.vim.deleteServer(id));
+      await this.steps.call(`vim.deleteServer ${id}`, () => this.opts.vim.deleteServer(id));
       op.createdServerIds.pop();
     }
   }
-
-  private async requireServer(vnfc: VnfcRecord): Promise<Server> {
-    const server = await this.vimCall(`vim.getServer ${vnfc.serverId}`, () =>
-      this.opts.vim.getServer(vnfc.serverId),
-    );
-    if (!server)
-      throw new LcmOpFailure(500, `VIM server ${vnfc.serverId} of VNFC ${vnfc.id} no longer exists`);
-    return server;
-  }
-
-  /** Poll the VIM until the server reaches `wanted`; ERROR or a timeout fails the operation. */
-  private async waitForStatus(
-    server: Server,
-    wanted: ServerStatus,
-    timeoutMs = this.opts.serverWaitTimeoutMs,
-  ): Promise<void> {
-    const deadlineMs = monoMs() + timeoutMs;
-    let current: Server | null = server;
-    for (;;) {
-      if (current === null) throw new LcmOpFailure(500, `VIM server ${server.id} disappeared`);
-      if (current.status === wanted) return;
-      if (current.status === 'ERROR') {
-        throw new LcmOpFailure(
-          500,
-          `VIM server ${server.id} went to ERROR: ${current.fault?.message ?? 'no fault given'}`,
-        );
-      }
-      if (monoMs() >= deadlineMs) {
-        throw new LcmOpFailure(
-          500,
-          `VIM server ${server.id} is ${current.status}, not ${wanted}, after ${timeoutMs} ms`,
-        );
-      }
-      await sleep(50, this.stopping.signal);
-      current = await this.opts.vim.getServer(server.id);
-    }
-  }
-
-  /** Run a VIM call; its failure fails the operation with the VIM's message. */
-  private async vimCall<T>(what: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      const status = (err as { status?: unknown }).status;
-      throw new LcmOpFailure(
-        typeof status === 'number' ? status : 500,
-        `${what} failed: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
-    }
-  }
-}
-
-function toProblem(err: unknown, what: string): ProblemDetails {
-  if (err instanceof LcmOpFailure) return problemDetails(err.status, err.detail);
-  return problemDetails(500, `${what} failed: ${err instanceof Error ? err.message : String(err)}`);
 }
