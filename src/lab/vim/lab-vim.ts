@@ -66,6 +66,7 @@ export class LabVim implements Vim {
   /** Scheduler claims of placements not yet visible in a host's inventory. */
   private readonly claims = new Map<string, { host: string; flavor: Flavor }>();
   private migrationParams: Omit<MigrationParams, 'dest' | 'mode'>;
+  private nextMigrationParams: Partial<Omit<MigrationParams, 'dest' | 'mode'>> = {};
   private readonly incomingTimeoutMs: number;
   private readonly firstForwardTimeoutMs: number;
   private nextMigrationId = 1;
@@ -84,6 +85,11 @@ export class LabVim implements Vim {
   /** Change the parameters of migrations started from now on (lab control, not Nova). */
   setMigrationDefaults(params: Partial<Omit<MigrationParams, 'dest' | 'mode'>>): void {
     this.migrationParams = { ...this.migrationParams, ...params };
+  }
+
+  /** Parameters for the next accepted migration only, e.g. a slow one a test can abort (lab control). */
+  overrideNextMigration(params: Partial<Omit<MigrationParams, 'dest' | 'mode'>>): void {
+    this.nextMigrationParams = params;
   }
 
   async listHosts(): Promise<HostView[]> {
@@ -326,12 +332,14 @@ export class LabVim implements Vim {
       server.taskState = 'migrating';
       server.updated = now;
       const accepted = migrationSnapshot(migration);
+      const nextParams = this.nextMigrationParams;
+      this.nextMigrationParams = {};
       migration.control.done = runLiveMigration({
         server,
         migration,
         source: this.host(server.host),
         dest: this.host(placed.value.host),
-        params: { ...this.migrationParams, ...opts.params },
+        params: { ...this.migrationParams, ...nextParams, ...opts.params },
         action,
         acceptedAtNs: monoNs(),
         incomingTimeoutMs: this.incomingTimeoutMs,
