@@ -70,8 +70,12 @@ export async function createEnvironment(config: VnflabConfig, cleanup: CleanupSt
     if (!lab) throw new Error('lab not started');
     migrator = new NovaMigrator({ ...lab.info.keystone });
   } else {
-    const { driver: _driver, ...novaConfig } = config.migrator;
-    migrator = new NovaMigrator(novaConfig);
+    const { driver: _driver, computeUrl, microversion, ...novaConfig } = config.migrator;
+    migrator = new NovaMigrator({
+      ...novaConfig,
+      ...(computeUrl !== undefined ? { computeUrl } : {}),
+      ...(microversion !== undefined ? { microversion } : {}),
+    });
   }
   cleanup.defer('close migrator driver', () => migrator.close());
   description.migrator = { driver: migrator.name, authUrl: config.migrator.driver === 'lab' ? lab?.info.keystone.authUrl : config.migrator.authUrl };

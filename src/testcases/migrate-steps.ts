@@ -184,7 +184,7 @@ export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void>
   });
   ctx.result.traffic.loadLevel = level;
   ctx.result.traffic.targetRateHz = tc.loadLevels[level];
-  ctx.state.stopTraffic = ctx.cleanup.defer('stop traffic', () => ctx.traffic.stopTraffic());
+  ctx.state.stopTraffic = ctx.cleanup.defer('stop traffic', () => stopTrafficAfterFailure(ctx));
   await ctx.traffic.startTraffic('beforeTrigger');
   ctx.log.info(`Traffic started: ${level} load, ${tc.loadLevels[level]} packets/s, ${tc.flows} flow(s) to ${target.host}:${target.port}`);
 }
@@ -292,9 +292,16 @@ export async function validateTrafficAfterMigration(ctx: MigrateContext): Promis
 
 /** Step 11: service disruption by packet drop calculation over the migration window (RFC 6201). */
 export async function determineServiceDisruption(ctx: MigrateContext): Promise<void> {
+  const found = await recordDisruption(ctx);
+  if (!found) throw new StepFailed('Unable to calculate the service disruption: no packets were offered during the migration');
+  await recordMigrationReport(ctx);
+}
+
+/** Fill the record's disruption fields from the migration window; false when nothing can be computed. */
+async function recordDisruption(ctx: MigrateContext): Promise<boolean> {
   const d = await ctx.traffic.calculateServiceDisruptionLength('duringMigration');
+  if (!d) return false;
   const tr = ctx.result.traffic;
-  if (!d) throw new StepFailed('Unable to calculate the service disruption: no packets were offered during the migration');
   tr.serviceDisruptionMs = d.lossDerivedMs;
   tr.lossDerivedMs = d.lossDerivedMs;
   tr.gapDerivedMs = d.gapDerivedMs;
@@ -304,19 +311,20 @@ export async function determineServiceDisruption(ctx: MigrateContext): Promise<v
     `Service disruption: ${d.lossDerivedMs.toFixed(3)} ms by frame loss (${d.lost} lost at ${d.offeredRateHz.toFixed(1)} packets/s), ` +
       `${d.gapDerivedMs === null ? 'n/a' : d.gapDerivedMs.toFixed(3)} ms by timestamps, resolution ${d.resolutionMs.toFixed(3)} ms`,
   );
-  const handle = ctx.state.migration;
-  if (handle) {
-    const report = await ctx.migrator.getMigrationReport(handle);
-    Object.assign(ctx.result.migration, report);
-    if (report.downtimeMs !== null) ctx.log.info(`Downtime measured by the VIM/hypervisor: ${report.downtimeMs.toFixed(3)} ms`);
-  }
+  return true;
 }
 
-/** Step 12: stop the traffic; the totals go into the record. */
-export async function stopTraffic(ctx: MigrateContext): Promise<void> {
-  // On failure the cleanup stack's entry stays, so traffic is still stopped (and closed) on the way out.
+async function recordMigrationReport(ctx: MigrateContext): Promise<void> {
+  const handle = ctx.state.migration;
+  if (!handle) return;
+  const report = await ctx.migrator.getMigrationReport(handle);
+  Object.assign(ctx.result.migration, report);
+  if (report.downtimeMs !== null) ctx.log.info(`Downtime measured by the VIM/hypervisor: ${report.downtimeMs.toFixed(3)} ms`);
+}
+
+/** Stop the traffic and put its totals (and every window) into the record. */
+async function stopTrafficAndRecord(ctx: MigrateContext): Promise<void> {
   const totals = await ctx.traffic.stopTraffic();
-  ctx.state.stopTraffic?.dismiss();
   const tr = ctx.result.traffic;
   tr.sent = totals.sent;
   tr.received = totals.received;
@@ -326,6 +334,26 @@ export async function stopTraffic(ctx: MigrateContext): Promise<void> {
   tr.rateHz = totals.offeredRateHz;
   tr.windows = [...totals.windows];
   ctx.log.info(`Traffic stopped: ${totals.sent} sent, ${totals.received} received, ${totals.lost} lost`);
+}
+
+/**
+ * Cleanup action of step 6: on a failed run, traffic is stopped all the
+ * same, and what was measured (totals, windows, the disruption of a migration
+ * that happened, the VIM's figures) still goes into the record as evidence.
+ */
+export async function stopTrafficAfterFailure(ctx: MigrateContext): Promise<void> {
+  await stopTrafficAndRecord(ctx);
+  if (ctx.state.migration && ctx.result.traffic.lossDerivedMs === null) {
+    await recordDisruption(ctx).catch(() => false);
+    await recordMigrationReport(ctx).catch(() => undefined);
+  }
+}
+
+/** Step 12: stop the traffic; the totals go into the record. */
+export async function stopTraffic(ctx: MigrateContext): Promise<void> {
+  // On failure the cleanup stack's entry stays, so traffic is still stopped (and closed) on the way out.
+  await stopTrafficAndRecord(ctx);
+  ctx.state.stopTraffic?.dismiss();
 }
 
 /** Step 13: terminate the VNF and delete its record. */
