@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { computeDisruption, disruptionFromTrace, frameLossDisruptionMs, timestampDisruptionMs } from './disruption.js';
+import {
+  computeDisruption,
+  disruptionFromTrace,
+  frameLossDisruptionMs,
+  timestampDisruptionMs,
+} from './disruption.js';
 import { between, syntheticTrace } from './trace.fixture.js';
 
 const RATE = 1000; // packets/s per flow: 1 ms between packets
@@ -15,7 +20,10 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
   });
 
   it('no loss: zero disruption, no gap, resolution one interval', () => {
-    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [syntheticTrace({ rateHz: RATE, sent: 1000 })] });
+    const d = disruptionFromTrace({
+      offeredRateHz: RATE,
+      flows: [syntheticTrace({ rateHz: RATE, sent: 1000 })],
+    });
     expect(d).toMatchObject({ lossDerivedMs: 0, gapDerivedMs: null, resolutionMs: 1, lost: 0, episodes: [] });
   });
 
@@ -58,7 +66,10 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
 
   it('several episodes: losses and gaps add up', () => {
     const lost = (s: number): boolean => between(100, 109)(s) || between(500, 549)(s);
-    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [syntheticTrace({ rateHz: RATE, sent: 1000, lost })] });
+    const d = disruptionFromTrace({
+      offeredRateHz: RATE,
+      flows: [syntheticTrace({ rateHz: RATE, sent: 1000, lost })],
+    });
     expect(d?.lost).toBe(60);
     expect(d?.lossDerivedMs).toBeCloseTo(60, 9);
     expect(d?.gapDerivedMs).toBeCloseTo(11 + 51, 9);
@@ -126,7 +137,10 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
 
     const one = disruptionFromTrace({
       offeredRateHz: 2 * RATE,
-      flows: [syntheticTrace({ rateHz: RATE, sent: 1000, lost: outage }), syntheticTrace({ rateHz: RATE, sent: 1000 })],
+      flows: [
+        syntheticTrace({ rateHz: RATE, sent: 1000, lost: outage }),
+        syntheticTrace({ rateHz: RATE, sent: 1000 }),
+      ],
     });
     expect(one?.lossDerivedMs).toBeCloseTo(100, 9);
     expect(one?.gapDerivedMs).toBeCloseTo(100.5, 9);
@@ -147,8 +161,23 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
   });
 
   it('timestamp method ignores episodes without both borders', () => {
-    const e = { flow: 0, firstLostSeq: 0, lastLostSeq: 9, lost: 10, firstLostSentAtMs: 0, lastLostSentAtMs: 9 };
+    const e = {
+      flow: 0,
+      firstLostSeq: 0,
+      lastLostSeq: 9,
+      lost: 10,
+      firstLostSentAtMs: 0,
+      lastLostSentAtMs: 9,
+    };
     expect(timestampDisruptionMs([{ ...e, gapMs: null }], 1)).toBeNull();
-    expect(timestampDisruptionMs([{ ...e, gapMs: 11 }, { ...e, firstLostSeq: 50, gapMs: 5 }], 1)).toBe(16);
+    expect(
+      timestampDisruptionMs(
+        [
+          { ...e, gapMs: 11 },
+          { ...e, firstLostSeq: 50, gapMs: 5 },
+        ],
+        1,
+      ),
+    ).toBe(16);
   });
 });

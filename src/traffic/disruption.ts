@@ -27,7 +27,8 @@ export function timestampDisruptionMs(episodes: readonly LossEpisode[], flows: n
     if (e.gapMs === null) continue;
     // Episodes from other Traffic implementations may lack the border times: each is its own gap then.
     const { arrivalBeforeMs: before, arrivalAfterMs: after } = e as Partial<BuiltinLossEpisode>;
-    const key = typeof before === 'number' && typeof after === 'number' ? `${before}/${after}` : `#${e.firstLostSeq}`;
+    const key =
+      typeof before === 'number' && typeof after === 'number' ? `${before}/${after}` : `#${e.firstLostSeq}`;
     let gaps = gapsByFlow.get(e.flow);
     if (!gaps) gapsByFlow.set(e.flow, (gaps = new Map()));
     gaps.set(key, e.gapMs);
@@ -83,7 +84,10 @@ export interface TraceFlow {
  * Disruption of a whole packet trace, counted by the same tracker the
  * receiver runs (every packet settled at the end, none is in flight).
  */
-export function disruptionFromTrace(trace: { offeredRateHz: number; flows: readonly TraceFlow[] }): Disruption | null {
+export function disruptionFromTrace(trace: {
+  offeredRateHz: number;
+  flows: readonly TraceFlow[];
+}): Disruption | null {
   let sent = 0;
   let lost = 0;
   const episodes: LossEpisode[] = [];
@@ -98,5 +102,11 @@ export function disruptionFromTrace(trace: { offeredRateHz: number; flows: reado
     lost += tracker.windowCounters(0).lost;
     episodes.push(...wholeEpisodes(tracker.episodes()));
   });
-  return computeDisruption({ sent, lost, offeredRateHz: trace.offeredRateHz, flows: trace.flows.length, episodes });
+  return computeDisruption({
+    sent,
+    lost,
+    offeredRateHz: trace.offeredRateHz,
+    flows: trace.flows.length,
+    episodes,
+  });
 }

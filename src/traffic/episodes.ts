@@ -50,7 +50,8 @@ export function wholeEpisodes(parts: readonly FlowEpisode[]): BuiltinLossEpisode
   let first: FlowEpisode | null = null;
   let prev: FlowEpisode | null = null;
   for (const p of parts) {
-    if (first !== null && prev !== null && !p.continuesFromPrevious) out.push(toLossEpisode(first, prev, false));
+    if (first !== null && prev !== null && !p.continuesFromPrevious)
+      out.push(toLossEpisode(first, prev, false));
     if (first === null || !p.continuesFromPrevious) first = p;
     prev = p;
   }

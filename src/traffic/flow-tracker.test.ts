@@ -16,7 +16,10 @@ describe('FlowTracker', () => {
   it('counts nothing until positions are settled, then received and lost', () => {
     const t = tracker();
     t.openWindow(0);
-    deliver(t, range(0, 100).filter((s) => s < 40 || s >= 60));
+    deliver(
+      t,
+      range(0, 100).filter((s) => s < 40 || s >= 60),
+    );
     expect(t.windowCounters(0)).toMatchObject({ received: 0, lost: 0 });
     expect(t.receivedUnsettled(0, 100)).toBe(80);
     t.settleTo(50);
@@ -31,16 +34,25 @@ describe('FlowTracker', () => {
     const t = tracker();
     t.openWindow(0);
     t.openWindow(500);
-    deliver(t, range(0, 1000).filter((s) => s < 450 || s >= 550));
+    deliver(
+      t,
+      range(0, 1000).filter((s) => s < 450 || s >= 550),
+    );
     t.settleTo(1000);
     expect(t.windowCounters(0)).toMatchObject({ received: 450, lost: 50 });
     expect(t.windowCounters(1)).toMatchObject({ received: 450, lost: 50 });
     const w0 = windowEpisodes(t.episodes(), 0);
     const w1 = windowEpisodes(t.episodes(), 1);
-    expect(w0).toEqual([expect.objectContaining({ firstLostSeq: 450, lastLostSeq: 499, lost: 50, clipped: true, gapMs: null })]);
-    expect(w1).toEqual([expect.objectContaining({ firstLostSeq: 500, lastLostSeq: 549, lost: 50, clipped: true })]);
+    expect(w0).toEqual([
+      expect.objectContaining({ firstLostSeq: 450, lastLostSeq: 499, lost: 50, clipped: true, gapMs: null }),
+    ]);
+    expect(w1).toEqual([
+      expect.objectContaining({ firstLostSeq: 500, lastLostSeq: 549, lost: 50, clipped: true }),
+    ]);
     const whole = wholeEpisodes(t.episodes());
-    expect(whole).toEqual([expect.objectContaining({ firstLostSeq: 450, lastLostSeq: 549, lost: 100, clipped: false })]);
+    expect(whole).toEqual([
+      expect.objectContaining({ firstLostSeq: 450, lastLostSeq: 549, lost: 100, clipped: false }),
+    ]);
     expect(whole[0]?.gapMs).toBeCloseTo(550.5 - 449.5, 9);
   });
 
@@ -49,7 +61,9 @@ describe('FlowTracker', () => {
     t.openWindow(0);
     deliver(t, range(0, 10));
     t.settleTo(20);
-    expect(wholeEpisodes(t.episodes())).toEqual([expect.objectContaining({ firstLostSeq: 10, lastLostSeq: 19, gapMs: null })]);
+    expect(wholeEpisodes(t.episodes())).toEqual([
+      expect.objectContaining({ firstLostSeq: 10, lastLostSeq: 19, gapMs: null }),
+    ]);
     t.settleTo(30);
     expect(wholeEpisodes(t.episodes())).toEqual([expect.objectContaining({ lastLostSeq: 29, lost: 20 })]);
     expect(t.episodes()).toHaveLength(1);

@@ -68,7 +68,13 @@ export interface FlowTrackerOptions {
   readonly maxEpisodes?: number;
 }
 
-const emptyCounters = (): FlowWindowCounters => ({ received: 0, lost: 0, duplicated: 0, reordered: 0, late: 0 });
+const emptyCounters = (): FlowWindowCounters => ({
+  received: 0,
+  lost: 0,
+  duplicated: 0,
+  reordered: 0,
+  late: 0,
+});
 
 export class FlowTracker {
   readonly flow: number;
@@ -89,6 +95,9 @@ export class FlowTracker {
   private lastArrival = Number.NaN;
   private readonly windowStarts: number[] = [];
   private readonly counters: FlowWindowCounters[] = [];
+  /** Send times of each window's first and last sequence number, recorded as they settle. */
+  private readonly firstSentMs: number[] = [];
+  private readonly lastSentMs: number[] = [];
   private settleWindow = 0;
   /** Arrival of the last settled in-order packet. */
   private lastInOrderArrival = Number.NaN;
@@ -143,6 +152,8 @@ export class FlowTracker {
     if (prev !== undefined && startSeq < prev) throw new RangeError('window starts must not decrease');
     this.windowStarts.push(startSeq);
     this.counters.push(emptyCounters());
+    this.firstSentMs.push(Number.NaN);
+    this.lastSentMs.push(Number.NaN);
   }
 
   /** Record one arriving datagram of this flow. */
@@ -199,6 +210,8 @@ export class FlowTracker {
       let w = this.settleWindow;
       while (w + 1 < starts.length && seq >= (starts[w + 1] ?? Infinity)) w++;
       const crossed = w !== this.settleWindow;
+      if (crossed) this.lastSentMs[this.settleWindow] = this.sentAtMs(seq - 1);
+      if (seq === starts[w]) this.firstSentMs[w] = this.sentAtMs(seq);
       this.settleWindow = w;
       const c = this.counters[w] ?? emptyCounters();
       const slot = seq & this.mask;
@@ -272,6 +285,14 @@ export class FlowTracker {
   /** First sequence number of window `index`. */
   windowStart(index: number): number | undefined {
     return this.windowStarts[index];
+  }
+
+  /**
+   * Send times (monotonic ms) of the first and of the last sequence number of
+   * window `index`, once settled (NaN before, or for an empty window).
+   */
+  windowSendTimes(index: number): { firstMs: number; lastMs: number } {
+    return { firstMs: this.firstSentMs[index] ?? Number.NaN, lastMs: this.lastSentMs[index] ?? Number.NaN };
   }
 
   /** Settled counters of window `index` (a copy). */

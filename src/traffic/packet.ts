@@ -58,7 +58,10 @@ export function writeHeader(buf: Buffer, flow: number, seq: number, runId: numbe
 /** A complete datagram of `packetSizeBytes` carrying `header`. */
 export function encodePacket(header: PacketHeader, packetSizeBytes: number): Buffer {
   if (!Number.isInteger(packetSizeBytes) || packetSizeBytes < HEADER_BYTES) {
-    throw new TrafficError('TRAFFIC_BAD_PACKET', `packet size must be an integer >= ${HEADER_BYTES}, got ${packetSizeBytes}`);
+    throw new TrafficError(
+      'TRAFFIC_BAD_PACKET',
+      `packet size must be an integer >= ${HEADER_BYTES}, got ${packetSizeBytes}`,
+    );
   }
   const buf = Buffer.alloc(packetSizeBytes);
   writeHeader(buf, header.flow, header.seq, header.runId, header.sentNs);
@@ -80,7 +83,12 @@ export function isVnflabPacket(buf: Uint8Array): boolean {
 /** Decode a header, or null if `buf` is not a vnflab datagram. */
 export function decodePacket(buf: Buffer): PacketHeader | null {
   if (!isVnflabPacket(buf)) return null;
-  return { flow: readFlow(buf), seq: readSeq32(buf), runId: readRunId(buf), sentNs: buf.readBigUInt64BE(OFF_SENT) };
+  return {
+    flow: readFlow(buf),
+    seq: readSeq32(buf),
+    runId: readRunId(buf),
+    sentNs: buf.readBigUInt64BE(OFF_SENT),
+  };
 }
 
 export const readFlow = (buf: Buffer): number => buf.readUInt16BE(OFF_FLOW);

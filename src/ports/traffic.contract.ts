@@ -1,0 +1,279 @@
+/**
+ * The Traffic contract: one conformance suite every Traffic implementation
+ * runs (hono's `common.case.test.ts` pattern, see STYLE.md). An
+ * implementation's test is a few lines:
+ *
+ *   runTrafficContract({ name: 'builtin', create: () => new BuiltinTraffic() });
+ *
+ * The device under test is a small UDP forwarder (src/traffic/test-forwarder.ts)
+ * that can drop everything for a while and reports the true interval it
+ * dropped, so the suite can check the measurement against the truth:
+ * zero loss through a healthy path, both RFC 6201 methods within one packet
+ * interval + 2 ms of a timed outage, loss charged to the window the packets
+ * were sent in, DoesTrafficFlow during and after a total loss, loss at the
+ * end of a run counted against what was sent, and close() releasing
+ * everything. This module imports vitest: load it from test files only.
+ */
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TestForwarder, type DropReport } from '../traffic/test-forwarder.js';
+
+type ForwarderStats = Awaited<ReturnType<TestForwarder['stats']>>;
+import { monoMs, sleep } from '../util/clock.js';
+import type { Endpoint } from '../util/outcome.js';
+import type { Traffic, TrafficParams, WindowStats } from './traffic.js';
+
+export interface TrafficContractOptions {
+  readonly name: string;
+  create(): Promise<Traffic> | Traffic;
+  /** Rate of the timing tests, packets/s (default 10,000: the plan's LOW load). */
+  readonly rateHz?: number;
+  /** Longer than the implementation's waiting time for in-flight packets, ms (default 100). */
+  readonly settleMs?: number;
+  /** A total loss this long must make DoesTrafficFlow false, ms (default 300). */
+  readonly totalLossDetectMs?: number;
+  /**
+   * How long a timing test may keep repeating a measurement the machine
+   * disturbed (the forwarder saw the offered load irregular around the
+   * outage, e.g. a thread was descheduled on a loaded machine), ms; default
+   * 15 s. The first undisturbed measurement is asserted; if none comes in
+   * time the test fails, saying so.
+   */
+  readonly timingBudgetMs?: number;
+}
+
+interface Rig {
+  readonly traffic: Traffic;
+  readonly forwarder: TestForwarder;
+  readonly sink: Endpoint;
+}
+
+export function runTrafficContract(opts: TrafficContractOptions): void {
+  const rateHz = opts.rateHz ?? 10_000;
+  const settleMs = opts.settleMs ?? 100;
+  const detectMs = opts.totalLossDetectMs ?? 300;
+  const budgetMs = opts.timingBudgetMs ?? 15_000;
+  const intervalMs = 1000 / rateHz;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  /** A Traffic whose sink is fed by a forwarder; both closed after the test. */
+  async function rig(): Promise<Rig> {
+    const traffic = await opts.create();
+    cleanups.push(() => traffic.close());
+    const { sink } = await traffic.prepare();
+    const forwarder = await TestForwarder.start(sink);
+    cleanups.push(() => forwarder.close());
+    return { traffic, forwarder, sink };
+  }
+
+  function params(target: Endpoint, flows: number, rate = rateHz): TrafficParams {
+    return {
+      loadLevels: { LOW: rate, NORMAL: 5 * rate, MAX: 10 * rate },
+      packetSizeBytes: 64,
+      flows,
+      target,
+    };
+  }
+
+  async function running(flows: number, window = 'w0'): Promise<Rig> {
+    const r = await rig();
+    await r.traffic.configTrafficLoad('LOW', params(r.forwarder.ingress, flows));
+    await r.traffic.startTraffic(window);
+    return r;
+  }
+
+  /**
+   * RFC 6201's methods assume a constant offered load. A drop is a valid
+   * sample when the forwarder saw the load stay regular: no arrival gap above
+   * 1 ms around the drop, and as many packets dropped as the rate it saw over
+   * the whole window predicts, to within 1 ms worth of packets.
+   */
+  function regular(drop: DropReport, windowRateHz: number): boolean {
+    if (drop.maxArrivalGapMs === null || drop.maxArrivalGapMs > 1) return false;
+    const expected = (windowRateHz * (drop.endMs - drop.startMs)) / 1000;
+    return Math.abs(drop.dropped - expected) <= windowRateHz / 1000;
+  }
+
+  /** Packets/s the forwarder received between two of its stats readings. */
+  const seenRateHz = (a: ForwarderStats, b: ForwarderStats): number =>
+    ((b.forwarded + b.dropped - a.forwarded - a.dropped) / (b.atMs - a.atMs)) * 1000;
+
+  function expectNoLoss(w: WindowStats | null, name: string): void {
+    expect(w).toMatchObject({ name, lost: 0, duplicated: 0 });
+    expect(w?.received).toBe(w?.sent);
+    expect(w?.sent).toBeGreaterThan(0);
+  }
+
+  describe(`Traffic contract: ${opts.name}`, () => {
+    it('carries several flows through a forwarder with zero loss, window by window', async () => {
+      const { traffic, forwarder } = await running(3, 'first');
+      await sleep(300);
+      expect(await traffic.doesTrafficFlow()).toBe(true);
+      expect(await traffic.anyTrafficLoss()).toBe(false);
+      const open = await traffic.readWindow();
+      expect(open).toMatchObject({ name: 'first', closedAtMs: null });
+      expect(open.sent).toBeGreaterThan(0);
+      expectNoLoss(await traffic.clearCounters('second'), 'first');
+      await sleep(300);
+      const totals = await traffic.stopTraffic();
+      expect(totals.windows.map((w) => w.name)).toEqual(['first', 'second']);
+      for (const w of totals.windows) expectNoLoss(w, w.name);
+      expect(totals).toMatchObject({ lost: 0, duplicated: 0, reordered: 0 });
+      expect(totals.received).toBe(totals.sent);
+      expect(totals.sent).toBe(totals.windows.reduce((n, w) => n + w.sent, 0));
+      expect((await forwarder.stats()).forwarded).toBe(totals.received);
+      // Below the target only when the machine made the sender skip; never above it.
+      expect(totals.offeredRateHz).toBeLessThanOrEqual(rateHz * 1.02);
+      expect(totals.offeredRateHz).toBeGreaterThan(rateHz * 0.8);
+      expect(await traffic.stopTraffic()).toEqual(totals);
+    });
+
+    for (const flows of [1, 3]) {
+      it(`measures a ~200 ms outage at ${rateHz} packets/s (${flows} flow(s)) within 1/rate + 2 ms by both RFC 6201 methods`, async () => {
+        const tolMs = intervalMs + 2;
+        const { traffic, forwarder } = await running(flows, 'before');
+        await sleep(300);
+        const deadline = monoMs() + budgetMs;
+        for (let attempt = 1; ; attempt++) {
+          const outage = `outage-${attempt}`;
+          expectNoLoss(
+            await traffic.clearCounters(outage),
+            attempt === 1 ? 'before' : `after-${attempt - 1}`,
+          );
+          const mark = await forwarder.stats();
+          await sleep(50);
+          const drop = await forwarder.dropFor(200);
+          await sleep(settleMs);
+          const valid = regular(drop, seenRateHz(mark, await forwarder.stats()));
+          const closed = await traffic.clearCounters(`after-${attempt}`);
+          if (!valid && monoMs() < deadline) continue;
+          expect(
+            valid,
+            `offered load irregular in all ${attempt} attempts (machine overloaded): ${JSON.stringify(drop)}`,
+          ).toBe(true);
+          const trueMs = drop.endMs - drop.startMs;
+          expect(closed).toMatchObject({ name: outage, lost: drop.dropped });
+          const d = await traffic.calculateServiceDisruptionLength(outage);
+          expect(d).not.toBeNull();
+          if (!d) return;
+          expect(d.lost).toBe(drop.dropped);
+          expect(Math.abs(d.lossDerivedMs - trueMs)).toBeLessThanOrEqual(tolMs);
+          expect(d.gapDerivedMs).not.toBeNull();
+          expect(Math.abs((d.gapDerivedMs ?? 0) - trueMs)).toBeLessThanOrEqual(tolMs);
+          expect(d.resolutionMs).toBeCloseTo((1000 * flows) / rateHz, 1);
+          expect(d.episodes).toHaveLength(flows);
+          expect(d.episodes.reduce((n, e) => n + e.lost, 0)).toBe(drop.dropped);
+          for (const e of d.episodes) {
+            // The lost packets were sent while the forwarder dropped (send time + loopback latency).
+            expect(Math.abs(e.firstLostSentAtMs - drop.startMs)).toBeLessThanOrEqual(tolMs);
+            expect(Math.abs(e.lastLostSentAtMs - drop.endMs)).toBeLessThanOrEqual(tolMs);
+          }
+          await sleep(200);
+          expectNoLoss(await traffic.clearCounters('end'), `after-${attempt}`);
+          return;
+        }
+      });
+    }
+
+    it('charges loss to the window the packets were sent in, not to the one it was noticed in', async () => {
+      const { traffic, forwarder } = await running(1, 'before');
+      await sleep(200);
+      await traffic.clearCounters('during');
+      const drop = await forwarder.dropFor(150);
+      // Cut right after the outage, before its packets' grace period has run out.
+      const during = await traffic.clearCounters('after');
+      expect(during).toMatchObject({ name: 'during', lost: drop.dropped });
+      expect(drop.dropped).toBeGreaterThan(0);
+      await sleep(settleMs);
+      expect(await traffic.anyTrafficLoss()).toBe(false);
+
+      // An outage cut in two: each half keeps its own packets.
+      const split = forwarder.dropFor(300);
+      await sleep(150);
+      const beforeSplit = await traffic.clearCounters('second-half');
+      const whole = await split;
+      await sleep(settleMs);
+      const secondHalf = await traffic.clearCounters('tail');
+      expect(beforeSplit?.lost).toBeGreaterThan(0);
+      expect(secondHalf?.lost).toBeGreaterThan(0);
+      expect((beforeSplit?.lost ?? 0) + (secondHalf?.lost ?? 0)).toBe(whole.dropped);
+      await traffic.stopTraffic();
+      expect(await traffic.getWindow('after')).toMatchObject({ name: 'after' });
+    });
+
+    it('DoesTrafficFlow is false during a total loss and true once packets arrive again', async () => {
+      const { traffic, forwarder } = await running(2);
+      await sleep(200);
+      expect(await traffic.doesTrafficFlow()).toBe(true);
+      const drop = forwarder.dropFor(detectMs + 400);
+      await sleep(detectMs);
+      expect(await traffic.doesTrafficFlow()).toBe(false);
+      expect(await traffic.anyTrafficLoss()).toBe(true);
+      await drop;
+      await sleep(settleMs + detectMs);
+      expect(await traffic.doesTrafficFlow()).toBe(true);
+    });
+
+    it('counts loss at the end of a run (a flow that never resumes) against what was sent', async () => {
+      const { traffic, forwarder } = await running(1, 'before');
+      await sleep(200);
+      const drop = forwarder.dropFor(1500);
+      await sleep(20);
+      await traffic.clearCounters('blackhole');
+      await sleep(300);
+      const totals = await traffic.stopTraffic();
+      const hole = totals.windows.find((w) => w.name === 'blackhole');
+      expect(hole?.sent).toBeGreaterThan(0);
+      expect(hole).toMatchObject({ received: 0, lost: hole?.sent });
+      const d = await traffic.calculateServiceDisruptionLength('blackhole');
+      expect(d?.lost).toBe(hole?.sent);
+      expect(d?.lossDerivedMs).toBeGreaterThan(250);
+      expect(d?.gapDerivedMs).toBeNull();
+      expect(totals.lost).toBe(totals.windows.reduce((n, w) => n + w.lost, 0));
+      await drop;
+    });
+
+    it('stopTraffic before any start returns empty totals', async () => {
+      const traffic = await opts.create();
+      cleanups.push(() => traffic.close());
+      expect(await traffic.stopTraffic()).toMatchObject({ sent: 0, received: 0, lost: 0, windows: [] });
+    });
+
+    it('close() releases sockets and the sender, also without start, mid-run, and twice', async () => {
+      const idle = await opts.create();
+      await idle.close();
+      await idle.close();
+
+      const prepared = await opts.create();
+      const { sink } = await prepared.prepare();
+      await prepared.close();
+      await expectBindable(sink);
+
+      const { traffic, forwarder, sink: busySink } = await running(2);
+      await sleep(100);
+      await traffic.close(); // without stopTraffic
+      await traffic.close();
+      await expectBindable(busySink);
+      const a = await forwarder.stats();
+      await sleep(100);
+      expect((await forwarder.stats()).forwarded + (await forwarder.stats()).dropped).toBe(
+        a.forwarded + a.dropped,
+      );
+      await expect(traffic.startTraffic('again')).rejects.toThrow();
+    });
+  });
+}
+
+/** Bind a UDP socket to the endpoint (proves nobody holds it any more) and release it. */
+async function expectBindable(e: Endpoint): Promise<void> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(e.port, e.host, () => resolve());
+  });
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+}

@@ -1,0 +1,4 @@
+import { runTrafficContract } from '../ports/traffic.contract.js';
+import { BuiltinTraffic } from './builtin-traffic.js';
+
+runTrafficContract({ name: 'builtin', create: () => new BuiltinTraffic() });

@@ -1,0 +1,353 @@
+/**
+ * BuiltinTraffic: the Traffic port implemented with a UDP generator and a
+ * receiver/analyzer, each in its own worker thread (so the harness's event
+ * loop cannot disturb pacing or arrival times), sharing counters through a
+ * SharedArrayBuffer. Windows are ranges of sequence numbers (see the port):
+ * ClearCounters reads every flow's next sequence number from shared memory,
+ * so the boundary is exact without a message round trip.
+ */
+import { randomInt } from 'node:crypto';
+import type {
+  Disruption,
+  LoadLevel,
+  Traffic,
+  TrafficParams,
+  TrafficTotals,
+  WindowStats,
+} from '../ports/traffic.js';
+import { monoMs, sleep } from '../util/clock.js';
+import type { Endpoint } from '../util/outcome.js';
+import type { WindowCounts } from './analyzer.js';
+import { computeDisruption } from './disruption.js';
+import { TrafficError } from './errors.js';
+import { Generator } from './generator.js';
+import { resolveOptions, type BuiltinTrafficOptions, type ResolvedOptions } from './options.js';
+import { validateTrafficParams } from './params.js';
+import { Receiver } from './receiver.js';
+import { SharedTrafficState } from './shared-state.js';
+
+/** Window counters with what the builtin measures beyond the port. */
+export interface BuiltinWindowStats extends WindowStats {
+  /** Arrived after the grace period (counted in `lost`). */
+  readonly late: number;
+}
+
+export interface BuiltinTrafficTotals extends TrafficTotals {
+  readonly late: number;
+  /** Packets the pacer did not send because a catch-up burst was capped (not losses). */
+  readonly skipped: number;
+  /** Send calls the OS refused. */
+  readonly sendErrors: number;
+}
+
+interface WindowMeta {
+  readonly name: string;
+  readonly openedAtMs: number;
+  closedAtMs: number | null;
+}
+
+interface Run {
+  readonly state: SharedTrafficState;
+  readonly generator: Generator;
+  readonly flows: number;
+  readonly perFlowRateHz: number;
+  readonly startedAtMs: number;
+  readonly windows: WindowMeta[];
+  stopping: Promise<BuiltinTrafficTotals> | null;
+}
+
+export class BuiltinTraffic implements Traffic {
+  readonly name = 'builtin';
+  private readonly opts: ResolvedOptions;
+  private receiver: Receiver | null = null;
+  private preparing: Promise<Receiver> | null = null;
+  private load: { rateHz: number; params: TrafficParams } | null = null;
+  private run: Run | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: BuiltinTrafficOptions = {}) {
+    this.opts = resolveOptions(options);
+  }
+
+  async prepare(): Promise<{ sink: Endpoint }> {
+    return { sink: (await this.ensureReceiver()).sink };
+  }
+
+  configTrafficLoad(level: LoadLevel, params: TrafficParams): Promise<void> {
+    this.assertOpen();
+    if (this.run && !this.run.stopping)
+      throw new TrafficError('TRAFFIC_ALREADY_RUNNING', 'stop the traffic before changing its load');
+    this.load = { rateHz: validateTrafficParams(level, params), params };
+    return Promise.resolve();
+  }
+
+  async startTraffic(windowName = 'traffic'): Promise<void> {
+    this.assertOpen();
+    const load = this.load;
+    if (!load)
+      throw new TrafficError('TRAFFIC_NOT_CONFIGURED', 'configTrafficLoad() must come before startTraffic()');
+    if (this.run && !this.run.stopping)
+      throw new TrafficError('TRAFFIC_ALREADY_RUNNING', 'traffic is already running');
+    if (this.run) await this.run.stopping;
+    const receiver = await this.ensureReceiver();
+    const o = this.opts;
+    const { flows, packetSizeBytes, target } = load.params;
+    const perFlowRateHz = load.rateHz / flows;
+    // Memory per flow sized to ~2 s of its traffic: send times and tracked sequence numbers.
+    const span = 2 ** Math.min(21, Math.max(12, Math.ceil(Math.log2(perFlowRateHz * 2))));
+    const layout = { flows, ringSize: span, maxWindows: o.maxWindows };
+    const state = SharedTrafficState.create(layout, o.firstSeq);
+    const runId = randomInt(1, 2 ** 32);
+    await receiver.attach({
+      buffer: state.buffer,
+      layout,
+      firstSeq: o.firstSeq,
+      runId,
+      graceMs: o.graceMs,
+      capacity: span,
+    });
+    const { generator } = await Generator.start({
+      buffer: state.buffer,
+      layout,
+      rateHz: load.rateHz,
+      packetSizeBytes,
+      target,
+      sourceHost: o.sourceHost ?? (isLoopback(target.host) ? loopbackFor(target.host) : null),
+      firstSeq: o.firstSeq,
+      runId,
+      tickMs: o.tickMs,
+      spacing: o.spacing,
+      minWaitMs: o.minWaitMs,
+      burstCapPackets: Math.max(flows, Math.ceil((load.rateHz * o.burstCapMs) / 1000)),
+      socketBufferBytes: o.socketBufferBytes,
+      threadNice: o.threadNice,
+    });
+    try {
+      state.cutWindow();
+      const startedAtMs = await generator.go();
+      this.run = {
+        state,
+        generator,
+        flows,
+        perFlowRateHz,
+        startedAtMs,
+        windows: [{ name: windowName, openedAtMs: startedAtMs, closedAtMs: null }],
+        stopping: null,
+      };
+    } catch (e) {
+      await generator.close();
+      throw e;
+    }
+  }
+
+  async doesTrafficFlow(): Promise<boolean> {
+    const run = this.run;
+    if (!run || run.stopping || !this.receiver) return false;
+    // At low rates a flow's packets are far apart: never judge on less than three intervals.
+    const windowMs = Math.max(this.opts.flowTimeoutMs, 3000 / run.perFlowRateHz);
+    await sleepUntil(run.startedAtMs + windowMs);
+    return this.receiver.flowing(windowMs);
+  }
+
+  async anyTrafficLoss(): Promise<boolean> {
+    const run = this.requireRun();
+    const k = run.windows.length - 1;
+    // Nothing of a window is judged before its first packets had their grace period.
+    await sleepUntil((run.windows[k]?.openedAtMs ?? 0) + this.opts.graceMs + 2 * this.opts.tickMs);
+    return (await this.requireReceiver().counts(k)).lost > 0;
+  }
+
+  async clearCounters(newWindowName: string): Promise<BuiltinWindowStats | null> {
+    const run = this.requireRun();
+    if (run.stopping) throw new TrafficError('TRAFFIC_NOT_RUNNING', 'traffic was stopped');
+    const now = monoMs();
+    try {
+      run.state.cutWindow();
+    } catch (e) {
+      throw new TrafficError('TRAFFIC_TOO_MANY_WINDOWS', `more than ${this.opts.maxWindows} windows`, {
+        cause: e,
+      });
+    }
+    const closed = run.windows[run.windows.length - 1];
+    if (!closed) return null;
+    closed.closedAtMs = now;
+    run.windows.push({ name: newWindowName, openedAtMs: now, closedAtMs: null });
+    return this.finalStats(run, run.windows.length - 2);
+  }
+
+  async readWindow(): Promise<BuiltinWindowStats> {
+    const run = this.requireRun();
+    const k = run.windows.length - 1;
+    return toStats(run, k, await this.requireReceiver().counts(k));
+  }
+
+  async getWindow(name: string): Promise<BuiltinWindowStats | null> {
+    const run = this.run;
+    if (!run) return null;
+    const k = run.windows.findLastIndex((w) => w.name === name);
+    if (k < 0 || run.windows[k]?.closedAtMs === null) return null;
+    return this.finalStats(run, k);
+  }
+
+  async calculateServiceDisruptionLength(windowName?: string): Promise<Disruption | null> {
+    const run = this.requireRun();
+    const receiver = this.requireReceiver();
+    let k: number | null = null;
+    let offeredRateHz: number;
+    if (windowName === undefined) {
+      const durationMs = (run.windows[run.windows.length - 1]?.closedAtMs ?? monoMs()) - run.startedAtMs;
+      offeredRateHz = (await receiver.sendRate(null)) ?? rate(totalSent(run), durationMs);
+    } else {
+      k = run.windows.findLastIndex((w) => w.name === windowName);
+      const w = run.windows[k];
+      if (!w) throw new TrafficError('TRAFFIC_UNKNOWN_WINDOW', `no traffic window named '${windowName}'`);
+      offeredRateHz = toStats(
+        run,
+        k,
+        w.closedAtMs === null ? await receiver.counts(k) : await this.settled(run, k),
+      ).offeredRateHz;
+    }
+    const data = await receiver.disruption(k);
+    return computeDisruption({ ...data, offeredRateHz, flows: run.flows });
+  }
+
+  stopTraffic(): Promise<BuiltinTrafficTotals> {
+    const run = this.run;
+    if (!run) return Promise.resolve(emptyTotals());
+    run.stopping ??= this.stop(run);
+    return run.stopping;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.preparing?.catch(() => undefined);
+      const run = this.run;
+      if (run) {
+        run.state.requestStop();
+        await run.generator.close();
+      }
+      await this.receiver?.close();
+    })();
+    return this.closing;
+  }
+
+  private async stop(run: Run): Promise<BuiltinTrafficTotals> {
+    run.state.requestStop();
+    let stoppedAtMs: number;
+    try {
+      stoppedAtMs = await run.generator.stopped();
+    } finally {
+      await run.generator.close();
+    }
+    const last = run.windows[run.windows.length - 1];
+    if (last) last.closedAtMs = stoppedAtMs;
+    const windows: BuiltinWindowStats[] = [];
+    for (let k = 0; k < run.windows.length; k++) windows.push(await this.finalStats(run, k));
+    const sum = (f: (w: BuiltinWindowStats) => number): number => windows.reduce((n, w) => n + f(w), 0);
+    const durationMs = stoppedAtMs - run.startedAtMs;
+    const sent = sum((w) => w.sent);
+    return {
+      sent,
+      received: sum((w) => w.received),
+      lost: sum((w) => w.lost),
+      duplicated: sum((w) => w.duplicated),
+      reordered: sum((w) => w.reordered),
+      late: sum((w) => w.late),
+      offeredRateHz: (await this.requireReceiver().sendRate(null)) ?? rate(sent, durationMs),
+      durationMs,
+      windows,
+      skipped: run.state.skipped,
+      sendErrors: run.state.sendErrors,
+    };
+  }
+
+  /** Stats of closed window `k` once every packet of it had its grace period. */
+  private async finalStats(run: Run, k: number): Promise<BuiltinWindowStats> {
+    return toStats(run, k, await this.settled(run, k));
+  }
+
+  private async settled(run: Run, k: number): Promise<WindowCounts> {
+    await sleepUntil((run.windows[k]?.closedAtMs ?? monoMs()) + this.opts.graceMs + 2 * this.opts.tickMs);
+    return this.requireReceiver().final(k, this.opts.settleTimeoutMs);
+  }
+
+  private ensureReceiver(): Promise<Receiver> {
+    this.assertOpen();
+    this.preparing ??= Receiver.start({
+      host: this.opts.sinkHost,
+      port: this.opts.sinkPort,
+      socketBufferBytes: this.opts.socketBufferBytes,
+      tickMs: this.opts.tickMs,
+      threadNice: this.opts.threadNice,
+    }).then((r) => (this.receiver = r));
+    return this.preparing;
+  }
+
+  private requireRun(): Run {
+    this.assertOpen();
+    if (!this.run) throw new TrafficError('TRAFFIC_NOT_RUNNING', 'traffic was not started');
+    return this.run;
+  }
+
+  private requireReceiver(): Receiver {
+    if (!this.receiver) throw new TrafficError('TRAFFIC_NOT_PREPARED', 'prepare() was not called');
+    return this.receiver;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new TrafficError('TRAFFIC_CLOSED', 'traffic was closed');
+  }
+}
+
+function toStats(run: Run, k: number, c: WindowCounts): BuiltinWindowStats {
+  const w = run.windows[k];
+  const openedAtMs = w?.openedAtMs ?? Number.NaN;
+  const closedAtMs = w?.closedAtMs ?? null;
+  return {
+    name: w?.name ?? '',
+    openedAtMs,
+    closedAtMs,
+    sent: c.sent,
+    received: c.received,
+    lost: c.lost,
+    duplicated: c.duplicated,
+    reordered: c.reordered,
+    late: c.late,
+    // Measured from the packets' send times; from the cut instants only while those are unknown.
+    offeredRateHz: c.sendRateHz ?? rate(c.sent, (closedAtMs ?? monoMs()) - openedAtMs),
+  };
+}
+
+const rate = (packets: number, durationMs: number): number =>
+  durationMs > 0 ? (packets / durationMs) * 1000 : 0;
+
+function totalSent(run: Run): number {
+  let n = 0;
+  for (let f = 0; f < run.flows; f++) n += run.state.nextSeq(f) - run.state.windowStart(0, f);
+  return n;
+}
+
+function emptyTotals(): BuiltinTrafficTotals {
+  return {
+    sent: 0,
+    received: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    late: 0,
+    offeredRateHz: 0,
+    durationMs: 0,
+    windows: [],
+    skipped: 0,
+    sendErrors: 0,
+  };
+}
+
+async function sleepUntil(atMs: number): Promise<void> {
+  const waitMs = atMs - monoMs();
+  if (waitMs > 0) await sleep(waitMs);
+}
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host.startsWith('127.');
+const loopbackFor = (host: string): string => (host === '::1' ? '::1' : '127.0.0.1');

@@ -1,0 +1,39 @@
+/** What the generator worker is started with (structured-clone safe). */
+import type { Endpoint } from '../util/outcome.js';
+import type { SharedLayout } from './shared-state.js';
+
+export interface GeneratorConfig {
+  readonly buffer: SharedArrayBuffer;
+  readonly layout: SharedLayout;
+  /** Aggregate rate over all flows, packets/s. */
+  readonly rateHz: number;
+  readonly packetSizeBytes: number;
+  readonly target: Endpoint;
+  /** Address the flow sockets bind (port 0); null lets the OS choose. */
+  readonly sourceHost: string | null;
+  readonly firstSeq: number;
+  readonly runId: number;
+  /** Pacing tick, ms. */
+  readonly tickMs: number;
+  /** 'even': packets spaced within the tick; 'burst': each tick's packets back to back. */
+  readonly spacing: 'even' | 'burst';
+  /** Shortest wait between two sends with 'even' spacing, ms (bounds the wake-ups per second). */
+  readonly minWaitMs: number;
+  /** Most packets one tick may send to catch up; the rest of a deficit is skipped (not sent). */
+  readonly burstCapPackets: number;
+  readonly socketBufferBytes: number;
+  /** Niceness asked for the generator thread (null: unchanged). */
+  readonly threadNice: number | null;
+}
+
+/** Messages from the generator worker. */
+export type GeneratorEvent =
+  | {
+      readonly type: 'ready';
+      readonly sourcePorts: readonly number[];
+      readonly sendBufferBytes: number;
+      readonly threadNice: number;
+    }
+  | { readonly type: 'started'; readonly startedAtMs: number }
+  | { readonly type: 'stopped'; readonly stoppedAtMs: number }
+  | { readonly type: 'failed'; readonly message: string };

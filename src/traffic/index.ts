@@ -1,0 +1,24 @@
+/** Public API of the built-in traffic generator and analyzer. */
+export { BuiltinTraffic, type BuiltinTrafficTotals, type BuiltinWindowStats } from './builtin-traffic.js';
+export type { BuiltinTrafficOptions } from './options.js';
+export { TrafficError, TrafficParamsError, type TrafficErrorCode } from './errors.js';
+export {
+  computeDisruption,
+  disruptionFromTrace,
+  frameLossDisruptionMs,
+  timestampDisruptionMs,
+  type DisruptionInput,
+  type TraceFlow,
+} from './disruption.js';
+export { episodeGapMs, type BuiltinLossEpisode } from './episodes.js';
+export {
+  HEADER_BYTES,
+  PACKET_MAGIC,
+  PACKET_VERSION,
+  decodePacket,
+  encodePacket,
+  isVnflabPacket,
+  type PacketHeader,
+} from './packet.js';
+export { extendSeq } from './sequence.js';
+export { validateTrafficParams } from './params.js';

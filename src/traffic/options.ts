@@ -1,0 +1,110 @@
+/** Options of {@link BuiltinTraffic} (not part of the spec's trafficConfigParameter). */
+import { TrafficParamsError } from './errors.js';
+
+export interface BuiltinTrafficOptions {
+  /** Address the receiver (sink) binds; default 127.0.0.1. */
+  readonly sinkHost?: string;
+  /** Port the receiver binds; default 0 (the OS picks). */
+  readonly sinkPort?: number;
+  /** Address the flow sockets bind; default 127.0.0.1 (::1) for a loopback target, else the OS's choice. */
+  readonly sourceHost?: string;
+  /**
+   * How long a packet may be in flight before it counts as lost (RFC 2680
+   * waiting time); also how long after a window closes its stats are final.
+   * Default 50 ms.
+   */
+  readonly graceMs?: number;
+  /** DoesTrafficFlow: every flow had a packet within this many ms (at least 3 packet intervals). Default 100 ms. */
+  readonly flowTimeoutMs?: number;
+  /** Pacing and settle timer period, ms; default 1. */
+  readonly tickMs?: number;
+  /**
+   * 'even' (default): packets are spaced across each tick (short blocking
+   * waits in the generator thread, >= `minWaitMs` apart), which makes both
+   * RFC 6201 methods accurate to ~0.1-0.2 ms. 'burst': each tick's packets
+   * leave back to back (less CPU, ~1 ms resolution).
+   */
+  readonly spacing?: 'even' | 'burst';
+  /** Shortest wait between sends with 'even' spacing, ms; default 0.1. */
+  readonly minWaitMs?: number;
+  /** Longest catch-up burst after a stall, in ms of traffic; the rest is skipped. Default 5 ms. */
+  readonly burstCapMs?: number;
+  /** SO_SNDBUF / SO_RCVBUF asked for (the OS caps it at net.core.[rw]mem_max); default 4 MiB. */
+  readonly socketBufferBytes?: number;
+  /** Most windows (ClearCounters calls + 1) per run; default 1024. */
+  readonly maxWindows?: number;
+  /** First sequence number of every flow; default 0 (tests start near 2^32 to cross the wrap). */
+  readonly firstSeq?: number;
+  /**
+   * Niceness for the generator and receiver threads (Linux, needs
+   * CAP_SYS_NICE; ignored without it); null leaves them as inherited.
+   * Default -10: they sleep most of the time but must wake on time.
+   */
+  readonly threadNice?: number | null;
+  /** Longest wait for a closed window to settle before unsettled packets are declared lost; default 2 s. */
+  readonly settleTimeoutMs?: number;
+}
+
+export interface ResolvedOptions {
+  readonly sinkHost: string;
+  readonly sinkPort: number;
+  readonly sourceHost: string | undefined;
+  readonly graceMs: number;
+  readonly flowTimeoutMs: number;
+  readonly tickMs: number;
+  readonly spacing: 'even' | 'burst';
+  readonly minWaitMs: number;
+  readonly burstCapMs: number;
+  readonly socketBufferBytes: number;
+  readonly maxWindows: number;
+  readonly firstSeq: number;
+  readonly settleTimeoutMs: number;
+  readonly threadNice: number | null;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, min = Number.MIN_VALUE): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v < min)
+    throw new TrafficParamsError(`traffic.${name}`, `must be a number >= ${min}`);
+  return v;
+}
+
+function spacing(value: string | undefined): 'even' | 'burst' {
+  if (value === undefined || value === 'even' || value === 'burst') return value ?? 'even';
+  throw new TrafficParamsError('traffic.spacing', `must be 'even' or 'burst', got ${value}`);
+}
+
+function niceness(value: number | null | undefined): number | null {
+  if (value === null) return null;
+  const v = value ?? -10;
+  if (!Number.isInteger(v) || v < -20 || v > 19)
+    throw new TrafficParamsError('traffic.threadNice', 'must be an integer in -20..19 or null');
+  return v;
+}
+
+export function resolveOptions(o: BuiltinTrafficOptions): ResolvedOptions {
+  const sinkPort = o.sinkPort ?? 0;
+  if (!Number.isInteger(sinkPort) || sinkPort < 0 || sinkPort > 65_535) {
+    throw new TrafficParamsError('traffic.sinkPort', 'must be an integer in 0..65535');
+  }
+  const firstSeq = o.firstSeq ?? 0;
+  if (!Number.isSafeInteger(firstSeq) || firstSeq < 0 || firstSeq > 2 ** 52) {
+    throw new TrafficParamsError('traffic.firstSeq', 'must be an integer in 0..2^52');
+  }
+  return {
+    sinkHost: o.sinkHost ?? '127.0.0.1',
+    sinkPort,
+    sourceHost: o.sourceHost,
+    graceMs: positive('graceMs', o.graceMs, 50, 1),
+    flowTimeoutMs: positive('flowTimeoutMs', o.flowTimeoutMs, 100, 1),
+    tickMs: positive('tickMs', o.tickMs, 1, 1),
+    spacing: spacing(o.spacing),
+    minWaitMs: positive('minWaitMs', o.minWaitMs, 0.1, 0.01),
+    burstCapMs: positive('burstCapMs', o.burstCapMs, 5),
+    socketBufferBytes: Math.floor(positive('socketBufferBytes', o.socketBufferBytes, 4 * 1024 * 1024, 4096)),
+    maxWindows: Math.floor(positive('maxWindows', o.maxWindows, 1024, 1)),
+    firstSeq,
+    settleTimeoutMs: positive('settleTimeoutMs', o.settleTimeoutMs, 2000, 1),
+    threadNice: niceness(o.threadNice),
+  };
+}

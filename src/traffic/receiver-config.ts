@@ -1,0 +1,29 @@
+/** What the receiver worker is started and attached with (structured-clone safe). */
+import type { AnalyzerOptions } from './analyzer.js';
+import type { SharedLayout } from './shared-state.js';
+
+export interface ReceiverConfig {
+  readonly host: string;
+  /** 0 lets the OS pick. */
+  readonly port: number;
+  readonly socketBufferBytes: number;
+  /** Period of the settle tick, ms. */
+  readonly tickMs: number;
+  /** Niceness asked for the receiver thread (null: unchanged). */
+  readonly threadNice: number | null;
+}
+
+export interface ReceiverAttach extends AnalyzerOptions {
+  readonly buffer: SharedArrayBuffer;
+  readonly layout: SharedLayout;
+}
+
+export type ReceiverEvent =
+  | {
+      readonly type: 'ready';
+      readonly host: string;
+      readonly port: number;
+      readonly recvBufferBytes: number;
+      readonly threadNice: number;
+    }
+  | { readonly type: 'failed'; readonly message: string; readonly code: string | undefined };

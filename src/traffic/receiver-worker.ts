@@ -1,0 +1,91 @@
+/**
+ * Receiver worker thread: owns the sink socket (bound before the VNF exists,
+ * so its address can be the VNF's egress), feeds every datagram to the
+ * analyzer with its arrival time, ticks the analyzer, and answers the
+ * harness's questions over RPC.
+ */
+import dgram from 'node:dgram';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { monoMs, sleep } from '../util/clock.js';
+import { Analyzer } from './analyzer.js';
+import { TrafficError } from './errors.js';
+import type { ReceiverAttach, ReceiverConfig, ReceiverEvent } from './receiver-config.js';
+import { serveRpc } from './rpc.js';
+import { SharedTrafficState } from './shared-state.js';
+import { applyThreadNice } from './thread-priority.js';
+
+async function main(cfg: ReceiverConfig, port: import('node:worker_threads').MessagePort): Promise<void> {
+  const threadNice = applyThreadNice(cfg.threadNice);
+  const socket = dgram.createSocket({
+    type: cfg.host.includes(':') ? 'udp6' : 'udp4',
+    recvBufferSize: cfg.socketBufferBytes,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(cfg.port, cfg.host, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  let analyzer: Analyzer | null = null;
+  let early = 0;
+  socket.on('message', (msg) => {
+    if (analyzer) analyzer.onDatagram(msg, monoMs());
+    else early++;
+  });
+  socket.on('error', () => undefined);
+  const timer = setInterval(() => analyzer?.tick(monoMs()), cfg.tickMs);
+
+  const need = (): Analyzer => {
+    if (!analyzer) throw new TrafficError('TRAFFIC_NOT_RUNNING', 'traffic was not started');
+    return analyzer;
+  };
+
+  serveRpc(port, {
+    attach: (a: ReceiverAttach) => {
+      analyzer = new Analyzer(SharedTrafficState.attach(a.buffer, a.layout), a);
+      return null;
+    },
+    counts: ({ window }: { window: number }) => need().windowCounts(window),
+    /** Wait until window `window` is settled (or `timeoutMs` passed, then force it), return its counts. */
+    final: async ({ window, timeoutMs }: { window: number; timeoutMs: number }) => {
+      const a = need();
+      if (!a.isClosed(window))
+        throw new TrafficError('TRAFFIC_NOT_RUNNING', `window ${window} is still open`);
+      const deadline = monoMs() + timeoutMs;
+      while (!a.isFinal(window) && monoMs() < deadline) await sleep(cfg.tickMs);
+      while (!a.isFinal(window) && !a.forceSettle(window)) await sleep(cfg.tickMs);
+      return a.windowCounts(window);
+    },
+    flowing: ({ windowMs }: { windowMs: number }) => need().flowing(monoMs(), windowMs),
+    sendRate: ({ window }: { window: number | null }) => need().sendRateHz(window),
+    disruption: ({ window }: { window: number | null }) => need().disruptionData(window),
+    diagnostics: () => ({ early, ...(analyzer?.diagnostics() ?? {}) }),
+    close: () => {
+      clearInterval(timer);
+      socket.close();
+      setImmediate(() => port.close());
+      return null;
+    },
+  });
+  const ready: ReceiverEvent = {
+    type: 'ready',
+    host: socket.address().address,
+    port: socket.address().port,
+    recvBufferBytes: socket.getRecvBufferSize(),
+    threadNice,
+  };
+  port.postMessage(ready);
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  main(workerData as ReceiverConfig, port).catch((e: unknown) => {
+    const failed: ReceiverEvent = {
+      type: 'failed',
+      message: e instanceof Error ? e.message : String(e),
+      code: (e as { code?: string }).code,
+    };
+    port.postMessage(failed);
+  });
+}
