@@ -26,6 +26,7 @@ import type {
 } from '../../ports/migrator.js';
 import { sleep } from '../../util/clock.js';
 import { NovaError } from './errors.js';
+import { decodeHandleId, DONE, encodeHandleId, FAILED, type Leg } from './migration-handle.js';
 import { liveMigrateBody } from './live-migrate-body.js';
 import { combineDecisions, migrationTypeOf } from './migration-type.js';
 import { NovaClient, type NovaClientConfig } from './nova-client.js';
@@ -46,32 +47,7 @@ export interface NovaMigratorConfig extends NovaClientConfig {
   readonly migrationLookupTimeoutMs?: number;
 }
 
-/** One server's migration inside a handle. */
-interface Leg {
-  readonly serverId: string;
-  readonly migrationId: number;
-}
-
-/** Nova migration statuses (nova/objects/migration.py) that end a migration. */
-const DONE = ['completed', 'done', 'finished', 'confirmed'];
-const FAILED = ['error', 'failed', 'cancelled'];
-
 const enc = encodeURIComponent;
-
-/** Handle ids carry every leg, so any NovaMigrator instance can follow a migration. */
-export function encodeHandleId(legs: readonly Leg[]): string {
-  return legs.map((l) => `${l.serverId}/${l.migrationId}`).join(',');
-}
-
-export function decodeHandleId(id: string): Leg[] {
-  return id.split(',').map((part) => {
-    const [serverId, mid] = part.split('/');
-    const migrationId = Number(mid);
-    if (serverId === undefined || serverId === '' || !Number.isInteger(migrationId))
-      throw new NovaError('NOVA_BAD_HANDLE', `not a nova migration handle: ${id}`);
-    return { serverId, migrationId };
-  });
-}
 
 export class NovaMigrator implements Migrator {
   readonly name = 'nova';

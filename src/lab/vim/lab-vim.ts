@@ -9,13 +9,14 @@ import { isoNow, monoNs, sleep } from '../../util/clock.js';
 import type {
   ComputeHost,
   Fabric,
-  HostCapacity,
   MigrationParams,
   VResourceAllocation,
   VmSpec,
 } from '../hypervisor/hypervisor.js';
 import { InstanceActionLog } from './instance-actions.js';
+import { KeyedLock } from './keyed-lock.js';
 import { runLiveMigration } from './live-migration.js';
+import { Placement, usedBy } from './placement.js';
 import {
   isInProgress,
   migrationSnapshot,
@@ -23,10 +24,15 @@ import {
   type MigrationRecord,
   type ServerRecord,
 } from './records.js';
-import { flavorDemand, selectHost, type HostLoad } from './scheduler.js';
+import {
+  errorText,
+  liveMigrateRefusal,
+  taskStateConflict,
+  validateCreate,
+  vmStateConflict,
+} from './server-rules.js';
 import {
   VimError,
-  type Flavor,
   type HostView,
   type InstanceAction,
   type Server,
@@ -63,15 +69,14 @@ export class LabVim implements Vim {
   private readonly servers = new Map<string, ServerRecord>();
   private readonly migrations: MigrationRecord[] = [];
   private readonly actions = new InstanceActionLog();
-  /** Scheduler claims of placements not yet visible in a host's inventory. */
-  private readonly claims = new Map<string, { host: string; flavor: Flavor }>();
+  private readonly placement = new Placement(() => this.listHosts());
   private migrationParams: Omit<MigrationParams, 'dest' | 'mode'>;
   private nextMigrationParams: Partial<Omit<MigrationParams, 'dest' | 'mode'>> = {};
   private readonly incomingTimeoutMs: number;
   private readonly firstForwardTimeoutMs: number;
   private nextMigrationId = 1;
-  /** Serializes placement decisions (read load, then claim) and per-server operations. */
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Serializes operations per server. */
+  private readonly locks = new KeyedLock();
 
   constructor(opts: LabVimOptions) {
     this.hosts = new Map(opts.hosts.map((h) => [h.name, h]));
@@ -136,7 +141,7 @@ export class LabVim implements Vim {
     };
     this.servers.set(id, server);
     const action = this.actions.start(id, 'create');
-    const placed = await this.place({ flavor: req.flavor, requestedHost: req.host ?? null });
+    const placed = await this.placement.place({ flavor: req.flavor, requestedHost: req.host ?? null });
     if (!placed.ok) {
       action.event('conductor_schedule_and_build_instances').fail(placed.reason);
       return this.markError(server, placed.reason);
@@ -165,7 +170,7 @@ export class LabVim implements Vim {
   }
 
   startServer(id: string, opts: VimRequestOptions = {}): Promise<Server> {
-    return this.exclusive(id, async () => {
+    return this.locks.run(id, async () => {
       const server = this.record(id);
       if (server.taskState !== null) throw taskStateConflict('start', server);
       if (server.status !== 'SHUTOFF') throw vmStateConflict('start', server);
@@ -190,7 +195,7 @@ export class LabVim implements Vim {
   }
 
   stopServer(id: string, opts: VimRequestOptions = {}): Promise<Server> {
-    return this.exclusive(id, async () => {
+    return this.locks.run(id, async () => {
       const server = this.record(id);
       if (server.taskState !== null) throw taskStateConflict('stop', server);
       if (server.status !== 'ACTIVE' && server.status !== 'ERROR') throw vmStateConflict('stop', server);
@@ -214,7 +219,7 @@ export class LabVim implements Vim {
   }
 
   deleteServer(id: string, opts: VimRequestOptions = {}): Promise<void> {
-    return this.exclusive(id, async () => {
+    return this.locks.run(id, async () => {
       const server = this.servers.get(id);
       if (server === undefined) return;
       const ev = this.actions
@@ -259,41 +264,17 @@ export class LabVim implements Vim {
       params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
     } & VimRequestOptions = {},
   ): Promise<VimMigration> {
-    return this.exclusive(id, async () => {
+    return this.locks.run(id, async () => {
       const server = this.record(id);
       const action = this.actions.start(id, 'live-migration', opts.requestId);
       const refuse = (error: VimError): never => {
         action.event('conductor_live_migrate_instance').fail(error.message);
         throw error;
       };
-      if (server.taskState !== null) refuse(taskStateConflict('os-migrateLive', server));
-      if (server.status !== 'ACTIVE') refuse(vmStateConflict('os-migrateLive', server));
-      if (!server.liveMigratable)
-        refuse(
-          new VimError(409, `Instance ${id} may not be live-migrated: its VNFD declares no live migration.`, {
-            code: 'VIM_NOT_LIVE_MIGRATABLE',
-          }),
-        );
-      const specialized =
-        (server.flavor.specializedNics ?? 0) + server.allocations.filter((a) => a.specialized).length;
-      if (specialized > 0)
-        refuse(
-          new VimError(
-            409,
-            `Instance ${id} has specialized NICs (SR-IOV / PCI passthrough): live migration is not possible.`,
-            {
-              code: 'VIM_SPECIALIZED_NIC',
-            },
-          ),
-        );
       const requested = opts.host ?? null;
-      if (requested !== null && !this.hosts.has(requested))
-        refuse(
-          new VimError(400, `Compute host ${requested} could not be found.`, { code: 'VIM_HOST_NOT_FOUND' }),
-        );
-      if (requested === server.host)
-        refuse(new VimError(400, `Unable to migrate instance (${id}) to current host (${server.host}).`));
-      const placed = await this.place({
+      const refusal = liveMigrateRefusal(server, requested, (name) => this.hosts.has(name));
+      if (refusal !== null) refuse(refusal);
+      const placed = await this.placement.place({
         flavor: server.flavor,
         requestedHost: requested,
         excludeHosts: [server.host],
@@ -414,30 +395,6 @@ export class LabVim implements Vim {
     if (m.status === 'running') await this.host(m.sourceHost).cancelMigration(m.serverId);
   }
 
-  /** Pick a host and claim the flavor on it until the caller releases the claim. */
-  private place(req: {
-    flavor: Flavor;
-    requestedHost: string | null;
-    excludeHosts?: readonly string[];
-  }): Promise<{ ok: true; value: { host: string; release: () => void } } | { ok: false; reason: string }> {
-    return this.exclusive('scheduler', async () => {
-      const views = await this.listHosts();
-      const loads: HostLoad[] = views.map((v) => ({ ...v, used: addClaims(v.used, this.claimsOn(v.name)) }));
-      const chosen = selectHost(loads, req);
-      if (!chosen.ok) return chosen;
-      const claimId = randomUUID();
-      this.claims.set(claimId, { host: chosen.value.name, flavor: req.flavor });
-      return {
-        ok: true,
-        value: { host: chosen.value.name, release: () => void this.claims.delete(claimId) },
-      };
-    });
-  }
-
-  private claimsOn(host: string): Flavor[] {
-    return [...this.claims.values()].filter((c) => c.host === host).map((c) => c.flavor);
-  }
-
   private async inventories(): Promise<Inventories> {
     const entries = await Promise.all(
       [...this.hosts.values()].map(async (h) => [h.name, await h.inventory()] as const),
@@ -471,77 +428,4 @@ export class LabVim implements Vim {
     if (host === undefined) throw new VimError(500, `unknown compute host ${name}`);
     return host;
   }
-
-  /** Run `fn` after every earlier operation on the same key settled. */
-  private exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.locks.set(key, tail);
-    void tail.then(() => {
-      if (this.locks.get(key) === tail) this.locks.delete(key);
-    });
-    return next;
-  }
-}
-
-function usedBy(allocations: readonly ServerAllocation[]): HostCapacity {
-  const sum = (kind: ServerAllocation['kind']): number =>
-    allocations.filter((a) => a.kind === kind).reduce((n, a) => n + a.amount, 0);
-  return { vCpu: sum('vCPU'), memoryMiB: sum('vMemory'), storageGiB: sum('vStorage'), nics: sum('vNIC') };
-}
-
-function addClaims(used: HostCapacity, flavors: readonly Flavor[]): HostCapacity {
-  return flavors.map(flavorDemand).reduce(
-    (a, d) => ({
-      vCpu: a.vCpu + d.vCpu,
-      memoryMiB: a.memoryMiB + d.memoryMiB,
-      storageGiB: a.storageGiB + d.storageGiB,
-      nics: a.nics + d.nics,
-    }),
-    used,
-  );
-}
-
-function validateCreate(req: ServerCreateRequest): void {
-  const f = req.flavor;
-  const bad: string[] = [];
-  if (req.name.trim() === '') bad.push('name is empty');
-  if (!Number.isInteger(f.vCpu) || f.vCpu < 1) bad.push('flavor.vCpu must be an integer >= 1');
-  if (!Number.isInteger(f.memoryMiB) || f.memoryMiB < 1) bad.push('flavor.memoryMiB must be an integer >= 1');
-  if (!Number.isInteger(f.storageGiB) || f.storageGiB < 0)
-    bad.push('flavor.storageGiB must be an integer >= 0');
-  if (!Number.isInteger(f.nics) || f.nics < 0) bad.push('flavor.nics must be an integer >= 0');
-  const specialized = f.specializedNics ?? 0;
-  if (!Number.isInteger(specialized) || specialized < 0 || specialized > f.nics)
-    bad.push('flavor.specializedNics must be an integer between 0 and nics');
-  if (bad.length > 0) throw new VimError(400, `Invalid server request: ${bad.join('; ')}`);
-}
-
-/** Nova's InstanceInvalidState text, for a vm_state that does not allow the action. */
-function vmStateConflict(action: string, server: ServerRecord): VimError {
-  const vmState = {
-    BUILD: 'building',
-    SHUTOFF: 'stopped',
-    ACTIVE: 'active',
-    MIGRATING: 'active',
-    ERROR: 'error',
-  }[server.status];
-  return new VimError(409, `Cannot '${action}' instance ${server.id} while it is in vm_state ${vmState}`, {
-    code: 'VIM_INVALID_STATE',
-  });
-}
-
-function taskStateConflict(action: string, server: ServerRecord): VimError {
-  return new VimError(
-    409,
-    `Cannot '${action}' instance ${server.id} while it is in task_state ${server.taskState}`,
-    {
-      code: server.taskState === 'migrating' ? 'VIM_MIGRATION_IN_PROGRESS' : 'VIM_INVALID_STATE',
-    },
-  );
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
