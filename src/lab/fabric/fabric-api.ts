@@ -31,4 +31,6 @@ export interface FabricRpcApi {
 /** The fabric child's ready event. */
 export interface FabricReady {
   readonly controlEndpoint: Endpoint;
+  /** Niceness the fabric process runs at. */
+  readonly nice: number;
 }

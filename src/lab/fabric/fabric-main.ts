@@ -3,11 +3,13 @@
  * FabricRpcApi over IPC and exits when its parent goes.
  */
 import { announceReady, exitWithParent, serveRpc } from '../hypervisor/process/ipc/serve.js';
+import { raisePriority } from '../hypervisor/process/ipc/priority.js';
 import type { WireError } from '../hypervisor/process/ipc/wire.js';
 import type { FabricReady, FabricRpcApi } from './fabric-api.js';
 import { LearningSwitch } from './learning-switch.js';
 
 exitWithParent();
+const nice = raisePriority();
 const fabric = new LearningSwitch();
 const controlEndpoint = await fabric.start();
 
@@ -27,5 +29,5 @@ const toWire = (err: unknown): WireError => ({
 serveRpc(api, toWire, (method) => {
   if (method === 'shutdown') process.exit(0);
 });
-const ready: FabricReady = { controlEndpoint };
+const ready: FabricReady = { controlEndpoint, nice };
 announceReady(ready);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { monoNs } from '../../util/clock.js';
 import type { Endpoint } from '../../util/outcome.js';
 import { encodeAnnounce } from './announce.js';
+import { isAlive, until } from '../hypervisor/process/test-kit.js';
 import { startFabric, type ProcessFabric } from './fabric-client.js';
 
 /** A loopback UDP socket that collects what it receives. */
@@ -18,23 +19,6 @@ function send(socket: dgram.Socket, to: Endpoint, text: string): Promise<void> {
   return new Promise((resolve, reject) =>
     socket.send(text, to.port, to.host, (e) => (e ? reject(e) : resolve())),
   );
-}
-
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 2000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('process fabric', () => {
@@ -104,9 +88,9 @@ describe('process fabric', () => {
 
   it('shuts its process down', async () => {
     const f = await startFabric();
-    expect(alive(f.pid)).toBe(true);
+    expect(isAlive(f.pid)).toBe(true);
     await f.shutdown();
-    expect(alive(f.pid)).toBe(false);
+    expect(isAlive(f.pid)).toBe(false);
     await expect(f.attach('x')).rejects.toMatchObject({ code: 'FABRIC_GONE' });
   });
 });

@@ -3,12 +3,14 @@
  * HostRpcApi over IPC and exits when its parent goes: no orphan hosts.
  */
 import { announceReady, emit, exitWithParent, readInit, serveRpc } from './ipc/serve.js';
+import { raisePriority } from './ipc/priority.js';
 import type { WireError } from './ipc/wire.js';
 import { HostError } from './errors.js';
 import { PROGRESS_EVENT, type HostInit, type HostRpcApi, type ProgressEvent } from './host-api.js';
 import { ProcessHost } from './host.js';
 
 exitWithParent();
+const nice = raisePriority();
 const init = readInit() as HostInit;
 const host = new ProcessHost(init.name, init.capacity, init.fabricControl);
 await host.open();
@@ -40,4 +42,4 @@ function toWire(err: unknown): WireError {
 serveRpc(api, toWire, (method) => {
   if (method === 'shutdown') process.exit(0);
 });
-announceReady({ name: init.name });
+announceReady({ name: init.name, nice });

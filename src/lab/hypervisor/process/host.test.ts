@@ -96,9 +96,8 @@ describe('process compute host', () => {
 
     const startNs = process.hrtime.bigint();
     const sender = await UdpSender.open(ingress, 2000);
-    sender.start();
     await until(() => sink.received >= 200);
-    const sent = sender.stop();
+    const sent = await sender.stop();
     await until(() => sink.received === sent, 2000, 'all datagrams forwarded');
     await sender.close();
     const running = await host.getVm('fwd');

@@ -78,12 +78,15 @@ export function parseJsonBody(body: Buffer): unknown {
 }
 
 /**
- * Reassembles frames from TCP chunks. Each body is copied once into its own
- * buffer; `onFrame` gets (type, body).
+ * Reassembles frames from TCP chunks into one reused buffer (no allocation
+ * per frame: a fresh 256 KiB buffer per PAGES frame made the destination
+ * collect garbage right after resume). `onFrame` gets (type, body); the body
+ * is valid only during the call.
  */
 export class FrameDecoder {
   private readonly header = Buffer.alloc(HEADER_BYTES);
   private headerFill = 0;
+  private scratch = Buffer.alloc(0);
   private body: Buffer | null = null;
   private bodyFill = 0;
   private type = 0;
@@ -104,7 +107,8 @@ export class FrameDecoder {
         if (length > MAX_BODY_BYTES)
           throw new Error(`frame body of ${length} bytes exceeds ${MAX_BODY_BYTES}`);
         this.headerFill = 0;
-        this.body = Buffer.allocUnsafe(length);
+        if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(length);
+        this.body = this.scratch.subarray(0, length);
         this.bodyFill = 0;
       }
       const n = Math.min(this.body.length - this.bodyFill, chunk.length - at);

@@ -69,7 +69,12 @@ export class OutgoingMigration {
     let pausedAtNs: bigint | null = null;
     // A stopped VM moves stopped (offline only; live needs a running VM, checked by the host).
     const wasRunning = vnf.runState === 'running';
-    const finish = (ok: boolean, reason: string | null, digest: string | null): SourceMigrationResult => ({
+    const finish = (
+      ok: boolean,
+      reason: string | null,
+      digest: string | null,
+      completedAtNs = monoNs(),
+    ): SourceMigrationResult => ({
       ok,
       ...(reason === null ? {} : { reason }),
       rounds: this.round,
@@ -77,7 +82,7 @@ export class OutgoingMigration {
       pagesTransferred: this.pagesSent,
       startedAtNs: startedAtNs.toString(),
       pausedAtNs: pausedAtNs === null ? null : pausedAtNs.toString(),
-      completedAtNs: monoNs().toString(),
+      completedAtNs: completedAtNs.toString(),
       memoryDigest: digest,
     });
     try {
@@ -115,10 +120,12 @@ export class OutgoingMigration {
       resumed.catch(() => undefined); // observed below; must not be an unhandled rejection meanwhile
       await this.channel.send(encodeJsonFrame(FRAME.complete, { pausedAtNs: pausedAtNs.toString() }));
       await resumed;
+      const completedAtNs = monoNs();
       this.channel.end('migration completed');
       this.progress(true);
       // The source is frozen (paused or stopped) from here on: its digest is the memory at the pause.
-      return finish(true, null, await memory.snapshotDigest(DIGEST_PACING));
+      // Verification, not migration: it does not count in completedAtNs.
+      return finish(true, null, await memory.snapshotDigest(DIGEST_PACING), completedAtNs);
     } catch (err) {
       let reason = this.cancelReason ?? (err instanceof Error ? err.message : String(err));
       this.channel?.end(reason, encodeJsonFrame(FRAME.cancel, { reason }));

@@ -64,7 +64,6 @@ describe('live migration between two host processes under traffic', () => {
     const ingress = await bootOnA(s);
     const before = (await hostA.getVm(s.vmId))?.allocations.map((a) => a.id) ?? [];
     const sender = await UdpSender.open(ingress, RATE_HZ);
-    sender.start();
     await sleep(300);
     expect(sink.received).toBeGreaterThan(1000);
 
@@ -84,7 +83,7 @@ describe('live migration between two host processes under traffic', () => {
     expect(incoming).toMatchObject({ ok: true, vmId: s.vmId });
 
     await sleep(300);
-    const sent = sender.stop();
+    const sent = await sender.stop();
     const offeredHz = sender.offeredRateHz;
     await sender.close();
     await until(() => sink.received + 1000 >= sent, 2000, 'traffic through B');
@@ -139,7 +138,6 @@ describe('live migration between two host processes under traffic', () => {
     const s = spec('off-1');
     const ingress = await bootOnA(s);
     const sender = await UdpSender.open(ingress, 2000);
-    sender.start();
     await until(() => sink.received > 0, 2000);
     await sleep(100);
     const { migrationEndpoint } = await hostB.prepareIncoming(s);
@@ -270,7 +268,6 @@ describe('live migration between two host processes under traffic', () => {
   async function expectForwarding(host: ProcessComputeHost, vmId: string, ingress: Endpoint): Promise<void> {
     const before = (await host.getVm(vmId))?.counters.forwarded ?? 0;
     const sender = await UdpSender.open(ingress, 2000);
-    sender.start();
     try {
       await until(
         async () => ((await host.getVm(vmId))?.counters.forwarded ?? 0) >= before + 50,

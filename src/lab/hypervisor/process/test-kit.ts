@@ -3,7 +3,10 @@
  * sequence-numbered UDP sender on loopback, polling, and a pid check.
  */
 import dgram from 'node:dgram';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../../util/entry.js';
 import type { Endpoint } from '../../../util/outcome.js';
+import type { SenderWorkerData } from './udp-sender-worker.js';
 
 /** Poll `cond` every 5 ms until it holds; throws after `timeoutMs`. */
 export async function until(
@@ -59,60 +62,55 @@ export class UdpSink {
 
 /**
  * Sends `rateHz` datagrams per second of `sizeBytes` (sequence number in the
- * first 4 bytes) from a 1 ms timer with catch-up, the burst capped so a stall
- * does not flood (DESIGN.md, measurement pitfalls).
+ * first 4 bytes) from a worker thread (udp-sender-worker.ts): 1 ms timer with
+ * catch-up, the burst capped so a stall does not flood.
  */
 export class UdpSender {
-  sent = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private startedMs = 0;
-  private readonly maxBurst: number;
+  private stoppedAtMs: number | null = null;
   private constructor(
-    private readonly socket: dgram.Socket,
+    private readonly worker: Worker,
+    /** [0] = datagrams sent, [1] = stop flag (shared with the worker). */
+    private readonly counters: Int32Array,
+    /** [0] = when sending started, epoch ms (shared with the worker). */
+    private readonly times: Float64Array,
     readonly rateHz: number,
-    private readonly sizeBytes: number,
-  ) {
-    this.maxBurst = Math.max(1, Math.ceil(rateHz / 100)); // 10 ms worth
-  }
+  ) {}
 
+  /** Start sending to `to` at once. */
   static async open(to: Endpoint, rateHz: number, sizeBytes = 64): Promise<UdpSender> {
-    const socket = dgram.createSocket({ type: 'udp4', sendBufferSize: 4 * 1024 * 1024 });
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    await new Promise<void>((resolve) => socket.connect(to.port, to.host, resolve));
-    return new UdpSender(socket, rateHz, sizeBytes);
+    const counters = new SharedArrayBuffer(8);
+    const times = new SharedArrayBuffer(8);
+    const workerData: SenderWorkerData = { host: to.host, port: to.port, rateHz, sizeBytes, counters, times };
+    const worker = await startWorker(import.meta.url, 'udp-sender-worker', { workerData });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    return new UdpSender(worker, new Int32Array(counters), new Float64Array(times), rateHz);
   }
 
-  start(): void {
-    this.startedMs = performance.now();
-    this.timer = setInterval(() => this.tick(), 1);
+  get sent(): number {
+    return Atomics.load(this.counters, 0);
   }
 
-  /** Stop sending; returns how many datagrams were sent. */
-  stop(): number {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+  /** Stop sending; resolves with how many datagrams were sent. */
+  async stop(): Promise<number> {
+    if (this.stoppedAtMs === null) {
+      Atomics.store(this.counters, 1, 1);
+      await new Promise((resolve) => this.worker.once('message', resolve));
+      this.stoppedAtMs = performance.timeOrigin + performance.now();
+    }
     return this.sent;
   }
 
-  /** Achieved send rate, datagrams per second. */
+  /** Achieved send rate, datagrams per second (up to the stop, or now). */
   get offeredRateHz(): number {
-    return this.sent / ((performance.now() - this.startedMs) / 1000);
+    const endMs = this.stoppedAtMs ?? performance.timeOrigin + performance.now();
+    return this.sent / ((endMs - (this.times[0] ?? 0)) / 1000);
   }
 
-  close(): Promise<void> {
-    this.stop();
-    return new Promise((resolve) => this.socket.close(() => resolve()));
-  }
-
-  private tick(): void {
-    const due = Math.floor(((performance.now() - this.startedMs) * this.rateHz) / 1000) - this.sent;
-    const n = Math.min(due, this.maxBurst);
-    if (due > n) this.startedMs += ((due - n) * 1000) / this.rateHz; // drop the backlog instead of bursting
-    for (let i = 0; i < n; i++) {
-      const datagram = Buffer.alloc(this.sizeBytes);
-      datagram.writeUInt32BE(this.sent, 0);
-      this.socket.send(datagram);
-      this.sent++;
-    }
+  async close(): Promise<void> {
+    await this.stop();
+    await this.worker.terminate();
   }
 }
