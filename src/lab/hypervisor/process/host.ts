@@ -124,11 +124,15 @@ export class ProcessHost {
       });
       vm.incoming = incoming;
       this.incomingResults.set(vm.vmId, incoming.result);
-      void incoming.result.then(async (r) => {
-        if (vm.incoming === incoming) vm.incoming = null;
-        // A failed incoming migration frees what it held here.
-        if (!r.ok && this.vms.get(vm.vmId) === vm) await this.destroyVm(vm.vmId);
-      });
+      void incoming.result
+        .then(async (r) => {
+          if (vm.incoming === incoming) vm.incoming = null;
+          // A failed incoming migration frees what it held here.
+          if (!r.ok && this.vms.get(vm.vmId) === vm) await this.destroyVm(vm.vmId);
+        })
+        .catch((err: unknown) =>
+          console.error(`host ${this.name}: freeing failed incoming VM ${vm.vmId}:`, err),
+        );
       return { migrationEndpoint: incoming.endpoint, vm: vm.info(this.name) };
     } catch (err) {
       await this.destroyVm(vm.vmId);

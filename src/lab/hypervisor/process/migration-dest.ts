@@ -148,9 +148,11 @@ export class IncomingMigration {
     this.o.onArrived(resumedAtNs);
     const resumed = resumedAtNs?.toString() ?? null;
     void this.channel?.send(encodeJsonFrame(FRAME.resumed, { resumedAtNs: resumed })).catch(() => undefined);
-    void digest.then((memoryDigest) =>
-      this.finish({ vmId: this.o.vmId, ok: true, resumedAtNs: resumed, memoryDigest }),
-    );
+    void digest
+      .catch(() => null) // the VM runs either way; the digest is verification only
+      .then((memoryDigest) =>
+        this.finish({ vmId: this.o.vmId, ok: true, resumedAtNs: resumed, memoryDigest }),
+      );
   }
 
   /** Tell the source why, then fail. */

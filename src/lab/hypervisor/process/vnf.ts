@@ -54,6 +54,7 @@ export class Vnf {
   /** Host-side: the paused VM's NIC backend drops these; not guest memory. */
   private droppedWhilePaused = 0;
   private egressErrors = 0;
+  private opening: Promise<void> | null = null;
 
   constructor(
     readonly vmId: string,
@@ -74,8 +75,14 @@ export class Vnf {
   }
 
   /** Open the data and egress sockets (127.0.0.1, OS-chosen port); the VNF stays paused. */
-  async open(): Promise<void> {
-    if (this.run !== 'off') return;
+  open(): Promise<void> {
+    if (this.run !== 'off') return Promise.resolve();
+    // Concurrent calls share one opening: never two socket pairs.
+    this.opening ??= this.openSockets().finally(() => (this.opening = null));
+    return this.opening;
+  }
+
+  private async openSockets(): Promise<void> {
     const data = await bindLoopback(() => undefined, DATA_SOCKET_BUFFER_BYTES);
     const egress = await connectedSocket(
       this.boot.egress,
