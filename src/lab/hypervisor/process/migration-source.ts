@@ -108,6 +108,8 @@ export class OutgoingMigration {
         pausedAtNs = vnf.pause();
         const rest = memory.syncDirtyLog();
         memory.stopDirtyLog();
+        // Still paced: the bandwidth models the link, so the downtime is what the estimate
+        // promised (QEMU instead lifts max-bandwidth for this last stage).
         await this.sendPages(rest);
       } else {
         await vnf.close();
