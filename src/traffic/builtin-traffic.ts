@@ -64,6 +64,7 @@ export class BuiltinTraffic implements Traffic {
   private load: { rateHz: number; params: TrafficParams } | null = null;
   private run: Run | null = null;
   private closing: Promise<void> | null = null;
+  private starting: Promise<void> | null = null;
 
   constructor(options: BuiltinTrafficOptions = {}) {
     this.opts = resolveOptions(options);
@@ -74,21 +75,37 @@ export class BuiltinTraffic implements Traffic {
   }
 
   configTrafficLoad(level: LoadLevel, params: TrafficParams): Promise<void> {
-    this.assertOpen();
-    if (this.run && !this.run.stopping)
-      throw new TrafficError('TRAFFIC_ALREADY_RUNNING', 'stop the traffic before changing its load');
-    this.load = { rateHz: validateTrafficParams(level, params), params };
-    return Promise.resolve();
+    try {
+      this.assertOpen();
+      if (this.run && !this.run.stopping) {
+        throw new TrafficError('TRAFFIC_ALREADY_RUNNING', 'stop the traffic before changing its load');
+      }
+      this.load = { rateHz: validateTrafficParams(level, params), params };
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   async startTraffic(windowName = 'traffic'): Promise<void> {
     this.assertOpen();
     const load = this.load;
-    if (!load)
+    if (!load) {
       throw new TrafficError('TRAFFIC_NOT_CONFIGURED', 'configTrafficLoad() must come before startTraffic()');
-    if (this.run && !this.run.stopping)
+    }
+    if (this.starting || (this.run && !this.run.stopping)) {
       throw new TrafficError('TRAFFIC_ALREADY_RUNNING', 'traffic is already running');
-    if (this.run) await this.run.stopping;
+    }
+    this.starting = this.start(load, windowName);
+    try {
+      await this.starting;
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private async start(load: { rateHz: number; params: TrafficParams }, windowName: string): Promise<void> {
+    if (this.run) await this.run.stopping?.catch(() => undefined);
     const receiver = await this.ensureReceiver();
     const o = this.opts;
     const { flows, packetSizeBytes, target } = load.params;
@@ -123,6 +140,8 @@ export class BuiltinTraffic implements Traffic {
       threadNice: o.threadNice,
     });
     try {
+      // close() was called while the threads were starting: do not leave a sender behind.
+      if (this.closing) throw new TrafficError('TRAFFIC_CLOSED', 'traffic was closed while starting');
       state.cutWindow();
       const startedAtMs = await generator.go();
       this.run = {
@@ -221,6 +240,7 @@ export class BuiltinTraffic implements Traffic {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.preparing?.catch(() => undefined);
+      await this.starting?.catch(() => undefined);
       const run = this.run;
       if (run) {
         run.state.requestStop();
@@ -235,7 +255,13 @@ export class BuiltinTraffic implements Traffic {
     run.state.requestStop();
     let stoppedAtMs: number;
     try {
-      stoppedAtMs = await run.generator.stopped();
+      stoppedAtMs = await withTimeout(run.generator.stopped(), GENERATOR_STOP_TIMEOUT_MS);
+    } catch {
+      // The generator died or hangs: once its thread is gone nothing more is
+      // sent, and what it published in shared memory is the final count.
+      await run.generator.close();
+      stoppedAtMs = monoMs();
+      run.state.markStopped(stoppedAtMs);
     } finally {
       await run.generator.close();
     }
@@ -279,7 +305,13 @@ export class BuiltinTraffic implements Traffic {
       socketBufferBytes: this.opts.socketBufferBytes,
       tickMs: this.opts.tickMs,
       threadNice: this.opts.threadNice,
-    }).then((r) => (this.receiver = r));
+    }).then(
+      (r) => (this.receiver = r),
+      (e: unknown) => {
+        this.preparing = null; // the port may be free next time
+        throw e;
+      },
+    );
     return this.preparing;
   }
 
@@ -341,6 +373,17 @@ function emptyTotals(): BuiltinTrafficTotals {
     skipped: 0,
     sendErrors: 0,
   };
+}
+
+/** The generator answers a stop request within a tick; allow for a loaded machine. */
+const GENERATOR_STOP_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function sleepUntil(atMs: number): Promise<void> {

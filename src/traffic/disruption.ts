@@ -30,7 +30,7 @@ export function timestampDisruptionMs(episodes: readonly LossEpisode[], flows: n
     const key =
       typeof before === 'number' && typeof after === 'number' ? `${before}/${after}` : `#${e.firstLostSeq}`;
     let gaps = gapsByFlow.get(e.flow);
-    if (!gaps) gapsByFlow.set(e.flow, (gaps = new Map()));
+    if (!gaps) gapsByFlow.set(e.flow, (gaps = new Map<string, number>()));
     gaps.set(key, e.gapMs);
   }
   if (gapsByFlow.size === 0) return null;

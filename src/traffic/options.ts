@@ -9,9 +9,11 @@ export interface BuiltinTrafficOptions {
   /** Address the flow sockets bind; default 127.0.0.1 (::1) for a loopback target, else the OS's choice. */
   readonly sourceHost?: string;
   /**
-   * How long a packet may be in flight before it counts as lost (RFC 2680
-   * waiting time); also how long after a window closes its stats are final.
-   * Default 50 ms.
+   * Waiting time before a packet counts as lost (RFC 2680 §2.4 Tmax), measured
+   * against the packets sent after it: a packet is judged once one sent
+   * `graceMs` later has arrived, or, when nothing arrives at all, once it was
+   * sent `graceMs` ago. A packet that comes after that is `late` and stays
+   * lost. Closed windows are final this long after they close. Default 50 ms.
    */
   readonly graceMs?: number;
   /** DoesTrafficFlow: every flow had a packet within this many ms (at least 3 packet intervals). Default 100 ms. */

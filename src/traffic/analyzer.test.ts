@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { Analyzer } from './analyzer.js';
+import { encodePacket } from './packet.js';
+import { SharedTrafficState } from './shared-state.js';
+
+const RUN = 7;
+const GRACE = 50;
+
+/** A simulated generator writing the shared state, and an analyzer reading it; times are synthetic ms. */
+function setup(flows = 1) {
+  const state = SharedTrafficState.create({ flows, ringSize: 4096, maxWindows: 8 }, 0);
+  const analyzer = new Analyzer(state, { firstSeq: 0, runId: RUN, graceMs: GRACE, capacity: 4096 });
+  state.cutWindow();
+  state.markStarted(1000);
+  const next = Array.from({ length: flows }, () => 0);
+  /** Send the next packet of `flow` at `atMs`; returns its datagram. */
+  const send = (atMs: number, flow = 0): Buffer => {
+    const seq = next[flow] ?? 0;
+    next[flow] = seq + 1;
+    state.publishSend(flow, seq, atMs);
+    return encodePacket({ flow, seq, runId: RUN, sentNs: BigInt(Math.round(atMs * 1e6)) }, 64);
+  };
+  /** Tick every ms in [fromMs, toMs]. */
+  const tickEach = (fromMs: number, toMs: number): void => {
+    for (let t = fromMs; t <= toMs; t++) analyzer.tick(t);
+  };
+  return { state, analyzer, send, tickEach };
+}
+
+describe('Analyzer', () => {
+  it('settles packets after the grace period: received, and lost against what was sent', () => {
+    const { analyzer, send, tickEach } = setup();
+    for (let i = 0; i < 100; i++) {
+      const t = 1000 + i;
+      analyzer.onDatagram(send(t), t + 0.5);
+      analyzer.tick(t + 0.6);
+    }
+    for (let i = 0; i < 10; i++) send(1100 + i); // never arrive
+    tickEach(1110, 1140);
+    // Sent less than the grace period ago: not judged yet.
+    expect(analyzer.windowCounts(0)).toMatchObject({ sent: 110, received: 100, lost: 0 });
+    tickEach(1141, 1200);
+    expect(analyzer.windowCounts(0)).toMatchObject({ sent: 110, received: 100, lost: 10 });
+    expect(analyzer.disruptionData(0).episodes).toEqual([
+      expect.objectContaining({
+        firstLostSeq: 100,
+        lastLostSeq: 109,
+        firstLostSentAtMs: 1100,
+        lastLostSentAtMs: 1109,
+        gapMs: null,
+      }),
+    ]);
+  });
+
+  it('a stalled receiver does not call the packets waiting in its socket lost', () => {
+    const { analyzer, send, tickEach } = setup();
+    analyzer.tick(1000);
+    const queued = Array.from({ length: 100 }, (_, i) => send(1000 + i));
+    // The receiver thread wakes up 200 ms later with 100 datagrams waiting.
+    analyzer.tick(1200);
+    expect(analyzer.windowCounts(0).lost).toBe(0);
+    queued.forEach((d, i) => analyzer.onDatagram(d, 1200 + i * 0.01));
+    tickEach(1201, 1210);
+    expect(analyzer.windowCounts(0)).toMatchObject({ received: 100, lost: 0 });
+    tickEach(1211, 1300);
+    expect(analyzer.windowCounts(0)).toMatchObject({ received: 100, lost: 0, final: false });
+    expect(analyzer.diagnostics().stalls).toBe(1);
+  });
+
+  it('while datagrams keep coming, judges by the newest send time seen, not by the clock', () => {
+    const { analyzer, send, tickEach } = setup();
+    // A path (or a busy receiver) that delays everything by 100 ms, twice the grace period; 150-159 are lost.
+    for (let seq = 0; seq < 300; seq++) {
+      const d = send(1000 + seq);
+      if (seq < 150 || seq >= 160) analyzer.onDatagram(d, 1100 + seq);
+      analyzer.tick(1100 + seq);
+    }
+    // The newest send time seen is 1299: judged up to 1249; the uniform delay is not loss.
+    expect(analyzer.windowCounts(0)).toMatchObject({ received: 290, lost: 10, late: 0 });
+    expect(analyzer.disruptionData(0)).toMatchObject({ sent: 250, lost: 10 });
+    tickEach(1400, 1410); // quiet: the socket is drained, the clock decides
+    expect(analyzer.disruptionData(0)).toMatchObject({ sent: 300, lost: 10 });
+  });
+
+  it('a packet overtaken by packets sent more than the grace period after it is late (and stays lost)', () => {
+    const { analyzer, send } = setup();
+    const held = send(1000);
+    for (let seq = 1; seq < 100; seq++) {
+      analyzer.onDatagram(send(1000 + seq), 1000 + seq + 0.5);
+      analyzer.tick(1000 + seq + 0.6);
+    }
+    analyzer.onDatagram(held, 1100);
+    expect(analyzer.windowCounts(0)).toMatchObject({ lost: 1, late: 1 });
+  });
+
+  it('charges packets to the window they were sent in, by sequence number', () => {
+    const { state, analyzer, send, tickEach } = setup();
+    const first = Array.from({ length: 50 }, (_, i) => send(1000 + i));
+    state.cutWindow();
+    const second = Array.from({ length: 50 }, (_, i) => send(1050 + i));
+    // Nothing of window 0 arrives before the cut is known; 40-49 never arrive.
+    [...first.slice(0, 40), ...second].forEach((d, i) => analyzer.onDatagram(d, 1100 + i * 0.01));
+    expect(analyzer.isClosed(0)).toBe(true);
+    expect(analyzer.isClosed(1)).toBe(false);
+    expect(analyzer.isFinal(0)).toBe(false);
+    tickEach(1101, 1200);
+    expect(analyzer.windowCounts(0)).toMatchObject({ sent: 50, received: 40, lost: 10, final: true });
+    expect(analyzer.windowCounts(1)).toMatchObject({ sent: 50, received: 50, lost: 0, final: false });
+  });
+
+  it('forces a closed window final when asked, never the open one of a running generator', () => {
+    const { state, analyzer, send } = setup();
+    for (let i = 0; i < 20; i++) send(1000 + i);
+    expect(analyzer.forceSettle(0)).toBe(false);
+    state.cutWindow();
+    expect(analyzer.forceSettle(0)).toBe(true);
+    expect(analyzer.windowCounts(0)).toMatchObject({ sent: 20, lost: 20, final: true });
+    state.markStopped(1100);
+    expect(analyzer.forceSettle(1)).toBe(true);
+    expect(analyzer.isFinal(1)).toBe(true);
+  });
+
+  it('measures the offered rate from send times, per flow summed', () => {
+    const { state, analyzer, send, tickEach } = setup(2);
+    for (let i = 0; i < 100; i++) {
+      // Flow 0 at 1000/s, flow 1 at 500/s.
+      analyzer.onDatagram(send(1000 + i), 1000 + i + 0.5);
+      if (i % 2 === 0) analyzer.onDatagram(send(1000 + i, 1), 1000 + i + 0.5);
+    }
+    tickEach(1100, 1200);
+    expect(analyzer.sendRateHz(0)).toBeCloseTo(1000 + (49 / 98) * 1000, 6);
+    state.cutWindow();
+    state.markStopped(1100);
+    tickEach(1201, 1300);
+    expect(analyzer.sendRateHz(0)).toBeCloseTo(1500, 6);
+    expect(analyzer.sendRateHz(null)).toBeCloseTo(1500, 6);
+  });
+
+  it('DoesTrafficFlow: every flow had a datagram within the window', () => {
+    const { analyzer, send } = setup(2);
+    analyzer.onDatagram(send(1000, 0), 1000.5);
+    expect(analyzer.flowing(1050, 100)).toBe(false);
+    analyzer.onDatagram(send(1010, 1), 1010.5);
+    expect(analyzer.flowing(1050, 100)).toBe(true);
+    expect(analyzer.flowing(1101, 100)).toBe(false);
+  });
+
+  it('ignores and counts datagrams that are not of this run', () => {
+    const { analyzer } = setup(1);
+    analyzer.onDatagram(Buffer.from('hello, not a vnflab packet at all!'), 1000);
+    analyzer.onDatagram(encodePacket({ flow: 0, seq: 0, runId: RUN + 1, sentNs: 0n }, 64), 1000);
+    analyzer.onDatagram(encodePacket({ flow: 3, seq: 0, runId: RUN, sentNs: 0n }, 64), 1000);
+    expect(analyzer.diagnostics()).toMatchObject({ foreign: 1, otherRun: 1, badFlow: 1 });
+    expect(analyzer.windowCounts(0).received).toBe(0);
+  });
+});
