@@ -41,6 +41,11 @@ export interface MigratorContractOptions {
   readonly migrationTimeoutMs?: number;
   /** Between two ValidateMigrationSuccess polls, ms (default 20). */
   readonly pollIntervalMs?: number;
+  /**
+   * The Migrator moves a VNF that may not be live-migrated offline (TC_VNF_MIGRATE_003/004);
+   * without an offline path its trigger must be refused.
+   */
+  readonly offline: boolean;
 }
 
 export function runMigratorContract(opts: MigratorContractOptions): void {
@@ -136,10 +141,32 @@ export function runMigratorContract(opts: MigratorContractOptions): void {
       expect((await fx.migrator.validateMigrationSuccess(handle)).state).toBe('COMPLETED');
     });
 
-    it('refuses to trigger a live migration of a VNF that may not be live-migrated', async () => {
-      const subject = await fx.createNonLiveSubject();
-      await expect(fx.migrator.triggerMigration(subject, 'vMemory')).rejects.toThrow();
-    });
+    it.runIf(!opts.offline)(
+      'refuses to migrate a VNF that may not be live-migrated (no offline path)',
+      async () => {
+        const subject = await fx.createNonLiveSubject();
+        await expect(fx.migrator.triggerMigration(subject, 'vMemory')).rejects.toThrow();
+      },
+    );
+
+    it.runIf(opts.offline)(
+      'moves a VNF that may not be live-migrated OFFLINE: new vResources, old released',
+      async () => {
+        const subject = await fx.createNonLiveSubject();
+        const oldIds = await fx.allocationIds(subject);
+        const handle = await fx.migrator.triggerMigration(subject, 'vNIC');
+        expect(handle.type).toBe('OFFLINE_MIGRATION');
+        expect((await settle(handle)).final).toEqual({ state: 'COMPLETED' });
+        const report = await fx.migrator.getMigrationReport(handle);
+        expect(report.type).toBe('OFFLINE');
+        expect(report.toHost).not.toBe(report.fromHost);
+        if (report.downtimeMs !== null) expect(report.downtimeMs).toBeGreaterThan(0);
+        expect(await fx.migrator.findAllocatedVResources(oldIds)).toEqual([]);
+        const newIds = await fx.allocationIds(subject);
+        expect(newIds.length).toBe(oldIds.length);
+        expect(await fx.migrator.findAllocatedVResources(newIds)).toEqual(newIds);
+      },
+    );
 
     it('refuses a second migration while one is in progress', async (ctx) => {
       if (fx.slowNextMigration === undefined) return ctx.skip();

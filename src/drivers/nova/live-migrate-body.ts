@@ -1,5 +1,7 @@
 /**
- * The `os-migrateLive` body this driver sends, per negotiated microversion
+ * The migration action bodies this driver sends.
+ *
+ * `os-migrateLive`, per negotiated microversion
  * (Nova API reference, "Live-Migrate Server (os-migrateLive Action)"):
  * - below 2.25: host, block_migration=false, disk_over_commit=false (all required);
  * - 2.25: block_migration="auto" (Nova decides from the storage), no disk_over_commit;
@@ -20,4 +22,12 @@ export function liveMigrateBody(
   if (atLeast(v, '2.30') && !atLeast(v, '2.68') && host !== null)
     return { 'os-migrateLive': { host, block_migration: 'auto', force: false } };
   return { 'os-migrateLive': { host, block_migration: 'auto' } };
+}
+
+/**
+ * `migrate` (cold migration, Nova API reference "Migrate Server"): null
+ * before 2.56; from 2.56 `{"host": ...}` may name the destination.
+ */
+export function migrateBody(v: Microversion, host: string | null): { migrate: { host: string } | null } {
+  return { migrate: host !== null && atLeast(v, '2.56') ? { host } : null };
 }

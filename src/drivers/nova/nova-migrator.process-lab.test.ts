@@ -20,6 +20,7 @@ const credentials = { username: 'vnflab', password: randomUUID(), projectName: '
 
 runMigratorContract({
   name: 'NovaMigrator -> lab Nova API -> LabVim (process hosts)',
+  offline: true,
   migrationTimeoutMs: 30_000,
   async setup() {
     const cleanup: (() => Promise<void>)[] = [];

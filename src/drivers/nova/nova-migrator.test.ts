@@ -60,6 +60,7 @@ async function settle(migrator: NovaMigrator, handle: MigrationHandle): Promise<
 
 runMigratorContract({
   name: 'NovaMigrator -> lab Nova API -> LabVim (in-memory hosts)',
+  offline: true,
   async setup() {
     const l = await startLab();
     return {
@@ -144,11 +145,40 @@ describe('NovaMigrator on the lab Nova API', () => {
   });
 
   it("carries Nova's refusal (409 conflictingRequest) in the error", async () => {
-    const subject = await l.subject(request({ liveMigratable: false }));
+    const server = await l.vim.createServer(request());
+    const subject = { vnfInstanceId: randomUUID(), computeResourceIds: [server.id] };
     const e = await l.migrator.triggerMigration(subject, 'vMemory').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(NovaError);
     expect((e as NovaError).status).toBe(409);
-    expect((e as NovaError).message).toContain('may not be live-migrated');
+    expect((e as NovaError).message).toContain('while it is in vm_state stopped');
+  });
+
+  it('refuses to migrate what the VIM does not know (NOVA_NOT_MIGRATABLE)', async () => {
+    const subject = { vnfInstanceId: randomUUID(), computeResourceIds: [randomUUID()] };
+    await expect(l.migrator.triggerMigration(subject, 'any')).rejects.toMatchObject({
+      code: 'NOVA_NOT_MIGRATABLE',
+    });
+  });
+
+  it('moves an SR-IOV VNF offline with Nova migrate; its VNF runs again on the destination', async () => {
+    const flavor = { vCpu: 1, memoryMiB: 64, storageGiB: 1, nics: 2, specializedNics: 1 };
+    const subject = await l.subject(request({ flavor, host: 'compute-1' }));
+    const handle = await l.migrator.triggerMigration(subject, 'vNIC', { targetHost: 'compute-2' });
+    expect(handle.type).toBe('OFFLINE_MIGRATION');
+    expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+    const server = await l.vim.getServer(subject.computeResourceIds[0]!);
+    expect([server?.host, server?.status]).toEqual(['compute-2', 'ACTIVE']);
+    const [m] = await l.vim.listMigrations({ serverId: server!.id });
+    expect(m?.migrationType).toBe('migration');
+    await expect(l.migrator.abortMigration(handle)).resolves.toBeUndefined();
+  });
+
+  it('says a cold migration cannot be aborted while it runs', async () => {
+    l.lab.next = { behaviour: { roundDelayMs: 300 } };
+    const subject = await l.subject(request({ liveMigratable: false }));
+    const handle = await l.migrator.triggerMigration(subject, 'vMemory');
+    await expect(l.migrator.abortMigration(handle)).rejects.toMatchObject({ code: 'NOVA_ABORT_UNSUPPORTED' });
+    expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
   });
 
   it('answers findAllocatedVResources for server ids too (what a real Nova can tell)', async () => {

@@ -27,7 +27,8 @@ import type {
 import { sleep } from '../../util/clock.js';
 import { NovaError } from './errors.js';
 import { decodeHandleId, DONE, encodeHandleId, FAILED, type Leg } from './migration-handle.js';
-import { liveMigrateBody } from './live-migrate-body.js';
+import { liveMigrateBody, migrateBody } from './live-migrate-body.js';
+import { atLeast, formatMicroversion } from './microversion.js';
 import { combineDecisions, migrationTypeOf } from './migration-type.js';
 import { NovaClient, type NovaClientConfig } from './nova-client.js';
 import {
@@ -68,22 +69,37 @@ export class NovaMigrator implements Migrator {
     return combineDecisions(decisions);
   }
 
+  /**
+   * Moves every server of the subject the way getMigrationType decides:
+   * LIVE_MIGRATION with os-migrateLive, OFFLINE_MIGRATION with `migrate`
+   * (Nova's cold migration); NONE is refused (NOVA_NOT_MIGRATABLE).
+   */
   async triggerMigration(
     subject: MigrationSubject,
     vResourceType: VResourceType,
     opts: { targetHost?: string } = {},
   ): Promise<MigrationHandle> {
     // Nova moves a whole server: every vResource type of it moves together.
+    const decision = await this.getMigrationType(subject);
+    if (decision.type === 'NONE') throw new NovaError('NOVA_NOT_MIGRATABLE', decision.reason);
+    const live = decision.type === 'LIVE_MIGRATION';
     const version = await this.client.microversion();
+    const host = opts.targetHost ?? null;
+    if (!live && host !== null && !atLeast(version, '2.56'))
+      throw new NovaError(
+        'NOVA_MICROVERSION_UNSUPPORTED',
+        `a cold migration to a chosen host needs compute microversion 2.56; negotiated ${formatMicroversion(version)}`,
+      );
     const legs: Leg[] = [];
     try {
       for (const serverId of subject.computeResourceIds) {
         const before = await this.newestMigrationId(serverId);
         const res = await this.client.request('POST', `/servers/${enc(serverId)}/action`, {
-          body: liveMigrateBody(version, opts.targetHost ?? null),
+          body: live ? liveMigrateBody(version, host) : migrateBody(version, host),
           expect: [202],
         });
-        const leg = { serverId, migrationId: await this.findNewMigration(serverId, before) };
+        const type = live ? 'live-migration' : 'migration';
+        const leg = { serverId, migrationId: await this.findNewMigration(serverId, before, type) };
         if (res.requestId !== null) this.requestIds.set(encodeHandleId([leg]), res.requestId);
         legs.push(leg);
       }
@@ -91,7 +107,7 @@ export class NovaMigrator implements Migrator {
       await Promise.allSettled(legs.map((leg) => this.abortLeg(leg)));
       throw e;
     }
-    return { id: encodeHandleId(legs), subject, vResourceType, type: 'LIVE_MIGRATION' };
+    return { id: encodeHandleId(legs), subject, vResourceType, type: decision.type };
   }
 
   async validateMigrationSuccess(handle: MigrationHandle): Promise<MigrationStatus> {
@@ -123,7 +139,7 @@ export class NovaMigrator implements Migrator {
     const [first] = records;
     if (first === undefined) throw new NovaError('NOVA_BAD_HANDLE', `handle ${handle.id} has no migrations`);
     return {
-      type: 'LIVE',
+      type: handle.type === 'OFFLINE_MIGRATION' ? 'OFFLINE' : 'LIVE',
       fromHost: first.source_compute ?? '',
       toHost: first.dest_compute ?? '',
       downtimeMs: first['vnflab:downtime_ms'] ?? null,
@@ -183,13 +199,18 @@ export class NovaMigrator implements Migrator {
     return Math.max(0, ...(await this.migrationsOf(serverId)).map((m) => m.id));
   }
 
-  /** The live migration Nova created for our request: the first one newer than `before`. */
-  private async findNewMigration(serverId: string, before: number): Promise<number> {
+  /** The migration Nova created for our request: the first one of that type newer than `before`. */
+  private async findNewMigration(
+    serverId: string,
+    before: number,
+    type: 'live-migration' | 'migration',
+  ): Promise<number> {
     const deadline = Date.now() + this.lookupTimeoutMs;
     const useServerMigrations = await this.client.supports('2.23');
     for (;;) {
       let ids: number[] = [];
-      if (useServerMigrations) {
+      // GET /servers/{id}/migrations lists in-progress live migrations only.
+      if (useServerMigrations && type === 'live-migration') {
         const res = await this.client.request('GET', `/servers/${enc(serverId)}/migrations`, {
           schema: serverMigrationsSchema,
         });
@@ -197,7 +218,7 @@ export class NovaMigrator implements Migrator {
       }
       if (!ids.some((id) => id > before))
         ids = (await this.migrationsOf(serverId))
-          .filter((m) => m.migration_type === undefined || m.migration_type === 'live-migration')
+          .filter((m) => m.migration_type === undefined || m.migration_type === type)
           .map((m) => m.id);
       const fresh = ids.filter((id) => id > before);
       if (fresh.length > 0) return Math.min(...fresh);
@@ -237,8 +258,11 @@ export class NovaMigrator implements Migrator {
         state: 'FAILED',
         reason: `server ${leg.serverId} is in ERROR: ${server.fault?.message ?? 'no fault'}`,
       };
-    if (server.status !== 'ACTIVE' || server['OS-EXT-STS:task_state'] != null)
-      return { state: 'IN_PROGRESS' };
+    // ACTIVE (or SHUTOFF: a stopped server moved offline stays stopped) with no task left.
+    // A real Nova shows VERIFY_RESIZE after a cold migration until the resize is
+    // confirmed (resize_confirm_window); the driver does not confirm it.
+    const settled = server.status === 'ACTIVE' || server.status === 'SHUTOFF';
+    if (!settled || server['OS-EXT-STS:task_state'] != null) return { state: 'IN_PROGRESS' };
     const host = server['OS-EXT-SRV-ATTR:host'];
     if (host != null && m.dest_compute !== null && host !== m.dest_compute)
       return {
@@ -298,10 +322,12 @@ export class NovaMigrator implements Migrator {
   private async abortLeg(leg: Leg): Promise<void> {
     const m = await this.record(leg);
     if (DONE.includes(m.status) || FAILED.includes(m.status)) return;
+    if (m.migration_type === 'migration')
+      throw new NovaError('NOVA_ABORT_UNSUPPORTED', `Nova cannot abort a cold migration (migration ${m.id})`);
     if (!(await this.client.supports('2.24')))
       throw new NovaError(
         'NOVA_ABORT_UNSUPPORTED',
-        `aborting a live migration needs compute microversion 2.24; negotiated ${(await this.client.microversion()).minor}`,
+        `aborting a live migration needs compute microversion 2.24; negotiated ${formatMicroversion(await this.client.microversion())}`,
       );
     const res = await this.client.request(
       'DELETE',

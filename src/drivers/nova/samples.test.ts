@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { liveMigrateBody } from './live-migrate-body.js';
+import { liveMigrateBody, migrateBody } from './live-migrate-body.js';
 import { parseMicroversion } from './microversion.js';
 import {
   instanceActionSchema,
@@ -47,18 +47,14 @@ function schemaFor(file: string): z.ZodType | null {
 }
 
 const isLiveMigrateRequest = (file: string): boolean => file.endsWith('live-migrate-server.json');
+const isMigrateRequest = (file: string): boolean => /(^|\/)migrate-server(-null)?\.json$/.test(file);
 /** Request samples of actions the driver never sends. */
-const NOT_SENT = new Set([
-  'os-migrate-server/migrate-server.json',
-  'os-migrate-server/v2.56/migrate-server.json',
-  'os-migrate-server/v2.56/migrate-server-null.json',
-  'server-migrations/v2.22/force_complete.json',
-]);
+const NOT_SENT = new Set(['server-migrations/v2.22/force_complete.json']);
 
 describe('nova driver vs Nova API samples', () => {
   it('knows what to do with every sample', () => {
     const unknown = files().filter(
-      (f) => schemaFor(f) === null && !isLiveMigrateRequest(f) && !NOT_SENT.has(f),
+      (f) => schemaFor(f) === null && !isLiveMigrateRequest(f) && !isMigrateRequest(f) && !NOT_SENT.has(f),
     );
     expect(unknown).toEqual([]);
   });
@@ -78,6 +74,15 @@ describe('nova driver vs Nova API samples', () => {
     for (const [key, value] of Object.entries(sample['os-migrateLive']))
       if (key !== 'host') expect(typeof ours['os-migrateLive'][key]).toBe(typeof value);
   });
+
+  it.each(files().filter(isMigrateRequest))(
+    'sends the cold migration body of the request sample %s',
+    (file) => {
+      const sample = load(file) as { migrate: { host: string } | null };
+      const ours = migrateBody(parseMicroversion(versionOf(file))!, sample.migrate?.host ?? null);
+      expect(ours).toEqual(sample);
+    },
+  );
 
   it('sends host null to let the scheduler choose, as the 2.65 / 2.80 samples do', () => {
     expect(liveMigrateBody(parseMicroversion('2.80')!, null)).toEqual(

@@ -199,10 +199,18 @@ export class FakeComputeHost implements ComputeHost {
     if (target === undefined)
       throw new Error(`no migration listener at ${params.dest.host}:${params.dest.port}`);
     this.lab.listeners.delete(params.dest.port);
-    const { behaviour, fault } = target;
+    const { fault } = target;
+    const wasRunning = vm.state === 'RUNNING';
+    const before = vm.state;
+    if (params.mode === 'live' && !wasRunning)
+      throw new Error(`live migration needs a running VM, ${vmId} is ${vm.state}`);
+    // Offline: the VNF stops first and every page goes once (one round).
+    const offline = params.mode === 'offline';
+    const behaviour = offline ? { ...target.behaviour, rounds: 1 } : target.behaviour;
     const startedAtNs = monoNs();
+    const stoppedAtNs = offline && wasRunning ? startedAtNs : null;
     const totalBytes = vm.spec.memoryMiB * MIB;
-    vm.state = 'MIGRATING_OUT';
+    vm.state = offline ? 'STOPPED' : 'MIGRATING_OUT';
     let transferredBytes = 0;
     const result = (ok: boolean, rounds: number, pausedAtNs: bigint | null, reason?: string) => ({
       ok,
@@ -216,7 +224,7 @@ export class FakeComputeHost implements ComputeHost {
       memoryDigest: ok ? digestOf(vmId) : null,
     });
     const giveUp = (rounds: number, reason: string): SourceMigrationResult => {
-      vm.state = 'RUNNING';
+      vm.state = before;
       vm.cancelRequested = false;
       target.host.failIncoming(target.vmId, `source gave up: ${reason}`);
       return result(false, rounds, null, reason);
@@ -226,17 +234,17 @@ export class FakeComputeHost implements ComputeHost {
       if (vm.cancelRequested) return giveUp(round, 'migration cancelled');
       if (fault?.at === 'transfer' && round === Math.ceil(behaviour.rounds / 2))
         return giveUp(round, fault.reason);
-      // Each round resends a shrinking dirty set: half of what remained.
-      const remaining = Math.floor(totalBytes / 2 ** round);
+      // Each round resends a shrinking dirty set: half of what remained (nothing dirties a stopped VM).
+      const remaining = offline ? 0 : Math.floor(totalBytes / 2 ** round);
       transferredBytes += round === 1 ? totalBytes - remaining : remaining;
       onProgress?.({ round, totalBytes, transferredBytes, remainingBytes: remaining, dirtyPagesRate: 0 });
     }
-    const pausedAtNs = monoNs();
-    vm.state = 'PAUSED';
+    const pausedAtNs = offline ? stoppedAtNs : monoNs();
+    if (!offline) vm.state = 'PAUSED';
     vm.cancelRequested = false;
     await sleep(behaviour.pauseMs);
-    transferredBytes += Math.floor(totalBytes / 2 ** behaviour.rounds);
-    target.host.completeIncoming(target.vmId, behaviour, fault);
+    if (!offline) transferredBytes += Math.floor(totalBytes / 2 ** behaviour.rounds);
+    target.host.completeIncoming(target.vmId, wasRunning, fault);
     return result(true, behaviour.rounds, pausedAtNs);
   }
 
@@ -267,22 +275,22 @@ export class FakeComputeHost implements ComputeHost {
     return Promise.resolve();
   }
 
-  /** Destination side of a successful transfer. */
-  completeIncoming(vmId: string, _behaviour: FakeMigrationBehaviour, fault?: FakeMigrationFault): void {
+  /** Destination side of a successful transfer: the VM runs if it ran on the source. */
+  completeIncoming(vmId: string, running: boolean, fault?: FakeMigrationFault): void {
     const vm = this.vms.get(vmId);
     if (vm?.incoming == null) return;
     if (fault?.at === 'incoming') {
       this.failIncoming(vmId, fault.reason);
       return;
     }
-    vm.state = 'RUNNING';
-    vm.resumedAtNs = monoNs();
-    this.lab.fabric.learn(vmId, vm.dataEndpoint);
+    vm.state = running ? 'RUNNING' : 'STOPPED';
+    vm.resumedAtNs = running ? monoNs() : null;
+    if (running) this.lab.fabric.learn(vmId, vm.dataEndpoint);
     const salt = fault?.at === 'corrupt-memory' ? ':corrupt' : '';
     vm.incoming.resolve({
       vmId,
       ok: true,
-      resumedAtNs: String(vm.resumedAtNs),
+      resumedAtNs: vm.resumedAtNs === null ? null : String(vm.resumedAtNs),
       memoryDigest: digestOf(vmId, salt),
     });
   }

@@ -353,4 +353,82 @@ describe('LabVim', () => {
       for (const h of lab.hosts) expect((await h.inventory())[server.id]).toBeUndefined();
     });
   });
+
+  describe('cold migration (Nova migrate)', () => {
+    it('moves an ACTIVE server with its VNF stopped during the copy; it runs again on the destination', async () => {
+      lab.behaviour = { ...lab.behaviour, roundDelayMs: 20 };
+      const server = await running({ liveMigratable: false });
+      const oldIds = server.allocations.map((a) => a.id);
+      const queued = await vim.coldMigrate(server.id, { requestId: 'req-cold-1' });
+      expect([queued.migrationType, queued.status]).toEqual(['migration', 'queued']);
+      expect((await vim.getServer(server.id))?.taskState).toBe('resize_migrating');
+      const m = await finished(server.id, queued.id);
+      expect(m?.status).toBe('completed');
+      const moved = await vim.getServer(server.id);
+      expect([moved?.host, moved?.status, moved?.taskState]).toEqual([queued.destHost, 'ACTIVE', null]);
+      expect(await vim.findAllocated(oldIds)).toEqual([]);
+      // The VNF stopped when the copy began: downtime covers the whole copy (one 20 ms round at least).
+      expect(m?.downtimeMs).toBeGreaterThanOrEqual(20);
+      expect(m?.rounds).toBe(1);
+      const [action] = await vim.instanceActions(server.id);
+      expect([action?.action, action?.requestId]).toEqual(['migrate', 'req-cold-1']);
+      expect(action?.events.map((e) => e.event)).toEqual([
+        'conductor_migrate_server',
+        'compute_check_can_migrate_destination',
+        'compute_prep_resize',
+        'compute_resize_instance',
+        'compute_finish_resize',
+        'compute_confirm_resize',
+      ]);
+    });
+
+    it('moves a SHUTOFF server and leaves it SHUTOFF, with no downtime to measure', async () => {
+      const server = await vim.createServer(request());
+      const m = await finished(server.id, (await vim.coldMigrate(server.id)).id);
+      expect([m?.status, m?.downtimeMs]).toEqual(['completed', null]);
+      const moved = await vim.getServer(server.id);
+      expect([moved?.status, moved?.host]).toEqual(['SHUTOFF', m?.destHost]);
+      const dest = lab.hosts.find((h) => h.name === m?.destHost);
+      expect((await dest!.getVm(server.id))?.state).toBe('STOPPED');
+    });
+
+    it('takes servers with specialized NICs, which live migration refuses', async () => {
+      const sriov = await running({
+        flavor: { vCpu: 1, memoryMiB: 64, storageGiB: 1, nics: 2, specializedNics: 1 },
+      });
+      const m = await finished(sriov.id, (await vim.coldMigrate(sriov.id)).id);
+      expect(m?.status).toBe('completed');
+    });
+
+    it('reverts a failed cold migration to the source, running as before; abort is refused', async () => {
+      lab.next = {
+        fault: { at: 'transfer', reason: 'injected: disk full' },
+        behaviour: { roundDelayMs: 30 },
+      };
+      const server = await running();
+      const m = await vim.coldMigrate(server.id);
+      expect((await rejection(vim.abortMigration(server.id, m.id))).code).toBe('VIM_INVALID_MIGRATION_STATE');
+      const done = await finished(server.id, m.id);
+      expect([done?.status, done?.error]).toEqual(['failed', 'injected: disk full']);
+      const after = await vim.getServer(server.id);
+      expect([after?.status, after?.host]).toEqual(['ACTIVE', server.host]);
+      const source = lab.hosts.find((h) => h.name === server.host);
+      expect((await source!.getVm(server.id))?.state).toBe('RUNNING');
+      const [action] = await vim.instanceActions(server.id);
+      expect(action?.events.find((e) => e.event === 'compute_revert_resize')?.result).toBe('Success');
+    });
+
+    it('refuses a server that is building or busy', async () => {
+      const server = await running();
+      lab.next = { behaviour: { rounds: 200, roundDelayMs: 5 } };
+      const live = await vim.liveMigrate(server.id);
+      expect(await rejection(vim.coldMigrate(server.id))).toMatchObject({
+        status: 409,
+        code: 'VIM_MIGRATION_IN_PROGRESS',
+      });
+      await vim.abortMigration(server.id, live.id);
+      await finished(server.id, live.id);
+      expect((await rejection(vim.coldMigrate(server.id, { host: server.host }))).status).toBe(400);
+    });
+  });
 });

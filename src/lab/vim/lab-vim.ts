@@ -15,7 +15,7 @@ import type {
 } from '../hypervisor/hypervisor.js';
 import { InstanceActionLog } from './instance-actions.js';
 import { KeyedLock } from './keyed-lock.js';
-import { runLiveMigration } from './live-migration.js';
+import { runMigration } from './migration-run.js';
 import { Placement, usedBy } from './placement.js';
 import {
   isInProgress,
@@ -25,6 +25,7 @@ import {
   type ServerRecord,
 } from './records.js';
 import {
+  coldMigrateRefusal,
   errorText,
   liveMigrateRefusal,
   taskStateConflict,
@@ -264,71 +265,99 @@ export class LabVim implements Vim {
       params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
     } & VimRequestOptions = {},
   ): Promise<VimMigration> {
-    return this.locks.run(id, async () => {
-      const server = this.record(id);
-      const action = this.actions.start(id, 'live-migration', opts.requestId);
-      const refuse = (error: VimError): never => {
-        action.event('conductor_live_migrate_instance').fail(error.message);
-        throw error;
-      };
-      const requested = opts.host ?? null;
-      const refusal = liveMigrateRefusal(server, requested, (name) => this.hosts.has(name));
-      if (refusal !== null) refuse(refusal);
-      const placed = await this.placement.place({
-        flavor: server.flavor,
-        requestedHost: requested,
-        excludeHosts: [server.host],
-      });
-      if (!placed.ok) return refuse(new VimError(400, placed.reason, { code: 'VIM_NO_VALID_HOST' }));
-      action.done('conductor_live_migrate_instance');
+    return this.locks.run(id, () => this.beginMigration(id, 'live', opts));
+  }
 
-      const now = isoNow();
-      const migration: MigrationRecord = {
-        id: this.nextMigrationId++,
-        uuid: randomUUID(),
-        serverId: id,
-        migrationType: 'live-migration',
-        sourceHost: server.host,
-        destHost: placed.value.host,
-        status: 'queued',
-        createdAt: now,
-        updatedAt: now,
-        memoryTotalBytes: null,
-        memoryProcessedBytes: null,
-        memoryRemainingBytes: null,
-        rounds: null,
-        bytesTransferred: null,
-        setupTimeMs: null,
-        totalTimeMs: null,
-        downtimeMs: null,
-        memoryVerified: null,
-        releasedAllocationIds: [],
-        newAllocationIds: [],
-        error: null,
-        flavor: { ...server.flavor },
-        control: { abortRequested: false, done: Promise.resolve() },
-      };
-      this.migrations.push(migration);
-      server.status = 'MIGRATING';
-      server.taskState = 'migrating';
-      server.updated = now;
-      const accepted = migrationSnapshot(migration);
-      const nextParams = this.nextMigrationParams;
-      this.nextMigrationParams = {};
-      migration.control.done = runLiveMigration({
-        server,
-        migration,
-        source: this.host(server.host),
-        dest: this.host(placed.value.host),
-        params: { ...this.migrationParams, ...nextParams, ...opts.params },
-        action,
-        acceptedAtNs: monoNs(),
-        incomingTimeoutMs: this.incomingTimeoutMs,
-        firstForwardTimeoutMs: this.firstForwardTimeoutMs,
-        releaseClaim: placed.value.release,
-      });
-      return accepted;
+  /**
+   * Nova `migrate` (cold migration, confirmed at once): an ACTIVE or SHUTOFF
+   * server moves with its VNF stopped during the copy and comes back in the
+   * power state it had. Specialized NICs do not block it.
+   */
+  coldMigrate(id: string, opts: { host?: string | null } & VimRequestOptions = {}): Promise<VimMigration> {
+    return this.locks.run(id, () => this.beginMigration(id, 'offline', opts));
+  }
+
+  /** Check, place, record and start a migration in the background; resolves with the queued record. */
+  private async beginMigration(
+    id: string,
+    mode: 'live' | 'offline',
+    opts: {
+      host?: string | null;
+      params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
+    } & VimRequestOptions,
+  ): Promise<VimMigration> {
+    const server = this.record(id);
+    const live = mode === 'live';
+    const action = this.actions.start(id, live ? 'live-migration' : 'migrate', opts.requestId);
+    const conductorEvent = live ? 'conductor_live_migrate_instance' : 'conductor_migrate_server';
+    const refuse = (error: VimError): never => {
+      action.event(conductorEvent).fail(error.message);
+      throw error;
+    };
+    const requested = opts.host ?? null;
+    const known = (name: string): boolean => this.hosts.has(name);
+    const refusal = live
+      ? liveMigrateRefusal(server, requested, known)
+      : coldMigrateRefusal(server, requested, known);
+    if (refusal !== null) refuse(refusal);
+    const placed = await this.placement.place({
+      flavor: server.flavor,
+      requestedHost: requested,
+      excludeHosts: [server.host],
     });
+    if (!placed.ok) return refuse(new VimError(400, placed.reason, { code: 'VIM_NO_VALID_HOST' }));
+    action.done(conductorEvent);
+
+    const now = isoNow();
+    const migration: MigrationRecord = {
+      id: this.nextMigrationId++,
+      uuid: randomUUID(),
+      serverId: id,
+      migrationType: live ? 'live-migration' : 'migration',
+      sourceHost: server.host,
+      destHost: placed.value.host,
+      status: 'queued',
+      createdAt: now,
+      updatedAt: now,
+      memoryTotalBytes: null,
+      memoryProcessedBytes: null,
+      memoryRemainingBytes: null,
+      rounds: null,
+      bytesTransferred: null,
+      setupTimeMs: null,
+      totalTimeMs: null,
+      downtimeMs: null,
+      memoryVerified: null,
+      releasedAllocationIds: [],
+      newAllocationIds: [],
+      error: null,
+      flavor: { ...server.flavor },
+      control: { abortRequested: false, done: Promise.resolve() },
+    };
+    this.migrations.push(migration);
+    const wasRunning = server.status === 'ACTIVE';
+    server.status = 'MIGRATING';
+    // Nova's task states: 'migrating' (live), 'resize_migrating' (cold).
+    server.taskState = live ? 'migrating' : 'resize_migrating';
+    server.updated = now;
+    const accepted = migrationSnapshot(migration);
+    const nextParams = this.nextMigrationParams;
+    this.nextMigrationParams = {};
+    migration.control.done = runMigration({
+      mode,
+      wasRunning,
+      server,
+      migration,
+      source: this.host(server.host),
+      dest: this.host(placed.value.host),
+      params: { ...this.migrationParams, ...nextParams, ...opts.params },
+      action,
+      acceptedAtNs: monoNs(),
+      incomingTimeoutMs: this.incomingTimeoutMs,
+      firstForwardTimeoutMs: this.firstForwardTimeoutMs,
+      releaseClaim: placed.value.release,
+    });
+    return accepted;
   }
 
   getMigration(serverId: string, migrationId: number): Promise<VimMigration | null> {
@@ -347,6 +376,14 @@ export class LabVim implements Vim {
     const m = this.migrations.find((m) => m.id === migrationId && m.serverId === serverId);
     if (m === undefined)
       throw new VimError(404, `Migration ${migrationId} for instance ${serverId} could not be found.`);
+    if (m.migrationType !== 'live-migration')
+      throw new VimError(
+        400,
+        `Migration ${migrationId} of instance ${serverId} is not a live migration: it cannot be aborted.`,
+        {
+          code: 'VIM_INVALID_MIGRATION_STATE',
+        },
+      );
     if (!isInProgress(m) || m.control.abortRequested)
       throw new VimError(
         400,

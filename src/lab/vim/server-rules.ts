@@ -89,3 +89,24 @@ export function liveMigrateRefusal(
     return new VimError(400, `Unable to migrate instance (${id}) to current host (${server.host}).`);
   return null;
 }
+
+/**
+ * Why Nova would refuse `migrate` (cold migration) now, or null: the server
+ * must be ACTIVE or SHUTOFF with no task, the destination known and not
+ * the source. PCI devices do not block a cold migration.
+ */
+export function coldMigrateRefusal(
+  server: ServerRecord,
+  requestedHost: string | null,
+  knownHost: (name: string) => boolean,
+): VimError | null {
+  if (server.taskState !== null) return taskStateConflict('migrate', server);
+  if (server.status !== 'ACTIVE' && server.status !== 'SHUTOFF') return vmStateConflict('migrate', server);
+  if (requestedHost !== null && !knownHost(requestedHost))
+    return new VimError(400, `Compute host ${requestedHost} could not be found.`, {
+      code: 'VIM_HOST_NOT_FOUND',
+    });
+  if (requestedHost === server.host)
+    return new VimError(400, `Unable to migrate instance (${server.id}) to current host (${server.host}).`);
+  return null;
+}

@@ -193,6 +193,12 @@ export interface Vim {
       params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
     } & VimRequestOptions,
   ): Promise<VimMigration>;
+  /**
+   * Nova `migrate` (cold migration): the VNF is stopped for the move and
+   * comes back in the power state it had; resolves with the queued record.
+   * Optional: a Vim without an offline path leaves it out.
+   */
+  coldMigrate?(id: string, opts?: { host?: string | null } & VimRequestOptions): Promise<VimMigration>;
   getMigration(serverId: string, migrationId: number): Promise<VimMigration | null>;
   /** os-migrations, newest first; optionally for one server. */
   listMigrations(filter?: { serverId?: string }): Promise<VimMigration[]>;

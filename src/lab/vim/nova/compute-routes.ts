@@ -8,7 +8,7 @@ import { isInProgress } from '../records.js';
 import { VimError, type ServerAllocation, type Vim, type VimMigration } from '../vim.js';
 import { NovaFault } from './faults.js';
 import { instanceActionDetail, instanceActionSummary } from './instance-action-view.js';
-import { parseLiveMigrate } from './live-migrate-request.js';
+import { parseLiveMigrate, parseMigrate } from './live-migrate-request.js';
 import { atLeast } from './microversion.js';
 import { osMigrationView, serverMigrationView } from './migration-view.js';
 import { paginate } from './pagination.js';
@@ -147,6 +147,11 @@ async function serverAction(
       const parsed = parseLiveMigrate(args, req.ctx.version);
       if (!parsed.ok) throw new NovaFault(400, parsed.reason);
       await vim.liveMigrate(id, { host: parsed.value.host, requestId });
+      return { status: 202 };
+    }
+    case 'migrate': {
+      if (vim.coldMigrate === undefined) throw new NovaFault(400, `There is no such action: ${action}`);
+      await vim.coldMigrate(id, { host: parseMigrate(args, req.ctx.version), requestId });
       return { status: 202 };
     }
     case 'os-start':

@@ -1,6 +1,9 @@
 /**
- * The `os-migrateLive` request body, validated per microversion as Nova's
- * JSON schemas do (nova/api/openstack/compute/schemas/migrate_server.py):
+ * The `os-migrateLive` and `migrate` request bodies, validated per
+ * microversion as Nova's JSON schemas do
+ * (nova/api/openstack/compute/schemas/migrate_server.py).
+ *
+ * os-migrateLive:
  * - 2.1: `host` (string or null), `block_migration` and `disk_over_commit`
  *   (booleans), all required, nothing else;
  * - 2.25: `disk_over_commit` removed, `block_migration` may be "auto";
@@ -9,6 +12,7 @@
  * The lab has no disks, so `block_migration` is accepted and ignored.
  */
 import { fail, ok, type Outcome } from '../../../util/outcome.js';
+import { NovaFault } from './faults.js';
 import { atLeast, type Microversion } from './microversion.js';
 
 export interface LiveMigrateRequest {
@@ -76,4 +80,28 @@ export function parseLiveMigrate(action: unknown, v: Microversion): Outcome<Live
       return invalid(`Value: ${JSON.stringify(body.force)}. 'force' is not a valid boolean`);
   }
   return ok({ host, blockMigration: block, ...(force === undefined ? {} : { force }) });
+}
+
+/**
+ * `migrate` (cold migration): null before 2.56; from 2.56 null or
+ * `{"host": <name or null>}`. The destination host, or null (scheduler).
+ */
+export function parseMigrate(args: unknown, v: Microversion): string | null {
+  if (args === null) return null;
+  const bad = (detail: string): NovaFault =>
+    new NovaFault(400, `Invalid input for field/attribute migrate. ${detail}`);
+  if (!atLeast(v, '2.56'))
+    throw bad(`Value: ${JSON.stringify(args)}. None is required before microversion 2.56`);
+  if (typeof args !== 'object' || Array.isArray(args))
+    throw bad(`Value: ${JSON.stringify(args)} is not of type 'object'`);
+  const body = args as Record<string, unknown>;
+  const unexpected = Object.keys(body).filter((k) => k !== 'host');
+  if (unexpected.length > 0)
+    throw bad(
+      `Additional properties are not allowed (${unexpected.map((k) => `'${k}'`).join(', ')} was unexpected)`,
+    );
+  const host = body.host ?? null;
+  if (host !== null && (typeof host !== 'string' || host.length === 0 || host.length > 255))
+    throw bad(`Value: ${JSON.stringify(host)}. 'host' must be a host name or null`);
+  return host;
 }

@@ -19,12 +19,25 @@ import { toMicros } from './time-format.js';
 /** The lab's hosts all live on loopback; Nova's dest_host is the destination's IP. */
 const LAB_HOST_IP = '127.0.0.1';
 
+/**
+ * A cold migration's statuses in Nova (nova/compute/manager.py resize path),
+ * confirmed at once in the lab: pre-migrating, migrating, confirmed, error.
+ */
+const COLD_STATUS: Partial<Record<VimMigration['status'], string>> = {
+  queued: 'pre-migrating',
+  preparing: 'pre-migrating',
+  running: 'migrating',
+  completed: 'confirmed',
+  failed: 'error',
+};
+
 function common(m: VimMigration): Record<string, unknown> {
+  const status = m.migrationType === 'migration' ? (COLD_STATUS[m.status] ?? m.status) : m.status;
   return {
     id: m.id,
     created_at: toMicros(m.createdAt),
     updated_at: toMicros(m.updatedAt),
-    status: m.status,
+    status,
     source_compute: m.sourceHost,
     source_node: m.sourceHost,
     dest_compute: m.destHost,

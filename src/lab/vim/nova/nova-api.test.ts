@@ -341,6 +341,32 @@ describe('lab Nova API', () => {
       expect(again.status).toBe(400);
     });
 
+    it('shows a cold migration as RESIZE, with Nova cold statuses, and not among live migrations', async () => {
+      lab.next = { behaviour: { roundDelayMs: 150 } };
+      const id = await running();
+      const post = await call('POST', `/servers/${id}/action`, { version: '2.56', body: { migrate: null } });
+      expect(post.status).toBe(202);
+      const server = (await call('GET', `/servers/${id}`, { version: '2.80' })).body.server as Record<
+        string,
+        unknown
+      >;
+      expect(server).toMatchObject({ status: 'RESIZE', 'OS-EXT-STS:task_state': 'resize_migrating' });
+      expect((await call('GET', `/servers/${id}/migrations`, { version: '2.80' })).body.migrations).toEqual(
+        [],
+      );
+      for (let i = 0; i < 300 && (await vim.listMigrations({ serverId: id }))[0]?.status !== 'completed'; i++)
+        await sleep(5);
+      const [m] = (await call('GET', `/os-migrations?instance_uuid=${id}`, { version: '2.80' })).body
+        .migrations as Record<string, unknown>[];
+      expect(m).toMatchObject({ migration_type: 'migration', status: 'confirmed' });
+      expect(m).not.toHaveProperty('links');
+      const old = await call('POST', `/servers/${id}/action`, {
+        version: '2.55',
+        body: { migrate: { host: 'compute-1' } },
+      });
+      expect(old.status).toBe(400);
+    });
+
     it('pages os-migrations with limit and marker (2.59)', async () => {
       const all = (await call('GET', '/os-migrations', { version: '2.59' })).body.migrations as {
         uuid: string;

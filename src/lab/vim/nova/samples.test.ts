@@ -259,11 +259,15 @@ describe('lab Nova API vs Nova API samples', () => {
     'server-migrations/v2.80/live-migrate-server.json',
   ];
 
+  /** migrate (cold migration) request samples. */
+  const MIGRATE_REQUESTS = [
+    'os-migrate-server/migrate-server.json',
+    'os-migrate-server/v2.56/migrate-server.json',
+    'os-migrate-server/v2.56/migrate-server-null.json',
+  ];
+
   /** Samples of requests the lab does not serve, and why. */
   const NOT_SERVED: Record<string, string> = {
-    'os-migrate-server/migrate-server.json': 'cold migration (migrate action) is not served',
-    'os-migrate-server/v2.56/migrate-server.json': 'cold migration (migrate action) is not served',
-    'os-migrate-server/v2.56/migrate-server-null.json': 'cold migration (migrate action) is not served',
     'server-migrations/v2.22/force_complete.json':
       'force_complete is not served (no post-copy switch in the lab)',
     'versions/v2-version-get-resp.json': 'the legacy v2.0 API is not served, only v2.1',
@@ -273,6 +277,7 @@ describe('lab Nova API vs Nova API samples', () => {
     const covered = new Set([
       ...Object.keys(RESPONSES),
       ...LIVE_MIGRATE_REQUESTS,
+      ...MIGRATE_REQUESTS,
       ...Object.keys(NOT_SERVED),
     ]);
     expect(sampleFiles().filter((f) => !covered.has(f))).toEqual([]);
@@ -311,6 +316,23 @@ describe('lab Nova API vs Nova API samples', () => {
     expect((await finished(serverId))?.status).toBe('completed');
   });
 
+  it.each(MIGRATE_REQUESTS)(
+    'accepts the request sample %s at its microversion (cold migration)',
+    async (file) => {
+      const sample = load(file) as { migrate: { host: string | null } | null };
+      const serverId = await running();
+      const source = (await vim.getServer(serverId))!.host;
+      const body = structuredClone(sample);
+      if (body.migrate !== null && body.migrate.host !== null)
+        body.migrate.host = ['compute-1', 'compute-2', 'compute-3'].find((h) => h !== source)!;
+      const res = await call('POST', `/v2.1/servers/${serverId}/action`, sampleMinor(file), body);
+      expect(res.status).toBe(202);
+      const m = await finished(serverId);
+      expect([m?.migrationType, m?.status]).toEqual(['migration', 'completed']);
+      if (body.migrate?.host) expect(m?.destHost).toBe(body.migrate.host);
+    },
+  );
+
   it('refuses a body of another microversion (force after 2.67)', async () => {
     const serverId = await running();
     const body = load('os-migrate-server/v2.30/live-migrate-server.json') as { 'os-migrateLive': object };
@@ -321,12 +343,13 @@ describe('lab Nova API vs Nova API samples', () => {
     expect(JSON.stringify(res.body)).toContain("'force' was unexpected");
   });
 
-  it.each(
-    Object.keys(NOT_SERVED).filter((f) => f.startsWith('os-migrate-server') || f.includes('force_complete')),
-  )('refuses the action of %s clearly instead of pretending', async (file) => {
-    const res = await call('POST', `/v2.1/servers/${ids.a}/action`, sampleMinor(file), load(file));
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ badRequest: { code: 400 } });
-    expect(JSON.stringify(res.body)).toContain('There is no such action');
-  });
+  it.each(Object.keys(NOT_SERVED).filter((f) => f.includes('force_complete')))(
+    'refuses the action of %s clearly instead of pretending',
+    async (file) => {
+      const res = await call('POST', `/v2.1/servers/${ids.a}/action`, sampleMinor(file), load(file));
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ badRequest: { code: 400 } });
+      expect(JSON.stringify(res.body)).toContain('There is no such action');
+    },
+  );
 });

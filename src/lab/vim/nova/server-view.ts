@@ -90,7 +90,8 @@ export function serverDetail(
   const view: Record<string, unknown> = {
     id: s.id,
     name: s.name,
-    status: s.status,
+    // Nova shows a cold migration as RESIZE (task_state resize_*).
+    status: s.taskState?.startsWith('resize') === true ? 'RESIZE' : s.status,
     tenant_id: ctx.projectId,
     user_id: ctx.userId,
     metadata: { ...s.metadata },

@@ -1,12 +1,19 @@
 /**
- * One live migration, carried out in the background after the VIM accepted
- * it, in Nova's order (nova/compute/manager.py): the destination prepares
- * (pre_live_migration: claim and listen, QEMU -incoming), the source runs
- * the pre-copy migration (live_migration), the destination resumes and the
- * source instance is cleaned up (post_live_migration: "the older vResource
- * is released", TC_VNF_MIGRATE_002 step 9). On failure or abort the
- * destination is rolled back and the server keeps running on the source
- * (rollback_live_migration).
+ * One migration, carried out in the background after the VIM accepted it,
+ * in Nova's order (nova/compute/manager.py).
+ *
+ * live: the destination prepares (pre_live_migration: claim and listen,
+ * QEMU -incoming), the source runs the pre-copy migration (live_migration),
+ * the destination resumes and the source instance is cleaned up
+ * (post_live_migration: "the older vResource is released",
+ * TC_VNF_MIGRATE_002 step 9). On failure or abort the destination is rolled
+ * back and the server keeps running on the source (rollback_live_migration).
+ *
+ * offline (Nova's cold migration, resize to the same flavor, confirmed at
+ * once): prep_resize on the destination, resize_instance on the source (the
+ * VNF stops, its memory is copied once), finish_resize starts it on the
+ * destination if it was running, confirm_resize frees the source. A
+ * failure reverts to the source (revert_resize) in the power state it had.
  */
 import { isoNow, monoNs } from '../../util/clock.js';
 import type {
@@ -19,7 +26,28 @@ import type { ActionRecorder } from './instance-actions.js';
 import type { MigrationRecord, ServerRecord } from './records.js';
 import type { VimMigrationStatus } from './vim.js';
 
-export interface LiveMigrationRun {
+/** Nova's event names of each phase, per kind of migration. */
+const EVENTS = {
+  live: {
+    check: 'compute_check_can_live_migrate_destination',
+    prepare: 'compute_pre_live_migration',
+    transfer: 'compute_live_migration',
+    finish: 'compute_post_live_migration_at_destination',
+    rollback: 'compute_rollback_live_migration_at_destination',
+  },
+  offline: {
+    check: 'compute_check_can_migrate_destination',
+    prepare: 'compute_prep_resize',
+    transfer: 'compute_resize_instance',
+    finish: 'compute_finish_resize',
+    rollback: 'compute_revert_resize',
+  },
+} as const;
+
+export interface MigrationRun {
+  readonly mode: 'live' | 'offline';
+  /** The server ran when the migration began (offline: it runs again on the destination). */
+  readonly wasRunning: boolean;
   readonly server: ServerRecord;
   readonly migration: MigrationRecord;
   readonly source: ComputeHost;
@@ -46,7 +74,7 @@ function setStatus(m: MigrationRecord, status: VimMigrationStatus): void {
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Run the migration to a final status; never rejects. */
-export async function runLiveMigration(run: LiveMigrationRun): Promise<void> {
+export async function runMigration(run: MigrationRun): Promise<void> {
   try {
     await migrate(run);
   } catch (e) {
@@ -59,12 +87,13 @@ export async function runLiveMigration(run: LiveMigrationRun): Promise<void> {
   }
 }
 
-async function migrate(run: LiveMigrationRun): Promise<void> {
+async function migrate(run: MigrationRun): Promise<void> {
   const { server, migration, source, dest, action } = run;
   const vmId = server.id;
+  const events = EVENTS[run.mode];
   setStatus(migration, 'preparing');
-  action.done('compute_check_can_live_migrate_destination', dest.name);
-  const pre = action.event('compute_pre_live_migration', dest.name);
+  action.done(events.check, dest.name);
+  const pre = action.event(events.prepare, dest.name);
   let prepared;
   try {
     prepared = await dest.prepareIncoming(server.vmSpec);
@@ -91,9 +120,9 @@ async function migrate(run: LiveMigrationRun): Promise<void> {
   }
 
   setStatus(migration, 'running');
-  const live = action.event('compute_live_migration', source.name);
+  const live = action.event(events.transfer, source.name);
   const sent: SourceMigrationResult = await source
-    .migrateOut(vmId, { ...run.params, dest: prepared.migrationEndpoint, mode: 'live' }, (p) => {
+    .migrateOut(vmId, { ...run.params, dest: prepared.migrationEndpoint, mode: run.mode }, (p) => {
       migration.memoryTotalBytes = p.totalBytes;
       migration.memoryProcessedBytes = p.transferredBytes;
       migration.memoryRemainingBytes = p.remainingBytes;
@@ -127,12 +156,12 @@ async function migrate(run: LiveMigrationRun): Promise<void> {
 }
 
 async function complete(
-  run: LiveMigrationRun,
+  run: MigrationRun,
   sent: SourceMigrationResult,
   arrived: IncomingResult,
 ): Promise<void> {
   const { server, migration, source, dest, action } = run;
-  const post = action.event('compute_post_live_migration_at_destination', dest.name);
+  const post = action.event(EVENTS[run.mode].finish, dest.name);
   const pausedAtNs = sent.pausedAtNs === null ? null : BigInt(sent.pausedAtNs);
   const resumedAtNs = arrived.resumedAtNs === null ? null : BigInt(arrived.resumedAtNs);
   // True downtime: pause on the source to the first packet the destination
@@ -157,7 +186,7 @@ async function complete(
 
   server.host = dest.name;
   if (destVm !== null) server.allocations = destVm.allocations.map((a) => ({ ...a, host: dest.name }));
-  server.status = 'ACTIVE';
+  server.status = run.wasRunning ? 'ACTIVE' : 'SHUTOFF';
   server.taskState = null;
   server.updated = isoNow();
   migration.releasedAllocationIds = sourceAllocations.map((a) => a.id);
@@ -174,22 +203,25 @@ async function complete(
   setStatus(migration, 'completed');
   if (releaseError === null) post.ok();
   else post.fail(releaseError);
+  if (run.mode === 'offline') action.done('compute_confirm_resize', source.name);
 }
 
-/** Undo the destination, keep (or get) the server running on the source. */
-async function rollback(run: LiveMigrationRun, status: VimMigrationStatus, reason: string): Promise<void> {
+/** Undo the destination; the server stays on the source, running if it ran before. */
+async function rollback(run: MigrationRun, status: VimMigrationStatus, reason: string): Promise<void> {
   const { server, migration, source, dest, action } = run;
-  const undo = action.event('compute_rollback_live_migration_at_destination', dest.name);
+  const undo = action.event(EVENTS[run.mode].rollback, dest.name);
   await dest.destroyVm(server.id).catch(() => undefined);
   undo.ok();
   let sourceState = (await source.getVm(server.id).catch(() => null))?.state;
-  if (sourceState !== 'RUNNING') {
-    // The source was paused for stop-and-copy when the destination failed: resume it.
+  if (run.wasRunning && sourceState !== 'RUNNING') {
+    // The source was paused (stop-and-copy) or stopped (offline) when the move failed: resume it.
     sourceState = (await source.startVm(server.id).catch(() => null))?.state;
   }
   server.taskState = null;
   server.updated = isoNow();
-  if (sourceState === 'RUNNING') {
+  if (!run.wasRunning && sourceState !== undefined && sourceState !== 'ERROR') {
+    server.status = 'SHUTOFF';
+  } else if (sourceState === 'RUNNING') {
     server.status = 'ACTIVE';
   } else {
     server.status = 'ERROR';
