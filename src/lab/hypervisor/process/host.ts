@@ -15,6 +15,7 @@ import type {
   VResourceAllocation,
 } from '../hypervisor.js';
 import { Announcer } from './announcer.js';
+import { checkLicense } from './license.js';
 import { HostError } from './errors.js';
 import { GuestMemory } from './guest-memory.js';
 import { HostInventory } from './inventory.js';
@@ -48,7 +49,14 @@ export class ProcessHost {
   }
 
   createVm(spec: VmSpec): Promise<VmInfo> {
-    return attempt(() => this.newVm(spec).info(this.name));
+    return attempt(() => {
+      // A real VIM boots the VNF at instantiation (Tacker creates and starts the
+      // servers); the lab creates it stopped, so the VNF's boot-time license check
+      // runs here, and a bad license fails instantiation with the VNF's reason.
+      const license = checkLicense(spec.vnf);
+      if (!license.ok) throw new HostError('LICENSE_INVALID', license.reason, { vmId: spec.vmId });
+      return this.newVm(spec).info(this.name);
+    });
   }
 
   async startVm(vmId: string): Promise<VmInfo> {
