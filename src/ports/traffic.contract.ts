@@ -23,6 +23,7 @@ import { monoMs, sleep } from '../util/clock.js';
 import type { Endpoint } from '../util/outcome.js';
 import type { Traffic, TrafficParams, WindowStats } from './traffic.js';
 
+/** What an implementation gives the suite. */
 export interface TrafficContractOptions {
   readonly name: string;
   create(): Promise<Traffic> | Traffic;
@@ -48,6 +49,7 @@ interface Rig {
   readonly sink: Endpoint;
 }
 
+/** Register the suite (call at the top level of a test file). */
 export function runTrafficContract(opts: TrafficContractOptions): void {
   const rateHz = opts.rateHz ?? 10_000;
   const settleMs = opts.settleMs ?? 100;

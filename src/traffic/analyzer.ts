@@ -27,6 +27,7 @@ import { FlowTracker } from './flow-tracker.js';
 import { isVnflabPacket, readFlow, readRunId, readSentMs, readSeq32 } from './packet.js';
 import { GEN_STOPPED, type SharedTrafficState } from './shared-state.js';
 
+/** How the analyzer of one run judges packets. */
 export interface AnalyzerOptions {
   readonly firstSeq: number;
   readonly runId: number;
@@ -75,6 +76,7 @@ export interface AnalyzerDiagnostics {
   readonly stalls: number;
 }
 
+/** Per-run analysis over all flows: trackers, settle horizon, window counts, disruption data. */
 export class Analyzer {
   private readonly trackers: FlowTracker[];
   private readonly graceMs: number;

@@ -32,6 +32,7 @@ export interface BuiltinWindowStats extends WindowStats {
   readonly late: number;
 }
 
+/** Run totals with what the builtin measures beyond the port. */
 export interface BuiltinTrafficTotals extends TrafficTotals {
   readonly late: number;
   /** Packets the pacer did not send because a catch-up burst was capped (not losses). */
@@ -56,6 +57,18 @@ interface Run {
   stopping: Promise<BuiltinTrafficTotals> | null;
 }
 
+/**
+ * The built-in Traffic implementation (name 'builtin').
+ *
+ *   const traffic = new BuiltinTraffic({ sinkHost: '127.0.0.1' });
+ *   const { sink } = await traffic.prepare();          // the VNF's egress
+ *   await traffic.configTrafficLoad('LOW', { loadLevels, packetSizeBytes: 64, flows: 1, target: vnfIngress });
+ *   await traffic.startTraffic('beforeTrigger');
+ *   await traffic.clearCounters('duringMigration');    // returns 'beforeTrigger', final
+ *   const d = await traffic.calculateServiceDisruptionLength('duringMigration');
+ *   const totals = await traffic.stopTraffic();
+ *   await traffic.close();
+ */
 export class BuiltinTraffic implements Traffic {
   readonly name = 'builtin';
   private readonly opts: ResolvedOptions;

@@ -39,6 +39,7 @@ export function timestampDisruptionMs(episodes: readonly LossEpisode[], flows: n
   return total / Math.max(flows, gapsByFlow.size);
 }
 
+/** What {@link computeDisruption} needs over the span measured. */
 export interface DisruptionInput {
   /** Packets the generator sent in the span measured, all flows together. */
   readonly sent: number;

@@ -14,6 +14,7 @@ export type TrafficErrorCode =
   | 'TRAFFIC_CLOSED'
   | 'TRAFFIC_BAD_PACKET';
 
+/** Any failure of the builtin traffic; match on `code`. */
 export class TrafficError extends Error {
   readonly code: TrafficErrorCode;
   constructor(code: TrafficErrorCode, message: string, options?: { cause?: unknown }) {

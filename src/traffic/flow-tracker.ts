@@ -56,6 +56,7 @@ export interface FlowEpisode {
   continuesIntoNext: boolean;
 }
 
+/** One flow's tracker set-up. */
 export interface FlowTrackerOptions {
   readonly flow: number;
   /** First (64-bit) sequence number the generator sends on this flow. */
@@ -76,6 +77,7 @@ const emptyCounters = (): FlowWindowCounters => ({
   late: 0,
 });
 
+/** Sequence tracking of one flow (see the module comment). */
 export class FlowTracker {
   readonly flow: number;
   readonly firstSeq: number;

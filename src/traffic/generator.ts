@@ -7,6 +7,7 @@ import { startWorker } from '../util/entry.js';
 import { TrafficError } from './errors.js';
 import type { GeneratorConfig, GeneratorEvent } from './generator-config.js';
 
+/** The generator worker, seen from the harness thread. */
 export class Generator {
   private readonly events: GeneratorEvent[] = [];
   private readonly waiters: (() => void)[] = [];

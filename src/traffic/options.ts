@@ -47,6 +47,7 @@ export interface BuiltinTrafficOptions {
   readonly settleTimeoutMs?: number;
 }
 
+/** Options with every default filled in. */
 export interface ResolvedOptions {
   readonly sinkHost: string;
   readonly sinkPort: number;
@@ -84,6 +85,7 @@ function niceness(value: number | null | undefined): number | null {
   return v;
 }
 
+/** Fill in defaults and validate; errors name the option as `traffic.<name>`. */
 export function resolveOptions(o: BuiltinTrafficOptions): ResolvedOptions {
   const sinkPort = o.sinkPort ?? 0;
   if (!Number.isInteger(sinkPort) || sinkPort < 0 || sinkPort > 65_535) {

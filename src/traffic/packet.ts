@@ -19,7 +19,9 @@
  */
 import { TrafficError } from './errors.js';
 
+/** 'VNFL' */
 export const PACKET_MAGIC = 0x564e464c;
+/** Header layout version this code writes and reads. */
 export const PACKET_VERSION = 1;
 /** Minimum packet size: the header. */
 export const HEADER_BYTES = 32;
@@ -91,6 +93,7 @@ export function decodePacket(buf: Buffer): PacketHeader | null {
   };
 }
 
+/** Hot-path field readers (the caller checked {@link isVnflabPacket}). */
 export const readFlow = (buf: Buffer): number => buf.readUInt16BE(OFF_FLOW);
 export const readSeq32 = (buf: Buffer): number => buf.readUInt32BE(OFF_SEQ);
 export const readRunId = (buf: Buffer): number => buf.readUInt32BE(OFF_RUN);

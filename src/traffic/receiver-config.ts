@@ -2,6 +2,7 @@
 import type { AnalyzerOptions } from './analyzer.js';
 import type { SharedLayout } from './shared-state.js';
 
+/** What the receiver worker starts with. */
 export interface ReceiverConfig {
   readonly host: string;
   /** 0 lets the OS pick. */
@@ -13,11 +14,13 @@ export interface ReceiverConfig {
   readonly threadNice: number | null;
 }
 
+/** What the receiver gets for each run (startTraffic). */
 export interface ReceiverAttach extends AnalyzerOptions {
   readonly buffer: SharedArrayBuffer;
   readonly layout: SharedLayout;
 }
 
+/** Receiver -> harness messages outside RPC. */
 export type ReceiverEvent =
   | {
       readonly type: 'ready';

@@ -9,6 +9,7 @@ import { TrafficError } from './errors.js';
 import type { ReceiverAttach, ReceiverConfig, ReceiverEvent } from './receiver-config.js';
 import { RpcClient } from './rpc.js';
 
+/** The receiver worker, seen from the harness thread. */
 export class Receiver {
   private readonly rpc: RpcClient;
   private exited = false;

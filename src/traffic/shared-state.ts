@@ -40,6 +40,7 @@ const T_STARTED = 0;
 const T_STOPPED = 1;
 const TIMES = 2;
 
+/** Typed views over the shared buffer, with the operations of each writer and reader. */
 export class SharedTrafficState {
   readonly buffer: SharedArrayBuffer;
   readonly layout: SharedLayout;

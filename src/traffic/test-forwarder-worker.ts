@@ -9,17 +9,20 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Endpoint } from '../util/outcome.js';
 import { applyThreadNice } from './thread-priority.js';
 
+/** What the forwarder worker starts with. */
 export interface ForwarderConfig {
   readonly host: string;
   readonly sink: Endpoint;
   readonly socketBufferBytes: number;
 }
 
+/** Harness -> forwarder messages. */
 export type ForwarderRequest =
   | { readonly type: 'drop'; readonly id: number; readonly durationMs: number }
   | { readonly type: 'stats'; readonly id: number }
   | { readonly type: 'close' };
 
+/** What the forwarder really did during one `dropFor`. */
 export interface DropReport {
   /** Monotonic ms (CLOCK_MONOTONIC, as the traffic timestamps) the drop began and ended. */
   readonly startMs: number;
@@ -33,6 +36,7 @@ export interface DropReport {
   readonly maxArrivalGapMs: number | null;
 }
 
+/** Forwarder -> harness messages. */
 export type ForwarderEvent =
   | { readonly type: 'ready'; readonly ingress: Endpoint }
   | { readonly type: 'dropped'; readonly id: number; readonly report: DropReport }

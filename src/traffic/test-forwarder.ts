@@ -17,6 +17,7 @@ import type {
 
 export type { DropReport } from './test-forwarder-worker.js';
 
+/** Handle of one forwarder worker. */
 export class TestForwarder {
   private nextId = 1;
   private readonly waiting = new Map<number, (e: ForwarderEvent) => void>();
