@@ -128,6 +128,16 @@ describe('LabVim', () => {
       expect(actions[1]?.requestId).toBe('req-start-1');
     });
 
+    it('keeps serving when a host stops answering: no placement there, no guess about allocations', async () => {
+      const a = await running({ host: 'compute-1' });
+      await lab.hosts.find((h) => h.name === 'compute-2')!.shutdown();
+      expect((await vim.getServer(a.id))?.allocations.length).toBe(5);
+      const b = await vim.createServer(request({ name: 'after' }));
+      expect(b.host).toBe('compute-1');
+      expect(await rejection(vim.findAllocated(['x']))).toMatchObject({ status: 500 });
+      expect(await rejection(vim.liveMigrate(a.id))).toMatchObject({ code: 'VIM_NO_VALID_HOST' });
+    });
+
     it('deletes idempotently: VM destroyed, allocations free, fabric port gone', async () => {
       const server = await running();
       const ids = server.allocations.map((a) => a.id);

@@ -62,7 +62,8 @@ export interface LabVimOptions {
   readonly firstForwardTimeoutMs?: number;
 }
 
-type Inventories = Map<string, Record<string, readonly VResourceAllocation[]>>;
+/** Each host's inventory by VM; null for a host that did not answer. */
+type Inventories = Map<string, Record<string, readonly VResourceAllocation[]> | null>;
 
 export class LabVim implements Vim {
   private readonly hosts: Map<string, ComputeHost>;
@@ -101,7 +102,10 @@ export class LabVim implements Vim {
   async listHosts(): Promise<HostView[]> {
     const inventories = await this.inventories();
     return [...this.hosts.values()].map((host) => {
-      const byVm = inventories.get(host.name) ?? {};
+      const byVm = inventories.get(host.name) ?? null;
+      // A host that does not answer takes nothing new (Nova's ComputeFilter skips down services).
+      if (byVm === null)
+        return { name: host.name, capacity: host.capacity, used: host.capacity, allocations: [] };
       const allocations: ServerAllocation[] = Object.entries(byVm).flatMap(([serverId, list]) =>
         list.map((a) => ({ ...a, host: host.name, serverId })),
       );
@@ -404,9 +408,15 @@ export class LabVim implements Vim {
 
   async findAllocated(ids: readonly string[]): Promise<string[]> {
     const inventories = await this.inventories();
+    const silent = [...inventories].filter(([, byVm]) => byVm === null).map(([name]) => name);
+    if (silent.length > 0)
+      throw new VimError(
+        500,
+        `compute host(s) ${silent.join(', ')} did not answer: cannot tell what is allocated`,
+      );
     const allocated = new Set<string>();
     for (const byVm of inventories.values())
-      for (const list of Object.values(byVm)) for (const a of list) allocated.add(a.id);
+      for (const list of Object.values(byVm ?? {})) for (const a of list) allocated.add(a.id);
     return ids.filter((id) => allocated.has(id));
   }
 
@@ -433,10 +443,11 @@ export class LabVim implements Vim {
   }
 
   private async inventories(): Promise<Inventories> {
-    const entries = await Promise.all(
-      [...this.hosts.values()].map(async (h) => [h.name, await h.inventory()] as const),
+    const hosts = [...this.hosts.values()];
+    const answers = await Promise.allSettled(hosts.map((h) => h.inventory()));
+    return new Map(
+      hosts.map((h, i) => [h.name, answers[i]?.status === 'fulfilled' ? answers[i].value : null]),
     );
-    return new Map(entries);
   }
 
   private withLiveAllocations(server: ServerRecord, inventories: Inventories): Server {
