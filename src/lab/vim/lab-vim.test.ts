@@ -188,7 +188,7 @@ describe('LabVim', () => {
       expect(done?.bytesTransferred).toBeGreaterThanOrEqual(512 * 1024 * 1024);
       // No traffic in the fake: downtime is pause to resume (pause 2 ms + switch-over).
       expect(done?.downtimeMs).toBeGreaterThanOrEqual(1.5);
-      expect(done?.downtimeMs).toBeLessThan(100);
+      expect(done?.downtimeMs).toBeLessThan(500);
       expect(done?.setupTimeMs).toBeGreaterThanOrEqual(0);
       expect(done!.totalTimeMs!).toBeGreaterThan(done!.setupTimeMs! + done!.downtimeMs!);
 
@@ -209,7 +209,7 @@ describe('LabVim', () => {
       const server = await running();
       const m = await finished(server.id, (await vim.liveMigrate(server.id)).id);
       expect(m?.downtimeMs).toBeGreaterThanOrEqual(42);
-      expect(m?.downtimeMs).toBeLessThan(200);
+      expect(m?.downtimeMs).toBeLessThan(500);
     });
 
     it('migrates to a requested host', async () => {
