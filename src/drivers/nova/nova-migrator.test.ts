@@ -100,7 +100,7 @@ describe('NovaMigrator on the lab Nova API', () => {
       const report = await l.migrator.getMigrationReport(handle);
       const [vimMigration] = await l.vim.listMigrations({ serverId: subject.computeResourceIds[0]! });
       expect(report.downtimeMs).toBe(vimMigration?.downtimeMs);
-      expect(report.downtimeMs).toBeGreaterThanOrEqual(23);
+      expect(report.downtimeMs).toBeGreaterThanOrEqual(21);
       expect([report.rounds, report.memoryVerified]).toEqual([3, true]);
       expect(report.bytesTransferred).toBe(vimMigration?.bytesTransferred);
       expect(report.fromHost).toBe(vimMigration?.sourceHost);

@@ -152,6 +152,7 @@ describe('LabVim', () => {
 
   describe('live migration', () => {
     it('moves an ACTIVE server: new host, new allocations, old ones released, figures recorded', async () => {
+      lab.behaviour = { ...lab.behaviour, pauseMs: 10 };
       const server = await running();
       const oldIds = server.allocations.map((a) => a.id);
       expect(await vim.findAllocated(oldIds)).toEqual(oldIds);
@@ -186,8 +187,8 @@ describe('LabVim', () => {
       expect(done?.memoryVerified).toBe(true);
       expect(done?.rounds).toBe(3);
       expect(done?.bytesTransferred).toBeGreaterThanOrEqual(512 * 1024 * 1024);
-      // No traffic in the fake: downtime is pause to resume (pause 2 ms + switch-over).
-      expect(done?.downtimeMs).toBeGreaterThanOrEqual(1.5);
+      // No traffic in the fake: downtime is pause to resume (pause 10 ms + switch-over; timers may fire ~1 ms early).
+      expect(done?.downtimeMs).toBeGreaterThanOrEqual(8.5);
       expect(done?.downtimeMs).toBeLessThan(500);
       expect(done?.setupTimeMs).toBeGreaterThanOrEqual(0);
       expect(done!.totalTimeMs!).toBeGreaterThan(done!.setupTimeMs! + done!.downtimeMs!);
@@ -205,10 +206,10 @@ describe('LabVim', () => {
     });
 
     it('measures downtime to the first packet forwarded on the destination when there is traffic', async () => {
-      lab.behaviour = { ...lab.behaviour, pauseMs: 2, forwardDelayMs: 40 };
+      lab.behaviour = { ...lab.behaviour, pauseMs: 5, forwardDelayMs: 40 };
       const server = await running();
       const m = await finished(server.id, (await vim.liveMigrate(server.id)).id);
-      expect(m?.downtimeMs).toBeGreaterThanOrEqual(42);
+      expect(m?.downtimeMs).toBeGreaterThanOrEqual(43);
       expect(m?.downtimeMs).toBeLessThan(500);
     });
 
@@ -378,7 +379,7 @@ describe('LabVim', () => {
       expect([moved?.host, moved?.status, moved?.taskState]).toEqual([queued.destHost, 'ACTIVE', null]);
       expect(await vim.findAllocated(oldIds)).toEqual([]);
       // The VNF stopped when the copy began: downtime covers the whole copy (one 20 ms round at least).
-      expect(m?.downtimeMs).toBeGreaterThanOrEqual(20);
+      expect(m?.downtimeMs).toBeGreaterThanOrEqual(18);
       expect(m?.rounds).toBe(1);
       const [action] = await vim.instanceActions(server.id);
       expect([action?.action, action?.requestId]).toEqual(['migrate', 'req-cold-1']);
