@@ -90,12 +90,13 @@ export function runTrafficContract(opts: TrafficContractOptions): void {
 
   /**
    * RFC 6201's methods assume a constant offered load. A drop is a valid
-   * sample when the forwarder saw the load stay regular: no arrival gap above
-   * 1 ms around the drop, and as many packets dropped as the rate it saw over
-   * the whole window predicts, to within 1 ms worth of packets.
+   * sample when the forwarder saw the load stay regular: arrivals at most
+   * 1 ms apart across the drop's start and end, and as many packets dropped
+   * as the rate it saw over the whole window predicts, to within 1 ms worth
+   * of packets.
    */
   function regular(drop: DropReport, windowRateHz: number): boolean {
-    if (drop.maxArrivalGapMs === null || drop.maxArrivalGapMs > 1) return false;
+    if (drop.edgeGapsMs.some((g) => g === null || g > 1)) return false;
     const expected = (windowRateHz * (drop.endMs - drop.startMs)) / 1000;
     return Math.abs(drop.dropped - expected) <= windowRateHz / 1000;
   }

@@ -222,7 +222,7 @@ export class FlowTracker {
         c.received++;
         if (f & REORDERED) c.reordered++;
         c.duplicated += this.dups[slot] ?? 0;
-        this.runPart = null;
+        this.endPart();
         if (!(f & REORDERED)) this.onInOrderSettled(this.arrivalMs[slot] ?? Number.NaN);
         this.history[slot] = RECEIVED;
       } else {
@@ -234,17 +234,28 @@ export class FlowTracker {
       this.dups[slot] = 0;
     }
     if (limitSeq > this.baseSeq) this.baseSeq = limitSeq;
+    // One send-time lookup per call for a run still growing, not one per lost packet.
+    if (this.runPart) this.runPart.lastLostSentAtMs = this.sentAtMs(this.runPart.lastLostSeq);
+  }
+
+  /** The current part of a run ends: fix its last send time while the generator's ring still holds it. */
+  private endPart(): void {
+    if (!this.runPart) return;
+    this.runPart.lastLostSentAtMs = this.sentAtMs(this.runPart.lastLostSeq);
+    this.runPart = null;
   }
 
   private extendRun(seq: number, window: number, crossedIntoWindow: boolean): void {
-    const sentAt = this.sentAtMs(seq);
     const part = this.runPart;
     if (part && !crossedIntoWindow) {
       part.lastLostSeq = seq;
-      part.lastLostSentAtMs = sentAt;
       return;
     }
-    if (part) part.continuesIntoNext = true;
+    if (part) {
+      part.continuesIntoNext = true;
+      this.endPart();
+    }
+    const sentAt = this.sentAtMs(seq);
     const episode: FlowEpisode = {
       flow: this.flow,
       window,

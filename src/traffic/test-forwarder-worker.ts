@@ -29,11 +29,12 @@ export interface DropReport {
   readonly endMs: number;
   readonly dropped: number;
   /**
-   * Longest gap between two datagrams arriving at the forwarder, from the
-   * last one before the drop to the first one after it, ms; null if none
-   * came after. Tells whether the offered load was regular around the drop.
+   * Gaps between the datagrams arriving at the forwarder across the start and
+   * across the end of the drop (last before -> first after), ms; null if
+   * none came after. Small gaps mean the drop's edges are sharp: the load
+   * was regular there and the forwarder was not descheduled.
    */
-  readonly maxArrivalGapMs: number | null;
+  readonly edgeGapsMs: readonly [number | null, number | null];
 }
 
 /** Forwarder -> harness messages. */
@@ -50,6 +51,7 @@ export type ForwarderEvent =
 
 const nowNs = (): bigint => process.hrtime.bigint();
 const toMs = (ns: bigint): number => Number(ns) / 1e6;
+const gapMs = (ns: bigint): number | null => (ns < 0n ? null : Number(ns) / 1e6);
 
 async function main(cfg: ForwarderConfig): Promise<void> {
   const port = parentPort;
@@ -72,16 +74,14 @@ async function main(cfg: ForwarderConfig): Promise<void> {
   let dropEndNs = 0n;
   let droppedInInterval = 0;
   let lastArrivalNs = 0n;
-  // Arrival gaps are watched from the drop command until the first datagram after the drop.
-  let watching = false;
-  let maxGapNs = 0n;
+  // Arrival gaps across the drop's start and end (-1n: not seen yet).
+  let startGapNs = -1n;
+  let endGapNs = -1n;
 
   ingress.on('message', (msg) => {
     const t = nowNs();
-    if (watching) {
-      if (t - lastArrivalNs > maxGapNs) maxGapNs = t - lastArrivalNs;
-      if (t >= dropEndNs) watching = false;
-    }
+    if (startGapNs < 0n && t >= dropStartNs && dropEndNs !== 0n) startGapNs = t - lastArrivalNs;
+    if (endGapNs < 0n && t >= dropEndNs && dropEndNs !== 0n) endGapNs = t - lastArrivalNs;
     lastArrivalNs = t;
     if (t >= dropStartNs && t < dropEndNs) {
       dropped++;
@@ -95,8 +95,8 @@ async function main(cfg: ForwarderConfig): Promise<void> {
   port.on('message', (m: ForwarderRequest) => {
     if (m.type === 'drop') {
       droppedInInterval = 0;
-      maxGapNs = 0n;
-      watching = true;
+      startGapNs = -1n;
+      endGapNs = -1n;
       dropStartNs = nowNs();
       dropEndNs = dropStartNs + BigInt(Math.round(m.durationMs * 1e6));
       const startNs = dropStartNs;
@@ -105,7 +105,7 @@ async function main(cfg: ForwarderConfig): Promise<void> {
       const check = (): void => {
         const t = nowNs();
         // Wait for the first datagram after the drop (at most 100 ms).
-        if (t < endNs || (watching && t < endNs + 100_000_000n)) {
+        if (t < endNs || (endGapNs < 0n && t < endNs + 100_000_000n)) {
           setTimeout(check, 1);
           return;
         }
@@ -113,9 +113,8 @@ async function main(cfg: ForwarderConfig): Promise<void> {
           startMs: toMs(startNs),
           endMs: toMs(endNs),
           dropped: droppedInInterval,
-          maxArrivalGapMs: watching ? null : Number(maxGapNs) / 1e6,
+          edgeGapsMs: [gapMs(startGapNs), gapMs(endGapNs)],
         };
-        watching = false;
         const event: ForwarderEvent = { type: 'dropped', id: m.id, report };
         port.postMessage(event);
       };
