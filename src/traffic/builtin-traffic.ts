@@ -7,14 +7,7 @@
  * so the boundary is exact without a message round trip.
  */
 import { randomInt } from 'node:crypto';
-import type {
-  Disruption,
-  LoadLevel,
-  Traffic,
-  TrafficParams,
-  TrafficTotals,
-  WindowStats,
-} from '../ports/traffic.js';
+import type { Disruption, LoadLevel, Traffic, TrafficParams } from '../ports/traffic.js';
 import { monoMs, sleep } from '../util/clock.js';
 import type { Endpoint } from '../util/outcome.js';
 import type { WindowCounts } from './analyzer.js';
@@ -25,27 +18,16 @@ import { resolveOptions, type BuiltinTrafficOptions, type ResolvedOptions } from
 import { validateTrafficParams } from './params.js';
 import { Receiver } from './receiver.js';
 import { SharedTrafficState } from './shared-state.js';
+import {
+  emptyTotals,
+  rate,
+  toStats,
+  type BuiltinTrafficTotals,
+  type BuiltinWindowStats,
+  type WindowMeta,
+} from './stats.js';
 
-/** Window counters with what the builtin measures beyond the port. */
-export interface BuiltinWindowStats extends WindowStats {
-  /** Arrived after the grace period (counted in `lost`). */
-  readonly late: number;
-}
-
-/** Run totals with what the builtin measures beyond the port. */
-export interface BuiltinTrafficTotals extends TrafficTotals {
-  readonly late: number;
-  /** Packets the pacer did not send because a catch-up burst was capped (not losses). */
-  readonly skipped: number;
-  /** Send calls the OS refused. */
-  readonly sendErrors: number;
-}
-
-interface WindowMeta {
-  readonly name: string;
-  readonly openedAtMs: number;
-  closedAtMs: number | null;
-}
+export type { BuiltinTrafficTotals, BuiltinWindowStats } from './stats.js';
 
 interface Run {
   readonly state: SharedTrafficState;
@@ -210,7 +192,7 @@ export class BuiltinTraffic implements Traffic {
   async readWindow(): Promise<BuiltinWindowStats> {
     const run = this.requireRun();
     const k = run.windows.length - 1;
-    return toStats(run, k, await this.requireReceiver().counts(k));
+    return toStats(run.windows[k], await this.requireReceiver().counts(k));
   }
 
   async getWindow(name: string): Promise<BuiltinWindowStats | null> {
@@ -234,8 +216,7 @@ export class BuiltinTraffic implements Traffic {
       const w = run.windows[k];
       if (!w) throw new TrafficError('TRAFFIC_UNKNOWN_WINDOW', `no traffic window named '${windowName}'`);
       offeredRateHz = toStats(
-        run,
-        k,
+        w,
         w.closedAtMs === null ? await receiver.counts(k) : await this.settled(run, k),
       ).offeredRateHz;
     }
@@ -302,7 +283,7 @@ export class BuiltinTraffic implements Traffic {
 
   /** Stats of closed window `k` once every packet of it had its grace period. */
   private async finalStats(run: Run, k: number): Promise<BuiltinWindowStats> {
-    return toStats(run, k, await this.settled(run, k));
+    return toStats(run.windows[k], await this.settled(run, k));
   }
 
   private async settled(run: Run, k: number): Promise<WindowCounts> {
@@ -344,48 +325,10 @@ export class BuiltinTraffic implements Traffic {
   }
 }
 
-function toStats(run: Run, k: number, c: WindowCounts): BuiltinWindowStats {
-  const w = run.windows[k];
-  const openedAtMs = w?.openedAtMs ?? Number.NaN;
-  const closedAtMs = w?.closedAtMs ?? null;
-  return {
-    name: w?.name ?? '',
-    openedAtMs,
-    closedAtMs,
-    sent: c.sent,
-    received: c.received,
-    lost: c.lost,
-    duplicated: c.duplicated,
-    reordered: c.reordered,
-    late: c.late,
-    // Measured from the packets' send times; from the cut instants only while those are unknown.
-    offeredRateHz: c.sendRateHz ?? rate(c.sent, (closedAtMs ?? monoMs()) - openedAtMs),
-  };
-}
-
-const rate = (packets: number, durationMs: number): number =>
-  durationMs > 0 ? (packets / durationMs) * 1000 : 0;
-
 function totalSent(run: Run): number {
   let n = 0;
   for (let f = 0; f < run.flows; f++) n += run.state.nextSeq(f) - run.state.windowStart(0, f);
   return n;
-}
-
-function emptyTotals(): BuiltinTrafficTotals {
-  return {
-    sent: 0,
-    received: 0,
-    lost: 0,
-    duplicated: 0,
-    reordered: 0,
-    late: 0,
-    offeredRateHz: 0,
-    durationMs: 0,
-    windows: [],
-    skipped: 0,
-    sendErrors: 0,
-  };
 }
 
 /** The generator answers a stop request within a tick; allow for a loaded machine. */

@@ -1,5 +1,6 @@
 /** Public API of the built-in traffic generator and analyzer. */
-export { BuiltinTraffic, type BuiltinTrafficTotals, type BuiltinWindowStats } from './builtin-traffic.js';
+export { BuiltinTraffic } from './builtin-traffic.js';
+export type { BuiltinTrafficTotals, BuiltinWindowStats } from './stats.js';
 export type { BuiltinTrafficOptions } from './options.js';
 export { TrafficError, TrafficParamsError, type TrafficErrorCode } from './errors.js';
 export {

@@ -1,0 +1,68 @@
+/**
+ * What BuiltinTraffic reports: the port's window stats and totals, plus what
+ * the builtin measures beyond them, built from the receiver's counts.
+ */
+import type { TrafficTotals, WindowStats } from '../ports/traffic.js';
+import { monoMs } from '../util/clock.js';
+import type { WindowCounts } from './analyzer.js';
+
+/** Window counters with what the builtin measures beyond the port. */
+export interface BuiltinWindowStats extends WindowStats {
+  /** Arrived after the grace period (counted in `lost`). */
+  readonly late: number;
+}
+
+/** Run totals with what the builtin measures beyond the port. */
+export interface BuiltinTrafficTotals extends TrafficTotals {
+  readonly late: number;
+  /** Packets the pacer did not send because a catch-up burst was capped (not losses). */
+  readonly skipped: number;
+  /** Send calls the OS refused. */
+  readonly sendErrors: number;
+}
+
+/** A window as the harness thread knows it: name and cut instants (monotonic ms). */
+export interface WindowMeta {
+  readonly name: string;
+  readonly openedAtMs: number;
+  closedAtMs: number | null;
+}
+
+/** Packets per second over a duration; 0 for an empty one. */
+export const rate = (packets: number, durationMs: number): number =>
+  durationMs > 0 ? (packets / durationMs) * 1000 : 0;
+
+export function toStats(w: WindowMeta | undefined, c: WindowCounts): BuiltinWindowStats {
+  const openedAtMs = w?.openedAtMs ?? Number.NaN;
+  const closedAtMs = w?.closedAtMs ?? null;
+  return {
+    name: w?.name ?? '',
+    openedAtMs,
+    closedAtMs,
+    sent: c.sent,
+    received: c.received,
+    lost: c.lost,
+    duplicated: c.duplicated,
+    reordered: c.reordered,
+    late: c.late,
+    // Measured from the packets' send times; from the cut instants only while those are unknown.
+    offeredRateHz: c.sendRateHz ?? rate(c.sent, (closedAtMs ?? monoMs()) - openedAtMs),
+  };
+}
+
+/** Totals of a run that never started. */
+export function emptyTotals(): BuiltinTrafficTotals {
+  return {
+    sent: 0,
+    received: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    late: 0,
+    offeredRateHz: 0,
+    durationMs: 0,
+    windows: [],
+    skipped: 0,
+    sendErrors: 0,
+  };
+}
