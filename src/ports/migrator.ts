@@ -47,6 +47,16 @@ export interface MigrationReport {
   readonly rounds: number | null;
   /** The destination's memory matched the source's at the switch-over (lab only). */
   readonly memoryVerified?: boolean | null;
+  /**
+   * Switch-over instants in monotonic ms (process.hrtime, the clock of the
+   * traffic's send / arrival times), where the VIM knows them (the lab does).
+   */
+  readonly timeline?: {
+    readonly pausedAtMs: number | null;
+    readonly resumedAtMs: number | null;
+    readonly switchedAtMs: number | null;
+    readonly firstForwardAtMs: number | null;
+  } | null;
   /** Raw driver-specific figures (QEMU ram stats, Nova migration record...). */
   readonly details?: Record<string, unknown>;
 }

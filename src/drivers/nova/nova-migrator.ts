@@ -148,6 +148,7 @@ export class NovaMigrator implements Migrator {
       bytesTransferred: first['vnflab:bytes_transferred'] ?? null,
       rounds: first['vnflab:rounds'] ?? null,
       memoryVerified: first['vnflab:memory_verified'] ?? null,
+      timeline: labTimeline(first['vnflab:timeline']),
       details: { novaMigrations: records },
     };
   }
@@ -349,4 +350,19 @@ export class NovaMigrator implements Migrator {
         },
       );
   }
+}
+
+const nsToMs = (ns: string | null): number | null => (ns === null ? null : Number(BigInt(ns)) / 1e6);
+
+/** The lab's switch-over instants, ns strings to monotonic ms. */
+function labTimeline(
+  t: { pausedAtNs: string | null; resumedAtNs: string | null; switchedAtNs: string | null; firstForwardAtNs: string | null } | null | undefined,
+): NonNullable<MigrationReport['timeline']> | null {
+  if (!t) return null;
+  return {
+    pausedAtMs: nsToMs(t.pausedAtNs),
+    resumedAtMs: nsToMs(t.resumedAtNs),
+    switchedAtMs: nsToMs(t.switchedAtNs),
+    firstForwardAtMs: nsToMs(t.firstForwardAtNs),
+  };
 }

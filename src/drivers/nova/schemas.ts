@@ -88,6 +88,16 @@ const labFigures = {
   'vnflab:released_allocation_ids': z.array(z.string()).optional(),
   'vnflab:new_allocation_ids': z.array(z.string()).optional(),
   'vnflab:error': nullableString.optional(),
+  /** Switch-over instants, monotonic ns as decimal strings (see lab/vim/vim.ts MigrationTimeline). */
+  'vnflab:timeline': z
+    .object({
+      pausedAtNs: nullableString,
+      resumedAtNs: nullableString,
+      switchedAtNs: nullableString,
+      firstForwardAtNs: nullableString,
+    })
+    .nullable()
+    .optional(),
 };
 
 const migrationCommon = {

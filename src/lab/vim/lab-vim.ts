@@ -332,6 +332,7 @@ export class LabVim implements Vim {
       totalTimeMs: null,
       downtimeMs: null,
       memoryVerified: null,
+      timeline: null,
       releasedAllocationIds: [],
       newAllocationIds: [],
       error: null,
@@ -359,6 +360,7 @@ export class LabVim implements Vim {
       acceptedAtNs: monoNs(),
       incomingTimeoutMs: this.incomingTimeoutMs,
       firstForwardTimeoutMs: this.firstForwardTimeoutMs,
+      fabric: this.fabric,
       releaseClaim: placed.value.release,
     });
     return accepted;

@@ -17,6 +17,7 @@
  */
 import { isoNow, monoNs } from '../../util/clock.js';
 import type {
+  Fabric,
   ComputeHost,
   IncomingResult,
   MigrationParams,
@@ -60,6 +61,8 @@ export interface MigrationRun {
   readonly incomingTimeoutMs: number;
   /** How long the destination may take to forward its first packet after the pause, ms. */
   readonly firstForwardTimeoutMs: number;
+  /** The fabric, to read when it learnt the destination (the switch-over instant). */
+  readonly fabric?: Fabric;
   /** Drop the scheduler's claim on the destination (the host now holds the allocations). */
   releaseClaim(): void;
 }
@@ -167,13 +170,21 @@ async function complete(
   // True downtime: pause on the source to the first packet the destination
   // forwards again; without traffic, to the destination's resume.
   let downtimeMs: number | null = null;
+  let forwarded: string | null = null;
   if (pausedAtNs !== null) {
-    const forwarded = await dest
+    forwarded = await dest
       .firstForwardAfter(server.id, String(pausedAtNs), run.firstForwardTimeoutMs)
       .catch(() => null);
     const end = forwarded !== null ? BigInt(forwarded) : resumedAtNs;
     if (end !== null) downtimeMs = nsToMs(end - pausedAtNs);
   }
+  const learnt = run.fabric ? await run.fabric.location(server.id).catch(() => null) : null;
+  migration.timeline = {
+    pausedAtNs: sent.pausedAtNs,
+    resumedAtNs: arrived.resumedAtNs,
+    switchedAtNs: learnt?.learntAtNs ?? null,
+    firstForwardAtNs: forwarded,
+  };
   const sourceInventory = await source.inventory().catch(() => null);
   const sourceAllocations = sourceInventory?.[server.id] ?? server.allocations;
   let releaseError: string | null = null;

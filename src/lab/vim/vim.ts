@@ -76,6 +76,13 @@ export interface HostView {
 export type VimMigrationStatus =
   'queued' | 'preparing' | 'running' | 'completed' | 'failed' | 'cancelling' | 'cancelled' | 'error';
 
+export interface MigrationTimeline {
+  readonly pausedAtNs: string | null;
+  readonly resumedAtNs: string | null;
+  readonly switchedAtNs: string | null;
+  readonly firstForwardAtNs: string | null;
+}
+
 export interface VimMigration {
   readonly id: number;
   readonly uuid: string;
@@ -97,6 +104,13 @@ export interface VimMigration {
   /** Source pause to the first packet forwarded by the destination (or its resume, without traffic), ms. */
   readonly downtimeMs: number | null;
   readonly memoryVerified: boolean | null;
+  /**
+   * The switch-over as the lab saw it, monotonic ns (process.hrtime, comparable
+   * with the traffic's send and arrival times): source paused, destination
+   * resumed, fabric learnt the new location, destination forwarded its first
+   * packet. Null until known (optional: other VIMs do not have it).
+   */
+  readonly timeline?: MigrationTimeline | null;
   /** Allocation ids released on the source / taken on the destination. */
   readonly releasedAllocationIds: readonly string[];
   readonly newAllocationIds: readonly string[];
