@@ -1,12 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+// Two groups, run one after the other: unit and contract tests in parallel
+// (two workers on the 2-core CI machine), then the end-to-end CLI runs one at
+// a time, so a measured disruption is not disturbed by other suites' load.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Lab tests start OS processes and bind loopback ports: keep parallelism
-    // modest on the 2-core CI machine.
-    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

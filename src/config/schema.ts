@@ -46,6 +46,11 @@ export const trafficSchema = z
     flows: z.number().int().min(1).max(64).default(1),
     /** How long steps 7 and 10 watch the traffic before judging it. */
     validationPeriodMs: z.number().int().min(100).default(1_000),
+    /**
+     * How long a packet may be in flight before it counts as lost; one that
+     * arrives later is still lost but also counted as 'late' (delayed, not dropped).
+     */
+    graceMs: z.number().int().min(1).max(10_000).default(100),
     /** Where to send; default: the data-plane address the VNFM reports (the lab does). */
     target: endpoint.optional(),
     /** Address the receiver binds; the VNF must forward there. */

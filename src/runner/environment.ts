@@ -80,7 +80,11 @@ export async function createEnvironment(config: VnflabConfig, cleanup: CleanupSt
   cleanup.defer('close migrator driver', () => migrator.close());
   description.migrator = { driver: migrator.name, authUrl: config.migrator.driver === 'lab' ? lab?.info.keystone.authUrl : config.migrator.authUrl };
 
-  const traffic = new BuiltinTraffic({ sinkHost: config.traffic.sinkHost, sinkPort: config.traffic.sinkPort });
+  const traffic = new BuiltinTraffic({
+    sinkHost: config.traffic.sinkHost,
+    sinkPort: config.traffic.sinkPort,
+    graceMs: config.traffic.graceMs,
+  });
   cleanup.defer('close traffic', () => traffic.close());
   const { sink } = await traffic.prepare();
   description.traffic = { driver: traffic.name, sink };

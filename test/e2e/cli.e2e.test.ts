@@ -61,6 +61,14 @@ describe('vnflab CLI on the embedded lab', () => {
     // Frame-loss disruption within a few ms of the lab's true pause-to-forwarding-again time.
     expect(Math.abs(t.serviceDisruptionMs! - m.downtimeMs!)).toBeLessThan(5);
     expect(t.gapDerivedMs).not.toBeNull();
+    // The lost packets are the ones sent while the lab had the VNF paused and
+    // the fabric still delivered to the old host (same monotonic clock).
+    const tl = m.timeline!;
+    expect(tl.pausedAtMs).not.toBeNull();
+    expect(tl.switchedAtMs).toBeGreaterThan(tl.pausedAtMs!);
+    const sentLost = t.episodes.map((e) => [e.firstLostSentAtMs, e.lastLostSentAtMs]).flat();
+    expect(Math.min(...sentLost)).toBeGreaterThan(tl.pausedAtMs! - 5);
+    expect(Math.max(...sentLost)).toBeLessThan(tl.switchedAtMs! + 5);
     expect(result.timeRecord.activateTimeMs).toBeGreaterThan(0);
     expect(result.resourceList.released!.length).toBeGreaterThan(0);
 
