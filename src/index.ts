@@ -3,7 +3,14 @@
  * Everything the CLI does is callable from here.
  */
 export { runTestCase, defaultOutDir, type RunOptions, type RunOutput } from './runner/run-test-case.js';
-export type { TcResult, StepRecord, TimeRecord, TrafficRecord, MigrationRecord, OverallStatus } from './runner/result.js';
+export type {
+  TcResult,
+  StepRecord,
+  TimeRecord,
+  TrafficRecord,
+  MigrationRecord,
+  OverallStatus,
+} from './runner/result.js';
 export { parseConfig, loadConfig } from './config/load.js';
 export { configSchema, type VnflabConfig, type ConfigInput } from './config/schema.js';
 export { ConfigError } from './config/errors.js';

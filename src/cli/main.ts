@@ -94,7 +94,11 @@ lab
   .description('run the embedded lab in the foreground and print how to reach it')
   .option('--json', 'print one JSON line with the endpoints and credentials')
   .action(async (o: { json?: boolean }) => {
-    await labUp({ json: o.json === true, signal: interruptSignal(), out: (l) => process.stdout.write(`${l}\n`) });
+    await labUp({
+      json: o.json === true,
+      signal: interruptSignal(),
+      out: (l) => process.stdout.write(`${l}\n`),
+    });
   });
 
 try {

@@ -13,7 +13,11 @@ export function formatLabInfo(info: LabInfo): string {
   ].join('\n');
 }
 
-export async function labUp(opts: { json: boolean; signal: AbortSignal; out: (line: string) => void }): Promise<void> {
+export async function labUp(opts: {
+  json: boolean;
+  signal: AbortSignal;
+  out: (line: string) => void;
+}): Promise<void> {
   const config = parseConfig({});
   const lab = await startLab(config.lab);
   opts.out(opts.json ? JSON.stringify(lab.info) : formatLabInfo(lab.info));

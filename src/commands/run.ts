@@ -43,7 +43,9 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
   if (opts.rate !== undefined) {
     const rate = Number(opts.rate);
     if (!Number.isFinite(rate) || rate <= 0) {
-      throw new ConfigError(`--rate '${opts.rate}': give a positive number of packets per second, e.g. --rate 10000`);
+      throw new ConfigError(
+        `--rate '${opts.rate}': give a positive number of packets per second, e.g. --rate 10000`,
+      );
     }
     config.traffic.loadLevels[config.traffic.loadLevel] = rate;
   }

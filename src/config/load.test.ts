@@ -20,18 +20,29 @@ describe('config', () => {
 
   it('names the field of a bad value in one line', () => {
     expect(() => parseConfig({ traffic: { packetSizeBytes: 8 } }, 'my.yaml')).toThrow(ConfigError);
-    expect(() => parseConfig({ traffic: { packetSizeBytes: 8 } }, 'my.yaml')).toThrow(/^my\.yaml: field 'traffic\.packetSizeBytes': /);
-    expect(() => parseConfig({ tcInput: { vResourceType: 'vGPU' } })).toThrow(/field 'tcInput\.vResourceType'/);
+    expect(() => parseConfig({ traffic: { packetSizeBytes: 8 } }, 'my.yaml')).toThrow(
+      /^my\.yaml: field 'traffic\.packetSizeBytes': /,
+    );
+    expect(() => parseConfig({ tcInput: { vResourceType: 'vGPU' } })).toThrow(
+      /field 'tcInput\.vResourceType'/,
+    );
   });
 
   it('names an unknown field and says to check its spelling', () => {
-    expect(() => parseConfig({ trafic: {} }, 'x.yaml')).toThrow("x.yaml: unknown field 'trafic': remove it or check its spelling");
-    expect(() => parseConfig({ timeouts: { maxVnfInstantiationTime: 5 } })).toThrow(/unknown field 'timeouts\.maxVnfInstantiationTime'/);
+    expect(() => parseConfig({ trafic: {} }, 'x.yaml')).toThrow(
+      "x.yaml: unknown field 'trafic': remove it or check its spelling",
+    );
+    expect(() => parseConfig({ timeouts: { maxVnfInstantiationTime: 5 } })).toThrow(
+      /unknown field 'timeouts\.maxVnfInstantiationTime'/,
+    );
   });
 
   it('reads YAML and lets overrides win, deeply', async () => {
     const file = join(dir, 'a.yaml');
-    writeFileSync(file, 'traffic:\n  flows: 4\n  loadLevels:\n    LOW: 5000\ntcInput:\n  vResourceType: vCPU\n');
+    writeFileSync(
+      file,
+      'traffic:\n  flows: 4\n  loadLevels:\n    LOW: 5000\ntcInput:\n  vResourceType: vCPU\n',
+    );
     const c = await loadConfig({ file, overrides: { tcInput: { vResourceType: 'any' } } });
     expect(c.traffic.flows).toBe(4);
     expect(c.traffic.loadLevels).toEqual({ LOW: 5000, NORMAL: 50_000, MAX: 100_000 });
@@ -39,7 +50,9 @@ describe('config', () => {
   });
 
   it('names the file when it is missing or not YAML', async () => {
-    await expect(loadConfig({ file: join(dir, 'none.yaml') })).rejects.toThrow(/none\.yaml: cannot read it \(ENOENT\)/);
+    await expect(loadConfig({ file: join(dir, 'none.yaml') })).rejects.toThrow(
+      /none\.yaml: cannot read it \(ENOENT\)/,
+    );
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'a: [1,\n');
     await expect(loadConfig({ file: bad })).rejects.toThrow(/bad\.yaml: not valid YAML/);

@@ -30,16 +30,22 @@ export async function readConfigFile(file: string): Promise<ConfigInput> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`config file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}): check the path`, { cause: err });
+    throw new ConfigError(
+      `config file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)}): check the path`,
+      { cause: err },
+    );
   }
   try {
     const doc: unknown = parseYaml(text);
     if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
       throw new Error('top level must be a mapping');
     }
-    return (doc ?? {}) as ConfigInput;
+    return doc ?? {};
   } catch (err) {
-    throw new ConfigError(`config file ${file}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`, { cause: err });
+    throw new ConfigError(
+      `config file ${file}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`,
+      { cause: err },
+    );
   }
 }
 
@@ -50,8 +56,7 @@ export function mergeConfig(...layers: readonly unknown[]): Record<string, unkno
     if (layer === null || typeof layer !== 'object') continue;
     for (const [key, value] of Object.entries(layer)) {
       const prev = out[key];
-      out[key] =
-        isPlainObject(prev) && isPlainObject(value) ? mergeConfig(prev, value) : (value as unknown);
+      out[key] = isPlainObject(prev) && isPlainObject(value) ? mergeConfig(prev, value) : (value as unknown);
     }
   }
   return out;

@@ -18,7 +18,10 @@ export class LabStartError extends Error {
   readonly code = 'VNFLAB_LAB_START';
 }
 
-export async function startLabProcess(config: LabConfig, opts: { startTimeoutMs?: number } = {}): Promise<LabProcess> {
+export async function startLabProcess(
+  config: LabConfig,
+  opts: { startTimeoutMs?: number } = {},
+): Promise<LabProcess> {
   const { file, execArgv } = siblingEntry(import.meta.url, 'main');
   const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -33,7 +36,10 @@ export async function startLabProcess(config: LabConfig, opts: { startTimeoutMs?
   try {
     const info = await new Promise<LabInfo>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new LabStartError(`the embedded lab did not come up within ${opts.startTimeoutMs ?? 30_000} ms`)),
+        () =>
+          reject(
+            new LabStartError(`the embedded lab did not come up within ${opts.startTimeoutMs ?? 30_000} ms`),
+          ),
         opts.startTimeoutMs ?? 30_000,
       );
       child.on('message', (msg: { type?: string; info?: LabInfo; message?: string }) => {

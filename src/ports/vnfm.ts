@@ -67,18 +67,13 @@ export interface VnfdResources {
 
 /** SOL003 LcmOperationStateType. */
 export type LcmOperationState =
-  | 'STARTING'
-  | 'PROCESSING'
-  | 'COMPLETED'
-  | 'FAILED_TEMP'
-  | 'FAILED'
-  | 'ROLLING_BACK'
-  | 'ROLLED_BACK';
+  'STARTING' | 'PROCESSING' | 'COMPLETED' | 'FAILED_TEMP' | 'FAILED' | 'ROLLING_BACK' | 'ROLLED_BACK';
 
 export interface LcmOperation {
   /** vnfLcmOpOccId */
   readonly id: string;
-  readonly operation: 'INSTANTIATE' | 'OPERATE' | 'TERMINATE' | 'HEAL' | 'SCALE' | 'CHANGE_FLAVOUR' | 'MODIFY_INFO';
+  readonly operation:
+    'INSTANTIATE' | 'OPERATE' | 'TERMINATE' | 'HEAL' | 'SCALE' | 'CHANGE_FLAVOUR' | 'MODIFY_INFO';
   readonly state: LcmOperationState;
   /** ProblemDetails.detail when the operation failed. */
   readonly error?: string;

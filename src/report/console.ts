@@ -32,6 +32,8 @@ export class ConsoleReporter implements Reporter {
           `; lab downtime ${m.downtimeMs == null ? 'n/a' : `${m.downtimeMs.toFixed(2)} ms`}\n`,
       );
     }
-    this.stream.write(`${result.testCase}: ${result.overallStatus}${result.failure ? ` - ${result.failure.message}` : ''}\n`);
+    this.stream.write(
+      `${result.testCase}: ${result.overallStatus}${result.failure ? ` - ${result.failure.message}` : ''}\n`,
+    );
   }
 }

@@ -15,7 +15,8 @@ export function toJUnitXml(result: TcResult): string {
     const head = `    <testcase classname="${esc(result.testCase)}" name="${esc(`${s.n}. ${s.title}`)}" time="${time}"`;
     const msg = esc(s.message ?? s.status);
     if (s.status === 'FAIL') return `${head}>\n      <failure message="${msg}"/>\n    </testcase>`;
-    if (s.status === 'ERROR' || s.status === 'ABORTED') return `${head}>\n      <error message="${msg}"/>\n    </testcase>`;
+    if (s.status === 'ERROR' || s.status === 'ABORTED')
+      return `${head}>\n      <error message="${msg}"/>\n    </testcase>`;
     if (s.status === 'NOT_RUN') return `${head}>\n      <skipped/>\n    </testcase>`;
     return `${head}/>`;
   });

@@ -30,7 +30,10 @@ export class MultiReporter implements Required<Reporter> {
     this.#sinks = [...sinks];
   }
 
-  #fan<K extends keyof Reporter>(hook: K, call: (sink: Reporter) => void | Promise<void> | undefined): Promise<void> {
+  #fan<K extends keyof Reporter>(
+    hook: K,
+    call: (sink: Reporter) => void | Promise<void> | undefined,
+  ): Promise<void> {
     const pending = this.#sinks.map(async (sink) => {
       try {
         await call(sink);

@@ -61,7 +61,12 @@ export class CleanupStack {
       await entry.fn();
       record = { name: entry.name, status: 'DONE', message: null, durationMs: monoMs() - t0 };
     } catch (err) {
-      record = { name: entry.name, status: 'FAILED', message: (err as Error).message, durationMs: monoMs() - t0 };
+      record = {
+        name: entry.name,
+        status: 'FAILED',
+        message: (err as Error).message,
+        durationMs: monoMs() - t0,
+      };
     }
     this.records.push(record);
     return record;

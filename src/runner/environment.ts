@@ -25,7 +25,10 @@ export interface RunEnvironment {
   readonly description: Record<string, unknown>;
 }
 
-export async function createEnvironment(config: VnflabConfig, cleanup: CleanupStack): Promise<RunEnvironment> {
+export async function createEnvironment(
+  config: VnflabConfig,
+  cleanup: CleanupStack,
+): Promise<RunEnvironment> {
   // Drivers load on demand: a run against external systems never loads the lab.
   const { Sol003Vnfm } = await import('../drivers/sol003/sol003-vnfm.js');
   const { NovaMigrator } = await import('../drivers/nova/nova-migrator.js');
@@ -63,7 +66,12 @@ export async function createEnvironment(config: VnflabConfig, cleanup: CleanupSt
     });
   }
   cleanup.defer('close VNFM driver', () => vnfm.close());
-  description.vnfm = { driver: vnfm.name, ...(config.vnfm.driver === 'lab' ? { baseUrl: lab?.info.sol003.baseUrl } : { baseUrl: config.vnfm.baseUrl }) };
+  description.vnfm = {
+    driver: vnfm.name,
+    ...(config.vnfm.driver === 'lab'
+      ? { baseUrl: lab?.info.sol003.baseUrl }
+      : { baseUrl: config.vnfm.baseUrl }),
+  };
 
   let migrator: Migrator;
   if (config.migrator.driver === 'lab') {
@@ -78,7 +86,10 @@ export async function createEnvironment(config: VnflabConfig, cleanup: CleanupSt
     });
   }
   cleanup.defer('close migrator driver', () => migrator.close());
-  description.migrator = { driver: migrator.name, authUrl: config.migrator.driver === 'lab' ? lab?.info.keystone.authUrl : config.migrator.authUrl };
+  description.migrator = {
+    driver: migrator.name,
+    authUrl: config.migrator.driver === 'lab' ? lab?.info.keystone.authUrl : config.migrator.authUrl,
+  };
 
   const traffic = new BuiltinTraffic({
     sinkHost: config.traffic.sinkHost,

@@ -15,15 +15,26 @@ describe('pollUntil', () => {
 
   it('times out naming what it waited for and the last state seen', async () => {
     await expect(
-      pollUntil(async () => ({ done: false, last: 'STARTING' }), { timeoutMs: 30, intervalMs: 5, what: 'VNF state Inactive' }),
-    ).rejects.toThrow(new StepTimeout('Timeout - VNF state Inactive not reached within 30 ms (last seen: STARTING)'));
+      pollUntil(async () => ({ done: false, last: 'STARTING' }), {
+        timeoutMs: 30,
+        intervalMs: 5,
+        what: 'VNF state Inactive',
+      }),
+    ).rejects.toThrow(
+      new StepTimeout('Timeout - VNF state Inactive not reached within 30 ms (last seen: STARTING)'),
+    );
   });
 
   it('stops when the run is aborted', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('SIGINT')), 10);
     await expect(
-      pollUntil(async () => ({ done: false }), { timeoutMs: 5000, intervalMs: 1000, what: 'x', signal: ac.signal }),
+      pollUntil(async () => ({ done: false }), {
+        timeoutMs: 5000,
+        intervalMs: 1000,
+        what: 'x',
+        signal: ac.signal,
+      }),
     ).rejects.toBeInstanceOf(RunAborted);
   });
 });

@@ -21,7 +21,8 @@ export async function pollUntil<T>(
     last = verdict.last;
     const left = deadline - monoMs();
     if (left <= 0) {
-      const seen = last === undefined ? '' : ` (last seen: ${typeof last === 'string' ? last : JSON.stringify(last)})`;
+      const seen =
+        last === undefined ? '' : ` (last seen: ${typeof last === 'string' ? last : JSON.stringify(last)})`;
       throw new StepTimeout(`Timeout - ${opts.what} not reached within ${opts.timeoutMs} ms${seen}`);
     }
     try {

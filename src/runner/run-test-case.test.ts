@@ -7,7 +7,10 @@ import { FakeLab, fakeEnvironment, type Injection } from '../test-support/fakes.
 import type { TcResult } from './result.js';
 import { runTestCase } from './run-test-case.js';
 
-const config = parseConfig({ traffic: { validationPeriodMs: 100 }, timeouts: { pollIntervalMs: 5, maxVnfActivateTimeMs: 200 } });
+const config = parseConfig({
+  traffic: { validationPeriodMs: 100 },
+  timeouts: { pollIntervalMs: 5, maxVnfActivateTimeMs: 200 },
+});
 
 async function run(lab: FakeLab, signal?: AbortSignal): Promise<{ result: TcResult; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-'));
@@ -23,9 +26,15 @@ async function run(lab: FakeLab, signal?: AbortSignal): Promise<{ result: TcResu
 /** A failure at each step of the spec, through the call that step makes. */
 const FAILURE_AT_STEP: Record<number, [string, Injection]> = {
   1: ['vnfm.instantiate', { throws: 'VNFM refused' }],
-  2: ['vnfm.getVnfState.stopped', { answer: { state: 'ERROR', instantiationState: 'INSTANTIATED', error: 'boom' } }],
+  2: [
+    'vnfm.getVnfState.stopped',
+    { answer: { state: 'ERROR', instantiationState: 'INSTANTIATED', error: 'boom' } },
+  ],
   3: ['vnfm.start', { throws: 'operate refused' }],
-  4: ['vnfm.getVnfState.started', { answer: { state: 'ERROR', instantiationState: 'INSTANTIATED', error: 'crash' } }],
+  4: [
+    'vnfm.getVnfState.started',
+    { answer: { state: 'ERROR', instantiationState: 'INSTANTIATED', error: 'crash' } },
+  ],
   5: ['migrator.getMigrationType', { answer: { type: 'OFFLINE_MIGRATION', reason: 'SR-IOV NIC' } }],
   6: ['traffic.startTraffic', { throws: 'no route' }],
   7: ['traffic.anyTrafficLoss.beforeTrigger', { answer: true }],
@@ -38,7 +47,7 @@ const FAILURE_AT_STEP: Record<number, [string, Injection]> = {
 };
 
 describe('runTestCase (fake ports)', () => {
-  it('passes when every port behaves, with the spec\'s time records the right way round', async () => {
+  it("passes when every port behaves, with the spec's time records the right way round", async () => {
     const lab = new FakeLab();
     const { result, dir } = await run(lab);
     expect(result.overallStatus).toBe('PASS');
@@ -46,7 +55,9 @@ describe('runTestCase (fake ports)', () => {
     expect(result.timeRecord.activateTimeMs).toBeGreaterThanOrEqual(0);
     expect(result.timeRecord.instantiationTimeMs).toBeGreaterThanOrEqual(0);
     // The trigger stamp is taken before the trigger call.
-    expect(result.timeRecord.startvResourceMigration!.monoMs).toBeLessThanOrEqual(result.timeRecord.completevResourceMigration!.monoMs);
+    expect(result.timeRecord.startvResourceMigration!.monoMs).toBeLessThanOrEqual(
+      result.timeRecord.completevResourceMigration!.monoMs,
+    );
     expect(result.resourceList.released).toHaveLength(4);
     expect(result.resourceList.afterMigration?.every((r) => r.host === 'compute-2')).toBe(true);
     expect(result.traffic.serviceDisruptionMs).toBe(5);
@@ -82,19 +93,27 @@ describe('runTestCase (fake ports)', () => {
       // The record and the log are on disk even though the run failed.
       const onDisk = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as TcResult;
       expect(onDisk.failure?.step).toBe(step);
-      expect(readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toMatch(/ERROR - TC_VNF_MIGRATE_002 - Execution completed with errors - /);
+      expect(readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toMatch(
+        /ERROR - TC_VNF_MIGRATE_002 - Execution completed with errors - /,
+      );
     });
   }
 
   it('an interrupted run is ABORTED and still cleans up', async () => {
     const lab = new FakeLab();
     const ac = new AbortController();
-    lab.journal.injections.set('vnfm.getVnfState.started', { answer: { state: 'INACTIVE', instantiationState: 'INSTANTIATED', vnfState: 'STOPPED' } });
+    lab.journal.injections.set('vnfm.getVnfState.started', {
+      answer: { state: 'INACTIVE', instantiationState: 'INSTANTIATED', vnfState: 'STOPPED' },
+    });
     setTimeout(() => ac.abort(new Error('SIGINT')), 50);
     const { result } = await run(lab, ac.signal);
     expect(result.overallStatus).toBe('ABORTED');
     expect(result.failure?.step).toBe(4);
     expect(lab.recordExists || lab.instantiated).toBe(false);
-    expect(result.cleanup.map((c) => c.name)).toEqual(['terminate VNF', 'delete VNF record', 'close traffic']);
+    expect(result.cleanup.map((c) => c.name)).toEqual([
+      'terminate VNF',
+      'delete VNF record',
+      'close traffic',
+    ]);
   });
 });

@@ -50,13 +50,19 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const { config } = opts;
   const testCase = TEST_CASES[config.testCase];
   if (!testCase) {
-    throw new ConfigError(`testCase '${config.testCase}' is unknown: run 'vnflab list' for the known ones (${Object.keys(TEST_CASES).join(', ')})`);
+    throw new ConfigError(
+      `testCase '${config.testCase}' is unknown: run 'vnflab list' for the known ones (${Object.keys(TEST_CASES).join(', ')})`,
+    );
   }
   if (config.tcInput.triggerType !== 'vnfm') {
-    throw new ConfigError(`tcInput.triggerType '${config.tcInput.triggerType}' is not implemented yet: use 'vnfm' (command to the VNFM)`);
+    throw new ConfigError(
+      `tcInput.triggerType '${config.tcInput.triggerType}' is not implemented yet: use 'vnfm' (command to the VNFM)`,
+    );
   }
   if (config.tcInput.emVnfSystem && config.tcInput.emConfigFile === undefined) {
-    throw new ConfigError('tcInput.emConfigFile is required when tcInput.emVnfSystem is true: give the EM config file');
+    throw new ConfigError(
+      'tcInput.emConfigFile is required when tcInput.emVnfSystem is true: give the EM config file',
+    );
   }
   const baseDir = opts.baseDir ?? process.cwd();
   const outDir = resolve(opts.outDir ?? defaultOutDir(testCase.id));
@@ -148,4 +154,3 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   }
   return { result, outDir, resultFile, logFile };
 }
-

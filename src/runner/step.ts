@@ -76,7 +76,8 @@ export async function executeSteps<C>(
       if (signal.aborted) throw new RunAborted('run interrupted');
     } catch (err) {
       status = statusOf(err);
-      record.message = status === 'ERROR' ? `${(err as Error).name}: ${(err as Error).message}` : (err as Error).message;
+      record.message =
+        status === 'ERROR' ? `${(err as Error).name}: ${(err as Error).message}` : (err as Error).message;
     }
     record.status = status;
     record.endedAt = isoNow();

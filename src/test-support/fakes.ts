@@ -5,9 +5,23 @@
  */
 import type { ElementManager } from '../ports/element-manager.js';
 import type { MigrationHandle, MigrationStatus, Migrator, MigrationSubject } from '../ports/migrator.js';
-import type { Disruption, LoadLevel, Traffic, TrafficParams, TrafficTotals, WindowStats } from '../ports/traffic.js';
+import type {
+  Disruption,
+  LoadLevel,
+  Traffic,
+  TrafficParams,
+  TrafficTotals,
+  WindowStats,
+} from '../ports/traffic.js';
 import type { VnfConfigurator } from '../ports/vnf-configurator.js';
-import type { LcmOperation, VResource, VnfRecord, Vnfm, VnfStateReport, VnfdResources } from '../ports/vnfm.js';
+import type {
+  LcmOperation,
+  VResource,
+  VnfRecord,
+  Vnfm,
+  VnfStateReport,
+  VnfdResources,
+} from '../ports/vnfm.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
 import type { RunEnvironment } from '../runner/environment.js';
 import { monoMs } from '../util/clock.js';
@@ -32,7 +46,17 @@ export class Journal {
 const VNFD: VnfdResources = {
   vnfdId: 'vnfd-vnflab-udp-fwd',
   flavourId: 'default',
-  vdus: [{ vduId: 'fwd', swImageId: 'sw-vnflab-udp-fwd-1.0', vCpu: 1, memoryMiB: 128, storageGiB: 1, nics: 2, migration: 'LIVE' }],
+  vdus: [
+    {
+      vduId: 'fwd',
+      swImageId: 'sw-vnflab-udp-fwd-1.0',
+      vCpu: 1,
+      memoryMiB: 128,
+      storageGiB: 1,
+      nics: 2,
+      migration: 'LIVE',
+    },
+  ],
 };
 
 const resourcesOn = (host: string, gen: number): VResource[] =>
@@ -101,7 +125,9 @@ export class FakeVnfm implements Vnfm {
     return { id, operation: 'INSTANTIATE', state: 'COMPLETED' };
   }
   async getVnfState(): Promise<VnfStateReport> {
-    const injected = this.lab.journal.hit(`vnfm.getVnfState.${this.lab.started ? 'started' : this.lab.instantiated ? 'stopped' : 'none'}`);
+    const injected = this.lab.journal.hit(
+      `vnfm.getVnfState.${this.lab.started ? 'started' : this.lab.instantiated ? 'stopped' : 'none'}`,
+    );
     if (injected) return injected.answer as VnfStateReport;
     if (!this.lab.instantiated) return { state: 'NOT_INSTANTIATED', instantiationState: 'NOT_INSTANTIATED' };
     return this.lab.started
@@ -145,7 +171,15 @@ export class FakeMigrator implements Migrator {
     return { state: 'COMPLETED' };
   }
   async getMigrationReport(): Promise<import('../ports/migrator.js').MigrationReport> {
-    return { type: 'LIVE', fromHost: 'compute-1', toHost: 'compute-2', downtimeMs: 5, totalTimeMs: 100, bytesTransferred: 1, rounds: 2 };
+    return {
+      type: 'LIVE',
+      fromHost: 'compute-1',
+      toHost: 'compute-2',
+      downtimeMs: 5,
+      totalTimeMs: 100,
+      bytesTransferred: 1,
+      rounds: 2,
+    };
   }
   async abortMigration(): Promise<void> {
     this.lab.journal.hit('migrator.abortMigration');
@@ -162,7 +196,17 @@ export class FakeTraffic implements Traffic {
   readonly #closed: WindowStats[] = [];
   constructor(readonly lab: FakeLab) {}
   #open(name: string): WindowStats {
-    return { name, openedAtMs: monoMs(), closedAtMs: null, sent: 100, received: 100, lost: 0, duplicated: 0, reordered: 0, offeredRateHz: 10_000 };
+    return {
+      name,
+      openedAtMs: monoMs(),
+      closedAtMs: null,
+      sent: 100,
+      received: 100,
+      lost: 0,
+      duplicated: 0,
+      reordered: 0,
+      offeredRateHz: 10_000,
+    };
   }
   async prepare(): Promise<{ sink: { host: string; port: number } }> {
     return { sink: { host: '127.0.0.1', port: 9 } };
@@ -198,12 +242,28 @@ export class FakeTraffic implements Traffic {
   async calculateServiceDisruptionLength(): Promise<Disruption | null> {
     const injected = this.lab.journal.hit('traffic.calculateServiceDisruptionLength');
     if (injected) return injected.answer as Disruption | null;
-    return { lossDerivedMs: 5, gapDerivedMs: 5.1, resolutionMs: 0.1, lost: 50, offeredRateHz: 10_000, episodes: [] };
+    return {
+      lossDerivedMs: 5,
+      gapDerivedMs: 5.1,
+      resolutionMs: 0.1,
+      lost: 50,
+      offeredRateHz: 10_000,
+      episodes: [],
+    };
   }
   async stopTraffic(): Promise<TrafficTotals> {
     this.lab.journal.hit('traffic.stopTraffic');
     this.lab.trafficRunning = false;
-    return { sent: 300, received: 250, lost: 50, duplicated: 0, reordered: 0, offeredRateHz: 10_000, durationMs: 30, windows: this.#closed };
+    return {
+      sent: 300,
+      received: 250,
+      lost: 50,
+      duplicated: 0,
+      reordered: 0,
+      offeredRateHz: 10_000,
+      durationMs: 30,
+      windows: this.#closed,
+    };
   }
   async close(): Promise<void> {
     this.lab.trafficRunning = false;
@@ -212,8 +272,17 @@ export class FakeTraffic implements Traffic {
 
 /** A RunEnvironment made of fakes sharing one FakeLab. */
 export function fakeEnvironment(lab: FakeLab, cleanup: CleanupStack): RunEnvironment {
-  const em: ElementManager = { name: 'fake-em', setEmConfiguration: async () => ok({ additionalParams: {} }), startEm: async () => ok(undefined), stopEm: async () => {} };
-  const vnfConfigurator: VnfConfigurator = { name: 'fake-cfg', setVnfConfigFile: async () => ok({}), setVnfLicense: async () => ok({}) };
+  const em: ElementManager = {
+    name: 'fake-em',
+    setEmConfiguration: async () => ok({ additionalParams: {} }),
+    startEm: async () => ok(undefined),
+    stopEm: async () => {},
+  };
+  const vnfConfigurator: VnfConfigurator = {
+    name: 'fake-cfg',
+    setVnfConfigFile: async () => ok({}),
+    setVnfLicense: async () => ok({}),
+  };
   const traffic = new FakeTraffic(lab);
   // As the real environment does: the traffic driver is closed on the way out.
   cleanup.defer('close traffic', () => traffic.close());

@@ -25,7 +25,9 @@ export async function waitForVnfState(
       if (op) {
         const occ = await vnfm.getLcmOperation(op.id);
         if (FAILED_STATES.has(occ.state)) {
-          throw new StepFailed(`${opts.what}: LCM operation ${occ.operation} ${occ.state}${occ.error ? ` - ${occ.error}` : ''}`);
+          throw new StepFailed(
+            `${opts.what}: LCM operation ${occ.operation} ${occ.state}${occ.error ? ` - ${occ.error}` : ''}`,
+          );
         }
       }
       const report = await vnfm.getVnfState(vnf);
@@ -44,16 +46,13 @@ export async function waitForLcmOperation(
   op: LcmOperation,
   opts: { timeoutMs: number; intervalMs: number; signal?: AbortSignal; what: string },
 ): Promise<void> {
-  await pollUntil(
-    async () => {
-      const occ = await vnfm.getLcmOperation(op.id);
-      if (FAILED_STATES.has(occ.state)) {
-        throw new StepFailed(`${opts.what}: ${occ.state}${occ.error ? ` - ${occ.error}` : ''}`);
-      }
-      return occ.state === 'COMPLETED' ? { done: true, value: undefined } : { done: false, last: occ.state };
-    },
-    opts,
-  );
+  await pollUntil(async () => {
+    const occ = await vnfm.getLcmOperation(op.id);
+    if (FAILED_STATES.has(occ.state)) {
+      throw new StepFailed(`${opts.what}: ${occ.state}${occ.error ? ` - ${occ.error}` : ''}`);
+    }
+    return occ.state === 'COMPLETED' ? { done: true, value: undefined } : { done: false, last: occ.state };
+  }, opts);
 }
 
 /**
@@ -82,5 +81,10 @@ export async function terminateVnf(
     },
     { timeoutMs: Math.max(0, deadline - monoMs()), intervalMs: opts.intervalMs, what: 'terminate accepted' },
   );
-  if (op) await waitForLcmOperation(vnfm, op, { timeoutMs: Math.max(1, deadline - monoMs()), intervalMs: opts.intervalMs, what: 'VNF termination' });
+  if (op)
+    await waitForLcmOperation(vnfm, op, {
+      timeoutMs: Math.max(1, deadline - monoMs()),
+      intervalMs: opts.intervalMs,
+      what: 'VNF termination',
+    });
 }

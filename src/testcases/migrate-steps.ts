@@ -59,7 +59,10 @@ export async function instantiateVnf(ctx: MigrateContext): Promise<void> {
   ctx.result.timeRecord.startInstantiation = stamp();
   // Registered before the request: once accepted, the VNFM may allocate resources even if we never see the answer.
   state.terminate = cleanup.defer('terminate VNF', () =>
-    terminateVnf(vnfm, vnf, { timeoutMs: timeouts.maxVnfTerminateTimeMs, intervalMs: timeouts.pollIntervalMs }),
+    terminateVnf(vnfm, vnf, {
+      timeoutMs: timeouts.maxVnfTerminateTimeMs,
+      intervalMs: timeouts.pollIntervalMs,
+    }),
   );
   state.instantiateOp = await vnfm.instantiate(vnf, {
     flavourId: input.flavourId,
@@ -81,7 +84,9 @@ export async function validateVnfStateIsInactive(ctx: MigrateContext): Promise<v
   });
   const tr = ctx.result.timeRecord;
   tr.completeInstantiation = stamp();
-  tr.instantiationTimeMs = tr.startInstantiation ? tr.completeInstantiation.monoMs - tr.startInstantiation.monoMs : null;
+  tr.instantiationTimeMs = tr.startInstantiation
+    ? tr.completeInstantiation.monoMs - tr.startInstantiation.monoMs
+    : null;
 
   const vnfd = await ctx.vnfm.getVnfdVResourceList(vnf.vnfdId);
   const swImageId = ctx.config.tcInput.swImageId;
@@ -141,12 +146,14 @@ export function compareWithVnfd(resources: readonly VResource[], vnfd: VnfdResou
   const diffs: string[] = [];
   for (const [kind, amount] of Object.entries(want) as [VResource['kind'], number][]) {
     // A VNFM that does not itemise a kind (e.g. a real one without the lab's metadata) is not a mismatch.
-    if (has(kind) && sum(kind) !== amount) diffs.push(`${kind} ${sum(kind)} allocated, VNFD declares ${amount}`);
+    if (has(kind) && sum(kind) !== amount)
+      diffs.push(`${kind} ${sum(kind)} allocated, VNFD declares ${amount}`);
   }
   return diffs.length > 0 ? diffs.join('; ') : null;
 }
 
-const hostsOf = (list: readonly VResource[]): string => [...new Set(list.map((r) => r.host))].sort().join(',');
+const hostsOf = (list: readonly VResource[]): string =>
+  [...new Set(list.map((r) => r.host))].sort().join(',');
 
 /** The VIM servers behind the VNF's VNFCs. */
 export function migrationSubject(vnfInstanceId: string, resources: readonly VResource[]): MigrationSubject {
@@ -173,7 +180,9 @@ export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void>
   const tc = ctx.config.traffic;
   const target = tc.target ?? (await ctx.vnfm.getDataPlane(vnf))?.ingress;
   if (!target) {
-    throw new StepFailed('Unable to set traffic config parameters: the VNFM reports no data-plane address; set traffic.target in the config');
+    throw new StepFailed(
+      'Unable to set traffic config parameters: the VNFM reports no data-plane address; set traffic.target in the config',
+    );
   }
   const level = tc.loadLevel;
   await ctx.traffic.configTrafficLoad(level, {
@@ -186,7 +195,9 @@ export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void>
   ctx.result.traffic.targetRateHz = tc.loadLevels[level];
   ctx.state.stopTraffic = ctx.cleanup.defer('stop traffic', () => stopTrafficAfterFailure(ctx));
   await ctx.traffic.startTraffic('beforeTrigger');
-  ctx.log.info(`Traffic started: ${level} load, ${tc.loadLevels[level]} packets/s, ${tc.flows} flow(s) to ${target.host}:${target.port}`);
+  ctx.log.info(
+    `Traffic started: ${level} load, ${tc.loadLevels[level]} packets/s, ${tc.flows} flow(s) to ${target.host}:${target.port}`,
+  );
 }
 
 /** Watch the current window for the validation period; fail on no flow or any loss. */
@@ -220,7 +231,8 @@ export async function triggerMigration(ctx: MigrateContext): Promise<void> {
   // disruption that begins while the request is in flight.
   await ctx.traffic.clearCounters('duringMigration');
   ctx.result.timeRecord.startvResourceMigration = stamp();
-  const opts = ctx.config.migration.targetHost !== undefined ? { targetHost: ctx.config.migration.targetHost } : {};
+  const opts =
+    ctx.config.migration.targetHost !== undefined ? { targetHost: ctx.config.migration.targetHost } : {};
   const handle = await ctx.migrator.triggerMigration(subject, input.vResourceType, opts);
   ctx.state.migration = handle;
   ctx.result.migration.migrationId = handle.id;
@@ -244,7 +256,12 @@ export async function validateVnfHasMigrated(ctx: MigrateContext): Promise<void>
       const s = await ctx.migrator.validateMigrationSuccess(handle);
       return s.state === 'IN_PROGRESS' ? { done: false, last: s } : { done: true, value: s };
     },
-    { timeoutMs: t.maxMigrationTimeMs, intervalMs: t.pollIntervalMs, signal: ctx.signal, what: 'migration completion' },
+    {
+      timeoutMs: t.maxMigrationTimeMs,
+      intervalMs: t.pollIntervalMs,
+      signal: ctx.signal,
+      what: 'migration completion',
+    },
   );
   if (status.state === 'FAILED') {
     ctx.state.abortMigration?.dismiss();
@@ -252,7 +269,9 @@ export async function validateVnfHasMigrated(ctx: MigrateContext): Promise<void>
   }
   const tr = ctx.result.timeRecord;
   tr.completevResourceMigration = stamp();
-  tr.migrationTimeMs = tr.startvResourceMigration ? tr.completevResourceMigration.monoMs - tr.startvResourceMigration.monoMs : null;
+  tr.migrationTimeMs = tr.startvResourceMigration
+    ? tr.completevResourceMigration.monoMs - tr.startvResourceMigration.monoMs
+    : null;
   ctx.state.abortMigration?.dismiss();
   // Step 10's window opens the moment completion is seen.
   await ctx.traffic.clearCounters('afterMigration');
@@ -267,7 +286,12 @@ export async function validateVnfHasMigrated(ctx: MigrateContext): Promise<void>
         list.length > 0 && (list.some((r) => !beforeIds.has(r.id)) || hostsOf(list) !== hostsOf(before));
       return moved ? { done: true, value: list } : { done: false, last: list.map((r) => r.id) };
     },
-    { timeoutMs: 10_000, intervalMs: t.pollIntervalMs, signal: ctx.signal, what: 'the VNFM to report the new vResources' },
+    {
+      timeoutMs: 10_000,
+      intervalMs: t.pollIntervalMs,
+      signal: ctx.signal,
+      what: 'the VNFM to report the new vResources',
+    },
   );
   ctx.result.resourceList.afterMigration = after;
   const afterIds = new Set(after.map((r) => r.id));
@@ -277,7 +301,9 @@ export async function validateVnfHasMigrated(ctx: MigrateContext): Promise<void>
   if (stillHeld.length > 0) {
     throw new StepFailed(`Old vResources not released by the VIM: ${stillHeld.join(', ')}`);
   }
-  ctx.log.info(`VNF migrated: ${hostsOf(before)} -> ${hostsOf(after)}; ${oldIds.length} vResources released, ${after.length} in use`);
+  ctx.log.info(
+    `VNF migrated: ${hostsOf(before)} -> ${hostsOf(after)}; ${oldIds.length} vResources released, ${after.length} in use`,
+  );
 }
 
 /**
@@ -293,7 +319,10 @@ export async function validateTrafficAfterMigration(ctx: MigrateContext): Promis
 /** Step 11: service disruption by packet drop calculation over the migration window (RFC 6201). */
 export async function determineServiceDisruption(ctx: MigrateContext): Promise<void> {
   const found = await recordDisruption(ctx);
-  if (!found) throw new StepFailed('Unable to calculate the service disruption: no packets were offered during the migration');
+  if (!found)
+    throw new StepFailed(
+      'Unable to calculate the service disruption: no packets were offered during the migration',
+    );
   await recordMigrationReport(ctx);
 }
 
@@ -319,7 +348,8 @@ async function recordMigrationReport(ctx: MigrateContext): Promise<void> {
   if (!handle) return;
   const report = await ctx.migrator.getMigrationReport(handle);
   Object.assign(ctx.result.migration, report);
-  if (report.downtimeMs !== null) ctx.log.info(`Downtime measured by the VIM/hypervisor: ${report.downtimeMs.toFixed(3)} ms`);
+  if (report.downtimeMs !== null)
+    ctx.log.info(`Downtime measured by the VIM/hypervisor: ${report.downtimeMs.toFixed(3)} ms`);
 }
 
 /** Stop the traffic and put its totals (and every window) into the record. */

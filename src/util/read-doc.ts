@@ -8,7 +8,9 @@ export async function readMappingFile(file: string): Promise<Outcome<Record<stri
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    return fail(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}): check the path`);
+    return fail(
+      `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}): check the path`,
+    );
   }
   let doc: unknown;
   try {

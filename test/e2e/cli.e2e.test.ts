@@ -13,7 +13,10 @@ import type { TcResult } from '../../src/runner/result.js';
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
 
-function vnflab(args: string[], timeoutMs = 180_000): { code: number | null; stdout: string; stderr: string } {
+function vnflab(
+  args: string[],
+  timeoutMs = 180_000,
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: timeoutMs });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -21,7 +24,9 @@ function vnflab(args: string[], timeoutMs = 180_000): { code: number | null; std
 /** Lab processes recorded in the result must all be gone. */
 function expectNoLeftovers(result: TcResult): void {
   const lab = result.environment.lab as { pid: number; hostPids?: number[] } | undefined;
-  const pids = [lab?.pid, ...(lab?.hostPids ?? [])].filter((p): p is number => typeof p === 'number' && p > 0);
+  const pids = [lab?.pid, ...(lab?.hostPids ?? [])].filter(
+    (p): p is number => typeof p === 'number' && p > 0,
+  );
   expect(pids.length).toBeGreaterThan(0);
   for (const pid of pids) {
     let alive = true;
@@ -39,7 +44,7 @@ describe('vnflab CLI on the embedded lab', () => {
     if (!existsSync(cli)) throw new Error(`${cli} missing: run 'npm run build' first (npm test does)`);
   });
 
-  it('run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab\'s true downtime', () => {
+  it("run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab's true downtime", () => {
     const out = mkdtempSync(join(tmpdir(), 'vnflab-e2e-'));
     const r = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--out', out, '--json']);
     const result = JSON.parse(r.stdout) as TcResult;
@@ -83,13 +88,24 @@ describe('vnflab CLI on the embedded lab', () => {
     const license = join(dir, 'expired.yaml');
     writeFileSync(license, 'licensee: lab\nproduct: udp-forwarder\nexpires: 2020-01-01\nkey: K\n');
     const out = join(dir, 'out');
-    const r = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--license', license, '--out', out]);
+    const r = vnflab([
+      'run',
+      'TC_VNF_MIGRATE_002',
+      '--config',
+      'examples/lab.yaml',
+      '--license',
+      license,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(1);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
     expect(result.overallStatus).toBe('FAIL');
     expect(result.failure?.step).toBe(2);
     expect(result.failure?.message).toMatch(/expired/);
-    expect(readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toMatch(/ERROR - TC_VNF_MIGRATE_002 - Execution completed with errors - .*expired/);
+    expect(readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toMatch(
+      /ERROR - TC_VNF_MIGRATE_002 - Execution completed with errors - .*expired/,
+    );
     expect(result.cleanup.filter((c) => c.status === 'FAILED')).toEqual([]);
     expectNoLeftovers(result);
   });

@@ -356,7 +356,15 @@ const nsToMs = (ns: string | null): number | null => (ns === null ? null : Numbe
 
 /** The lab's switch-over instants, ns strings to monotonic ms. */
 function labTimeline(
-  t: { pausedAtNs: string | null; resumedAtNs: string | null; switchedAtNs: string | null; firstForwardAtNs: string | null } | null | undefined,
+  t:
+    | {
+        pausedAtNs: string | null;
+        resumedAtNs: string | null;
+        switchedAtNs: string | null;
+        firstForwardAtNs: string | null;
+      }
+    | null
+    | undefined,
 ): NonNullable<MigrationReport['timeline']> | null {
   if (!t) return null;
   return {

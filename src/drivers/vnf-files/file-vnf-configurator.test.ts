@@ -29,14 +29,23 @@ describe('FileVnfConfigurator', () => {
   });
 
   it('reads a license and names a missing field', async () => {
-    const good = await c.setVnfLicense(vnf, file('l.yaml', 'licensee: lab\nproduct: udp-forwarder\nexpires: 2030-12-31\nkey: K1\n'));
+    const good = await c.setVnfLicense(
+      vnf,
+      file('l.yaml', 'licensee: lab\nproduct: udp-forwarder\nexpires: 2030-12-31\nkey: K1\n'),
+    );
     expect(good).toEqual({
       ok: true,
       value: { license: { licensee: 'lab', product: 'udp-forwarder', expires: '2030-12-31', key: 'K1' } },
     });
-    const bad = await c.setVnfLicense(vnf, file('m.yaml', 'licensee: lab\nproduct: p\nexpires: 2030-01-01\n'));
+    const bad = await c.setVnfLicense(
+      vnf,
+      file('m.yaml', 'licensee: lab\nproduct: p\nexpires: 2030-01-01\n'),
+    );
     expect(!bad.ok && bad.reason).toMatch(/m\.yaml: field 'key' is missing/);
-    const notDate = await c.setVnfLicense(vnf, file('n.yaml', 'licensee: a\nproduct: p\nexpires: soon\nkey: k\n'));
+    const notDate = await c.setVnfLicense(
+      vnf,
+      file('n.yaml', 'licensee: a\nproduct: p\nexpires: soon\nkey: k\n'),
+    );
     expect(!notDate.ok && notDate.reason).toMatch(/'expires' is not a date/);
   });
 });

@@ -18,9 +18,12 @@ export class LabElementManager implements ElementManager {
     const doc = await readMappingFile(emConfigFile);
     if (!doc.ok) return doc;
     const { emName, vnfConfig } = doc.value;
-    if (typeof emName !== 'string' || emName === '') return fail(`${emConfigFile}: field 'emName' is missing: name the EM (emName: my-em)`);
+    if (typeof emName !== 'string' || emName === '')
+      return fail(`${emConfigFile}: field 'emName' is missing: name the EM (emName: my-em)`);
     if (vnfConfig === null || typeof vnfConfig !== 'object' || Array.isArray(vnfConfig)) {
-      return fail(`${emConfigFile}: field 'vnfConfig' is missing or not a mapping: give the VNF configuration the EM applies`);
+      return fail(
+        `${emConfigFile}: field 'vnfConfig' is missing or not a mapping: give the VNF configuration the EM applies`,
+      );
     }
     this.#config = { emName, vnfConfig: vnfConfig as Record<string, unknown> };
     return ok({ additionalParams: { vnfConfig: this.#config.vnfConfig, elementManager: { name: emName } } });

@@ -72,7 +72,11 @@ export interface VmInfo {
   readonly allocations: readonly VResourceAllocation[];
   /** Host-side UDP address the VNF receives on (the fabric delivers here). */
   readonly dataEndpoint: Endpoint | null;
-  readonly counters: { readonly received: number; readonly forwarded: number; readonly droppedWhilePaused: number };
+  readonly counters: {
+    readonly received: number;
+    readonly forwarded: number;
+    readonly droppedWhilePaused: number;
+  };
   readonly error?: string;
 }
 

@@ -69,7 +69,9 @@ describe('process compute host', () => {
 
   it('refuses to create a VNF whose license expired, allocating nothing', async () => {
     const expired = { licensee: 'ACME', product: 'vFwd', expires: '2001-01-01', key: 'k' };
-    await expect(host.createVm(spec('lic', { vnf: { ...spec('lic').vnf, license: expired } }))).rejects.toMatchObject({
+    await expect(
+      host.createVm(spec('lic', { vnf: { ...spec('lic').vnf, license: expired } })),
+    ).rejects.toMatchObject({
       code: 'LICENSE_INVALID',
       message: 'license of ACME expired on 2001-01-01',
     });
