@@ -10,6 +10,7 @@ import { ConfigError } from '../config/errors.js';
 import { JUnitReporter } from '../report/junit.js';
 import { LogFileReporter } from '../report/log-file.js';
 import { MultiReporter, type Reporter } from '../report/reporter.js';
+import { ReporterLogger } from '../report/reporter-logger.js';
 import { TEST_CASES } from '../testcases/index.js';
 import { emptyMigrateState, type MigrateContext } from '../testcases/migrate-context.js';
 import { isoNow, monoMs } from '../util/clock.js';
@@ -75,11 +76,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     new JUnitReporter(join(outDir, 'junit.xml')),
     ...(opts.reporters ?? []),
   ]);
-  const log = {
-    info: (m: string) => void reporter.onLog('INFO', m, new Date()),
-    error: (m: string) => void reporter.onLog('ERROR', m, new Date()),
-    close: async () => {},
-  };
+  const log = new ReporterLogger(reporter);
 
   const t0 = monoMs();
   const result: TcResult = {
@@ -150,6 +147,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     result.endedAt = isoNow();
     result.durationMs = monoMs() - t0;
     writeResult();
+    await log.close();
     await reporter.onRunEnd(result);
   }
   return { result, outDir, resultFile, logFile };
