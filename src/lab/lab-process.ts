@@ -23,7 +23,14 @@ export async function startLabProcess(
   opts: { startTimeoutMs?: number } = {},
 ): Promise<LabProcess> {
   const { file, execArgv } = siblingEntry(import.meta.url, 'main');
-  const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Its own process group: a terminal's Ctrl-C reaches the harness only, which
+  // then cleans up through the lab (terminate the VNF) before stopping it. The
+  // lab still exits by itself if the harness dies (IPC disconnect).
+  const child: ChildProcess = fork(file, [], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -75,7 +75,9 @@ export async function executeSteps<C>(
       await step.run(ctx);
       if (signal.aborted) throw new RunAborted('run interrupted');
     } catch (err) {
-      status = statusOf(err);
+      // Whatever a step throws once the run is interrupted (a cancelled sleep, a
+      // closed socket) is the interruption, not a failure of the SUT.
+      status = signal.aborted ? 'ABORTED' : statusOf(err);
       record.message =
         status === 'ERROR' ? `${(err as Error).name}: ${(err as Error).message}` : (err as Error).message;
     }

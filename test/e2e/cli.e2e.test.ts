@@ -3,15 +3,25 @@
  * (README's main command), and the failure paths keep their promises.
  * Needs `npm run build` first (npm test does it).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TcResult } from '../../src/runner/result.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
+const made: string[] = [];
+/** A temp dir removed after the suite. */
+function tmp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 function vnflab(
   args: string[],
@@ -45,7 +55,7 @@ describe('vnflab CLI on the embedded lab', () => {
   });
 
   it("run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab's true downtime", () => {
-    const out = mkdtempSync(join(tmpdir(), 'vnflab-e2e-'));
+    const out = tmp('vnflab-e2e-');
     const r = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--out', out, '--json']);
     const result = JSON.parse(r.stdout) as TcResult;
     expect(result.overallStatus, `${r.stderr}\n${JSON.stringify(result.failure)}`).toBe('PASS');
@@ -84,7 +94,7 @@ describe('vnflab CLI on the embedded lab', () => {
   });
 
   it('an expired license fails the run at instantiation, still writes the record and log, and leaves nothing behind', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vnflab-e2e-lic-'));
+    const dir = tmp('vnflab-e2e-lic-');
     const license = join(dir, 'expired.yaml');
     writeFileSync(license, 'licensee: lab\nproduct: udp-forwarder\nexpires: 2020-01-01\nkey: K\n');
     const out = join(dir, 'out');
@@ -111,7 +121,7 @@ describe('vnflab CLI on the embedded lab', () => {
   });
 
   it('bad input: a one-line error naming the field or flag, exit 2', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vnflab-e2e-cfg-'));
+    const dir = tmp('vnflab-e2e-cfg-');
     const cfg = join(dir, 'bad.yaml');
     writeFileSync(cfg, 'traffic:\n  packetSizeBytes: 4\n');
     const bad = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', cfg]);
@@ -127,6 +137,45 @@ describe('vnflab CLI on the embedded lab', () => {
     const usage = vnflab(['run', 'TC_VNF_MIGRATE_002', '--resource', 'vGPU']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--resource/);
+  });
+
+  it('Ctrl-C during the run: exit 130, ABORTED, cleanup done, record and log written, nothing left behind', async () => {
+    const out = tmp('vnflab-e2e-int-');
+    const child = spawn(
+      process.execPath,
+      [cli, 'run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--out', out],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true, // its own process group, so we can Ctrl-C it like a terminal does
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    // Interrupt while traffic flows (step 7 watches it for a second).
+    const logFile = join(out, 'TC_VNF_MIGRATE_002.txt');
+    const deadline = Date.now() + 60_000;
+    while (!(
+      existsSync(logFile) && readFileSync(logFile, 'utf8').includes('Validating traffic goes through')
+    )) {
+      if (Date.now() > deadline) throw new Error(`the run never reached step 7:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // A terminal's Ctrl-C signals the whole foreground process group.
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code, stderr).toBe(130);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
+    expect(result.overallStatus).toBe('ABORTED');
+    expect(result.failure?.step).toBe(7);
+    expect(result.cleanup.map((c) => c.name).slice(0, 3)).toEqual([
+      'stop traffic',
+      'terminate VNF',
+      'delete VNF record',
+    ]);
+    expect(result.cleanup.every((c) => c.status === 'DONE')).toBe(true);
+    expect(result.traffic.sent).toBeGreaterThan(0);
+    expectNoLeftovers(result);
   });
 
   it('list prints the case with its 13 steps and inputs', () => {
