@@ -40,6 +40,45 @@ export interface WindowStats {
   readonly reordered: number;
   /** Offered rate actually achieved by the generator in this window, packets/s. */
   readonly offeredRateHz: number;
+  /** One-way latency per flow of the packets received (absent where the implementation cannot timestamp). */
+  readonly latency?: readonly FlowLatency[];
+  /** Received / lost per time bin, for plots (absent where the implementation has no per-packet view). */
+  readonly timeline?: TrafficTimeline;
+}
+
+/**
+ * One-way latency of one flow (arrival - send time on the shared monotonic
+ * clock), from a log-linear (HDR-style) histogram: percentiles are the upper
+ * edge of their bucket, within `precision` (relative) of the true value.
+ */
+export interface FlowLatency {
+  readonly flow: number;
+  /** Packets measured. */
+  readonly count: number;
+  /** Null when no packet was measured. */
+  readonly minMs: number | null;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  /** Exact (not bucketed). */
+  readonly maxMs: number | null;
+  readonly meanMs: number | null;
+  /** Relative bucket width of the histogram (e.g. 0.0079: percentiles within 0.79 %), plus 1 us absolute. */
+  readonly precision: number;
+}
+
+/**
+ * Received and lost packets per bin of `binMs`, by **send** time (a lost
+ * packet is charged to when it was offered, like windows are). Bin `i`
+ * covers [startMs + i * binMs, startMs + (i + 1) * binMs) on the monotonic clock.
+ */
+export interface TrafficTimeline {
+  readonly binMs: number;
+  /** Monotonic ms where bin 0 starts. */
+  readonly startMs: number;
+  readonly received: readonly number[];
+  readonly lost: readonly number[];
+  /** Bins beyond the kept maximum were not recorded (counters still count them). */
+  readonly truncated: boolean;
 }
 
 /** One contiguous run of lost packets in one flow. */
@@ -53,16 +92,33 @@ export interface LossEpisode {
   /** Send time (monotonic ms) of the first and last lost packets. */
   readonly firstLostSentAtMs: number;
   readonly lastLostSentAtMs: number;
+  /** RFC 6201 frame-loss method for this episode: lost / the flow's offered rate, ms. */
+  readonly lossDerivedMs?: number;
+  /**
+   * RFC 6201 timestamp method for this episode: `gapMs` less one inter-packet
+   * interval (the bordering packets' own spacing), ms; null like `gapMs`.
+   */
+  readonly gapDerivedMs?: number | null;
+  /** Resolution of both values: one inter-packet interval of the flow, ms. */
+  readonly resolutionMs?: number;
 }
 
 /** CalculateServiceDisruptionLength result. */
 export interface Disruption {
   /** RFC 6201 §4.2.1 frame-loss method: lost / offered rate, ms. The reported serviceDisruptionMs. */
   readonly lossDerivedMs: number;
-  /** RFC 6201 §4.2.2 timestamp method summed over episodes, ms; null if no episode had packets on both sides. */
+  /**
+   * RFC 6201 §4.2.2 timestamp method summed over episodes (each gap less one
+   * inter-packet interval, see LossEpisode.gapDerivedMs), ms; null if no
+   * episode had packets on both sides.
+   */
   readonly gapDerivedMs: number | null;
   /** Resolution of both methods: one inter-packet interval, ms. */
   readonly resolutionMs: number;
+  /** Resolution of the frame-loss value, ms (where it differs from `resolutionMs`). */
+  readonly lossResolutionMs?: number;
+  /** Resolution of the timestamp value, ms; null where the method does not apply. */
+  readonly gapResolutionMs?: number | null;
   readonly lost: number;
   readonly offeredRateHz: number;
   readonly episodes: readonly LossEpisode[];
@@ -78,6 +134,10 @@ export interface TrafficTotals {
   readonly durationMs: number;
   /** Every closed window, in order. */
   readonly windows: readonly WindowStats[];
+  /** One-way latency per flow over the whole run (see WindowStats.latency). */
+  readonly latency?: readonly FlowLatency[];
+  /** Received / lost per bin over the whole run (see WindowStats.timeline). */
+  readonly timeline?: TrafficTimeline;
 }
 
 export interface Traffic {

@@ -23,9 +23,12 @@
  * the window it was sent in.
  */
 import { wholeEpisodes, windowEpisodes, type BuiltinLossEpisode } from './episodes.js';
+import type { FlowLatency, TrafficTimeline } from '../ports/traffic.js';
 import { FlowTracker } from './flow-tracker.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { isVnflabPacket, readFlow, readRunId, readSentMs, readSeq32 } from './packet.js';
 import { GEN_STOPPED, type SharedTrafficState } from './shared-state.js';
+import { mergeTimelines, type Timeline } from './timeline.js';
 
 /** How the analyzer of one run judges packets. */
 export interface AnalyzerOptions {
@@ -64,6 +67,12 @@ export interface DisruptionData {
   readonly sent: number;
   readonly lost: number;
   readonly episodes: BuiltinLossEpisode[];
+}
+
+/** Latency per flow and timeline of a window (or the whole run), over its settled packets. */
+export interface WindowDetail {
+  readonly latency: FlowLatency[];
+  readonly timeline: TrafficTimeline | null;
 }
 
 /** Datagrams that were not counted, by reason. */
@@ -131,7 +140,7 @@ export class Analyzer {
     }
     const sentMs = readSentMs(buf);
     if (sentMs > this.newestSentMs && sentMs <= nowMs) this.newestSentMs = sentMs;
-    tracker.onPacket(readSeq32(buf), nowMs);
+    tracker.onPacket(readSeq32(buf), nowMs, sentMs);
   }
 
   /** Periodic work (every ~1 ms): settle what had its grace period. */
@@ -244,6 +253,28 @@ export class Analyzer {
       rateHz += ((n - 1) / (lastMs - firstMs)) * 1000;
     }
     return rateHz;
+  }
+
+  /**
+   * One-way latency per flow and the received/lost timeline of window `k`, or
+   * of the whole run when `k` is null, over the settled packets (final once
+   * the window is).
+   */
+  windowDetail(k: number | null): WindowDetail {
+    this.syncWindows();
+    const timelines: Timeline[] = [];
+    const latency = this.trackers.map((t) => {
+      const h = new LatencyHistogram();
+      const windows = k === null ? Array.from({ length: t.windowCount }, (_, w) => w) : [k];
+      for (const w of windows) {
+        const part = t.windowLatency(w);
+        if (part) h.merge(part);
+        const tl = t.windowTimeline(w);
+        if (tl) timelines.push(tl);
+      }
+      return h.summary(t.flow);
+    });
+    return { latency, timeline: mergeTimelines(timelines) };
   }
 
   /** Every flow had a datagram within the last `windowMs`. */

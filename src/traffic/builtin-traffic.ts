@@ -25,6 +25,7 @@ import {
   type BuiltinTrafficTotals,
   type BuiltinWindowStats,
   type WindowMeta,
+  withDetail,
 } from './stats.js';
 
 export type { BuiltinTrafficTotals, BuiltinWindowStats } from './stats.js';
@@ -278,12 +279,14 @@ export class BuiltinTraffic implements Traffic {
       windows,
       skipped: run.state.skipped,
       sendErrors: run.state.sendErrors,
+      ...withDetail(await this.requireReceiver().detail(null)),
     };
   }
 
   /** Stats of closed window `k` once every packet of it had its grace period. */
   private async finalStats(run: Run, k: number): Promise<BuiltinWindowStats> {
-    return toStats(run.windows[k], await this.settled(run, k));
+    const counts = await this.settled(run, k);
+    return toStats(run.windows[k], counts, await this.requireReceiver().detail(k));
   }
 
   private async settled(run: Run, k: number): Promise<WindowCounts> {

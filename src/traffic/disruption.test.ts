@@ -32,8 +32,9 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
     expect(d?.lost).toBe(200);
     expect(d?.lossDerivedMs).toBeCloseTo(200, 9);
-    // Packet 299 arrived at 1299.5, packet 500 at 1500.5.
-    expect(d?.gapDerivedMs).toBeCloseTo(201, 9);
+    // Packet 299 arrived at 1299.5, packet 500 at 1500.5: gap 201 ms, less one 1 ms interval.
+    expect(d?.gapDerivedMs).toBeCloseTo(200, 9);
+    expect(d).toMatchObject({ lossResolutionMs: 1, gapResolutionMs: 1 });
     expect(d?.episodes).toEqual([
       expect.objectContaining({
         flow: 0,
@@ -42,8 +43,12 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
         lost: 200,
         firstLostSentAtMs: 1300,
         lastLostSentAtMs: 1499,
+        gapMs: 201,
+        lossDerivedMs: 200,
+        resolutionMs: 1,
       }),
     ]);
+    expect(d?.episodes[0]?.gapDerivedMs).toBeCloseTo(200, 9);
   });
 
   it('loss at the start: no packet before, so no gap', () => {
@@ -72,10 +77,10 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     });
     expect(d?.lost).toBe(60);
     expect(d?.lossDerivedMs).toBeCloseTo(60, 9);
-    expect(d?.gapDerivedMs).toBeCloseTo(11 + 51, 9);
-    expect(d?.episodes.map((e) => [e.firstLostSeq, e.lost])).toEqual([
-      [100, 10],
-      [500, 50],
+    expect(d?.gapDerivedMs).toBeCloseTo(10 + 50, 9);
+    expect(d?.episodes.map((e) => [e.firstLostSeq, e.lost, e.lossDerivedMs, e.gapDerivedMs])).toEqual([
+      [100, 10, 10, 10],
+      [500, 50, 50, 50],
     ]);
   });
 
@@ -90,7 +95,7 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
     expect(d?.lost).toBe(100);
     // In-order borders: 298 (arrived 1298.5) and 400 (1400.5).
-    expect(d?.gapDerivedMs).toBeCloseTo(102, 9);
+    expect(d?.gapDerivedMs).toBeCloseTo(101, 9);
     expect(d?.episodes).toHaveLength(1);
   });
 
@@ -105,7 +110,7 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
     expect(d?.lost).toBe(99);
     expect(d?.episodes).toHaveLength(2);
-    expect(d?.gapDerivedMs).toBeCloseTo(101, 9);
+    expect(d?.gapDerivedMs).toBeCloseTo(100, 9);
   });
 
   it('duplicates neither hide loss nor count as received twice', () => {
@@ -117,7 +122,7 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     });
     const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
     expect(d?.lost).toBe(50);
-    expect(d?.gapDerivedMs).toBeCloseTo(51, 9);
+    expect(d?.gapDerivedMs).toBeCloseTo(50, 9);
   });
 
   it('several flows: aggregate loss over aggregate rate; gap averaged over flows', () => {
@@ -131,7 +136,7 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     });
     expect(both?.lost).toBe(400);
     expect(both?.lossDerivedMs).toBeCloseTo(200, 9);
-    expect(both?.gapDerivedMs).toBeCloseTo(201, 9);
+    expect(both?.gapDerivedMs).toBeCloseTo(200, 9);
     expect(both?.resolutionMs).toBe(1);
     expect(both?.episodes.map((e) => e.flow)).toEqual([0, 1]);
 
@@ -143,7 +148,7 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
       ],
     });
     expect(one?.lossDerivedMs).toBeCloseTo(100, 9);
-    expect(one?.gapDerivedMs).toBeCloseTo(100.5, 9);
+    expect(one?.gapDerivedMs).toBeCloseTo(100, 9);
   });
 
   it('32-bit wrap: an outage across 2^32 is one episode', () => {
@@ -156,7 +161,7 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     });
     const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
     expect(d?.lost).toBe(20);
-    expect(d?.gapDerivedMs).toBeCloseTo(21, 9);
+    expect(d?.gapDerivedMs).toBeCloseTo(20, 9);
     expect(d?.episodes[0]).toMatchObject({ firstLostSeq: 2 ** 32 - 10, lastLostSeq: 2 ** 32 + 9, lost: 20 });
   });
 
@@ -179,5 +184,24 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
         1,
       ),
     ).toBe(16);
+    // Less one interval per gap, never below zero.
+    expect(timestampDisruptionMs([{ ...e, gapMs: 11 }, { ...e, firstLostSeq: 50, gapMs: 0.5 }], 1, 1)).toBe(10);
+  });
+
+  it('outage phase does not bias the timestamp method: within one interval of the truth at every phase', () => {
+    // 1 ms spacing, a 50.3 ms outage starting at every phase within an interval.
+    for (let phase = 0; phase < 1; phase += 0.1) {
+      const startMs = 1300 + phase;
+      const endMs = startMs + 50.3;
+      const trace = syntheticTrace({
+        rateHz: RATE,
+        sent: 1000,
+        latencyMs: 0,
+        lost: (seq) => 1000 + seq >= startMs && 1000 + seq < endMs,
+      });
+      const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
+      expect(Math.abs((d?.gapDerivedMs ?? Infinity) - 50.3)).toBeLessThanOrEqual(1);
+      expect(Math.abs((d?.lossDerivedMs ?? Infinity) - 50.3)).toBeLessThanOrEqual(1);
+    }
   });
 });

@@ -20,8 +20,20 @@ export function frameLossDisruptionMs(lost: number, offeredRateHz: number): numb
  * every flow reads D, not flows x D). Episodes of one flow that share the
  * same bordering packets (two runs split only by reordered packets) are one
  * gap, counted once. Null when no episode had a packet on both sides.
+ *
+ * Each gap is reduced by `intervalMs`, one inter-packet interval of the flow:
+ * the last packet before an outage of D ms was sent up to one interval before
+ * it began and the first after up to one interval after it ended, so the raw
+ * gap lies in (D, D + 2 intervals) and overstates D by one interval on
+ * average; less one interval it lies within +-1 interval of D, the
+ * resolution the frame-loss method has too (n lost packets: raw gap
+ * (n + 1) intervals, frame-loss n intervals, so both agree on even spacing).
  */
-export function timestampDisruptionMs(episodes: readonly LossEpisode[], flows: number): number | null {
+export function timestampDisruptionMs(
+  episodes: readonly LossEpisode[],
+  flows: number,
+  intervalMs = 0,
+): number | null {
   const gapsByFlow = new Map<number, Map<string, number>>();
   for (const e of episodes) {
     if (e.gapMs === null) continue;
@@ -35,7 +47,7 @@ export function timestampDisruptionMs(episodes: readonly LossEpisode[], flows: n
   }
   if (gapsByFlow.size === 0) return null;
   let total = 0;
-  for (const gaps of gapsByFlow.values()) for (const gap of gaps.values()) total += gap;
+  for (const gaps of gapsByFlow.values()) for (const gap of gaps.values()) total += Math.max(0, gap - intervalMs);
   return total / Math.max(flows, gapsByFlow.size);
 }
 
@@ -59,13 +71,31 @@ export interface DisruptionInput {
  */
 export function computeDisruption(input: DisruptionInput): Disruption | null {
   if (input.sent <= 0 || !(input.offeredRateHz > 0) || input.flows < 1) return null;
+  const intervalMs = 1000 / (input.offeredRateHz / input.flows);
+  const gapDerivedMs = timestampDisruptionMs(input.episodes, input.flows, intervalMs);
   return {
     lossDerivedMs: frameLossDisruptionMs(input.lost, input.offeredRateHz),
-    gapDerivedMs: timestampDisruptionMs(input.episodes, input.flows),
-    resolutionMs: 1000 / (input.offeredRateHz / input.flows),
+    gapDerivedMs,
+    resolutionMs: intervalMs,
+    lossResolutionMs: intervalMs,
+    gapResolutionMs: gapDerivedMs === null ? null : intervalMs,
     lost: input.lost,
     offeredRateHz: input.offeredRateHz,
-    episodes: input.episodes,
+    episodes: input.episodes.map((e) => withEpisodeDisruption(e, intervalMs)),
+  };
+}
+
+/**
+ * Both RFC 6201 methods for one episode of one flow: its lost packets times
+ * the flow's inter-packet interval, and its arrival gap less one interval
+ * (see {@link timestampDisruptionMs}); the resolution of both is that interval.
+ */
+export function withEpisodeDisruption<E extends LossEpisode>(e: E, intervalMs: number): E {
+  return {
+    ...e,
+    lossDerivedMs: e.lost * intervalMs,
+    gapDerivedMs: e.gapMs === null ? null : Math.max(0, e.gapMs - intervalMs),
+    resolutionMs: intervalMs,
   };
 }
 

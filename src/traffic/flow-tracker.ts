@@ -22,8 +22,14 @@
  * the last in-order packet sent before the run, after = the first in-order
  * packet sent after it. A run that crosses a window boundary is split into
  * one part per window (flags `continuesFromPrevious` / `continuesIntoNext`).
+ *
+ * At settle time each window also gets, per flow, the one-way latency of its
+ * received packets (arrival - send time carried in the packet, one clock) in
+ * a log-linear histogram, and a timeline of received / lost by send time.
  */
+import { LatencyHistogram } from './latency-histogram.js';
 import { extendSeq } from './sequence.js';
+import { Timeline } from './timeline.js';
 
 const RECEIVED = 1;
 const REORDERED = 2;
@@ -89,6 +95,8 @@ export class FlowTracker {
   private readonly flags: Uint8Array;
   private readonly dups: Uint32Array;
   private readonly arrivalMs: Float64Array;
+  /** Send time carried by the received packet (NaN if it carried none). */
+  private readonly packetSentMs: Float64Array;
   /** Per slot of the settled range [base - capacity, base): RECEIVED | LATE_SEEN. */
   private readonly history: Uint8Array;
 
@@ -100,6 +108,8 @@ export class FlowTracker {
   /** Send times of each window's first and last sequence number, recorded as they settle. */
   private readonly firstSentMs: number[] = [];
   private readonly lastSentMs: number[] = [];
+  private readonly latency: LatencyHistogram[] = [];
+  private readonly timelines: Timeline[] = [];
   private settleWindow = 0;
   /** Arrival of the last settled in-order packet. */
   private lastInOrderArrival = Number.NaN;
@@ -125,6 +135,7 @@ export class FlowTracker {
     this.flags = new Uint8Array(opts.capacity);
     this.dups = new Uint32Array(opts.capacity);
     this.arrivalMs = new Float64Array(opts.capacity);
+    this.packetSentMs = new Float64Array(opts.capacity);
     this.history = new Uint8Array(opts.capacity);
     this.baseSeq = opts.firstSeq;
   }
@@ -156,10 +167,12 @@ export class FlowTracker {
     this.counters.push(emptyCounters());
     this.firstSentMs.push(Number.NaN);
     this.lastSentMs.push(Number.NaN);
+    this.latency.push(new LatencyHistogram());
+    this.timelines.push(new Timeline());
   }
 
-  /** Record one arriving datagram of this flow. */
-  onPacket(seq32: number, arrivedAtMs: number): void {
+  /** Record one arriving datagram of this flow (`sentAtMs`: the send time it carries, NaN if none). */
+  onPacket(seq32: number, arrivedAtMs: number, sentAtMs = Number.NaN): void {
     const seq = extendSeq(seq32, this.maxSeqSeen >= 0 ? this.maxSeqSeen : this.firstSeq);
     this.lastArrival = arrivedAtMs;
     if (seq < this.firstSeq || seq >= this.baseSeq + 64 * this.capacity) {
@@ -179,6 +192,7 @@ export class FlowTracker {
     }
     this.flags[slot] = seq < this.maxSeqSeen ? RECEIVED | REORDERED : RECEIVED;
     this.arrivalMs[slot] = arrivedAtMs;
+    this.packetSentMs[slot] = sentAtMs;
     if (seq > this.maxSeqSeen) this.maxSeqSeen = seq;
   }
 
@@ -220,13 +234,19 @@ export class FlowTracker {
       const f = this.flags[slot] ?? 0;
       if (f & RECEIVED) {
         c.received++;
+        const arrivedMs = this.arrivalMs[slot] ?? Number.NaN;
+        const carried = this.packetSentMs[slot] ?? Number.NaN;
+        const sentMs = Number.isNaN(carried) ? this.sentAtMs(seq) : carried;
+        if (!Number.isNaN(sentMs)) this.latency[w]?.recordMs(arrivedMs - sentMs);
+        this.timelines[w]?.add(sentMs, true);
         if (f & REORDERED) c.reordered++;
         c.duplicated += this.dups[slot] ?? 0;
         this.endPart();
-        if (!(f & REORDERED)) this.onInOrderSettled(this.arrivalMs[slot] ?? Number.NaN);
+        if (!(f & REORDERED)) this.onInOrderSettled(arrivedMs);
         this.history[slot] = RECEIVED;
       } else {
         c.lost++;
+        this.timelines[w]?.add(this.sentAtMs(seq), false);
         this.extendRun(seq, w, crossed);
         this.history[slot] = 0;
       }
@@ -306,6 +326,16 @@ export class FlowTracker {
    */
   windowSendTimes(index: number): { firstMs: number; lastMs: number } {
     return { firstMs: this.firstSentMs[index] ?? Number.NaN, lastMs: this.lastSentMs[index] ?? Number.NaN };
+  }
+
+  /** Latency histogram of the packets of window `index` settled as received (live object: read, do not keep). */
+  windowLatency(index: number): LatencyHistogram | undefined {
+    return this.latency[index];
+  }
+
+  /** Timeline of the settled positions of window `index` (live object). */
+  windowTimeline(index: number): Timeline | undefined {
+    return this.timelines[index];
   }
 
   /** Settled counters of window `index` (a copy). */

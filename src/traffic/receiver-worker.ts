@@ -60,6 +60,7 @@ async function main(cfg: ReceiverConfig, port: import('node:worker_threads').Mes
     flowing: ({ windowMs }: { windowMs: number }) => need().flowing(monoMs(), windowMs),
     sendRate: ({ window }: { window: number | null }) => need().sendRateHz(window),
     disruption: ({ window }: { window: number | null }) => need().disruptionData(window),
+    detail: ({ window }: { window: number | null }) => need().windowDetail(window),
     diagnostics: () => ({ early, ...(analyzer?.diagnostics() ?? {}) }),
     close: () => {
       clearInterval(timer);

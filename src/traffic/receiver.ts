@@ -4,7 +4,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Endpoint } from '../util/outcome.js';
 import { startWorker } from '../util/entry.js';
-import type { AnalyzerDiagnostics, DisruptionData, WindowCounts } from './analyzer.js';
+import type { AnalyzerDiagnostics, DisruptionData, WindowCounts, WindowDetail } from './analyzer.js';
 import { TrafficError } from './errors.js';
 import type { ReceiverAttach, ReceiverConfig, ReceiverEvent } from './receiver-config.js';
 import { RpcClient } from './rpc.js';
@@ -90,6 +90,11 @@ export class Receiver {
 
   disruption(window: number | null): Promise<DisruptionData> {
     return this.rpc.call('disruption', { window });
+  }
+
+  /** Latency per flow and timeline of window `window` (whole run: null). */
+  detail(window: number | null): Promise<WindowDetail> {
+    return this.rpc.call('detail', { window });
   }
 
   diagnostics(): Promise<Partial<AnalyzerDiagnostics> & { early: number }> {

@@ -4,7 +4,7 @@
  */
 import type { TrafficTotals, WindowStats } from '../ports/traffic.js';
 import { monoMs } from '../util/clock.js';
-import type { WindowCounts } from './analyzer.js';
+import type { WindowCounts, WindowDetail } from './analyzer.js';
 
 /** Window counters with what the builtin measures beyond the port. */
 export interface BuiltinWindowStats extends WindowStats {
@@ -32,7 +32,8 @@ export interface WindowMeta {
 export const rate = (packets: number, durationMs: number): number =>
   durationMs > 0 ? (packets / durationMs) * 1000 : 0;
 
-export function toStats(w: WindowMeta | undefined, c: WindowCounts): BuiltinWindowStats {
+/** Port window stats from the receiver's counts (and, for a settled window, its latency and timeline). */
+export function toStats(w: WindowMeta | undefined, c: WindowCounts, detail?: WindowDetail): BuiltinWindowStats {
   const openedAtMs = w?.openedAtMs ?? Number.NaN;
   const closedAtMs = w?.closedAtMs ?? null;
   return {
@@ -47,7 +48,13 @@ export function toStats(w: WindowMeta | undefined, c: WindowCounts): BuiltinWind
     late: c.late,
     // Measured from the packets' send times; from the cut instants only while those are unknown.
     offeredRateHz: c.sendRateHz ?? rate(c.sent, (closedAtMs ?? monoMs()) - openedAtMs),
+    ...(detail ? withDetail(detail) : {}),
   };
+}
+
+/** The optional port fields a detail fills (a timeline only when something was recorded). */
+export function withDetail(d: WindowDetail): Pick<BuiltinWindowStats, 'latency' | 'timeline'> {
+  return d.timeline ? { latency: d.latency, timeline: d.timeline } : { latency: d.latency };
 }
 
 /** Totals of a run that never started. */

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { Timeline, mergeTimelines } from './timeline.js';
+
+describe('Timeline (received / lost per 10 ms bin by send time)', () => {
+  it('bins by send time from the first bin seen, absolute bin edges', () => {
+    const t = new Timeline();
+    t.add(1003, true);
+    t.add(1009.99, true);
+    t.add(1010, false);
+    t.add(1035, true, 5);
+    expect(t.toJSON()).toEqual({
+      binMs: 10,
+      startMs: 1000,
+      received: [2, 0, 0, 5],
+      lost: [0, 1, 0, 0],
+      truncated: false,
+    });
+  });
+
+  it('grows at the front for an earlier send time, ignores unknown times, truncates past the maximum', () => {
+    const t = new Timeline(10, 3);
+    t.add(1020, true);
+    t.add(Number.NaN, false);
+    t.add(1005, false);
+    t.add(1100, true);
+    expect(t.toJSON()).toEqual({ binMs: 10, startMs: 1000, received: [0, 0, 1], lost: [1, 0, 0], truncated: true });
+  });
+
+  it('spreads a run of lost packets over its send times', () => {
+    const t = new Timeline();
+    t.addLostSpan(1000, 1029, 30);
+    expect(t.toJSON()?.lost).toEqual([10, 10, 10]);
+  });
+
+  it('merges timelines of several flows bin by bin; null when empty', () => {
+    const a = new Timeline();
+    const b = new Timeline();
+    expect(mergeTimelines([a, b])).toBeNull();
+    a.add(1000, true);
+    b.add(1015, true);
+    b.add(995, false);
+    expect(mergeTimelines([a, b])).toMatchObject({ startMs: 990, received: [0, 1, 1], lost: [1, 0, 0] });
+  });
+});
