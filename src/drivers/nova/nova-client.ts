@@ -1,13 +1,25 @@
 /**
- * An authenticated Nova compute API client: Keystone token (cached, renewed
- * before expiry and once on a 401), compute endpoint from the catalog (or
- * given), microversion negotiated once from the version document and sent
- * on every request in both headers (`OpenStack-API-Version` for 2.27+,
- * `X-OpenStack-Nova-API-Version` for older servers).
+ * An authenticated Nova compute API client: Keystone token (password or
+ * application credential; cached, renewed before expiry and once on a 401),
+ * compute endpoint from the catalog by interface and region (or given),
+ * microversion negotiated once from the version document and sent on every
+ * request in both headers (`OpenStack-API-Version` for 2.27+,
+ * `X-OpenStack-Nova-API-Version` for older servers). One TLS setting (CA
+ * file or no verification) serves Keystone and Nova alike.
  */
+import type { Agent } from 'undici';
 import type { z } from 'zod';
 import { faultMessage, NovaError } from './errors.js';
-import { authenticate, type KeystoneCredentials, type KeystoneSession } from './keystone-client.js';
+import {
+  authenticate,
+  authMethodOf,
+  describeFetchError,
+  fetchVia,
+  tlsDispatcher,
+  type KeystoneCredentials,
+  type KeystoneSession,
+  type TlsOptions,
+} from './keystone-client.js';
 import {
   atLeast,
   chooseMicroversion,
@@ -17,7 +29,7 @@ import {
 } from './microversion.js';
 import { versionDocSchema } from './schemas.js';
 
-export interface NovaClientConfig extends KeystoneCredentials {
+export interface NovaClientConfig extends KeystoneCredentials, TlsOptions {
   /** Compute endpoint; else the catalog's. */
   readonly computeUrl?: string;
   /** Highest microversion to speak (default 2.80). */
@@ -42,9 +54,19 @@ export class NovaClient {
   private session: KeystoneSession | null = null;
   private negotiated: { url: string; version: Microversion } | null = null;
   private readonly timeoutMs: number;
+  /** Undefined: Node's default agent and CA roots. */
+  private readonly dispatcher: Agent | undefined;
 
+  /** Throws NOVA_AUTH_FAILED at once for incomplete credentials or an unreadable CA file. */
   constructor(private readonly config: NovaClientConfig) {
     this.timeoutMs = config.requestTimeoutMs ?? 30_000;
+    authMethodOf(config);
+    this.dispatcher = tlsDispatcher(config);
+  }
+
+  /** Release the TLS agent's connections (a no-op with the default agent). */
+  async close(): Promise<void> {
+    await this.dispatcher?.close();
   }
 
   /** The microversion in use (negotiated on first use). */
@@ -116,7 +138,7 @@ export class NovaClient {
     const token = (await this.token(renew)).token;
     const v = formatMicroversion(version);
     try {
-      return await fetch(url, {
+      return await fetchVia(this.dispatcher, url, {
         method,
         headers: {
           'X-Auth-Token': token,
@@ -132,7 +154,7 @@ export class NovaClient {
       const timedOut = e instanceof Error && e.name === 'TimeoutError';
       throw new NovaError(
         timedOut ? 'NOVA_TIMEOUT' : 'NOVA_HTTP_ERROR',
-        `${method} ${url}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : String(e)}`,
+        `${method} ${url}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : describeFetchError(e)}`,
         { method, url },
         { cause: e },
       );
@@ -143,6 +165,7 @@ export class NovaClient {
     if (renew || this.session === null || this.session.expiresAtMs - TOKEN_MARGIN_MS <= Date.now()) {
       const opts = {
         timeoutMs: this.timeoutMs,
+        ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
         ...(this.config.endpointInterface === undefined
           ? {}
           : { endpointInterface: this.config.endpointInterface }),
@@ -157,15 +180,18 @@ export class NovaClient {
     if (this.negotiated !== null) return this.negotiated;
     const session = await this.token(false);
     const url = (this.config.computeUrl ?? session.computeUrl)?.replace(/\/+$/, '');
-    if (url === undefined)
+    if (url === undefined) {
+      const wanted = `interface ${this.config.endpointInterface ?? 'public'}${this.config.region === undefined ? '' : `, region ${this.config.region}`}`;
+      const offered = session.computeEndpoints.map((e) => `${e.interface}@${e.region ?? '-'}`).join(', ');
       throw new NovaError(
         'NOVA_NO_COMPUTE_ENDPOINT',
-        'no compute endpoint in the Keystone catalog and no computeUrl given',
+        `no compute endpoint for ${wanted} in the Keystone catalog (it lists: ${offered || 'none'}) and no computeUrl given`,
       );
+    }
     const versionUrl = versionDocUrl(url);
     let doc;
     try {
-      const res = await fetch(versionUrl, {
+      const res = await fetchVia(this.dispatcher, versionUrl, {
         headers: { Accept: 'application/json' },
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -173,7 +199,7 @@ export class NovaClient {
     } catch (e) {
       throw new NovaError(
         'NOVA_HTTP_ERROR',
-        `GET ${versionUrl}: ${String(e)}`,
+        `GET ${versionUrl}: ${describeFetchError(e)}`,
         { url: versionUrl },
         { cause: e },
       );
