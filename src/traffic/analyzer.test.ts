@@ -7,12 +7,12 @@ const RUN = 7;
 const GRACE = 50;
 
 /** A simulated generator writing the shared state, and an analyzer reading it; times are synthetic ms. */
-function setup(flows = 1) {
-  const state = SharedTrafficState.create({ flows, ringSize: 4096, maxWindows: 8 }, 0);
-  const analyzer = new Analyzer(state, { firstSeq: 0, runId: RUN, graceMs: GRACE, capacity: 4096 });
+function setup(flows = 1, firstSeq = 0) {
+  const state = SharedTrafficState.create({ flows, ringSize: 4096, maxWindows: 8 }, firstSeq);
+  const analyzer = new Analyzer(state, { firstSeq, runId: RUN, graceMs: GRACE, capacity: 4096 });
   state.cutWindow();
   state.markStarted(1000);
-  const next = Array.from({ length: flows }, () => 0);
+  const next = Array.from({ length: flows }, () => firstSeq);
   /** Send the next packet of `flow` at `atMs`; returns its datagram. */
   const send = (atMs: number, flow = 0): Buffer => {
     const seq = next[flow] ?? 0;
@@ -143,6 +143,80 @@ describe('Analyzer', () => {
     analyzer.onDatagram(send(1010, 1), 1010.5);
     expect(analyzer.flowing(1050, 100)).toBe(true);
     expect(analyzer.flowing(1101, 100)).toBe(false);
+  });
+
+  it('one-way latency per flow and a received/lost timeline per window, merged over the run', () => {
+    const { state, analyzer, send, tickEach } = setup(2);
+    // Window 0: flow 0 at 0.5 ms latency except one packet at 7 ms; flow 1 at 2 ms; flow 0 loses 20-29.
+    for (let i = 0; i < 100; i++) {
+      const t = 1000 + i;
+      const d0 = send(t, 0);
+      if (i < 20 || i >= 30) analyzer.onDatagram(d0, t + (i === 50 ? 7 : 0.5));
+      analyzer.onDatagram(send(t, 1), t + 2);
+      analyzer.tick(t + 0.6);
+    }
+    state.cutWindow();
+    for (let i = 0; i < 50; i++) {
+      const t = 1100 + i;
+      analyzer.onDatagram(send(t, 0), t + 1);
+      analyzer.onDatagram(send(t, 1), t + 1);
+    }
+    state.markStopped(1150);
+    tickEach(1150, 1300);
+    const w0 = analyzer.windowDetail(0);
+    expect(w0.latency).toHaveLength(2);
+    expect(w0.latency[0]).toMatchObject({ flow: 0, count: 90, minMs: 0.5, maxMs: 7 });
+    // Percentiles are bucket upper edges: 500 us lies in the bucket 500..501 us.
+    // Of 90 packets the 99th percentile is the 90th value: the 7 ms outlier.
+    expect(w0.latency[0]).toMatchObject({ p50Ms: 0.501, p99Ms: 7 });
+    expect(w0.latency[1]).toMatchObject({ flow: 1, count: 100, minMs: 2, maxMs: 2 });
+    // Send times 1000..1099 in 10 ms bins, both flows; flow 0's loss in bins 1020 and 1030 (send times 1020-1029).
+    expect(w0.timeline).toMatchObject({ binMs: 10, startMs: 1000 });
+    expect(w0.timeline?.received).toEqual([20, 20, 10, 20, 20, 20, 20, 20, 20, 20]);
+    expect(w0.timeline?.lost).toEqual([0, 0, 10, 0, 0, 0, 0, 0, 0, 0]);
+    const run = analyzer.windowDetail(null);
+    expect(run.latency[0]).toMatchObject({ count: 140, maxMs: 7 });
+    expect(run.timeline?.received).toHaveLength(15);
+    expect(run.timeline?.received.reduce((a, b) => a + b, 0)).toBe(290);
+    expect(run.timeline?.lost.reduce((a, b) => a + b, 0)).toBe(10);
+  });
+
+  it('32-bit wrap on the wire: loss at start and end, an episode and reordering across 2^32, duplicates', () => {
+    const firstSeq = 2 ** 32 - 50;
+    const { state, analyzer, send, tickEach } = setup(1, firstSeq);
+    const sent = Array.from({ length: 100 }, (_, i) => send(1000 + i));
+    // Lost: the first 5 (start), 2^32-3 .. 2^32+2 (across the wrap), the last 5 (end, never followed).
+    // 2^32-5 is delayed behind 2^32+3 (reordered across the episode); 2^32+10 arrives twice.
+    const seqOf = (i: number): number => firstSeq + i;
+    const lost = (seq: number): boolean =>
+      seq < firstSeq + 5 || (seq >= 2 ** 32 - 3 && seq <= 2 ** 32 + 2) || seq >= firstSeq + 95;
+    const order: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const seq = seqOf(i);
+      if (lost(seq) || seq === 2 ** 32 - 5) continue;
+      order.push(i);
+      if (seq === 2 ** 32 + 3) order.push(45); // 2^32-5 arrives late, after the episode
+      if (seq === 2 ** 32 + 10) order.push(i);
+    }
+    order.forEach((i, k) => analyzer.onDatagram(sent[i] ?? Buffer.alloc(0), 1100 + k * 0.01));
+    state.markStopped(1100);
+    tickEach(1101, 1200);
+    expect(analyzer.windowCounts(0)).toMatchObject({
+      sent: 100,
+      received: 84,
+      lost: 16,
+      duplicated: 1,
+      reordered: 1,
+      late: 0,
+      final: true,
+    });
+    const episodes = analyzer.disruptionData(0).episodes;
+    expect(episodes.map((e) => [e.firstLostSeq, e.lastLostSeq, e.lost])).toEqual([
+      [firstSeq, firstSeq + 4, 5],
+      [2 ** 32 - 3, 2 ** 32 + 2, 6],
+      [firstSeq + 95, firstSeq + 99, 5],
+    ]);
+    expect(episodes.map((e) => e.gapMs === null)).toEqual([true, false, true]);
   });
 
   it('ignores and counts datagrams that are not of this run', () => {
