@@ -79,7 +79,7 @@ describe('Keystone request bodies (Identity API v3)', () => {
   it('incomplete credentials are refused before any request, naming what is missing', () => {
     expect(() => authMethodOf({ authUrl: 'x', username: 'u' })).toThrow(/password, projectName or projectId/);
     expect(() => authMethodOf({ authUrl: 'x', applicationCredentialSecret: 's' })).toThrow(
-      expect.objectContaining({ code: 'NOVA_AUTH_FAILED' }),
+      expect.objectContaining({ code: 'NOVA_AUTH_FAILED' }) as Error,
     );
     expect(authMethodOf({ authUrl: 'x', username: 'u', password: 'p', projectId: 'i' })).toBe('password');
   });
@@ -210,10 +210,7 @@ describe('Keystone over TLS with application credentials and regions', () => {
     await withTls({ caFile: OTHER_CA_FILE }, async (dispatcher) => {
       await expect(
         authenticate(appCred(), { timeoutMs: 5_000, ...(dispatcher === undefined ? {} : { dispatcher }) }),
-      ).rejects.toMatchObject({
-        code: 'NOVA_AUTH_FAILED',
-        message: expect.stringMatching(/UNABLE_TO_VERIFY/),
-      });
+      ).rejects.toThrow(/UNABLE_TO_VERIFY/);
     });
   });
 
@@ -226,11 +223,9 @@ describe('Keystone over TLS with application credentials and regions', () => {
 
   it('no dispatcher without TLS options; NOVA_AUTH_FAILED for a CA file that is not there', () => {
     expect(tlsDispatcher({})).toBeUndefined();
+    expect(() => tlsDispatcher({ caFile: '/nonexistent/ca.pem' })).toThrow(/\/nonexistent\/ca\.pem/);
     expect(() => tlsDispatcher({ caFile: '/nonexistent/ca.pem' })).toThrow(
-      expect.objectContaining({
-        code: 'NOVA_AUTH_FAILED',
-        message: expect.stringContaining('/nonexistent/ca.pem'),
-      }),
+      expect.objectContaining({ code: 'NOVA_AUTH_FAILED' }) as Error,
     );
   });
 });

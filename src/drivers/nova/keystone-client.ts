@@ -116,8 +116,8 @@ export function fetchVia(
   init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ): Promise<Response> {
   if (dispatcher === undefined) return fetch(url, init);
-  // undici's Response is the same WHATWG class the global fetch returns (Node 20 bundles undici).
-  return undiciFetch(url, { ...init, dispatcher }) as unknown as Promise<Response>;
+  // undici's fetch with its own Agent: Node 20's global fetch bundles an older undici.
+  return undiciFetch(url, { ...init, dispatcher });
 }
 
 /** Which method the credentials use; NOVA_AUTH_FAILED when they are incomplete for both. */

@@ -38,8 +38,8 @@ describe('NovaClient against a TLS OpenStack (application credential, regions, 4
     expect(res.requestId).toMatch(/^req-/);
     const last = os.requests.at(-1);
     expect(last?.path).toBe('/compute/RegionTwo/internal/v2.1/servers/detail');
-    expect(last?.headers['openstack-api-version']).toBe('compute 2.80');
-    expect(last?.headers['x-auth-token']).toMatch(/^gAAAAA/);
+    expect(last?.headers.get('openstack-api-version')).toBe('compute 2.80');
+    expect(last?.headers.get('x-auth-token')).toMatch(/^gAAAAA/);
   });
 
   it('authenticates again once on a 401 and retries the request', async () => {
@@ -65,10 +65,9 @@ describe('NovaClient against a TLS OpenStack (application credential, regions, 4
 
   it('NOVA_NO_COMPUTE_ENDPOINT for a region the catalog lacks, listing what it offers', async () => {
     const c = client({ region: 'RegionNine' });
-    await expect(c.microversion()).rejects.toMatchObject({
-      code: 'NOVA_NO_COMPUTE_ENDPOINT',
-      message: expect.stringMatching(/region RegionNine.*public@RegionOne.*admin@RegionTwo/),
-    });
+    const failure = c.microversion();
+    await expect(failure).rejects.toMatchObject({ code: 'NOVA_NO_COMPUTE_ENDPOINT' });
+    await expect(failure).rejects.toThrow(/region RegionNine.*public@RegionOne.*admin@RegionTwo/);
   });
 
   it('an explicit computeUrl wins over the catalog', async () => {
@@ -91,7 +90,7 @@ describe('NovaClient against a TLS OpenStack (application credential, regions, 4
 
   it('refuses incomplete credentials at construction', () => {
     expect(() => new NovaClient({ authUrl: os.authUrl, username: 'u', caFile: TEST_CA_FILE })).toThrow(
-      expect.objectContaining({ code: 'NOVA_AUTH_FAILED' }),
+      expect.objectContaining({ code: 'NOVA_AUTH_FAILED' }) as Error,
     );
   });
 
@@ -102,9 +101,8 @@ describe('NovaClient against a TLS OpenStack (application credential, regions, 4
       applicationCredentialSecret: appCredential.secret,
     });
     clients.push(c);
-    await expect(c.microversion()).rejects.toMatchObject({
-      code: 'NOVA_AUTH_FAILED',
-      message: expect.stringMatching(/UNABLE_TO_VERIFY_LEAF_SIGNATURE/),
-    });
+    const failure = c.microversion();
+    await expect(failure).rejects.toMatchObject({ code: 'NOVA_AUTH_FAILED' });
+    await expect(failure).rejects.toThrow(/UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
   });
 });

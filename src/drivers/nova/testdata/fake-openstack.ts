@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
+import type { ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +35,8 @@ export interface FakeOpenStackOptions {
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
-  readonly headers: IncomingMessage['headers'];
+  /** Lower-case names. */
+  readonly headers: Map<string, string>;
   readonly body: unknown;
 }
 
@@ -104,7 +106,10 @@ export async function startFakeOpenStack(opts: FakeOpenStackOptions): Promise<Fa
       const text = Buffer.concat(chunks).toString('utf8');
       const body: unknown = text === '' ? undefined : JSON.parse(text);
       const path = req.url ?? '/';
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+      const headers = new Map<string, string>();
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      requests.push({ method: req.method ?? '', path, headers, body });
       if (req.method === 'POST' && path === '/identity/v3/auth/tokens') {
         if (!issue(body)) return unauthorized(res);
         const token = `gAAAAA${randomBytes(16).toString('base64url')}`;
