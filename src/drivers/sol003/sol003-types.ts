@@ -142,7 +142,10 @@ export interface VnfLcmOpOcc {
   readonly isAutomaticInvocation: boolean;
   readonly operationParams?: Record<string, unknown>;
   readonly isCancelPending: boolean;
+  readonly cancelMode?: 'GRACEFUL' | 'FORCEFUL';
   readonly error?: ProblemDetails;
+  /** MODIFY_INFO only: the attributes that changed. */
+  readonly changedInfo?: Record<string, unknown>;
   readonly resourceChanges?: { readonly affectedVnfcs?: readonly AffectedVnfc[] };
   readonly _links: { readonly self: Link; readonly vnfInstance: Link } & Readonly<Record<string, Link>>;
 }

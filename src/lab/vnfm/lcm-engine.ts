@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { LcmOperationType } from '../../drivers/sol003/sol003-types.js';
+import type { LcmOperationType, VimConnectionInfo } from '../../drivers/sol003/sol003-types.js';
 import type { VnfBootConfig } from '../hypervisor/hypervisor.js';
 import type { Vim } from '../vim/vim.js';
 import { isoNow, monoMs } from '../../util/clock.js';
@@ -27,8 +27,27 @@ import type {
   LabInstantiationParams,
   OperateVnfRequestBody,
   TerminateVnfRequestBody,
+  VnfInfoModificationRequestBody,
 } from './requests.js';
 import { LcmOpFailure, toProblem, VimSteps } from './vim-steps.js';
+
+/** IETF RFC 7396 JSON Merge Patch of an object: null removes a key, objects merge recursively. */
+export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (typeof value === 'object' && !Array.isArray(value)) {
+      const current = out[key];
+      out[key] = mergePatch(
+        typeof current === 'object' && current !== null && !Array.isArray(current)
+          ? (current as Record<string, unknown>)
+          : {},
+        value as Record<string, unknown>,
+      );
+    } else out[key] = value;
+  }
+  return out;
+}
 
 /** Where a VNF forwards when instantiation names no egress: the discard port (RFC 863). */
 export const DISCARD_EGRESS = { host: '127.0.0.1', port: 9 } as const;
@@ -42,18 +61,21 @@ export interface LcmEngineOptions {
   readonly defaultDirtyPagesPerSec: number;
   /** How long to wait for a server to reach the wanted status after a VIM call. */
   readonly serverWaitTimeoutMs: number;
+  /** Called whenever an occurrence enters a state (STARTING included): the notifier's hook. */
+  readonly onOpState?: (op: LcmOpOccRecord) => void;
 }
+
+/** Work of one operation, run (and, on retry, run again) with the operation's own VIM steps. */
+type OpBody = (steps: VimSteps) => Promise<void>;
 
 export class LcmEngine {
   private readonly running = new Set<Promise<void>>();
   /** Aborted by stop(): operations waiting on a server status give up. */
   private readonly stopping = new AbortController();
+  /** What each occurrence runs, kept so that retry can run it again (SOL003 §5.4.14). */
+  private readonly bodies = new Map<string, OpBody>();
 
-  private readonly steps: VimSteps;
-
-  constructor(private readonly opts: LcmEngineOptions) {
-    this.steps = new VimSteps(opts.vim, opts.serverWaitTimeoutMs, this.stopping.signal);
-  }
+  constructor(private readonly opts: LcmEngineOptions) {}
 
   /** POST .../instantiate accepted: create the VNFCs' servers (SHUTOFF). */
   instantiate(
@@ -65,7 +87,11 @@ export class LcmEngine {
       throw new ProblemError(409, `VNF instance ${inst.id} is already INSTANTIATED`);
     }
     const op = this.begin(inst, 'INSTANTIATE', body);
-    this.run(inst, op, () => this.doInstantiate(inst, op, body, lab));
+    this.run(inst, op, async (steps) => {
+      // A retry starts over: release what the failed attempt created.
+      await this.releaseCreatedServers(op, steps);
+      await this.doInstantiate(inst, op, body, lab, steps);
+    });
     return op;
   }
 
@@ -73,7 +99,7 @@ export class LcmEngine {
   operate(inst: VnfInstanceRecord, body: OperateVnfRequestBody): LcmOpOccRecord {
     this.requireInstantiated(inst, 'operate');
     const op = this.begin(inst, 'OPERATE', body);
-    this.run(inst, op, () => this.doOperate(inst, body));
+    this.run(inst, op, (steps) => this.doOperate(inst, body, steps));
     return op;
   }
 
@@ -81,8 +107,76 @@ export class LcmEngine {
   terminate(inst: VnfInstanceRecord, body: TerminateVnfRequestBody): LcmOpOccRecord {
     this.requireInstantiated(inst, 'terminate');
     const op = this.begin(inst, 'TERMINATE', body);
-    this.run(inst, op, () => this.doTerminate(inst, op, body));
+    this.run(inst, op, (steps) => this.doTerminate(inst, op, body, steps));
     return op;
+  }
+
+  /**
+   * PATCH .../vnf_instances/{id} accepted (SOL003 §5.4.3.3.4): a MODIFY_INFO
+   * occurrence applies the changes. metadata, extensions and
+   * vnfConfigurableProperties are JSON Merge Patches (IETF RFC 7396), as is
+   * vimConnectionInfo (a null entry removes that VIM connection).
+   */
+  modifyInfo(inst: VnfInstanceRecord, body: VnfInfoModificationRequestBody): LcmOpOccRecord {
+    const op = this.begin(inst, 'MODIFY_INFO', body);
+    this.run(inst, op, () => {
+      const changed: Record<string, unknown> = {};
+      if (body.vnfInstanceName !== undefined) {
+        inst.vnfInstanceName = body.vnfInstanceName;
+        changed.vnfInstanceName = body.vnfInstanceName;
+      }
+      if (body.vnfInstanceDescription !== undefined) {
+        inst.vnfInstanceDescription = body.vnfInstanceDescription;
+        changed.vnfInstanceDescription = body.vnfInstanceDescription;
+      }
+      if (body.metadata !== undefined) {
+        inst.metadata = mergePatch(inst.metadata, body.metadata);
+        changed.metadata = body.metadata;
+      }
+      if (body.vimConnectionInfo !== undefined) {
+        const next: Record<string, VimConnectionInfo> = { ...inst.vimConnectionInfo };
+        for (const [key, value] of Object.entries(body.vimConnectionInfo)) {
+          if (value === null) delete next[key];
+          else next[key] = value;
+        }
+        inst.vimConnectionInfo = next;
+        changed.vimConnectionInfo = body.vimConnectionInfo;
+      }
+      op.changedInfo = changed;
+      return Promise.resolve();
+    });
+    return op;
+  }
+
+  /** POST .../retry (SOL003 §5.4.14): run a FAILED_TEMP occurrence's work again. */
+  retry(op: LcmOpOccRecord): void {
+    this.requireFailedTemp(op, 'retry');
+    const inst = this.opts.records.instances.get(op.vnfInstanceId);
+    const body = this.bodies.get(op.id);
+    if (!inst || !body) throw new ProblemError(409, `LCM operation ${op.id} cannot be retried any more`);
+    op.error = null;
+    op.abort = new AbortController();
+    this.execute(inst, op, body);
+  }
+
+  /**
+   * POST .../cancel (SOL003 §5.4.17): only while STARTING, PROCESSING or
+   * ROLLING_BACK (409 otherwise). The running step gives up at its next VIM
+   * call or status wait; the occurrence then goes to FAILED_TEMP, from where
+   * it can be retried, rolled back or failed. The lab's steps have nothing
+   * to finish gracefully, so GRACEFUL and FORCEFUL behave alike.
+   */
+  cancel(op: LcmOpOccRecord, mode: 'GRACEFUL' | 'FORCEFUL'): void {
+    if (!['STARTING', 'PROCESSING', 'ROLLING_BACK'].includes(op.operationState)) {
+      throw new ProblemError(
+        409,
+        `cannot cancel LCM operation ${op.id}: it is ${op.operationState}, not STARTING, PROCESSING or ROLLING_BACK`,
+      );
+    }
+    if (op.isCancelPending) throw new ProblemError(409, `LCM operation ${op.id} is already being cancelled`);
+    op.isCancelPending = true;
+    op.cancelMode = mode;
+    op.abort.abort(new LcmOpFailure(409, `LCM operation ${op.id} was cancelled (${mode})`));
   }
 
   /** POST .../rollback (SOL003 §5.4.15): undo a FAILED_TEMP instantiation. */
@@ -92,17 +186,20 @@ export class LcmEngine {
       throw new ProblemError(409, `the lab VNFM rolls back INSTANTIATE only, not ${op.operation}; use fail`);
     }
     const inst = this.opts.records.instances.get(op.vnfInstanceId);
-    enterState(op, 'ROLLING_BACK');
+    op.abort = new AbortController();
+    this.enter(op, 'ROLLING_BACK');
     const task = (async () => {
       await nextTurn();
       try {
-        await this.releaseCreatedServers(op);
+        await this.releaseCreatedServers(op, this.stepsFor(op));
         if (inst) inst.openOpId = null;
-        op.error = null;
-        enterState(op, 'ROLLED_BACK');
+        // SOL003 §5.5.2.13: error stays, explaining why the operation was rolled back.
+        this.bodies.delete(op.id);
+        this.enter(op, 'ROLLED_BACK');
       } catch (err) {
         op.error = toProblem(err, 'rollback');
-        enterState(op, 'FAILED_TEMP');
+        op.isCancelPending = false;
+        this.enter(op, 'FAILED_TEMP');
       }
     })();
     this.track(task);
@@ -116,13 +213,14 @@ export class LcmEngine {
   async fail(op: LcmOpOccRecord): Promise<void> {
     this.requireFailedTemp(op, 'fail');
     try {
-      await this.releaseCreatedServers(op);
+      await this.releaseCreatedServers(op, this.stepsFor(op));
     } catch {
       // Best effort: FAILED means "resources may remain".
     }
-    enterState(op, 'FAILED');
+    this.bodies.delete(op.id);
     const inst = this.opts.records.instances.get(op.vnfInstanceId);
     if (inst?.openOpId === op.id) inst.openOpId = null;
+    this.enter(op, 'FAILED');
   }
 
   /**
@@ -161,27 +259,52 @@ export class LcmEngine {
       error: null,
       affectedVnfcs: [],
       createdServerIds: [],
+      isCancelPending: false,
+      abort: new AbortController(),
     };
     this.opts.records.opOccs.set(op.id, op);
     inst.openOpId = op.id;
+    this.opts.onOpState?.(op);
     return op;
   }
 
-  private run(inst: VnfInstanceRecord, op: LcmOpOccRecord, body: () => Promise<void>): void {
+  private run(inst: VnfInstanceRecord, op: LcmOpOccRecord, body: OpBody): void {
+    this.bodies.set(op.id, body);
+    this.execute(inst, op, body);
+  }
+
+  private execute(inst: VnfInstanceRecord, op: LcmOpOccRecord, body: OpBody): void {
     const task = (async () => {
       // The 202 goes out first; the client may see STARTING.
       await nextTurn();
-      enterState(op, 'PROCESSING');
+      this.enter(op, 'PROCESSING');
       try {
-        await body();
-        enterState(op, 'COMPLETED');
+        await body(this.stepsFor(op));
+        if (op.abort.signal.aborted) throw op.abort.signal.reason;
         inst.openOpId = null;
+        this.bodies.delete(op.id);
+        this.enter(op, 'COMPLETED');
       } catch (err) {
         op.error = toProblem(err, op.operation.toLowerCase());
-        enterState(op, 'FAILED_TEMP');
+        op.isCancelPending = false;
+        this.enter(op, 'FAILED_TEMP');
       }
     })();
     this.track(task);
+  }
+
+  /** VIM steps that give up when the VNFM stops or the occurrence is cancelled. */
+  private stepsFor(op: LcmOpOccRecord): VimSteps {
+    return new VimSteps(
+      this.opts.vim,
+      this.opts.serverWaitTimeoutMs,
+      AbortSignal.any([this.stopping.signal, op.abort.signal]),
+    );
+  }
+
+  private enter(op: LcmOpOccRecord, state: LcmOpOccRecord['operationState']): void {
+    enterState(op, state);
+    this.opts.onOpState?.(op);
   }
 
   private track(task: Promise<void>): void {
@@ -209,6 +332,7 @@ export class LcmEngine {
     op: LcmOpOccRecord,
     body: InstantiateVnfRequestBody,
     lab: LabInstantiationParams,
+    steps: VimSteps,
   ): Promise<void> {
     const vnfd = this.opts.vnfds.get(inst.vnfdId);
     if (!vnfd) throw new LcmOpFailure(422, `VNFD '${inst.vnfdId}' is not known to the lab VNFM`);
@@ -236,7 +360,7 @@ export class LcmEngine {
     const vnfcs: VnfcRecord[] = [];
     for (const vdu of vnfd.vdus) {
       const vnfcId = randomUUID();
-      const server = await this.steps.call(`vim.createServer for VDU '${vdu.vduId}'`, () =>
+      const server = await steps.call(`vim.createServer for VDU '${vdu.vduId}'`, () =>
         this.opts.vim.createServer({
           name: `${inst.vnfInstanceName ?? inst.id}-${vdu.vduId}`,
           imageId: vdu.swImageDesc.id,
@@ -254,7 +378,7 @@ export class LcmEngine {
         }),
       );
       op.createdServerIds.push(server.id);
-      await this.steps.waitForStatus(server, 'SHUTOFF');
+      await steps.waitForStatus(server, 'SHUTOFF');
       vnfcs.push({ id: vnfcId, vduId: vdu.vduId, serverId: server.id });
     }
     inst.vimConnectionInfo = body.vimConnectionInfo ?? {
@@ -274,16 +398,20 @@ export class LcmEngine {
     op.createdServerIds = [];
   }
 
-  private async doOperate(inst: VnfInstanceRecord, body: OperateVnfRequestBody): Promise<void> {
+  private async doOperate(
+    inst: VnfInstanceRecord,
+    body: OperateVnfRequestBody,
+    steps: VimSteps,
+  ): Promise<void> {
     const starting = body.changeStateTo === 'STARTED';
     for (const vnfc of inst.vnfcs) {
-      const server = await this.steps.requireServer(vnfc.serverId, vnfc.id);
+      const server = await steps.requireServer(vnfc.serverId, vnfc.id);
       if (server.status === (starting ? 'ACTIVE' : 'SHUTOFF')) continue;
       // The lab's VNF has no shutdown hook: a GRACEFUL stop is a stop (gracefulStopTimeout unused).
       const after = starting
-        ? await this.steps.call(`vim.startServer ${server.id}`, () => this.opts.vim.startServer(server.id))
-        : await this.steps.call(`vim.stopServer ${server.id}`, () => this.opts.vim.stopServer(server.id));
-      await this.steps.waitForStatus(after, starting ? 'ACTIVE' : 'SHUTOFF');
+        ? await steps.call(`vim.startServer ${server.id}`, () => this.opts.vim.startServer(server.id))
+        : await steps.call(`vim.stopServer ${server.id}`, () => this.opts.vim.stopServer(server.id));
+      await steps.waitForStatus(after, starting ? 'ACTIVE' : 'SHUTOFF');
     }
     inst.vnfState = body.changeStateTo;
   }
@@ -292,6 +420,7 @@ export class LcmEngine {
     inst: VnfInstanceRecord,
     op: LcmOpOccRecord,
     body: TerminateVnfRequestBody,
+    steps: VimSteps,
   ): Promise<void> {
     if (body.terminationType === 'GRACEFUL') {
       // SOL003 §5.5.2.8: GRACEFUL takes the VNF out of service first; after
@@ -302,14 +431,14 @@ export class LcmEngine {
         if (server?.status !== 'ACTIVE') continue;
         try {
           const stopped = await this.opts.vim.stopServer(server.id);
-          await this.steps.waitForStatus(stopped, 'SHUTOFF', Math.max(0, deadlineMs - monoMs()));
+          await steps.waitForStatus(stopped, 'SHUTOFF', Math.max(0, deadlineMs - monoMs()));
         } catch {
           // Graceful stop failed or timed out: delete it anyway (forceful).
         }
       }
     }
     for (const vnfc of [...inst.vnfcs]) {
-      await this.steps.call(`vim.deleteServer ${vnfc.serverId}`, () =>
+      await steps.call(`vim.deleteServer ${vnfc.serverId}`, () =>
         this.opts.vim.deleteServer(vnfc.serverId),
       );
       inst.vnfcs = inst.vnfcs.filter((v) => v.id !== vnfc.id);
@@ -333,10 +462,10 @@ export class LcmEngine {
     };
   }
 
-  private async releaseCreatedServers(op: LcmOpOccRecord): Promise<void> {
+  private async releaseCreatedServers(op: LcmOpOccRecord, steps: VimSteps): Promise<void> {
     while (op.createdServerIds.length > 0) {
       const id = op.createdServerIds[op.createdServerIds.length - 1] ?? '';
-      await this.steps.call(`vim.deleteServer ${id}`, () => this.opts.vim.deleteServer(id));
+      await steps.call(`vim.deleteServer ${id}`, () => this.opts.vim.deleteServer(id));
       op.createdServerIds.pop();
     }
   }

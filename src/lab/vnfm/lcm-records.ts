@@ -23,10 +23,11 @@ export interface VnfcRecord {
 export interface VnfInstanceRecord {
   readonly id: string;
   readonly vnfdId: string;
-  readonly vnfInstanceName?: string;
-  readonly vnfInstanceDescription?: string;
-  /** User metadata from CreateVnfRequest. */
-  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Changed by PATCH (MODIFY_INFO). */
+  vnfInstanceName?: string;
+  vnfInstanceDescription?: string;
+  /** User metadata from CreateVnfRequest, merged by PATCH; the lab adds `vnflab.lastMigration`. */
+  metadata: Record<string, unknown>;
   instantiationState: 'NOT_INSTANTIATED' | 'INSTANTIATED';
   flavourId: string | null;
   vnfState: 'STARTED' | 'STOPPED' | null;
@@ -52,6 +53,13 @@ export interface LcmOpOccRecord {
   affectedVnfcs: AffectedVnfc[];
   /** VIM servers this occurrence created, so a rollback (or fail) can release them. */
   createdServerIds: string[];
+  /** SOL003 §5.5.2.13: MODIFY_INFO only, the attributes the PATCH changed. */
+  changedInfo?: Record<string, unknown>;
+  /** SOL003 §5.4.17 cancel: set while a cancellation is under way. */
+  isCancelPending: boolean;
+  cancelMode?: 'GRACEFUL' | 'FORCEFUL';
+  /** Aborted by cancel: the operation's VIM steps give up. */
+  abort: AbortController;
 }
 
 /** Operation states in which the occurrence still blocks its VNF instance. */

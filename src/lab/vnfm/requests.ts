@@ -131,3 +131,124 @@ export function parseBody<S extends z.ZodType>(
   });
   throw new ProblemError(400, `invalid ${typeName}: ${problems.join('; ')}`);
 }
+
+const vnfInstanceSubscriptionFilter = z.looseObject({
+  vnfdIds: z.array(z.string()).exactOptional(),
+  vnfProductsFromProviders: z
+    .array(
+      z.looseObject({
+        vnfProvider: z.string(),
+        vnfProducts: z
+          .array(
+            z.looseObject({
+              vnfProductName: z.string(),
+              versions: z
+                .array(
+                  z.looseObject({
+                    vnfSoftwareVersion: z.string(),
+                    vnfdVersions: z.array(z.string()).exactOptional(),
+                  }),
+                )
+                .exactOptional(),
+            }),
+          )
+          .exactOptional(),
+      }),
+    )
+    .exactOptional(),
+  vnfInstanceIds: z.array(z.string()).exactOptional(),
+  vnfInstanceNames: z.array(z.string()).exactOptional(),
+});
+
+/** SOL003 §5.5.3.12 LifecycleChangeNotificationsFilter. */
+export const lifecycleChangeNotificationsFilterSchema = z.looseObject({
+  vnfInstanceSubscriptionFilter: vnfInstanceSubscriptionFilter.exactOptional(),
+  notificationTypes: z
+    .array(
+      z.enum([
+        'VnfLcmOperationOccurrenceNotification',
+        'VnfIdentifierCreationNotification',
+        'VnfIdentifierDeletionNotification',
+      ]),
+    )
+    .exactOptional(),
+  operationTypes: z
+    .array(
+      z.enum([
+        'INSTANTIATE',
+        'SCALE',
+        'SCALE_TO_LEVEL',
+        'CHANGE_FLAVOUR',
+        'TERMINATE',
+        'HEAL',
+        'OPERATE',
+        'CHANGE_EXT_CONN',
+        'MODIFY_INFO',
+        'CREATE_SNAPSHOT',
+        'REVERT_TO_SNAPSHOT',
+        'CHANGE_VNFPKG',
+      ]),
+    )
+    .exactOptional(),
+  operationStates: z
+    .array(
+      z.enum(['STARTING', 'PROCESSING', 'COMPLETED', 'FAILED_TEMP', 'FAILED', 'ROLLING_BACK', 'ROLLED_BACK']),
+    )
+    .exactOptional(),
+});
+
+/** SOL013 §8.3.4 SubscriptionAuthentication (as SOL003 §4.4.1.5 uses it). */
+export const subscriptionAuthenticationSchema = z.looseObject({
+  authType: z.array(z.enum(['BASIC', 'OAUTH2_CLIENT_CREDENTIALS', 'TLS_CERT'])).min(1),
+  paramsBasic: z
+    .looseObject({ userName: z.string().exactOptional(), password: z.string().exactOptional() })
+    .exactOptional(),
+  paramsOauth2ClientCredentials: z
+    .looseObject({
+      clientId: z.string().exactOptional(),
+      clientPassword: z.string().exactOptional(),
+      tokenEndpoint: z.string().exactOptional(),
+    })
+    .exactOptional(),
+});
+
+/** SOL003 §5.5.2.15 LccnSubscriptionRequest. */
+export const lccnSubscriptionRequestSchema = z.looseObject({
+  filter: lifecycleChangeNotificationsFilterSchema.exactOptional(),
+  callbackUri: z.string().refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), {
+    message: 'must be an absolute http(s) URI',
+  }),
+  authentication: subscriptionAuthenticationSchema.exactOptional(),
+  verbosity: z.enum(['FULL', 'SHORT']).exactOptional(),
+});
+
+/** SOL003 §5.5.2.12 VnfInfoModificationRequest (the attributes the lab keeps). */
+export const vnfInfoModificationRequestSchema = z.looseObject({
+  vnfInstanceName: z.string().exactOptional(),
+  vnfInstanceDescription: z.string().exactOptional(),
+  vnfPkgId: z.string().exactOptional(),
+  vnfConfigurableProperties: keyValuePairs.exactOptional(),
+  metadata: keyValuePairs.exactOptional(),
+  extensions: keyValuePairs.exactOptional(),
+  vimConnectionInfo: z.record(z.string(), vimConnectionInfo.nullable()).exactOptional(),
+});
+
+/** SOL003 §5.5.2.14 CancelMode. */
+export const cancelModeSchema = z.looseObject({
+  cancelMode: z.enum(['GRACEFUL', 'FORCEFUL']),
+});
+
+/** The lab-only migrate request (`POST {apiRoot}/vnflab/v1/vnf_instances/{id}/migrate`). */
+export const labMigrateRequestSchema = z.strictObject({
+  /** Who asked: the element manager or the VNF itself (DESIGN.md "Who moves the VNF"). */
+  initiator: z.enum(['EM', 'VNF']),
+  /** The spec's tcInput.vResourceType: which VNFCs' servers move (all of them for 'any'). */
+  vResourceType: z.enum(['vMemory', 'vCPU', 'vStorage', 'vNIC', 'any']),
+  /** Destination compute host; the VIM's scheduler picks one when absent. */
+  targetHost: z.string().min(1).exactOptional(),
+});
+
+export type LifecycleChangeNotificationsFilter = z.infer<typeof lifecycleChangeNotificationsFilterSchema>;
+export type LccnSubscriptionRequestBody = z.infer<typeof lccnSubscriptionRequestSchema>;
+export type VnfInfoModificationRequestBody = z.infer<typeof vnfInfoModificationRequestSchema>;
+export type LabMigrateRequestBody = z.infer<typeof labMigrateRequestSchema>;

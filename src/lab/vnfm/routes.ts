@@ -1,6 +1,8 @@
 /**
  * The lab VNFM's resources: SOL003 VNF LCM v2 (§5.4) for what the MIGRATE
- * cases need, plus the lab-only VNFD read (`/vnflab/v1/vnfds`).
+ * cases need, its task resources on occurrences and its subscriptions, plus
+ * the lab-only VNFD read (`/vnflab/v1/vnfds`) and migrate request
+ * (`/vnflab/v1/vnf_instances/{id}/migrate`).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,17 +12,24 @@ import type { Vim } from '../vim/vim.js';
 import { matchesFilter, parseFilter } from './filter.js';
 import { readJsonObject, sendEmpty, sendJson } from './http-io.js';
 import type { LabVnfd } from './lab-vnfd.js';
+import type { LabMigrations } from './lab-migration.js';
 import type { LcmEngine } from './lcm-engine.js';
 import type { LcmOpOccRecord, LcmRecords, VnfInstanceRecord } from './lcm-records.js';
 import { ProblemError } from './problem.js';
+import type { Notifier } from './notifier.js';
 import {
+  cancelModeSchema,
   createVnfRequestSchema,
   instantiateVnfRequestSchema,
   labInstantiationParamsSchema,
+  labMigrateRequestSchema,
+  lccnSubscriptionRequestSchema,
   operateVnfRequestSchema,
   parseBody,
   terminateVnfRequestSchema,
+  vnfInfoModificationRequestSchema,
 } from './requests.js';
+import type { InstanceIdentity, SubscriptionStore } from './subscriptions.js';
 import { type LcmUris, renderLcmOpOcc, renderVnfInstance } from './views.js';
 
 export interface RouteContext {
@@ -29,6 +38,22 @@ export interface RouteContext {
   readonly records: LcmRecords;
   readonly engine: LcmEngine;
   readonly uris: LcmUris;
+  readonly subscriptions: SubscriptionStore;
+  readonly notifier: Notifier;
+  readonly migrations: LabMigrations;
+}
+
+/** The attributes of an instance a subscription filter looks at. */
+export function instanceIdentity(inst: VnfInstanceRecord, vnfd: LabVnfd | undefined): InstanceIdentity {
+  return {
+    id: inst.id,
+    vnfdId: inst.vnfdId,
+    ...(inst.vnfInstanceName !== undefined ? { vnfInstanceName: inst.vnfInstanceName } : {}),
+    vnfProvider: vnfd?.vnfProvider ?? '',
+    vnfProductName: vnfd?.vnfProductName ?? '',
+    vnfSoftwareVersion: vnfd?.vnfSoftwareVersion ?? '',
+    vnfdVersion: vnfd?.vnfdVersion ?? '',
+  };
 }
 
 export interface RouteRequest {
@@ -40,7 +65,7 @@ export interface RouteRequest {
 }
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly path: RegExp;
   /** SOL003 resources require the Version header; lab-only ones do not. */
   readonly sol003: boolean;
@@ -50,7 +75,7 @@ export interface Route {
 const ID = '([^/]+)';
 
 export function buildRoutes(ctx: RouteContext): Route[] {
-  const { records, engine, uris, vim } = ctx;
+  const { records, engine, uris, vim, subscriptions, notifier } = ctx;
   const version = { Version: SOL003_LCM_API_VERSION };
 
   const instanceOr404 = (id: string): VnfInstanceRecord => {
@@ -117,6 +142,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
           openOpId: null,
         };
         records.instances.set(inst.id, inst);
+        notifier.identifier('VnfIdentifierCreationNotification', instanceIdentity(inst, vnfd));
         const view = await renderVnfInstance(inst, vnfd, vim, uris);
         sendJson(res, 201, view, { ...version, Location: uris.vnfInstance(inst.id) });
       },
@@ -160,8 +186,27 @@ export function buildRoutes(ctx: RouteContext): Route[] {
           );
         }
         records.instances.delete(inst.id);
+        notifier.identifier(
+          'VnfIdentifierDeletionNotification',
+          instanceIdentity(inst, ctx.vnfds.get(inst.vnfdId)),
+        );
         sendEmpty(res, 204, version);
         return Promise.resolve();
+      },
+    },
+    {
+      // SOL003 §5.4.3.3.4: modify VNF information; a MODIFY_INFO occurrence does it.
+      method: 'PATCH',
+      path: new RegExp(`^/vnflcm/v2/vnf_instances/${ID}$`),
+      sol003: true,
+      async handle({ req, res, params }) {
+        const inst = instanceOr404(params[0] ?? '');
+        const body = parseBody(
+          'VnfInfoModificationRequest',
+          vnfInfoModificationRequestSchema,
+          await readJsonObject(req),
+        );
+        accepted(res, engine.modifyInfo(inst, body));
       },
     },
     {
@@ -244,6 +289,94 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const op = opOr404(params[0] ?? '');
         await engine.fail(op);
         sendJson(res, 200, renderLcmOpOcc(op, uris), version);
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/vnflcm/v2/vnf_lcm_op_occs/${ID}/retry$`),
+      sol003: true,
+      handle({ res, params }) {
+        // SOL003 §5.4.14.3.1: 202 with an empty body.
+        engine.retry(opOr404(params[0] ?? ''));
+        sendEmpty(res, 202, version);
+        return Promise.resolve();
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/vnflcm/v2/vnf_lcm_op_occs/${ID}/cancel$`),
+      sol003: true,
+      async handle({ req, res, params }) {
+        // SOL003 §5.4.17.3.1: CancelMode body, 202 with an empty body.
+        const op = opOr404(params[0] ?? '');
+        const body = parseBody('CancelMode', cancelModeSchema, await readJsonObject(req));
+        engine.cancel(op, body.cancelMode);
+        sendEmpty(res, 202, version);
+      },
+    },
+    {
+      // SOL003 §5.4.18.3.1: subscribe (the callback is tested first; a duplicate gets 303).
+      method: 'POST',
+      path: /^\/vnflcm\/v2\/subscriptions$/,
+      sol003: true,
+      async handle({ req, res }) {
+        const body = parseBody(
+          'LccnSubscriptionRequest',
+          lccnSubscriptionRequestSchema,
+          await readJsonObject(req),
+        );
+        const { sub, created } = await subscriptions.create(body);
+        if (!created) {
+          sendEmpty(res, 303, { ...version, Location: subscriptions.uri(sub.id) });
+          return;
+        }
+        sendJson(res, 201, subscriptions.view(sub), { ...version, Location: subscriptions.uri(sub.id) });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/vnflcm\/v2\/subscriptions$/,
+      sol003: true,
+      handle({ res, url }) {
+        const filter = filterOf(url);
+        const views = subscriptions.list().map((sub) => subscriptions.view(sub));
+        sendJson(res, 200, filter ? views.filter((v) => matchesFilter(v, filter)) : views, version);
+        return Promise.resolve();
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/vnflcm/v2/subscriptions/${ID}$`),
+      sol003: true,
+      handle({ res, params }) {
+        const sub = subscriptions.get(params[0] ?? '');
+        if (!sub) throw new ProblemError(404, `subscription ${params[0]} not found`);
+        sendJson(res, 200, subscriptions.view(sub), version);
+        return Promise.resolve();
+      },
+    },
+    {
+      method: 'DELETE',
+      path: new RegExp(`^/vnflcm/v2/subscriptions/${ID}$`),
+      sol003: true,
+      handle({ res, params }) {
+        if (!subscriptions.delete(params[0] ?? '')) {
+          throw new ProblemError(404, `subscription ${params[0]} not found`);
+        }
+        sendEmpty(res, 204, version);
+        return Promise.resolve();
+      },
+    },
+    {
+      // Lab only: the EM or the VNF asks the VNFM to migrate (DESIGN.md "Who moves the VNF").
+      method: 'POST',
+      path: new RegExp(`^/vnflab/v1/vnf_instances/${ID}/migrate$`),
+      sol003: false,
+      async handle({ req, res, params }) {
+        const inst = instanceOr404(params[0] ?? '');
+        const body = parseBody('LabMigrateRequest', labMigrateRequestSchema, await readJsonObject(req));
+        const record = await ctx.migrations.migrate(inst, body);
+        sendJson(res, 202, record);
       },
     },
     {

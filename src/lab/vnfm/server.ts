@@ -11,11 +11,15 @@ import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
 import type { Vim } from '../vim/vim.js';
 import { LabAuthenticator, type LabVnfmAuth, TOKEN_PATH } from './auth.js';
 import { sendProblem } from './http-io.js';
+import { LabMigrations } from './lab-migration.js';
 import { DEFAULT_LAB_VNFDS, type LabVnfd } from './lab-vnfd.js';
 import { LcmEngine } from './lcm-engine.js';
 import { LcmRecords } from './lcm-records.js';
+import { type LoadPolicyConfig, type LoadPolicyEvent, LoadPolicy, type LoadSource } from './load-policy.js';
+import { type DeliveryRecord, Notifier } from './notifier.js';
 import { ProblemError } from './problem.js';
-import { buildRoutes, type Route } from './routes.js';
+import { buildRoutes, instanceIdentity, type Route } from './routes.js';
+import { SubscriptionStore } from './subscriptions.js';
 import { LcmUris } from './views.js';
 
 export interface LabVnfmOptions {
@@ -29,6 +33,16 @@ export interface LabVnfmOptions {
   readonly defaultDirtyPagesPerSec?: number;
   /** How long an operation waits for a server to reach SHUTOFF / ACTIVE. Default 60 000 ms. */
   readonly serverWaitTimeoutMs?: number;
+  /** TCP port on 127.0.0.1; default 0 (the OS picks one). */
+  readonly port?: number;
+  /** Per callback test / notification delivery. Default 5000 ms. */
+  readonly callbackTimeoutMs?: number;
+  /**
+   * The VNFM's own migration policy (trigger type `load`): migrate a running
+   * server whose packet rate, read from `source`, stayed above thresholdPps
+   * for sustainMs. Off without it.
+   */
+  readonly loadPolicy?: LoadPolicyConfig & { readonly source: LoadSource };
 }
 
 export interface LabVnfm {
@@ -38,6 +52,12 @@ export interface LabVnfm {
   readonly apiRoot: string;
   /** OAuth 2.0 token endpoint when `auth.oauth2` is set, else null. */
   readonly tokenUrl: string | null;
+  /** The latest notification deliveries (oldest first). */
+  readonly deliveries: readonly DeliveryRecord[];
+  /** What the load policy did (empty without one). */
+  readonly loadPolicyEvents: readonly LoadPolicyEvent[];
+  /** Resolves when every queued notification has been delivered or given up. */
+  drainNotifications(): Promise<void>;
   /**
    * Stop serving and end running LCM operations (one waiting for a server
    * status gives up as FAILED_TEMP). The VIM is left alone: the caller owns it.
@@ -79,6 +99,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   const vnfds = new Map((options.vnfds ?? DEFAULT_LAB_VNFDS).map((v) => [v.vnfdId, v] as const));
   const records = new LcmRecords();
   const authenticator = options.auth ? new LabAuthenticator(options.auth) : null;
+  let notifier: Notifier | null = null;
   const engine = new LcmEngine({
     vim: options.vim,
     records,
@@ -86,7 +107,12 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
     vimConnectionId: 'vnflab-vim',
     defaultDirtyPagesPerSec: options.defaultDirtyPagesPerSec ?? 0,
     serverWaitTimeoutMs: options.serverWaitTimeoutMs ?? 60_000,
+    onOpState(op) {
+      const inst = records.instances.get(op.vnfInstanceId);
+      if (inst) notifier?.opState(op, instanceIdentity(inst, vnfds.get(inst.vnfdId)));
+    },
   });
+  const migrations = new LabMigrations(options.vim, records, vnfds);
   let routes: Route[] = [];
 
   const server = createServer((req, res) => {
@@ -94,7 +120,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
@@ -102,7 +128,40 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   const { port } = server.address() as AddressInfo;
   const apiRoot = `http://127.0.0.1:${port}`;
   const uris = new LcmUris(apiRoot);
-  routes = buildRoutes({ vim: options.vim, vnfds, records, engine, uris });
+  const subscriptions = new SubscriptionStore({
+    baseUri: uris.subscriptions(),
+    callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
+  });
+  notifier = new Notifier(subscriptions, uris);
+  routes = buildRoutes({
+    vim: options.vim,
+    vnfds,
+    records,
+    engine,
+    uris,
+    subscriptions,
+    notifier,
+    migrations,
+  });
+  const policy = options.loadPolicy
+    ? new LoadPolicy(options.loadPolicy, {
+        source: options.loadPolicy.source,
+        servers: () =>
+          [...records.instances.values()]
+            .filter((inst) => inst.instantiationState === 'INSTANTIATED' && inst.vnfState === 'STARTED')
+            .flatMap((inst) => inst.vnfcs.map((v) => ({ vnfInstanceId: inst.id, serverId: v.serverId }))),
+        async migrate(target) {
+          const inst = records.instances.get(target.vnfInstanceId);
+          if (!inst) throw new Error(`VNF instance ${target.vnfInstanceId} is gone`);
+          await migrations.migrate(inst, {
+            initiator: 'POLICY',
+            vResourceType: 'any',
+            serverIds: [target.serverId],
+          });
+        },
+      })
+    : null;
+  policy?.start();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', apiRoot);
@@ -163,13 +222,18 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
     baseUrl: uris.base,
     apiRoot,
     tokenUrl: options.auth?.oauth2 ? `${apiRoot}${TOKEN_PATH}` : null,
+    deliveries: notifier.deliveries,
+    loadPolicyEvents: policy?.events ?? [],
+    drainNotifications: () => notifier?.drain() ?? Promise.resolve(),
     close() {
       closing ??= (async () => {
+        await policy?.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
         await engine.stop();
+        await notifier?.drain();
       })();
       return closing;
     },

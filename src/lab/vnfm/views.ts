@@ -34,6 +34,9 @@ export class LcmUris {
   opOcc(id: string): string {
     return `${this.base}/vnf_lcm_op_occs/${id}`;
   }
+  subscriptions(): string {
+    return `${this.base}/subscriptions`;
+  }
 }
 
 function computeMetadata(server: Server | null): LabComputeMetadata {
@@ -162,13 +165,17 @@ export async function renderVnfInstance(
 /** Render a VnfLcmOpOcc (SOL003 §5.5.2.13). */
 export function renderLcmOpOcc(op: LcmOpOccRecord, uris: LcmUris): VnfLcmOpOcc {
   const self = uris.opOcc(op.id);
+  // SOL003 §5.5.2.13: links to the task resources the current state allows.
   const actions: Record<string, { href: string }> =
     op.operationState === 'FAILED_TEMP'
       ? {
+          retry: { href: `${self}/retry` },
           fail: { href: `${self}/fail` },
           ...(op.operation === 'INSTANTIATE' ? { rollback: { href: `${self}/rollback` } } : {}),
         }
-      : {};
+      : ['STARTING', 'PROCESSING', 'ROLLING_BACK'].includes(op.operationState) && !op.isCancelPending
+        ? { cancel: { href: `${self}/cancel` } }
+        : {};
   return {
     id: op.id,
     operationState: op.operationState,
@@ -178,8 +185,10 @@ export function renderLcmOpOcc(op: LcmOpOccRecord, uris: LcmUris): VnfLcmOpOcc {
     operation: op.operation,
     isAutomaticInvocation: false,
     operationParams: { ...op.operationParams },
-    isCancelPending: false,
+    isCancelPending: op.isCancelPending,
+    ...(op.isCancelPending && op.cancelMode ? { cancelMode: op.cancelMode } : {}),
     ...(op.error ? { error: op.error } : {}),
+    ...(op.changedInfo ? { changedInfo: { ...op.changedInfo } } : {}),
     ...(op.affectedVnfcs.length > 0 ? { resourceChanges: { affectedVnfcs: [...op.affectedVnfcs] } } : {}),
     _links: { self: { href: self }, vnfInstance: { href: uris.vnfInstance(op.vnfInstanceId) }, ...actions },
   };

@@ -36,6 +36,8 @@ export class VimSteps {
 
   /** Run a VIM call; its failure fails the operation with the VIM's status and message. */
   async call<T>(what: string, call: () => Promise<T>): Promise<T> {
+    // A cancelled (or stopping) operation makes no further VIM calls.
+    this.signal.throwIfAborted();
     try {
       return await call();
     } catch (err) {

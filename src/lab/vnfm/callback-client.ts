@@ -1,0 +1,90 @@
+/**
+ * How the lab VNFM talks to one subscriber's callback endpoint: the test
+ * GET before a subscription is created (SOL003 §5.4.20.3.2, answered 204)
+ * and the notification POSTs (§5.4.20.3.1, answered 204), authenticated as
+ * the subscription's SubscriptionAuthentication asks (SOL013 §8.3.4: BASIC
+ * or OAUTH2_CLIENT_CREDENTIALS; TLS_CERT needs nothing on plain HTTP).
+ */
+import { AuthHeaderProvider, type Sol003Auth } from '../../drivers/sol003/auth.js';
+import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
+import type { LccnSubscriptionRequestBody } from './requests.js';
+
+/** Outcome of one call to the subscriber. */
+export type CallbackOutcome = { readonly ok: true } | { readonly ok: false; readonly detail: string };
+
+function authOf(auth: LccnSubscriptionRequestBody['authentication']): Sol003Auth | undefined {
+  if (!auth) return undefined;
+  if (auth.authType.includes('OAUTH2_CLIENT_CREDENTIALS')) {
+    const p = auth.paramsOauth2ClientCredentials;
+    if (p?.tokenEndpoint && p.clientId !== undefined) {
+      return {
+        type: 'oauth2',
+        tokenUrl: p.tokenEndpoint,
+        clientId: p.clientId,
+        clientSecret: p.clientPassword ?? '',
+      };
+    }
+  }
+  if (auth.authType.includes('BASIC') && auth.paramsBasic?.userName !== undefined) {
+    return { type: 'basic', username: auth.paramsBasic.userName, password: auth.paramsBasic.password ?? '' };
+  }
+  return undefined;
+}
+
+export class CallbackClient {
+  private readonly auth: AuthHeaderProvider;
+
+  constructor(
+    authentication: LccnSubscriptionRequestBody['authentication'],
+    private readonly timeoutMs: number,
+  ) {
+    this.auth = new AuthHeaderProvider(authOf(authentication), timeoutMs);
+  }
+
+  /** The endpoint test: GET, expecting 204 No Content. */
+  probe(uri: string): Promise<CallbackOutcome> {
+    return this.send('GET', uri);
+  }
+
+  /** Deliver one notification; 204 is success (SOL003 §5.4.20.3.1). */
+  notify(uri: string, body: object): Promise<CallbackOutcome> {
+    return this.send('POST', uri, body);
+  }
+
+  private async send(method: 'GET' | 'POST', uri: string, body?: object): Promise<CallbackOutcome> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const headers: Record<string, string> = { Version: SOL003_LCM_API_VERSION, Accept: 'application/json' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const authorization = await this.auth.header(signal);
+      if (authorization !== null) headers.Authorization = authorization;
+      let res = await fetch(uri, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal,
+      });
+      if (res.status === 401 && this.auth.refreshable) {
+        // A token the subscriber no longer accepts: fetch a new one, once.
+        await res.body?.cancel();
+        this.auth.invalidate();
+        headers.Authorization = (await this.auth.header(signal)) ?? '';
+        res = await fetch(uri, {
+          method,
+          headers,
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal,
+        });
+      }
+      await res.body?.cancel();
+      return res.status === 204 ? { ok: true } : { ok: false, detail: `answered ${res.status}, not 204` };
+    } catch (err) {
+      const detail = signal.aborted
+        ? `no answer within ${this.timeoutMs} ms`
+        : err instanceof Error
+          ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}`
+          : String(err);
+      return { ok: false, detail };
+    }
+  }
+}
