@@ -48,6 +48,7 @@ program
   .option('--rate <HZ>', 'packets per second of the load level used')
   .addOption(new Option('--resource <TYPE>', 'vResourceType to migrate').choices([...V_RESOURCE_TYPES]))
   .addOption(new Option('--trigger <TYPE>', 'triggerType').choices(['vnfm', 'load', 'em', 'vnf']))
+  .option('--vnfd <ID>', "VNFD to instantiate (default: the case's)")
   .option('--vnf-config <FILE>', 'vnfConfigFile')
   .option('--license <FILE>', 'vnfLicenseFile')
   .option('--em-config <FILE>', 'emConfigFile (sets EM_VNF_SYSTEM)')
@@ -61,6 +62,7 @@ program
       ...str('rate'),
       ...str('resource'),
       ...str('trigger'),
+      ...str('vnfd'),
       ...str('vnfConfig'),
       ...str('license'),
       ...str('emConfig'),

@@ -16,7 +16,15 @@
  * dir (default ~/.cache/vnflab/qemu): vmlinuz, initramfs.cpio, manifest.json.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { cpioNewc, type CpioEntry } from '../lab/hypervisor/qemu/cpio-newc.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
@@ -85,9 +93,13 @@ async function kernelPackageName(): Promise<string> {
   const out = await exec('apt-cache', ['depends', 'linux-image-amd64']);
   const m = /Depends:\s*(linux-image-[0-9][^\s]*)/.exec(out);
   if (m?.[1] === undefined)
-    throw new QemuLabError('QEMU_LAB_UNAVAILABLE', 'cannot find the kernel package linux-image-amd64 depends on', {
-      output: out,
-    });
+    throw new QemuLabError(
+      'QEMU_LAB_UNAVAILABLE',
+      'cannot find the kernel package linux-image-amd64 depends on',
+      {
+        output: out,
+      },
+    );
   return m[1];
 }
 
@@ -120,7 +132,8 @@ async function extractKernel(pkg: string, kernelDir: string, log: (line: string)
     log(`downloading ${pkg} (apt-get download)`);
     await exec('apt-get', ['download', '-q', pkg], { cwd: work, timeoutMs: 600_000 });
     const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
-    if (deb === undefined) throw new QemuLabError('QEMU_LAB_COMMAND_FAILED', `apt-get download ${pkg} left no .deb`);
+    if (deb === undefined)
+      throw new QemuLabError('QEMU_LAB_COMMAND_FAILED', `apt-get download ${pkg} left no .deb`);
     const root = join(work, 'root');
     mkdirSync(root);
     await exec('sh', [
@@ -210,15 +223,18 @@ export async function labSetupQemu(opts: LabSetupQemuOptions = {}): Promise<LabS
   const inputs = sha256(entries);
   const initramfsPath = join(cacheDir, 'initramfs.cpio');
   const kernelPath = join(cacheDir, 'vmlinuz');
-  const initramfsBuilt = kernelExtracted || previous?.initramfsInputsSha256 !== inputs || !existsSync(initramfsPath);
+  const initramfsBuilt =
+    kernelExtracted || previous?.initramfsInputsSha256 !== inputs || !existsSync(initramfsPath);
   if (initramfsBuilt) {
     log(`building the initramfs (${entries.length} entries)`);
     writeFileSync(initramfsPath, cpioNewc(entries));
   }
-  if (kernelExtracted || !existsSync(kernelPath)) writeFileSync(kernelPath, readFileSync(join(kernelDir, 'vmlinuz')));
+  if (kernelExtracted || !existsSync(kernelPath))
+    writeFileSync(kernelPath, readFileSync(join(kernelDir, 'vmlinuz')));
   const manifest: QemuGuestManifest = { kernelPackage, kernelVersion, initramfsInputsSha256: inputs };
   writeFileSync(manifestPath(cacheDir), `${JSON.stringify(manifest, null, 2)}\n`);
   const assets = findGuestAssets(cacheDir);
-  if (assets === null) throw new QemuLabError('QEMU_LAB_UNAVAILABLE', `guest assets incomplete in ${cacheDir}`);
+  if (assets === null)
+    throw new QemuLabError('QEMU_LAB_UNAVAILABLE', `guest assets incomplete in ${cacheDir}`);
   return { ...assets, installedPackages, kernelExtracted, initramfsBuilt };
 }

@@ -17,6 +17,7 @@ export interface RunCommandOptions {
   readonly rate?: string;
   readonly resource?: string;
   readonly trigger?: string;
+  readonly vnfd?: string;
   readonly vnfConfig?: string;
   readonly license?: string;
   readonly emConfig?: string;
@@ -29,6 +30,7 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
   const tcInput: Record<string, unknown> = {};
   if (opts.resource !== undefined) tcInput.vResourceType = opts.resource;
   if (opts.trigger !== undefined) tcInput.triggerType = opts.trigger;
+  if (opts.vnfd !== undefined) tcInput.vnfdId = opts.vnfd;
   // Paths given on the command line are relative to the current directory.
   if (opts.vnfConfig !== undefined) tcInput.vnfConfigFile = resolve(opts.vnfConfig);
   if (opts.license !== undefined) tcInput.vnfLicenseFile = resolve(opts.license);

@@ -13,7 +13,8 @@ export const tcInputSchema = z
   .object({
     /** SwImageID: the VNFD's software image the VNF is instantiated from. */
     swImageId: z.string().min(1).default('sw-vnflab-udp-fwd-1.0'),
-    vnfdId: z.string().min(1).default('vnfd-vnflab-udp-fwd'),
+    /** Default: the test case's (a live-migratable VNF for 001/002, an offline-only one for 003/004). */
+    vnfdId: z.string().min(1).optional(),
     flavourId: z.string().min(1).default('default'),
     vnfInstanceName: z.string().min(1).default('vnflab-tc-vnf'),
     /** triggerType: who starts the migration. */
@@ -148,3 +149,8 @@ export type VnflabConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type LabConfig = z.infer<typeof labSchema>;
 export type TrafficConfig = z.infer<typeof trafficSchema>;
+
+/** A config with the test case's defaults applied (what a run uses). */
+export type RunConfig = VnflabConfig & {
+  readonly tcInput: VnflabConfig['tcInput'] & { readonly vnfdId: string };
+};

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { VnflabConfig } from '../config/schema.js';
+import type { RunConfig, VnflabConfig } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
 import { JUnitReporter } from '../report/junit.js';
 import { LogFileReporter } from '../report/log-file.js';
@@ -48,13 +48,16 @@ export function defaultOutDir(testCase: string, now = new Date()): string {
 }
 
 export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
-  const { config } = opts;
-  const testCase = TEST_CASES[config.testCase];
+  const testCase = TEST_CASES[opts.config.testCase];
   if (!testCase) {
     throw new ConfigError(
-      `testCase '${config.testCase}' is unknown: run 'vnflab list' for the known ones (${Object.keys(TEST_CASES).join(', ')})`,
+      `testCase '${opts.config.testCase}' is unknown: run 'vnflab list' for the known ones (${Object.keys(TEST_CASES).join(', ')})`,
     );
   }
+  const config: RunConfig = {
+    ...opts.config,
+    tcInput: { ...opts.config.tcInput, vnfdId: opts.config.tcInput.vnfdId ?? testCase.defaultInput.vnfdId },
+  };
   if (config.tcInput.triggerType !== 'vnfm') {
     throw new ConfigError(
       `tcInput.triggerType '${config.tcInput.triggerType}' is not implemented yet: use 'vnfm' (command to the VNFM)`,

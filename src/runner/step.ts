@@ -23,6 +23,8 @@ export interface TestCaseDefinition<C> {
   readonly title: string;
   /** What the case needs from tcInput, shown by `vnflab list`. */
   readonly inputs: readonly string[];
+  /** tcInput defaults of this case (e.g. a VNFD whose migration type fits it). */
+  readonly defaultInput: { readonly vnfdId: string };
   readonly steps: readonly StepDefinition<C>[];
 }
 

@@ -2,7 +2,7 @@
  * What the MIGRATE family's steps share: the ports, the run's record, the
  * cleanup stack, and the state one step hands to the next.
  */
-import type { VnflabConfig } from '../config/schema.js';
+import type { RunConfig } from '../config/schema.js';
 import type { ElementManager } from '../ports/element-manager.js';
 import type { TcLogger } from '../ports/logger.js';
 import type { MigrationHandle, MigrationSubject, Migrator } from '../ports/migrator.js';
@@ -14,7 +14,7 @@ import type { TcResult } from '../runner/result.js';
 
 export interface MigrateContext {
   readonly testCaseId: string;
-  readonly config: VnflabConfig;
+  readonly config: RunConfig;
   readonly log: TcLogger;
   readonly result: TcResult;
   readonly cleanup: CleanupStack;
@@ -39,6 +39,8 @@ export interface MigrateState {
   activeResources: VResource[] | null;
   subject: MigrationSubject | null;
   migration: MigrationHandle | null;
+  /** Traffic is being sent now (between a start and a stop). */
+  trafficRunning: boolean;
   /** Cleanup entries the normal flow releases itself. */
   stopTraffic: CleanupHandle | null;
   terminate: CleanupHandle | null;
@@ -54,6 +56,7 @@ export function emptyMigrateState(): MigrateState {
     activeResources: null,
     subject: null,
     migration: null,
+    trafficRunning: false,
     stopTraffic: null,
     terminate: null,
     deleteRecord: null,

@@ -4,7 +4,7 @@
  * spec's order. Where the spec's pseudo-code has a known bug, the function
  * does what the spec means and says so in a comment.
  */
-import type { MigrationSubject } from '../ports/migrator.js';
+import type { MigrationSubject, MigrationType } from '../ports/migrator.js';
 import type { VResource, VnfdResources } from '../ports/vnfm.js';
 import { StepFailed } from '../runner/errors.js';
 import { pollUntil } from '../runner/poll.js';
@@ -160,8 +160,17 @@ export function migrationSubject(vnfInstanceId: string, resources: readonly VRes
   return { vnfInstanceId, computeResourceIds: [...new Set(resources.map((r) => r.computeResourceId))] };
 }
 
-/** Step 5: GetMigrationType must answer LIVE_MIGRATION. */
+/** Step 5 of 001/002: GetMigrationType must answer LIVE_MIGRATION. */
 export async function verifyVnfSupportsLiveMigration(ctx: MigrateContext): Promise<void> {
+  await verifyMigrationType(ctx, 'LIVE_MIGRATION');
+}
+
+/** Step 5 of 003/004: GetMigrationType must answer OFFLINE_MIGRATION. */
+export async function verifyVnfSupportsOfflineMigration(ctx: MigrateContext): Promise<void> {
+  await verifyMigrationType(ctx, 'OFFLINE_MIGRATION');
+}
+
+async function verifyMigrationType(ctx: MigrateContext, want: MigrationType): Promise<void> {
   const vnf = requireVnf(ctx);
   const subject = migrationSubject(vnf.vnfInstanceId, ctx.state.activeResources ?? []);
   ctx.state.subject = subject;
@@ -169,12 +178,18 @@ export async function verifyVnfSupportsLiveMigration(ctx: MigrateContext): Promi
   ctx.result.migration.migrationType = type;
   ctx.result.migration.migrationTypeReason = reason;
   ctx.log.info(`Migration type: ${type} (${reason})`);
-  if (type !== 'LIVE_MIGRATION') {
-    throw new StepFailed(`Unable to validate live migration support: migration type is ${type} (${reason})`);
+  if (type !== want) {
+    const what = want === 'LIVE_MIGRATION' ? 'live' : 'offline';
+    throw new StepFailed(
+      `Unable to validate ${what} migration support: migration type is ${type} (${reason})`,
+    );
   }
 }
 
-/** Step 6: configure the low traffic load and start it; the first window is 'beforeTrigger'. */
+/**
+ * Step 6 (and 11 of 001/003): configure the low traffic load and start it.
+ * Its first window is 'beforeTrigger', or 'afterMigration' once the VNF moved.
+ */
 export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void> {
   const vnf = requireVnf(ctx);
   const tc = ctx.config.traffic;
@@ -194,7 +209,8 @@ export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void>
   ctx.result.traffic.loadLevel = level;
   ctx.result.traffic.targetRateHz = tc.loadLevels[level];
   ctx.state.stopTraffic = ctx.cleanup.defer('stop traffic', () => stopTrafficAfterFailure(ctx));
-  await ctx.traffic.startTraffic('beforeTrigger');
+  await ctx.traffic.startTraffic(ctx.state.migration ? 'afterMigration' : 'beforeTrigger');
+  ctx.state.trafficRunning = true;
   ctx.log.info(
     `Traffic started: ${level} load, ${tc.loadLevels[level]} packets/s, ${tc.flows} flow(s) to ${target.host}:${target.port}`,
   );
@@ -229,7 +245,7 @@ export async function triggerMigration(ctx: MigrateContext): Promise<void> {
   // The window boundary and the time stamp are taken BEFORE the trigger is
   // issued: the spec stamps after TriggerMigration returns, which misses any
   // disruption that begins while the request is in flight.
-  await ctx.traffic.clearCounters('duringMigration');
+  if (ctx.state.trafficRunning) await ctx.traffic.clearCounters('duringMigration');
   ctx.result.timeRecord.startvResourceMigration = stamp();
   const opts =
     ctx.config.migration.targetHost !== undefined ? { targetHost: ctx.config.migration.targetHost } : {};
@@ -273,8 +289,10 @@ export async function validateVnfHasMigrated(ctx: MigrateContext): Promise<void>
     ? tr.completevResourceMigration.monoMs - tr.startvResourceMigration.monoMs
     : null;
   ctx.state.abortMigration?.dismiss();
-  // Step 10's window opens the moment completion is seen.
-  await ctx.traffic.clearCounters('afterMigration');
+  // The after-migration window opens the moment completion is seen.
+  if (ctx.state.trafficRunning) await ctx.traffic.clearCounters('afterMigration');
+  // The VIM's figures (hosts, downtime, rounds...) are final once it reports completion.
+  await recordMigrationReport(ctx);
 
   const before = ctx.state.activeResources ?? [];
   const beforeIds = new Set(before.map((r) => r.id));
@@ -323,7 +341,6 @@ export async function determineServiceDisruption(ctx: MigrateContext): Promise<v
     throw new StepFailed(
       'Unable to calculate the service disruption: no packets were offered during the migration',
     );
-  await recordMigrationReport(ctx);
 }
 
 /** Fill the record's disruption fields from the migration window; false when nothing can be computed. */
@@ -355,14 +372,17 @@ async function recordMigrationReport(ctx: MigrateContext): Promise<void> {
 /** Stop the traffic and put its totals (and every window) into the record. */
 async function stopTrafficAndRecord(ctx: MigrateContext): Promise<void> {
   const totals = await ctx.traffic.stopTraffic();
+  ctx.state.trafficRunning = false;
+  // 001 / 003 run traffic twice (before and after the move): the record sums both sessions.
   const tr = ctx.result.traffic;
-  tr.sent = totals.sent;
-  tr.received = totals.received;
-  tr.lost = totals.lost;
-  tr.duplicated = totals.duplicated;
-  tr.reordered = totals.reordered;
+  const add = (a: number | null, b: number): number => (a ?? 0) + b;
+  tr.sent = add(tr.sent, totals.sent);
+  tr.received = add(tr.received, totals.received);
+  tr.lost = add(tr.lost, totals.lost);
+  tr.duplicated = add(tr.duplicated, totals.duplicated);
+  tr.reordered = add(tr.reordered, totals.reordered);
   tr.rateHz = totals.offeredRateHz;
-  tr.windows = [...totals.windows];
+  tr.windows = [...tr.windows, ...totals.windows];
   ctx.log.info(`Traffic stopped: ${totals.sent} sent, ${totals.received} received, ${totals.lost} lost`);
 }
 
@@ -375,7 +395,6 @@ export async function stopTrafficAfterFailure(ctx: MigrateContext): Promise<void
   await stopTrafficAndRecord(ctx);
   if (ctx.state.migration && ctx.result.traffic.lossDerivedMs === null) {
     await recordDisruption(ctx).catch(() => false);
-    await recordMigrationReport(ctx).catch(() => undefined);
   }
 }
 

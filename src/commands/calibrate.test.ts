@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CalibrationError,
+  calibrate,
+  formatCalibrationTable,
+  parseOutages,
+  withinBound,
+  type CalibrationRow,
+} from './calibrate.js';
+
+const row = (over: Partial<CalibrationRow> = {}): CalibrationRow => ({
+  outageMs: 100,
+  trueMs: 100,
+  lossDerivedMs: 100.2,
+  gapDerivedMs: 99.9,
+  rateHz: 10_000,
+  offeredRateHz: 10_000,
+  resolutionMs: 0.1,
+  lossErrorMs: 0.2,
+  gapErrorMs: -0.1,
+  boundMs: 0.6,
+  lost: 1002,
+  gateDropped: 1002,
+  regular: true,
+  attempts: 1,
+  ...over,
+});
+
+describe('calibrate', () => {
+  it('measures timed outages through the impairment gate within one interval + 0.5 ms by both methods', async () => {
+    const rows = await calibrate({ rateHz: 10_000, outagesMs: [5, 50] });
+    expect(rows.map((r) => r.outageMs)).toEqual([5, 50]);
+    for (const r of rows) {
+      expect(r.regular, `machine disturbed every attempt: ${JSON.stringify(r)}`).toBe(true);
+      expect(r.trueMs).toBeGreaterThanOrEqual(r.outageMs);
+      expect(r.lost).toBe(r.gateDropped);
+      expect(r.gapDerivedMs).not.toBeNull();
+      expect(r.boundMs).toBeCloseTo(0.6, 9);
+      expect(Math.abs(r.lossErrorMs), JSON.stringify(r)).toBeLessThanOrEqual(r.boundMs);
+      expect(Math.abs(r.gapErrorMs ?? Infinity), JSON.stringify(r)).toBeLessThanOrEqual(r.boundMs);
+      expect(r.offeredRateHz).toBeGreaterThan(9_000);
+    }
+  });
+
+  it('rejects a bad rate or outages before starting anything', async () => {
+    await expect(calibrate({ rateHz: 0, outagesMs: [1] })).rejects.toBeInstanceOf(CalibrationError);
+    await expect(calibrate({ rateHz: 1000, outagesMs: [] })).rejects.toMatchObject({
+      code: 'CALIBRATION_INVALID_OPTIONS',
+    });
+    await expect(calibrate({ rateHz: 1000, outagesMs: [10, -1] })).rejects.toThrow(/outages/);
+  });
+
+  it('parses --outages', () => {
+    expect(parseOutages('1,10, 100,2000')).toEqual([1, 10, 100, 2000]);
+    expect(() => parseOutages('1,,2')).toThrow(CalibrationError);
+    expect(() => parseOutages('1,x')).toThrow(/--outages/);
+    expect(() => parseOutages('0')).toThrow(/--outages/);
+  });
+
+  it('judges each method that applies against the bound and prints a table with a verdict', () => {
+    expect(withinBound(row())).toBe(true);
+    expect(withinBound(row({ gapErrorMs: null, gapDerivedMs: null }))).toBe(true);
+    expect(withinBound(row({ lossErrorMs: -0.7 }))).toBe(false);
+    expect(withinBound(row({ gapErrorMs: 0.61 }))).toBe(false);
+    const table = formatCalibrationTable([row(), row({ outageMs: 1, gapErrorMs: 2, regular: false })]);
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^rate\/s\s+outage ms\s+true ms\s+frame-loss ms/);
+    expect(lines[1]).toMatch(/100\.200\s+0\.200\s+99\.900\s+-0\.100\s+0\.600\s+1002\s+yes$/);
+    expect(lines[2]).toMatch(/NO \(load irregular\)$/);
+    expect(lines[3]).toBe('1 of 2 outside one interval + 0.5 ms');
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * `vnflab calibrate`: how exact is the disruption measurement of this setup?
+ *
+ * Traffic at a constant rate goes through an impairment gate (see
+ * src/traffic/impairment-gate.ts) that drops everything for an exactly timed
+ * interval and records the true interval it dropped. For each outage the
+ * service disruption is then measured by both RFC 6201 methods (frame-loss
+ * §4.2.1, timestamp §4.2.2) and set beside the truth. The error bar a user
+ * reads here is the one their runs have; the target is one inter-packet
+ * interval + 0.5 ms.
+ *
+ * RFC 6201's methods assume a constant offered load: a sample is valid when
+ * the gate saw the load regular around the outage (no arrival gap wider than
+ * an interval + 1 ms at its edges, and the packets dropped match the rate it
+ * saw). A disturbed sample (the machine descheduled a thread) is repeated, up
+ * to `attempts` times; the row says how many it took and whether the one
+ * reported was regular.
+ */
+import type { Traffic } from '../ports/traffic.js';
+import { BuiltinTraffic } from '../traffic/builtin-traffic.js';
+import { ImpairmentGate, type DropReport } from '../traffic/impairment-gate.js';
+import { sleep } from '../util/clock.js';
+
+/** Outages of the default table, ms (those of issue 3's "Done when"). */
+export const DEFAULT_OUTAGES_MS: readonly number[] = [1, 10, 100, 1000, 2000];
+/** Default rate, packets/s: the plan's LOW load. */
+export const DEFAULT_CALIBRATION_RATE_HZ = 10_000;
+
+/** What to calibrate. */
+export interface CalibrateOptions {
+  /** Offered rate, packets/s (one flow). */
+  readonly rateHz: number;
+  /** Outages to impose, ms, each measured in its own window. */
+  readonly outagesMs: readonly number[];
+  /** UDP payload bytes; default 64. */
+  readonly packetSizeBytes?: number;
+  /** Most tries per outage when the machine disturbed the load; default 5. */
+  readonly attempts?: number;
+  /** The Traffic implementation to calibrate; default the builtin. */
+  readonly createTraffic?: () => Traffic;
+  /** Wait after each outage before its window is cut, ms; default 200 (> the builtin's grace period). */
+  readonly settleMs?: number;
+}
+
+/** One outage: the truth beside both measurements. */
+export interface CalibrationRow {
+  /** Outage asked for, ms. */
+  readonly outageMs: number;
+  /** Interval the gate really dropped, ms (monotonic clock). */
+  readonly trueMs: number;
+  /** RFC 6201 frame-loss method, ms. */
+  readonly lossDerivedMs: number;
+  /** RFC 6201 timestamp method, ms; null when it does not apply (nothing lost, or no timestamps). */
+  readonly gapDerivedMs: number | null;
+  /** Rate asked for, packets/s. */
+  readonly rateHz: number;
+  /** Rate the generator really offered in the outage's window, packets/s. */
+  readonly offeredRateHz: number;
+  /** Resolution of both methods (one inter-packet interval), ms. */
+  readonly resolutionMs: number;
+  /** Measured - true, ms. */
+  readonly lossErrorMs: number;
+  readonly gapErrorMs: number | null;
+  /** The target: |error| <= one interval + 0.5 ms. */
+  readonly boundMs: number;
+  readonly lost: number;
+  /** Datagrams the gate dropped (the truth in packets). */
+  readonly gateDropped: number;
+  /** The gate saw the load regular around the outage (a valid RFC 6201 sample). */
+  readonly regular: boolean;
+  /** Tries it took (a disturbed sample is repeated). */
+  readonly attempts: number;
+}
+
+/** Options that cannot be calibrated with; `code` is stable. */
+export class CalibrationError extends Error {
+  readonly code = 'CALIBRATION_INVALID_OPTIONS';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CalibrationError';
+  }
+}
+
+/** Run the calibration: one row per outage, in the order given. */
+export async function calibrate(opts: CalibrateOptions): Promise<CalibrationRow[]> {
+  if (!(opts.rateHz > 0) || !Number.isFinite(opts.rateHz))
+    throw new CalibrationError(`rate must be a positive number of packets/s, got ${opts.rateHz}`);
+  if (opts.outagesMs.length === 0 || opts.outagesMs.some((ms) => !(ms > 0) || !Number.isFinite(ms)))
+    throw new CalibrationError(`outages must be positive ms, got ${opts.outagesMs.join(',')}`);
+  const attempts = Math.max(1, opts.attempts ?? 5);
+  const settleMs = opts.settleMs ?? 200;
+  const intervalMs = 1000 / opts.rateHz;
+  const traffic = opts.createTraffic?.() ?? new BuiltinTraffic();
+  let gate: ImpairmentGate | null = null;
+  try {
+    const { sink } = await traffic.prepare();
+    gate = await ImpairmentGate.start(sink);
+    await traffic.configTrafficLoad('LOW', {
+      loadLevels: { LOW: opts.rateHz, NORMAL: opts.rateHz, MAX: opts.rateHz },
+      packetSizeBytes: opts.packetSizeBytes ?? 64,
+      flows: 1,
+      target: gate.ingress,
+    });
+    await traffic.startTraffic('warm-up');
+    await sleep(Math.max(300, 3 * intervalMs));
+    const rows: CalibrationRow[] = [];
+    let window = 0;
+    for (const outageMs of opts.outagesMs) {
+      for (let attempt = 1; ; attempt++) {
+        const name = `outage-${++window}`;
+        await traffic.clearCounters(name);
+        const before = await gate.stats();
+        // Lead-in and settle time of at least a few intervals, so both borders exist.
+        await sleep(Math.max(50, 3 * intervalMs));
+        const drop = await gate.dropFor(outageMs);
+        await sleep(Math.max(settleMs, 3 * intervalMs));
+        const after = await gate.stats();
+        await traffic.clearCounters(`after-${window}`);
+        const seenRateHz =
+          ((after.forwarded + after.dropped - before.forwarded - before.dropped) /
+            (after.atMs - before.atMs)) *
+          1000;
+        const regular = isRegular(drop, seenRateHz, intervalMs);
+        if (!regular && attempt < attempts) continue;
+        const d = await traffic.calculateServiceDisruptionLength(name);
+        const trueMs = drop.endMs - drop.startMs;
+        const lossDerivedMs = d?.lossDerivedMs ?? 0;
+        const gapDerivedMs = d?.gapDerivedMs ?? null;
+        rows.push({
+          outageMs,
+          trueMs,
+          lossDerivedMs,
+          gapDerivedMs,
+          rateHz: opts.rateHz,
+          offeredRateHz: d?.offeredRateHz ?? 0,
+          resolutionMs: d?.resolutionMs ?? intervalMs,
+          lossErrorMs: lossDerivedMs - trueMs,
+          gapErrorMs: gapDerivedMs === null ? null : gapDerivedMs - trueMs,
+          boundMs: intervalMs + 0.5,
+          lost: d?.lost ?? 0,
+          gateDropped: drop.dropped,
+          regular,
+          attempts: attempt,
+        });
+        break;
+      }
+    }
+    await traffic.stopTraffic();
+    return rows;
+  } finally {
+    await gate?.close();
+    await traffic.close();
+  }
+}
+
+/**
+ * A valid sample: the load the gate saw was regular at the outage's edges
+ * (arrival gaps at most an interval + 1 ms) and it dropped as many packets as
+ * the rate it saw predicts, to within one packet or 1 ms of packets.
+ */
+export function isRegular(drop: DropReport, seenRateHz: number, intervalMs: number): boolean {
+  if (drop.edgeGapsMs.some((g) => g === null || g > intervalMs + 1)) return false;
+  const expected = (seenRateHz * (drop.endMs - drop.startMs)) / 1000;
+  return Math.abs(drop.dropped - expected) <= Math.max(1, seenRateHz / 1000);
+}
+
+/** |error| within the target for each method that applies. */
+export function withinBound(row: CalibrationRow): boolean {
+  const ok = (e: number | null): boolean => e === null || Math.abs(e) <= row.boundMs;
+  return ok(row.lossErrorMs) && ok(row.gapErrorMs);
+}
+
+/** The rows as a fixed-width text table (one line per outage, a header, a verdict). */
+export function formatCalibrationTable(rows: readonly CalibrationRow[]): string {
+  const f = (n: number | null, digits = 3): string => (n === null ? 'n/a' : n.toFixed(digits));
+  const header = [
+    'rate/s',
+    'outage ms',
+    'true ms',
+    'frame-loss ms',
+    'error ms',
+    'timestamp ms',
+    'error ms',
+    'bound ms',
+    'lost',
+    'ok',
+  ];
+  const lines = rows.map((r) => [
+    String(r.rateHz),
+    String(r.outageMs),
+    f(r.trueMs),
+    f(r.lossDerivedMs),
+    f(r.lossErrorMs),
+    f(r.gapDerivedMs),
+    f(r.gapErrorMs),
+    f(r.boundMs),
+    String(r.lost),
+    (withinBound(r) ? 'yes' : 'NO') + (r.regular ? '' : ' (load irregular)'),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const row = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i] ?? 0))).join('  ');
+  const failed = rows.filter((r) => !withinBound(r)).length;
+  return [
+    row(header),
+    ...lines.map(row),
+    failed === 0
+      ? `all ${rows.length} within one interval + 0.5 ms`
+      : `${failed} of ${rows.length} outside one interval + 0.5 ms`,
+  ].join('\n');
+}
+
+/** Parse `--outages 1,10,100` (CLI helper); throws CalibrationError naming the bad value. */
+export function parseOutages(text: string): number[] {
+  const values = text.split(',').map((s) => s.trim());
+  const out = values.map(Number);
+  const bad = values.find((s, i) => s === '' || !((out[i] ?? Number.NaN) > 0));
+  if (bad !== undefined)
+    throw new CalibrationError(`--outages must be positive ms separated by commas, got '${text}'`);
+  return out;
+}
