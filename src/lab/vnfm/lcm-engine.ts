@@ -381,6 +381,8 @@ export class LcmEngine {
       await steps.waitForStatus(server, 'SHUTOFF');
       vnfcs.push({ id: vnfcId, vduId: vdu.vduId, serverId: server.id });
     }
+    // Cancelled meanwhile: the servers stay in createdServerIds for rollback / fail.
+    steps.checkpoint();
     inst.vimConnectionInfo = body.vimConnectionInfo ?? {
       [this.opts.vimConnectionId]: { vimId: 'vnflab', vimType: 'vnflab.lab.vim' },
     };
@@ -413,6 +415,7 @@ export class LcmEngine {
         : await steps.call(`vim.stopServer ${server.id}`, () => this.opts.vim.stopServer(server.id));
       await steps.waitForStatus(after, starting ? 'ACTIVE' : 'SHUTOFF');
     }
+    steps.checkpoint();
     inst.vnfState = body.changeStateTo;
   }
 

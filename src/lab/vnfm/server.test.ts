@@ -115,9 +115,9 @@ describe('lab VNFM: protocol rules', () => {
     expect((await call('GET', '/vnflcm/v2/vnf_instances/none')).status).toBe(404);
     expect((await call('GET', '/vnflcm/v2/vnf_lcm_op_occs/none')).status).toBe(404);
     expect((await call('POST', '/vnflcm/v2/vnf_instances/none/scale', {})).status).toBe(404);
-    const patch = await call('PATCH', '/vnflcm/v2/vnf_instances/none', {});
-    expect(patch.status).toBe(405);
-    expect(patch.headers.get('allow')).toBe('GET, DELETE');
+    const put = await call('PUT', '/vnflcm/v2/vnf_instances/none', {});
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, DELETE, PATCH');
     const unknown = await call('POST', '/vnflcm/v2/vnf_instances', { vnfdId: 'nope' });
     expect(unknown.status).toBe(422);
     expect(unknown.body.detail).toContain('vnfd-vnflab-udp-fwd');

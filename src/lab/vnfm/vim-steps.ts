@@ -34,6 +34,11 @@ export class VimSteps {
     private readonly signal: AbortSignal,
   ) {}
 
+  /** Throw if the operation was cancelled (or the VNFM stops): called before committing a result. */
+  checkpoint(): void {
+    this.signal.throwIfAborted();
+  }
+
   /** Run a VIM call; its failure fails the operation with the VIM's status and message. */
   async call<T>(what: string, call: () => Promise<T>): Promise<T> {
     // A cancelled (or stopping) operation makes no further VIM calls.
