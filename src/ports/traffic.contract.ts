@@ -5,7 +5,7 @@
  *
  *   runTrafficContract({ name: 'builtin', create: () => new BuiltinTraffic() });
  *
- * The device under test is a small UDP forwarder (src/traffic/test-forwarder.ts)
+ * The device under test is a small UDP forwarder (src/traffic/impairment-gate.ts)
  * that can drop everything for a while and reports the true interval it
  * dropped, so the suite can check the measurement against the truth:
  * zero loss through a healthy path, both RFC 6201 methods within one packet
@@ -16,12 +16,12 @@
  */
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestForwarder, type DropReport } from '../traffic/test-forwarder.js';
-
-type ForwarderStats = Awaited<ReturnType<TestForwarder['stats']>>;
+import { ImpairmentGate, type DropReport } from '../traffic/impairment-gate.js';
 import { monoMs, sleep } from '../util/clock.js';
 import type { Endpoint } from '../util/outcome.js';
 import type { Traffic, TrafficParams, WindowStats } from './traffic.js';
+
+type ForwarderStats = Awaited<ReturnType<ImpairmentGate['stats']>>;
 
 /** What an implementation gives the suite. */
 export interface TrafficContractOptions {
@@ -45,7 +45,7 @@ export interface TrafficContractOptions {
 
 interface Rig {
   readonly traffic: Traffic;
-  readonly forwarder: TestForwarder;
+  readonly forwarder: ImpairmentGate;
   readonly sink: Endpoint;
 }
 
@@ -67,7 +67,7 @@ export function runTrafficContract(opts: TrafficContractOptions): void {
     const traffic = await opts.create();
     cleanups.push(() => traffic.close());
     const { sink } = await traffic.prepare();
-    const forwarder = await TestForwarder.start(sink);
+    const forwarder = await ImpairmentGate.start(sink);
     cleanups.push(() => forwarder.close());
     return { traffic, forwarder, sink };
   }

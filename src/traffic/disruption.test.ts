@@ -185,7 +185,16 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
       ),
     ).toBe(16);
     // Less one interval per gap, never below zero.
-    expect(timestampDisruptionMs([{ ...e, gapMs: 11 }, { ...e, firstLostSeq: 50, gapMs: 0.5 }], 1, 1)).toBe(10);
+    expect(
+      timestampDisruptionMs(
+        [
+          { ...e, gapMs: 11 },
+          { ...e, firstLostSeq: 50, gapMs: 0.5 },
+        ],
+        1,
+        1,
+      ),
+    ).toBe(10);
   });
 
   it('outage phase does not bias the timestamp method: within one interval of the truth at every phase', () => {

@@ -47,7 +47,8 @@ export function timestampDisruptionMs(
   }
   if (gapsByFlow.size === 0) return null;
   let total = 0;
-  for (const gaps of gapsByFlow.values()) for (const gap of gaps.values()) total += Math.max(0, gap - intervalMs);
+  for (const gaps of gapsByFlow.values())
+    for (const gap of gaps.values()) total += Math.max(0, gap - intervalMs);
   return total / Math.max(flows, gapsByFlow.size);
 }
 

@@ -33,7 +33,11 @@ export const rate = (packets: number, durationMs: number): number =>
   durationMs > 0 ? (packets / durationMs) * 1000 : 0;
 
 /** Port window stats from the receiver's counts (and, for a settled window, its latency and timeline). */
-export function toStats(w: WindowMeta | undefined, c: WindowCounts, detail?: WindowDetail): BuiltinWindowStats {
+export function toStats(
+  w: WindowMeta | undefined,
+  c: WindowCounts,
+  detail?: WindowDetail,
+): BuiltinWindowStats {
   const openedAtMs = w?.openedAtMs ?? Number.NaN;
   const closedAtMs = w?.closedAtMs ?? null;
   return {

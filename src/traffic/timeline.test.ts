@@ -23,7 +23,13 @@ describe('Timeline (received / lost per 10 ms bin by send time)', () => {
     t.add(Number.NaN, false);
     t.add(1005, false);
     t.add(1100, true);
-    expect(t.toJSON()).toEqual({ binMs: 10, startMs: 1000, received: [0, 0, 1], lost: [1, 0, 0], truncated: true });
+    expect(t.toJSON()).toEqual({
+      binMs: 10,
+      startMs: 1000,
+      received: [0, 0, 1],
+      lost: [1, 0, 0],
+      truncated: true,
+    });
   });
 
   it('spreads a run of lost packets over its send times', () => {

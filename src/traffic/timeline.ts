@@ -81,7 +81,13 @@ export class Timeline {
   }
 
   /** Internal: raw parts for merging. */
-  parts(): { firstBin: number; received: Uint32Array; lost: Uint32Array; length: number; truncated: boolean } {
+  parts(): {
+    firstBin: number;
+    received: Uint32Array;
+    lost: Uint32Array;
+    length: number;
+    truncated: boolean;
+  } {
     return {
       firstBin: this.firstBin,
       received: this.received,

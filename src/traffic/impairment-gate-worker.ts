@@ -1,5 +1,5 @@
 /**
- * Worker thread of the test forwarder: a minimal UDP "VNF" that forwards
+ * Worker thread of the impairment gate: a minimal UDP "VNF" that forwards
  * every datagram from its ingress socket to the sink, and can be told to drop
  * everything for a while. The drop decision is taken per datagram from the
  * monotonic clock, so the interval it reports is exactly the one it dropped.
@@ -9,20 +9,20 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Endpoint } from '../util/outcome.js';
 import { applyThreadNice } from './thread-priority.js';
 
-/** What the forwarder worker starts with. */
-export interface ForwarderConfig {
+/** What the gate worker starts with. */
+export interface GateConfig {
   readonly host: string;
   readonly sink: Endpoint;
   readonly socketBufferBytes: number;
 }
 
-/** Harness -> forwarder messages. */
-export type ForwarderRequest =
+/** Harness -> gate messages. */
+export type GateRequest =
   | { readonly type: 'drop'; readonly id: number; readonly durationMs: number }
   | { readonly type: 'stats'; readonly id: number }
   | { readonly type: 'close' };
 
-/** What the forwarder really did during one `dropFor`. */
+/** What the gate really did during one `dropFor`. */
 export interface DropReport {
   /** Monotonic ms (CLOCK_MONOTONIC, as the traffic timestamps) the drop began and ended. */
   readonly startMs: number;
@@ -37,8 +37,8 @@ export interface DropReport {
   readonly edgeGapsMs: readonly [number | null, number | null];
 }
 
-/** Forwarder -> harness messages. */
-export type ForwarderEvent =
+/** Gate -> harness messages. */
+export type GateEvent =
   | { readonly type: 'ready'; readonly ingress: Endpoint }
   | { readonly type: 'dropped'; readonly id: number; readonly report: DropReport }
   | {
@@ -53,10 +53,10 @@ const nowNs = (): bigint => process.hrtime.bigint();
 const toMs = (ns: bigint): number => Number(ns) / 1e6;
 const gapMs = (ns: bigint): number | null => (ns < 0n ? null : Number(ns) / 1e6);
 
-async function main(cfg: ForwarderConfig): Promise<void> {
+async function main(cfg: GateConfig): Promise<void> {
   const port = parentPort;
   if (!port) return;
-  // Test infrastructure: forward on time even on a loaded machine (if permitted).
+  // Measurement infrastructure: forward on time even on a loaded machine (if permitted).
   applyThreadNice(-10);
   const type = cfg.host.includes(':') ? 'udp6' : 'udp4';
   const ingress = dgram.createSocket({ type, recvBufferSize: cfg.socketBufferBytes });
@@ -92,7 +92,7 @@ async function main(cfg: ForwarderConfig): Promise<void> {
     egress.send(msg);
   });
 
-  port.on('message', (m: ForwarderRequest) => {
+  port.on('message', (m: GateRequest) => {
     if (m.type === 'drop') {
       droppedInInterval = 0;
       startGapNs = -1n;
@@ -115,12 +115,12 @@ async function main(cfg: ForwarderConfig): Promise<void> {
           dropped: droppedInInterval,
           edgeGapsMs: [gapMs(startGapNs), gapMs(endGapNs)],
         };
-        const event: ForwarderEvent = { type: 'dropped', id: m.id, report };
+        const event: GateEvent = { type: 'dropped', id: m.id, report };
         port.postMessage(event);
       };
       setTimeout(check, m.durationMs);
     } else if (m.type === 'stats') {
-      const event: ForwarderEvent = { type: 'stats', id: m.id, forwarded, dropped, atMs: toMs(nowNs()) };
+      const event: GateEvent = { type: 'stats', id: m.id, forwarded, dropped, atMs: toMs(nowNs()) };
       port.postMessage(event);
     } else {
       ingress.close();
@@ -128,8 +128,8 @@ async function main(cfg: ForwarderConfig): Promise<void> {
       port.close();
     }
   });
-  const ready: ForwarderEvent = { type: 'ready', ingress: { host: cfg.host, port: ingress.address().port } };
+  const ready: GateEvent = { type: 'ready', ingress: { host: cfg.host, port: ingress.address().port } };
   port.postMessage(ready);
 }
 
-if (!isMainThread) void main(workerData as ForwarderConfig);
+if (!isMainThread) void main(workerData as GateConfig);
