@@ -24,6 +24,7 @@ export interface FabricRpcApi {
   attach(vmId: string): Promise<Endpoint>;
   detach(vmId: string): Promise<void>;
   location(vmId: string): Promise<FabricLocation | null>;
+  management(vmId: string): Promise<Endpoint | null>;
   stats(vmId: string): Promise<FabricPortStats | null>;
   shutdown(): Promise<void>;
 }

@@ -41,6 +41,7 @@ export async function startFabric(): Promise<ProcessFabric> {
     attach: (vmId: string): Promise<Endpoint> => rpc.call('attach', vmId),
     detach: (vmId: string) => rpc.call('detach', vmId),
     location: (vmId: string) => rpc.call('location', vmId),
+    management: (vmId: string) => rpc.call('management', vmId),
     stats: (vmId: string) => rpc.call('stats', vmId),
     async shutdown(): Promise<void> {
       if (!rpc.isGone) await rpc.call('shutdown').catch(() => undefined);

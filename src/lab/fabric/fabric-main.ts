@@ -17,6 +17,7 @@ const api: FabricRpcApi = {
   attach: (vmId) => fabric.attach(vmId),
   detach: (vmId) => fabric.detach(vmId),
   location: (vmId) => fabric.location(vmId),
+  management: (vmId) => fabric.management(vmId),
   stats: (vmId) => fabric.stats(vmId),
   shutdown: () => fabric.close(),
 };

@@ -3,6 +3,7 @@ import type { Endpoint } from '../../util/outcome.js';
 import { parseAnnounce, type AnnounceMessage } from './announce.js';
 import type { FabricLocation, FabricPortStats } from './fabric-api.js';
 import { FabricPort } from './fabric-port.js';
+import { ManagementProxy } from './management-proxy.js';
 import { bindLoopback, closeQuietly, DATA_SOCKET_BUFFER_BYTES, localEndpoint } from './udp.js';
 
 interface Learnt {
@@ -20,6 +21,9 @@ export class LearningSwitch {
   private control: dgram.Socket | null = null;
   private readonly ports = new Map<string, Promise<FabricPort>>();
   private readonly learnt = new Map<string, Learnt>();
+  /** Per VM: the stable management address, relaying to the announced management endpoint. */
+  private readonly proxies = new Map<string, Promise<ManagementProxy>>();
+  private readonly managementLearnt = new Map<string, Endpoint>();
   /** Datagrams on the control port that were not announcements. */
   malformedAnnouncements = 0;
 
@@ -38,6 +42,14 @@ export class LearningSwitch {
     const atNs = BigInt(m.atNs);
     const known = this.learnt.get(m.vmId);
     if (known !== undefined && known.atNs > atNs) return;
+    if (m.management != null) {
+      const management = m.management;
+      this.managementLearnt.set(m.vmId, management);
+      void this.proxies
+        .get(m.vmId)
+        ?.then((p) => p.moveTo(management))
+        .catch(() => undefined);
+    }
     const moved =
       known === undefined ||
       known.endpoint.host !== m.endpoint.host ||
@@ -56,7 +68,22 @@ export class LearningSwitch {
       this.ports.set(vmId, port);
       port.catch(() => this.ports.delete(vmId));
     }
+    if (!this.proxies.has(vmId)) {
+      const proxy = ManagementProxy.listen().then((p) => {
+        const known = this.managementLearnt.get(vmId);
+        if (known !== undefined) p.moveTo(known);
+        return p;
+      });
+      this.proxies.set(vmId, proxy);
+      proxy.catch(() => this.proxies.delete(vmId));
+    }
     return localEndpoint((await port).ingress);
+  }
+
+  /** The VM's stable management address (null: not attached). */
+  async management(vmId: string): Promise<Endpoint | null> {
+    const proxy = this.proxies.get(vmId);
+    return proxy === undefined ? null : (await proxy).endpoint;
   }
 
   private async openPort(vmId: string): Promise<FabricPort> {
@@ -68,9 +95,13 @@ export class LearningSwitch {
 
   async detach(vmId: string): Promise<void> {
     const port = this.ports.get(vmId);
+    const proxy = this.proxies.get(vmId);
     this.ports.delete(vmId);
+    this.proxies.delete(vmId);
     this.learnt.delete(vmId);
+    this.managementLearnt.delete(vmId);
     if (port !== undefined) await (await port).close();
+    if (proxy !== undefined) await (await proxy).close();
   }
 
   async location(vmId: string): Promise<FabricLocation | null> {
@@ -87,8 +118,11 @@ export class LearningSwitch {
 
   async close(): Promise<void> {
     const ports = [...this.ports.values()];
+    const proxies = [...this.proxies.values()];
     this.ports.clear();
+    this.proxies.clear();
     await Promise.all(ports.map(async (p) => (await p).close()));
+    await Promise.all(proxies.map(async (p) => (await p).close()));
     await closeQuietly(this.control);
     this.control = null;
   }

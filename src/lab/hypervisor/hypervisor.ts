@@ -16,6 +16,12 @@ export interface HostCapacity {
   readonly memoryMiB: number;
   readonly storageGiB: number;
   readonly nics: number;
+  /**
+   * Storage pools the host's storage is split into, equally (default 2): a
+   * volume can move to another pool of the same host while the VNF runs
+   * (vResourceType vStorage) without its compute moving.
+   */
+  readonly storagePools?: number;
 }
 
 /** One allocation of a host's capacity to a VM: a vResource with an id. */
@@ -27,6 +33,10 @@ export interface VResourceAllocation {
   readonly unit: 'count' | 'MiB' | 'GiB';
   /** vNIC only: specialized hardware (SR-IOV / PCI passthrough) - blocks live migration. */
   readonly specialized?: boolean;
+  /** vCPU only: the host cores (numbered 0..capacity.vCpu-1) the vCPUs are pinned to, one per vCPU. */
+  readonly pinnedCores?: readonly number[];
+  /** vStorage only: the storage pool holding the VM's volume. */
+  readonly pool?: string;
 }
 
 /** License the VNF checks when it boots (from the user's vnfLicenseFile). */
@@ -49,6 +59,21 @@ export interface VnfBootConfig {
   readonly license?: VnfLicense;
   /** The user's VNF configuration (vnfConfigFile), applied by the VNF. */
   readonly config?: Record<string, unknown>;
+  /**
+   * Where the VNF asks its VNFM for a migration (trigger type `vnf`), set by
+   * the VNFM at instantiation: `POST` with `{ initiator: 'VNF', vResourceType }`.
+   */
+  readonly vnfmMigrateUrl?: string;
+  /** The VNF's writes to its volume (when the flavor has storage). */
+  readonly storage?: VnfStorageWorkload;
+}
+
+/** How the VNF writes its volume: a journal record per N packets and background block writes. */
+export interface VnfStorageWorkload {
+  /** One journal record per this many forwarded packets (default 8; 0 = no journal). */
+  readonly journalEveryPackets?: number;
+  /** Background 4 KiB writes to random blocks per second (default 50). */
+  readonly blockWritesPerSec?: number;
 }
 
 export interface VmSpec {
@@ -72,10 +97,14 @@ export interface VmInfo {
   readonly allocations: readonly VResourceAllocation[];
   /** Host-side UDP address the VNF receives on (the fabric delivers here). */
   readonly dataEndpoint: Endpoint | null;
+  /** The VNF's management HTTP endpoint on this host (null while it is not running). */
+  readonly managementEndpoint?: Endpoint | null;
   readonly counters: {
     readonly received: number;
     readonly forwarded: number;
     readonly droppedWhilePaused: number;
+    /** Datagrams forwarded during the last second (0 when not running). */
+    readonly packetRateHz?: number;
   };
   readonly error?: string;
 }
@@ -115,6 +144,10 @@ export interface SourceMigrationResult {
   readonly completedAtNs: string;
   /** SHA-256 of guest memory at the pause. */
   readonly memoryDigest: string | null;
+  /** SHA-256 of the volume's allocated blocks at the pause (null: no volume). */
+  readonly volumeDigest?: string | null;
+  /** Volume blocks sent (block migration along with the memory). */
+  readonly blocksTransferred?: number;
 }
 
 /** Destination side events. */
@@ -126,6 +159,55 @@ export interface IncomingResult {
   readonly resumedAtNs: string | null;
   /** SHA-256 of guest memory as received, at the instant of resume. */
   readonly memoryDigest: string | null;
+  /** SHA-256 of the volume as received, at the instant of resume (null: no volume). */
+  readonly volumeDigest?: string | null;
+}
+
+/** The vResource kinds that can move alone, within the VM's host (lab). */
+export type MovableVResourceKind = 'vCPU' | 'vStorage' | 'vNIC';
+
+/**
+ * A move of one vResource of a running VM within its host:
+ * - vCPU: re-pin to other free cores of the host (the VNF keeps running, as
+ *   with `virsh vcpupin`);
+ * - vStorage: mirror the volume to another storage pool of the host while
+ *   the VNF writes (dirty-block tracking, QEMU drive-mirror), then pivot;
+ * - vNIC: plug a new port, unplug the old one, announce the new location to
+ *   the fabric (a short disruption while the fabric re-learns).
+ */
+export interface VResourceMoveRequest {
+  readonly kind: MovableVResourceKind;
+  /** vStorage: mirror bandwidth, bytes per second. */
+  readonly bandwidthBytesPerSec: number;
+  /** vStorage: pivot once the remaining dirty blocks fit this, ms. */
+  readonly downtimeLimitMs: number;
+  /** vStorage: pivot after this many mirror rounds at the latest. */
+  readonly maxRounds: number;
+}
+
+/** What one vResource move changed, as values to compare. */
+export interface VResourceMoveResult {
+  readonly ok: boolean;
+  readonly reason?: string;
+  readonly kind: MovableVResourceKind;
+  /** Allocations given up / taken (only of `kind`). */
+  readonly released: readonly VResourceAllocation[];
+  readonly added: readonly VResourceAllocation[];
+  /** The moved resource before and after: cores, pool or data endpoint. */
+  readonly before: Record<string, unknown>;
+  readonly after: Record<string, unknown>;
+  readonly startedAtNs: string;
+  /** The switch-over: I/O quiesced / old port unplugged (null: nothing stopped). */
+  readonly pausedAtNs: string | null;
+  /** The switch-over done: pivoted / new port announced. */
+  readonly resumedAtNs: string | null;
+  readonly completedAtNs: string;
+  readonly rounds: number;
+  readonly bytesTransferred: number;
+  /** vStorage: the new volume's digest equals the old one's at the pivot; else null. */
+  readonly dataVerified: boolean | null;
+  /** vStorage: SHA-256 of the volume at the pivot. */
+  readonly dataDigest: string | null;
 }
 
 export interface ComputeHost {
@@ -149,7 +231,17 @@ export interface ComputeHost {
     params: MigrationParams,
     onProgress?: (p: MigrationProgress) => void,
   ): Promise<SourceMigrationResult>;
-  /** Cancel a running migrateOut; the source VM keeps running (migrate_cancel). */
+  /**
+   * Move one vResource of a running VM within this host (optional: a host
+   * without it moves whole VMs only). Resolves when done or failed; the VM
+   * keeps running either way.
+   */
+  moveVResource?(
+    vmId: string,
+    req: VResourceMoveRequest,
+    onProgress?: (p: MigrationProgress) => void,
+  ): Promise<VResourceMoveResult>;
+  /** Cancel a running migrateOut or moveVResource; the source VM keeps running (migrate_cancel). */
   cancelMigration(vmId: string): Promise<void>;
   /** Destination finished receiving (resolves once per prepareIncoming). */
   waitIncoming(vmId: string): Promise<IncomingResult>;
@@ -173,5 +265,11 @@ export interface Fabric {
   detach(vmId: string): Promise<void>;
   /** Where the fabric currently delivers the VM's traffic, and when it learnt it (monotonic ns). */
   location(vmId: string): Promise<{ endpoint: Endpoint; learntAtNs: string } | null>;
+  /**
+   * The VM's stable management address (from attach on): it relays to the
+   * management endpoint the VM announced last, so it survives migration.
+   * Null when the VM is not attached (or the fabric has none).
+   */
+  management(vmId: string): Promise<Endpoint | null>;
   shutdown(): Promise<void>;
 }

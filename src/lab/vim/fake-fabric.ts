@@ -31,6 +31,11 @@ export class FakeFabric implements Fabric {
     return Promise.resolve(this.locations.get(vmId) ?? null);
   }
 
+  /** No management relay in the fake: null. */
+  management(_vmId: string): Promise<Endpoint | null> {
+    return Promise.resolve(null);
+  }
+
   /** A VM announced itself at `endpoint` (start or resume). */
   learn(vmId: string, endpoint: Endpoint): void {
     if (this.ingress.has(vmId)) this.locations.set(vmId, { endpoint, learntAtNs: String(monoNs()) });

@@ -41,7 +41,7 @@ export function flavorDemand(flavor: Flavor): HostCapacity {
 /** Why `host` cannot take `flavor`, or null when it fits. */
 export function capacityShortfall(host: HostLoad, flavor: Flavor): string | null {
   const demand = flavorDemand(flavor);
-  const checks: [keyof HostCapacity, string][] = [
+  const checks: [Exclude<keyof HostCapacity, 'storagePools'>, string][] = [
     ['vCpu', 'vCPU'],
     ['memoryMiB', 'MiB memory'],
     ['storageGiB', 'GiB storage'],

@@ -23,9 +23,9 @@ export class Announcer {
     this.socket = await bindLoopback(() => undefined);
   }
 
-  /** Announce `vmId` at `endpoint`; returns the announce instant (monotonic ns). */
-  announce(vmId: string, endpoint: Endpoint, atNs: bigint = monoNs()): bigint {
-    const datagram = encodeAnnounce({ vmId, endpoint, atNs: atNs.toString() });
+  /** Announce `vmId` at `endpoint` (and its management endpoint); returns the announce instant (monotonic ns). */
+  announce(vmId: string, endpoint: Endpoint, management: Endpoint | null = null, atNs: bigint = monoNs()): bigint {
+    const datagram = encodeAnnounce({ vmId, endpoint, management, atNs: atNs.toString() });
     this.send(datagram);
     for (const ms of REPEAT_AFTER_MS) {
       const timer = setTimeout(() => {

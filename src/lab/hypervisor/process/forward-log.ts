@@ -71,6 +71,33 @@ export class ForwardLog {
     });
   }
 
+  /**
+   * Datagrams forwarded per second over the `windowNs` before `nowNs`. When
+   * the whole ring is younger than the window (above ~65k/s for 1 s), the
+   * rate over the ring's own span.
+   */
+  rateHz(nowNs: bigint, windowNs = 1_000_000_000n): number {
+    const count = Math.min(this.recorded, RING_SIZE);
+    if (count === 0) return 0;
+    const oldest = this.recorded - count;
+    const at = (i: number): bigint => this.ring[(oldest + i) & (RING_SIZE - 1)] ?? 0n;
+    const since = nowNs - windowNs;
+    if (at(0) > since && count === RING_SIZE) {
+      const spanNs = Number(nowNs - at(0));
+      return spanNs > 0 ? (count * 1e9) / spanNs : 0;
+    }
+    const first = this.firstInRingAfter(since);
+    if (first === null) return 0;
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at(mid) > since) hi = mid;
+      else lo = mid + 1;
+    }
+    return ((count - lo) * 1e9) / Number(windowNs);
+  }
+
   /** Resolve every waiter with null (VM destroyed). */
   close(): void {
     for (const w of this.waiters) {

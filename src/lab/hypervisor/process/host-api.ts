@@ -5,12 +5,15 @@ import type {
   MigrationParams,
   MigrationProgress,
   SourceMigrationResult,
+  VResourceMoveRequest,
+  VResourceMoveResult,
 } from '../hypervisor.js';
 import type { Endpoint } from '../../../util/outcome.js';
 
-/** ComputeHost's methods, with migrateOut's progress sent as 'progress' events instead of a callback. */
-export type HostRpcApi = Omit<ComputeHost, 'name' | 'capacity' | 'migrateOut'> & {
+/** ComputeHost's methods, with the progress of migrateOut / moveVResource sent as 'progress' events instead of a callback. */
+export type HostRpcApi = Omit<ComputeHost, 'name' | 'capacity' | 'migrateOut' | 'moveVResource'> & {
   migrateOut(vmId: string, params: MigrationParams): Promise<SourceMigrationResult>;
+  moveVResource(vmId: string, req: VResourceMoveRequest): Promise<VResourceMoveResult>;
 };
 
 /** Event the host emits during migrateOut. */

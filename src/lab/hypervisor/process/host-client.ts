@@ -2,7 +2,13 @@
  * startProcessHost: a ComputeHost whose host is an OS process (host-main.ts)
  * driven over the fork IPC channel. The child exits when this process goes.
  */
-import type { ComputeHost, HostCapacity, MigrationParams, MigrationProgress } from '../hypervisor.js';
+import type {
+  ComputeHost,
+  HostCapacity,
+  MigrationParams,
+  MigrationProgress,
+  VResourceMoveRequest,
+} from '../hypervisor.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import { HostError, type HostErrorCode } from './errors.js';
 import { PROGRESS_EVENT, type HostInit, type HostRpcApi, type ProgressEvent } from './host-api.js';
@@ -12,6 +18,7 @@ import { RpcClient } from './ipc/rpc-client.js';
 /** A process compute host: a ComputeHost plus its OS pid. */
 export interface ProcessComputeHost extends ComputeHost {
   readonly pid: number;
+  moveVResource: NonNullable<ComputeHost['moveVResource']>;
 }
 
 export interface ProcessHostOptions {
@@ -50,6 +57,14 @@ export async function startProcessHost(opts: ProcessHostOptions): Promise<Proces
       if (onProgress !== undefined) progressListeners.set(vmId, onProgress);
       try {
         return await rpc.call('migrateOut', vmId, params);
+      } finally {
+        if (progressListeners.get(vmId) === onProgress) progressListeners.delete(vmId);
+      }
+    },
+    async moveVResource(vmId: string, req: VResourceMoveRequest, onProgress?: (p: MigrationProgress) => void) {
+      if (onProgress !== undefined) progressListeners.set(vmId, onProgress);
+      try {
+        return await rpc.call('moveVResource', vmId, req);
       } finally {
         if (progressListeners.get(vmId) === onProgress) progressListeners.delete(vmId);
       }

@@ -13,7 +13,10 @@ import type {
   VmInfo,
   VmSpec,
   VResourceAllocation,
+  VResourceMoveRequest,
+  VResourceMoveResult,
 } from '../hypervisor.js';
+import { monoNs } from '../../../util/clock.js';
 import { Announcer } from './announcer.js';
 import { checkLicense } from './license.js';
 import { HostError } from './errors.js';
@@ -24,6 +27,8 @@ import { OutgoingMigration } from './migration-source.js';
 import { validateMigrationParams, validateVnfBoot } from './validate.js';
 import { Vm } from './vm.js';
 import { Vnf } from './vnf.js';
+import { VolumeMirror } from './storage-mirror.js';
+import { Volume } from './volume.js';
 
 export class ProcessHost {
   private readonly vms = new Map<string, Vm>();
@@ -55,7 +60,7 @@ export class ProcessHost {
       // runs here, and a bad license fails instantiation with the VNF's reason.
       const license = checkLicense(spec.vnf);
       if (!license.ok) throw new HostError('LICENSE_INVALID', license.reason, { vmId: spec.vmId });
-      return this.newVm(spec).info(this.name);
+      return this.newVm(spec).info(this.name, this.stock.of(spec.vmId));
     });
   }
 
@@ -88,7 +93,7 @@ export class ProcessHost {
       default:
         throw this.invalid(vm, 'start');
     }
-    return vm.info(this.name);
+    return vm.info(this.name, this.stock.of(vmId));
   }
 
   async stopVm(vmId: string): Promise<VmInfo> {
@@ -96,7 +101,7 @@ export class ProcessHost {
     if (vm.state === 'MIGRATING_OUT' || vm.state === 'INCOMING') throw this.invalid(vm, 'stop');
     await vm.vnf.close();
     vm.state = 'STOPPED';
-    return vm.info(this.name);
+    return vm.info(this.name, this.stock.of(vmId));
   }
 
   async destroyVm(vmId: string): Promise<void> {
@@ -106,6 +111,10 @@ export class ProcessHost {
       vm.outgoing.migration.cancel('VM destroyed');
       await vm.outgoing.done;
     }
+    if (vm.moving !== null) {
+      vm.moving.cancel('VM destroyed');
+      await vm.moving.done;
+    }
     vm.incoming?.abort('VM destroyed on the destination');
     this.vms.delete(vmId);
     this.stock.release(vmId);
@@ -113,7 +122,7 @@ export class ProcessHost {
   }
 
   getVm(vmId: string): Promise<VmInfo | null> {
-    return attempt(() => this.vms.get(vmId)?.info(this.name) ?? null);
+    return attempt(() => this.vms.get(vmId)?.info(this.name, this.stock.of(vmId)) ?? null);
   }
 
   async prepareIncoming(spec: VmSpec): Promise<{ migrationEndpoint: Endpoint; vm: VmInfo }> {
@@ -141,7 +150,7 @@ export class ProcessHost {
         .catch((err: unknown) =>
           console.error(`host ${this.name}: freeing failed incoming VM ${vm.vmId}:`, err),
         );
-      return { migrationEndpoint: incoming.endpoint, vm: vm.info(this.name) };
+      return { migrationEndpoint: incoming.endpoint, vm: vm.info(this.name, this.stock.of(vm.vmId)) };
     } catch (err) {
       await this.destroyVm(vm.vmId);
       throw err;
@@ -165,7 +174,7 @@ export class ProcessHost {
     const vm = this.vm(vmId);
     const movable =
       params.mode === 'live' ? vm.state === 'RUNNING' : ['RUNNING', 'STOPPED', 'CREATED'].includes(vm.state);
-    if (!movable || vm.migratedAway) throw this.invalid(vm, `migrate (${params.mode})`);
+    if (!movable || vm.migratedAway || vm.moving !== null) throw this.invalid(vm, `migrate (${params.mode})`);
     const migration = new OutgoingMigration({
       vmId,
       memory: vm.memory,
@@ -190,10 +199,143 @@ export class ProcessHost {
   }
 
   async cancelMigration(vmId: string): Promise<void> {
-    const outgoing = this.vm(vmId).outgoing;
+    const vm = this.vm(vmId);
+    if (vm.moving !== null) {
+      vm.moving.cancel('migration cancelled');
+      await vm.moving.done;
+    }
+    const outgoing = vm.outgoing;
     if (outgoing === null) return;
     outgoing.migration.cancel();
     await outgoing.done;
+  }
+
+  /**
+   * Move one vResource of a running VM within this host (see
+   * VResourceMoveRequest). Refusals that leave nothing changed (no free
+   * cores, no other pool with room, no movable NIC) are results with
+   * ok=false, as is a cancelled or failed mirror.
+   */
+  async moveVResource(
+    vmId: string,
+    req: VResourceMoveRequest,
+    onProgress?: (p: MigrationProgress) => void,
+  ): Promise<VResourceMoveResult> {
+    const vm = this.vm(vmId);
+    if (vm.state !== 'RUNNING' || vm.moving !== null || vm.outgoing !== null)
+      throw this.invalid(vm, `move its ${req.kind}`, vm.moving !== null ? 'another move is under way' : undefined);
+    const startedAtNs = monoNs();
+    const base = {
+      kind: req.kind,
+      startedAtNs: startedAtNs.toString(),
+      rounds: 0,
+      bytesTransferred: 0,
+      dataVerified: null,
+      dataDigest: null,
+      pausedAtNs: null,
+      resumedAtNs: null,
+    };
+    const refused = (e: unknown): VResourceMoveResult => ({
+      ...base,
+      ok: false,
+      reason: e instanceof Error ? e.message : String(e),
+      released: [],
+      added: [],
+      before: {},
+      after: {},
+      completedAtNs: monoNs().toString(),
+    });
+    switch (req.kind) {
+      case 'vCPU': {
+        // Re-pinning does not stop the VNF (virsh vcpupin on a running domain).
+        let moved;
+        try {
+          moved = this.stock.repin(vmId);
+        } catch (e) {
+          return refused(e);
+        }
+        return {
+          ...base,
+          ok: true,
+          released: [moved.released],
+          added: [moved.added],
+          before: { pinnedCores: moved.released.pinnedCores ?? [] },
+          after: { pinnedCores: moved.added.pinnedCores ?? [] },
+          completedAtNs: monoNs().toString(),
+        };
+      }
+      case 'vNIC': {
+        let moved;
+        try {
+          moved = this.stock.replaceNic(vmId);
+        } catch (e) {
+          return refused(e);
+        }
+        const port = await vm.vnf.replaceDataPort();
+        return {
+          ...base,
+          ok: true,
+          released: [moved.released],
+          added: [moved.added],
+          before: { dataEndpoint: port.before },
+          after: { dataEndpoint: port.after },
+          pausedAtNs: port.unpluggedAtNs.toString(),
+          resumedAtNs: port.announcedAtNs.toString(),
+          completedAtNs: monoNs().toString(),
+        };
+      }
+      case 'vStorage':
+        return this.moveVolume(vm, req, base, refused, onProgress);
+    }
+  }
+
+  private async moveVolume(
+    vm: Vm,
+    req: VResourceMoveRequest,
+    base: Omit<VResourceMoveResult, 'ok' | 'released' | 'added' | 'before' | 'after' | 'completedAtNs'>,
+    refused: (e: unknown) => VResourceMoveResult,
+    onProgress?: (p: MigrationProgress) => void,
+  ): Promise<VResourceMoveResult> {
+    const source = vm.vnf.volume;
+    if (source === null) return refused(new Error(`VM ${vm.vmId} has no volume (flavor storage 0 GiB)`));
+    let claim;
+    try {
+      claim = this.stock.claimOtherPool(vm.vmId);
+    } catch (e) {
+      return refused(e);
+    }
+    const target = new Volume(claim.added.pool ?? '', source.sizeGiB);
+    const mirror = new VolumeMirror({
+      source,
+      target,
+      bandwidthBytesPerSec: req.bandwidthBytesPerSec,
+      downtimeLimitMs: req.downtimeLimitMs,
+      maxRounds: req.maxRounds,
+      pivot: (v) => vm.vnf.pivotVolume(v),
+      ...(onProgress === undefined ? {} : { onProgress }),
+    });
+    const done = mirror.run();
+    vm.moving = { cancel: (why) => mirror.cancel(why), done };
+    const r = await done.finally(() => (vm.moving = null));
+    // Keep the allocation of the copy the VNF uses; free the other.
+    this.stock.drop(vm.vmId, r.ok ? claim.current.id : claim.added.id);
+    const verified = r.sourceDigest !== null && r.targetDigest !== null ? r.sourceDigest === r.targetDigest : null;
+    return {
+      ...base,
+      ok: r.ok,
+      ...(r.reason === undefined ? {} : { reason: r.reason }),
+      released: r.ok ? [claim.current] : [],
+      added: r.ok ? [claim.added] : [],
+      before: { pool: source.pool, allocatedBlocks: source.allocatedBlockCount },
+      after: r.ok ? { pool: target.pool, allocatedBlocks: target.allocatedBlockCount } : { pool: source.pool },
+      pausedAtNs: r.pausedAtNs?.toString() ?? null,
+      resumedAtNs: r.resumedAtNs?.toString() ?? null,
+      rounds: r.rounds,
+      bytesTransferred: r.bytesTransferred,
+      dataVerified: verified,
+      dataDigest: r.targetDigest,
+      completedAtNs: monoNs().toString(),
+    };
   }
 
   async firstForwardAfter(vmId: string, afterNs: string, timeoutMs: number): Promise<string | null> {
@@ -224,10 +366,16 @@ export class ProcessHost {
         { cause: err },
       );
     }
-    const vnf = new Vnf(spec.vmId, memory, spec.vnf, (vmId, endpoint) =>
-      this.announcer.announce(vmId, endpoint),
+    const pool = allocations.find((a) => a.kind === 'vStorage')?.pool;
+    const volume = spec.storageGiB > 0 && pool !== undefined ? new Volume(pool, spec.storageGiB) : null;
+    const vnf = new Vnf(
+      spec.vmId,
+      memory,
+      spec.vnf,
+      (vmId, endpoint, management) => this.announcer.announce(vmId, endpoint, management),
+      volume,
     );
-    const vm = new Vm(spec, allocations, memory, vnf);
+    const vm = new Vm(spec, memory, vnf);
     this.vms.set(spec.vmId, vm);
     this.incomingResults.delete(spec.vmId);
     return vm;

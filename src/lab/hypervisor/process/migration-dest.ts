@@ -15,8 +15,9 @@ import type { Endpoint } from '../../../util/outcome.js';
 import type { IncomingResult } from '../hypervisor.js';
 import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
 import { MigrationChannel } from './migration-channel.js';
-import { applyPagesBody, encodeJsonFrame, FRAME, parseJsonBody } from './migration-frames.js';
+import { applyBlocksBody, applyPagesBody, encodeJsonFrame, FRAME, parseJsonBody } from './migration-frames.js';
 import type { Vnf, VnfState } from './vnf.js';
+import { snapshotDigest } from './volume.js';
 
 export interface IncomingMigrationOptions {
   readonly vmId: string;
@@ -36,6 +37,8 @@ interface Hello {
   readonly run: boolean;
   readonly memoryBytes: number;
   readonly pageSize: number;
+  /** Stored bytes of the VM's volume (0: none). */
+  readonly volumeBytes?: number;
 }
 
 export class IncomingMigration {
@@ -102,6 +105,12 @@ export class IncomingMigration {
         if (this.hello === null) throw new Error('PAGES before HELLO');
         applyPagesBody(this.o.memory, body);
         return;
+      case FRAME.blocks: {
+        const volume = this.o.vnf.volume;
+        if (this.hello === null || volume === null) throw new Error('BLOCKS before HELLO or without a volume');
+        applyBlocksBody(volume, body);
+        return;
+      }
       case FRAME.state:
         this.state = parseJsonBody(body) as VnfState;
         return;
@@ -126,6 +135,9 @@ export class IncomingMigration {
         `memory mismatch: source ${hello.memoryBytes} B in ${hello.pageSize} B pages, here ${memory.sizeBytes} B`,
       );
     }
+    const volumeBytes = this.o.vnf.volume?.sizeBytes ?? 0;
+    if ((hello.volumeBytes ?? 0) !== volumeBytes)
+      return this.refuse(`volume mismatch: source ${hello.volumeBytes ?? 0} B, here ${volumeBytes} B`);
     this.hello = hello;
   }
 
@@ -142,8 +154,9 @@ export class IncomingMigration {
       if (!started.ok) return this.refuse(started.reason);
       resumedAtNs = started.value;
     }
-    // Nothing ran between the resume and here: the snapshot is the memory at the resume.
+    // Nothing ran between the resume and here: the snapshots are memory and volume at the resume.
     const digest = memory.snapshotDigest(DIGEST_PACING);
+    const volumeSnapshot = vnf.volume?.snapshot() ?? null;
     this.completed = true;
     this.o.onArrived(resumedAtNs);
     const resumed = resumedAtNs?.toString() ?? null;
@@ -151,7 +164,13 @@ export class IncomingMigration {
     void digest
       .catch(() => null) // the VM runs either way; the digest is verification only
       .then((memoryDigest) =>
-        this.finish({ vmId: this.o.vmId, ok: true, resumedAtNs: resumed, memoryDigest }),
+        this.finish({
+          vmId: this.o.vmId,
+          ok: true,
+          resumedAtNs: resumed,
+          memoryDigest,
+          volumeDigest: volumeSnapshot === null ? null : snapshotDigest(volumeSnapshot),
+        }),
       );
   }
 

@@ -2,8 +2,10 @@
  * The migration stream between two host processes (one TCP connection, source
  * to destination): frames of `type u8 | length u32be | body`.
  *
- *   HELLO     json {vmId, mode, memoryBytes, pageSize}         src -> dst
+ *   HELLO     json {vmId, mode, memoryBytes, pageSize, volumeBytes} src -> dst
  *   PAGES     u32be count | count x u32be page index | pages   src -> dst
+ *   BLOCKS    u32be count | count x u32be block index | blocks src -> dst
+ *             (the volume, sent along with the memory: block migration)
  *   STATE     json VnfState (after the pause)                  src -> dst
  *   COMPLETE  json {pausedAtNs}: everything sent, run it       src -> dst
  *   CANCEL    json {reason}: give up, free the allocation      src -> dst
@@ -12,6 +14,7 @@
  */
 import type { GuestMemory } from './guest-memory.js';
 import { PAGE_SIZE } from './guest-memory.js';
+import { BLOCK_SIZE, type Volume } from './volume.js';
 
 export const FRAME = {
   hello: 1,
@@ -21,6 +24,7 @@ export const FRAME = {
   cancel: 5,
   resumed: 6,
   failed: 7,
+  blocks: 8,
 } as const;
 export type FrameType = (typeof FRAME)[keyof typeof FRAME];
 
@@ -69,6 +73,37 @@ export function applyPagesBody(memory: GuestMemory, body: Buffer): number {
   for (let i = 0; i < count; i++) {
     memory.loadPage(body.readUInt32BE(4 + i * 4), body, data);
     data += PAGE_SIZE;
+  }
+  return count;
+}
+
+/** A BLOCKS frame with a copy of `blocks[start, end)` of `volume` as they are now. */
+export function encodeBlocksFrame(volume: Volume, blocks: ArrayLike<number>, start: number, end: number): Buffer {
+  const count = end - start;
+  const bodyBytes = 4 + count * (4 + BLOCK_SIZE);
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + bodyBytes);
+  frame.writeUInt8(FRAME.blocks, 0);
+  frame.writeUInt32BE(bodyBytes, 1);
+  frame.writeUInt32BE(count, HEADER_BYTES);
+  let data = HEADER_BYTES + 4 + count * 4;
+  for (let i = 0; i < count; i++) {
+    const block = blocks[start + i] ?? 0;
+    frame.writeUInt32BE(block, HEADER_BYTES + 4 + i * 4);
+    volume.bytes.copy(frame, data, block * BLOCK_SIZE, (block + 1) * BLOCK_SIZE);
+    data += BLOCK_SIZE;
+  }
+  return frame;
+}
+
+/** Apply a BLOCKS body to `volume`; returns the number of blocks. */
+export function applyBlocksBody(volume: Volume, body: Buffer): number {
+  const count = body.readUInt32BE(0);
+  if (body.length !== 4 + count * (4 + BLOCK_SIZE))
+    throw new Error(`BLOCKS frame of ${body.length} bytes for ${count} blocks`);
+  let data = 4 + count * 4;
+  for (let i = 0; i < count; i++) {
+    volume.loadBlock(body.readUInt32BE(4 + i * 4), body, data);
+    data += BLOCK_SIZE;
   }
   return count;
 }

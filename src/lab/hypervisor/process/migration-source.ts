@@ -10,6 +10,11 @@
  * offline - the VNF stops first, every page is sent once, the destination
  *         starts it (a cold migration).
  *
+ * A VM with a volume moves it too, in the same stream (Nova's
+ * block_migration=True, QEMU's block migration): its allocated blocks go in
+ * round 1, its dirty blocks with each round's dirty pages, and they count in
+ * the expected downtime.
+ *
  * Any failure or a cancel before the destination resumed leaves the source
  * running (QEMU resumes the source when migration fails after stop).
  */
@@ -17,9 +22,19 @@ import { monoNs } from '../../../util/clock.js';
 import type { MigrationParams, MigrationProgress, SourceMigrationResult } from '../hypervisor.js';
 import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
 import { MigrationChannel } from './migration-channel.js';
-import { encodeJsonFrame, encodePagesFrame, FRAME, parseJsonBody } from './migration-frames.js';
+import {
+  encodeBlocksFrame,
+  encodeJsonFrame,
+  encodePagesFrame,
+  FRAME,
+  parseJsonBody,
+} from './migration-frames.js';
 import { TokenBucket } from './token-bucket.js';
 import type { Vnf } from './vnf.js';
+import { BLOCK_SIZE, type Volume } from './volume.js';
+
+/** Volume blocks per BLOCKS frame: 256 KiB, like a PAGES frame. */
+const BLOCKS_PER_FRAME = 4;
 
 /** Pages per PAGES frame: 256 KiB, about 1 ms at the default 256 MiB/s. */
 const PAGES_PER_FRAME = 64;
@@ -47,6 +62,7 @@ export class OutgoingMigration {
   private readonly bucket: TokenBucket;
   private startedMs = 0;
   private pagesSent = 0;
+  private blocksSent = 0;
   private round = 0;
   private pagesLeftInRound = 0;
   private dirtyPagesRate = 0;
@@ -65,6 +81,7 @@ export class OutgoingMigration {
 
   async run(): Promise<SourceMigrationResult> {
     const { memory, vnf, params } = this.o;
+    const volume = vnf.volume;
     const startedAtNs = monoNs();
     let pausedAtNs: bigint | null = null;
     // A stopped VM moves stopped (offline only; live needs a running VM, checked by the host).
@@ -84,6 +101,8 @@ export class OutgoingMigration {
       pausedAtNs: pausedAtNs === null ? null : pausedAtNs.toString(),
       completedAtNs: completedAtNs.toString(),
       memoryDigest: digest,
+      volumeDigest: ok && volume !== null ? volume.digest() : null,
+      blocksTransferred: this.blocksSent,
     });
     try {
       this.channel = await MigrationChannel.connect(params.dest, (type, body) => this.onReply(type, body));
@@ -100,22 +119,27 @@ export class OutgoingMigration {
           run: wasRunning,
           memoryBytes: memory.sizeBytes,
           pageSize: PAGE_SIZE,
+          volumeBytes: volume?.sizeBytes ?? 0,
         }),
       );
       this.startedMs = performance.now();
       if (params.mode === 'live') {
-        await this.precopy();
+        await this.precopy(volume);
         pausedAtNs = vnf.pause();
         const rest = memory.syncDirtyLog();
         memory.stopDirtyLog();
+        const restBlocks = volume?.syncDirtyLog() ?? new Uint32Array(0);
+        volume?.stopDirtyLog();
         // Still paced: the bandwidth models the link, so the downtime is what the estimate
         // promised (QEMU instead lifts max-bandwidth for this last stage).
         await this.sendPages(rest);
+        if (volume !== null) await this.sendBlocks(volume, restBlocks);
       } else {
         await vnf.close();
         pausedAtNs = monoNs();
         this.round = 1;
         await this.sendPages(allPages(memory.pageCount));
+        if (volume !== null) await this.sendBlocks(volume, volume.allocatedBlocks());
       }
       await this.channel.send(encodeJsonFrame(FRAME.state, vnf.state()));
       const resumed = this.awaitReply();
@@ -132,6 +156,7 @@ export class OutgoingMigration {
       let reason = this.cancelReason ?? (err instanceof Error ? err.message : String(err));
       this.channel?.end(reason, encodeJsonFrame(FRAME.cancel, { reason }));
       memory.stopDirtyLog();
+      volume?.stopDirtyLog();
       if (pausedAtNs !== null && wasRunning) {
         const restarted = await this.restartSource().catch((e: unknown) =>
           e instanceof Error ? e.message : String(e),
@@ -142,16 +167,19 @@ export class OutgoingMigration {
     }
   }
 
-  private async precopy(): Promise<void> {
+  private async precopy(volume: Volume | null): Promise<void> {
     const { memory, params } = this.o;
     memory.startDirtyLog();
+    volume?.startDirtyLog();
     let lastSyncMs = performance.now();
     this.round = 1;
     await this.sendPages(allPages(memory.pageCount));
+    if (volume !== null) await this.sendBlocks(volume, volume.allocatedBlocks());
     for (;;) {
       const elapsedMs = performance.now() - this.startedMs;
       const bandwidth = (this.channel?.bytesSent ?? 0) / Math.max(elapsedMs / 1000, 1e-3);
-      const expectedDowntimeMs = ((memory.dirtyPageCount() * PAGE_SIZE) / bandwidth) * 1000;
+      const dirtyBytes = memory.dirtyPageCount() * PAGE_SIZE + (volume?.dirtyBlockCount() ?? 0) * BLOCK_SIZE;
+      const expectedDowntimeMs = (dirtyBytes / bandwidth) * 1000;
       this.progress(true);
       if (expectedDowntimeMs <= params.downtimeLimitMs || this.round >= params.maxRounds) return;
       // Start of a round: sync the dirty log (what was written during the last round).
@@ -159,8 +187,26 @@ export class OutgoingMigration {
       const nowMs = performance.now();
       this.dirtyPagesRate = dirty.length / Math.max((nowMs - lastSyncMs) / 1000, 1e-3);
       lastSyncMs = nowMs;
+      const dirtyBlocks = volume?.syncDirtyLog() ?? null;
       this.round++;
       await this.sendPages(dirty);
+      if (volume !== null && dirtyBlocks !== null) await this.sendBlocks(volume, dirtyBlocks);
+    }
+  }
+
+  /** Send volume `blocks` in frames, paced like pages. */
+  private async sendBlocks(volume: Volume, blocks: Uint32Array): Promise<void> {
+    const channel = this.channel;
+    if (channel === null) throw new Error('not connected');
+    for (let at = 0; at < blocks.length; at += BLOCKS_PER_FRAME) {
+      this.checkCancelled();
+      const end = Math.min(at + BLOCKS_PER_FRAME, blocks.length);
+      const waitMs = this.bucket.take(4 + (end - at) * (4 + BLOCK_SIZE) + 5);
+      if (waitMs >= 1) await new Promise((r) => setTimeout(r, waitMs));
+      this.checkCancelled();
+      await channel.send(encodeBlocksFrame(volume, blocks, at, end));
+      this.blocksSent += end - at;
+      this.progress(false);
     }
   }
 
@@ -189,9 +235,11 @@ export class OutgoingMigration {
     const { memory } = this.o;
     this.o.onProgress({
       round: Math.max(0, this.round - 1),
-      totalBytes: memory.sizeBytes,
+      totalBytes: memory.sizeBytes + (this.o.vnf.volume?.allocatedBlockCount ?? 0) * BLOCK_SIZE,
       transferredBytes: this.channel?.bytesSent ?? 0,
-      remainingBytes: (this.pagesLeftInRound + memory.dirtyPageCount()) * PAGE_SIZE,
+      remainingBytes:
+        (this.pagesLeftInRound + memory.dirtyPageCount()) * PAGE_SIZE +
+        (this.o.vnf.volume?.dirtyBlockCount() ?? 0) * BLOCK_SIZE,
       dirtyPagesRate: Math.round(this.dirtyPagesRate),
     });
   }

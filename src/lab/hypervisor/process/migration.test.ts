@@ -4,6 +4,7 @@ import type { MigrationParams, MigrationProgress, VmSpec } from '../hypervisor.j
 import { startProcessHost, type ProcessComputeHost } from './host-client.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import { isAlive, UdpSender, UdpSink, until } from './test-kit.js';
+import { VOLUME_STORED_BYTES } from './volume.js';
 
 const capacity = { vCpu: 8, memoryMiB: 512, storageGiB: 100, nics: 8 };
 const RATE_HZ = 10_000;
@@ -110,7 +111,12 @@ describe('live migration between two host processes under traffic', () => {
     expect(lost).toBeGreaterThan(0);
     expect(Math.abs(lossMs - downtimeMs)).toBeLessThan(Math.max(5, downtimeMs * 0.3));
     expect(new Set(progress.map((p) => p.round)).size).toBeGreaterThanOrEqual(result.rounds);
-    expect(progress.at(-1)?.totalBytes).toBe(64 * 1024 * 1024);
+    // Memory plus the volume's allocated blocks (block migration in the same stream).
+    expect(progress.at(-1)?.totalBytes).toBeGreaterThan(64 * 1024 * 1024);
+    expect(progress.at(-1)?.totalBytes).toBeLessThanOrEqual(64 * 1024 * 1024 + VOLUME_STORED_BYTES);
+    expect(result.blocksTransferred).toBeGreaterThan(0);
+    expect(result.volumeDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(incoming.volumeDigest).toBe(result.volumeDigest);
 
     // The VM runs on B and B is where the fabric delivers; A keeps a paused copy until the VIM frees it.
     const onB = await hostB.getVm(s.vmId);

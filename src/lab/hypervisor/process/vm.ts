@@ -1,4 +1,4 @@
-/** One VM on a process host: its spec, allocations, guest memory, VNF and migration. */
+/** One VM on a process host: its spec, guest memory, VNF (with its volume) and migration or vResource move. */
 import type { VmInfo, VmSpec, VmState, VResourceAllocation } from '../hypervisor.js';
 import type { GuestMemory } from './guest-memory.js';
 import type { IncomingMigration } from './migration-dest.js';
@@ -10,12 +10,13 @@ export class Vm {
   error: string | undefined;
   outgoing: { readonly migration: OutgoingMigration; readonly done: Promise<unknown> } | null = null;
   incoming: IncomingMigration | null = null;
+  /** A running single-vResource move (cancel it on cancelMigration / destroy). */
+  moving: { readonly cancel: (reason: string) => void; readonly done: Promise<unknown> } | null = null;
   /** Its memory now runs on another host: this copy must never run again. */
   migratedAway = false;
 
   constructor(
     readonly spec: VmSpec,
-    readonly allocations: readonly VResourceAllocation[],
     readonly memory: GuestMemory,
     readonly vnf: Vnf,
   ) {}
@@ -24,13 +25,15 @@ export class Vm {
     return this.spec.vmId;
   }
 
-  info(host: string): VmInfo {
+  /** What the host reports; `allocations` are the VM's in the host inventory now. */
+  info(host: string, allocations: readonly VResourceAllocation[]): VmInfo {
     const info: VmInfo = {
       vmId: this.vmId,
       host,
       state: this.state,
-      allocations: this.allocations,
+      allocations,
       dataEndpoint: this.vnf.dataEndpoint,
+      managementEndpoint: this.vnf.managementEndpoint,
       counters: this.vnf.counters(),
     };
     return this.error === undefined ? info : { ...info, error: this.error };

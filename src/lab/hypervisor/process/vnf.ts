@@ -7,6 +7,11 @@
  * Run states: 'off' (no sockets), 'paused' (sockets open, nothing runs: what
  * arrives is dropped and counted, as a paused VM's NIC backend drops), and
  * 'running'.
+ *
+ * With a volume (the flavor has storage) it also writes a journal record per
+ * N packets and random blocks in the background (storage-workload.ts). It
+ * serves its management interface (management-server.ts) while its sockets
+ * are open, and announces both its data and management endpoints.
  */
 import type dgram from 'node:dgram';
 import {
@@ -23,7 +28,10 @@ import { DirtyWorkload } from './dirty-workload.js';
 import { ForwardLog } from './forward-log.js';
 import type { GuestMemory } from './guest-memory.js';
 import { checkLicense } from './license.js';
+import { ManagementServer } from './management-server.js';
+import { StorageWorkload, type StorageWorkloadState } from './storage-workload.js';
 import { COUNTER_OFFSET, vnfMemoryLayout, type VnfMemoryLayout } from './vnf-memory-layout.js';
+import type { Volume } from './volume.js';
 
 export type VnfRunState = 'off' | 'paused' | 'running';
 
@@ -32,16 +40,30 @@ export interface VnfState {
   /** The configuration the VNF applied at boot; null if it never booted. */
   readonly appliedConfig: Record<string, unknown> | null;
   readonly workloadRng: number;
+  /** The volume writer's state (null: no volume). */
+  readonly storage?: StorageWorkloadState | null;
 }
 
 export interface VnfCounters {
   readonly received: number;
   readonly forwarded: number;
   readonly droppedWhilePaused: number;
+  /** Datagrams forwarded during the last second (0 unless running). */
+  readonly packetRateHz: number;
 }
 
-/** Called when the VNF (re)starts forwarding at `endpoint`: tell the fabric. */
-export type AnnounceFn = (vmId: string, endpoint: Endpoint) => void;
+/** Called when the VNF (re)starts forwarding at `endpoint`: tell the fabric (and where its management is). */
+export type AnnounceFn = (vmId: string, endpoint: Endpoint, management: Endpoint | null) => void;
+
+/** A vNIC port move: the old and new data endpoints and the switch instants (monotonic ns). */
+export interface PortMove {
+  readonly before: Endpoint;
+  readonly after: Endpoint;
+  /** Old port closed: what arrives there from now on is lost. */
+  readonly unpluggedAtNs: bigint;
+  /** New port announced to the fabric. */
+  readonly announcedAtNs: bigint;
+}
 
 export class Vnf {
   readonly forwardLog = new ForwardLog();
@@ -55,15 +77,37 @@ export class Vnf {
   private droppedWhilePaused = 0;
   private egressErrors = 0;
   private opening: Promise<void> | null = null;
+  private management: ManagementServer | null = null;
+  private storage: StorageWorkload | null;
 
   constructor(
     readonly vmId: string,
     readonly memory: GuestMemory,
     readonly boot: VnfBootConfig,
     private readonly announce: AnnounceFn,
+    private vol: Volume | null = null,
   ) {
     this.layout = vnfMemoryLayout(memory);
     this.workload = this.newWorkload((Math.random() * 0xffffffff) >>> 0);
+    this.storage =
+      vol === null
+        ? null
+        : new StorageWorkload(vol, boot.storage, { rng: (Math.random() * 0xffffffff) >>> 0, packetsSinceRecord: 0 });
+  }
+
+  /** The volume the VNF writes now (null: no storage). */
+  get volume(): Volume | null {
+    return this.vol;
+  }
+
+  /** Pivot to another copy of the volume (a finished volume mirror); call when nothing else writes. */
+  pivotVolume(volume: Volume): void {
+    this.vol = volume;
+    this.storage?.retarget(volume);
+  }
+
+  get managementEndpoint(): Endpoint | null {
+    return this.management?.endpoint ?? null;
   }
 
   get runState(): VnfRunState {
@@ -92,10 +136,41 @@ export class Vnf {
       await closeQuietly(data);
       throw err;
     });
+    const management = await ManagementServer.listen({
+      vmId: this.vmId,
+      runState: () => this.run,
+      vnfmMigrateUrl: this.boot.vnfmMigrateUrl,
+    }).catch(async (err: unknown) => {
+      await Promise.all([closeQuietly(data), closeQuietly(egress)]);
+      throw err;
+    });
     data.on('message', this.onDatagram);
     this.data = data;
     this.egress = egress;
+    this.management = management;
     this.run = 'paused';
+  }
+
+  /**
+   * vNIC move: plug a new data port, unplug the old one and announce the new
+   * location (a port re-plug: what the fabric sends to the old port until
+   * it re-learns is lost, as is what waited in the old port's buffer).
+   */
+  async replaceDataPort(): Promise<PortMove> {
+    const old = this.data;
+    if (old === null || this.run === 'off') throw new Error('VNF sockets are not open');
+    const before = localEndpoint(old);
+    const fresh = await bindLoopback(() => undefined, DATA_SOCKET_BUFFER_BYTES);
+    fresh.on('message', this.onDatagram);
+    const unpluggedAtNs = monoNs();
+    old.removeListener('message', this.onDatagram);
+    this.data = fresh;
+    const closing = closeQuietly(old);
+    const after = localEndpoint(fresh);
+    const announcedAtNs = monoNs();
+    if (this.run === 'running') this.announce(this.vmId, after, this.managementEndpoint);
+    await closing;
+    return { before, after, unpluggedAtNs, announcedAtNs };
   }
 
   /**
@@ -117,14 +192,16 @@ export class Vnf {
     this.run = 'running';
     this.forwardLog.markResume();
     this.workload.start();
+    this.storage?.start();
     const endpoint = this.dataEndpoint;
-    if (endpoint !== null) this.announce(this.vmId, endpoint);
+    if (endpoint !== null) this.announce(this.vmId, endpoint, this.managementEndpoint);
     return atNs;
   }
 
   /** Stop running; sockets stay open and drop what arrives. Returns the pause instant. */
   pause(): bigint {
     this.workload.stop();
+    this.storage?.stop();
     if (this.run === 'running') this.run = 'paused';
     return monoNs();
   }
@@ -132,11 +209,14 @@ export class Vnf {
   /** Stop and close the sockets. */
   async close(): Promise<void> {
     this.workload.stop();
+    this.storage?.stop();
     this.run = 'off';
     const sockets = [this.data, this.egress];
+    const management = this.management;
     this.data = null;
     this.egress = null;
-    await Promise.all(sockets.map((s) => closeQuietly(s)));
+    this.management = null;
+    await Promise.all([...sockets.map((s) => closeQuietly(s)), management?.close()]);
   }
 
   /** Release everything for good (VM destroyed). */
@@ -150,11 +230,16 @@ export class Vnf {
       received: this.memory.readF64(COUNTER_OFFSET.received),
       forwarded: this.memory.readF64(COUNTER_OFFSET.forwarded),
       droppedWhilePaused: this.droppedWhilePaused,
+      packetRateHz: this.run === 'running' ? this.forwardLog.rateHz(monoNs()) : 0,
     };
   }
 
   state(): VnfState {
-    return { appliedConfig: this.appliedConfig, workloadRng: this.workload.rngState };
+    return {
+      appliedConfig: this.appliedConfig,
+      workloadRng: this.workload.rngState,
+      storage: this.storage?.state() ?? null,
+    };
   }
 
   /** Take over the state of the VNF this one is a migrated copy of. */
@@ -162,6 +247,10 @@ export class Vnf {
     this.appliedConfig = state.appliedConfig === null ? null : structuredClone(state.appliedConfig);
     this.workload.stop();
     this.workload = this.newWorkload(state.workloadRng);
+    if (this.vol !== null && state.storage != null) {
+      this.storage?.stop();
+      this.storage = new StorageWorkload(this.vol, this.boot.storage, state.storage);
+    }
   }
 
   private newWorkload(rng: number): DirtyWorkload {
@@ -186,6 +275,7 @@ export class Vnf {
     this.writeToRing(msg);
     this.egress.send(msg);
     m.writeF64(COUNTER_OFFSET.forwarded, m.readF64(COUNTER_OFFSET.forwarded) + 1);
+    this.storage?.onPacket(msg);
     this.forwardLog.record(process.hrtime.bigint());
   };
 
