@@ -47,6 +47,8 @@ export const trafficSchema = z
     flows: z.number().int().min(1).max(64).default(1),
     /** How long steps 7 and 10 watch the traffic before judging it. */
     validationPeriodMs: z.number().int().min(100).default(1_000),
+    /** triggerType 'load': the "higher traffic load over a longer period" the trigger raises to. */
+    triggerLoadLevel: z.enum(['LOW', 'NORMAL', 'MAX']).default('NORMAL'),
     /**
      * How long a packet may be in flight before it counts as lost; one that
      * arrives later is still lost but also counted as 'late' (delayed, not dropped).
@@ -68,6 +70,8 @@ export const timeoutsSchema = z
     maxMigrationTimeMs: z.number().int().positive().default(120_000),
     maxVnfTerminateTimeMs: z.number().int().positive().default(60_000),
     pollIntervalMs: z.number().int().positive().default(100),
+    /** triggerType em / vnf / load: how long to wait for the migration they cause to appear in the VIM. */
+    maxTriggerWaitMs: z.number().int().positive().default(30_000),
   })
   .strict();
 

@@ -75,6 +75,15 @@ export interface Migrator {
   validateMigrationSuccess(handle: MigrationHandle): Promise<MigrationStatus>;
   /** Figures of a migration once it is no longer IN_PROGRESS. */
   getMigrationReport(handle: MigrationHandle): Promise<MigrationReport>;
+  /**
+   * A migration of the subject that someone else started (the EM, the VNF, the
+   * VNFM's load policy) at or after `startedAfter` (ISO 8601); null while there
+   * is none. Trigger types other than `vnfm` wait on this.
+   */
+  findMigration?(
+    subject: MigrationSubject,
+    opts: { startedAfter: string; vResourceType: VResourceType },
+  ): Promise<MigrationHandle | null>;
   /** Cancel a running migration (used on timeout and on Ctrl-C). */
   abortMigration(handle: MigrationHandle): Promise<void>;
   /** Of the given VIM resource ids, those still allocated in the VIM inventory. */

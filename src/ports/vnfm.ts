@@ -99,6 +99,8 @@ export interface VnfStateReport {
 /** Where traffic enters the VNF, when the VNFM (or the lab) can tell. */
 export interface VnfDataPlane {
   readonly ingress: Endpoint;
+  /** The VNF's own management interface (HTTP base URL), where it has one. */
+  readonly managementUrl?: string;
 }
 
 export interface Vnfm {

@@ -5,6 +5,8 @@
  */
 import type { VnflabConfig } from '../config/schema.js';
 import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.js';
+import { HttpVnfAgent } from '../drivers/vnf-mgmt/http-vnf-agent.js';
+import type { VnfAgent } from '../ports/vnf-agent.js';
 import { LabElementManager } from '../lab/em/lab-element-manager.js';
 import type { ElementManager } from '../ports/element-manager.js';
 import type { Migrator } from '../ports/migrator.js';
@@ -19,6 +21,7 @@ export interface RunEnvironment {
   readonly traffic: Traffic;
   readonly em: ElementManager;
   readonly vnfConfigurator: VnfConfigurator;
+  readonly vnfAgent: VnfAgent;
   /** additionalParams the harness adds to instantiation. */
   readonly harnessInstantiateParams: Record<string, unknown>;
   /** For the result record: what was driven, where. */
@@ -106,6 +109,7 @@ export async function createEnvironment(
     traffic,
     em: new LabElementManager(),
     vnfConfigurator: new FileVnfConfigurator(),
+    vnfAgent: new HttpVnfAgent(),
     // The lab's VNF learns where to forward from instantiation; a real VNF from its own config.
     harnessInstantiateParams: lab ? { egress: sink } : {},
     description,

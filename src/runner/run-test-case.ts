@@ -13,6 +13,7 @@ import { MultiReporter, type Reporter } from '../report/reporter.js';
 import { ReporterLogger } from '../report/reporter-logger.js';
 import { TEST_CASES } from '../testcases/index.js';
 import { emptyMigrateState, type MigrateContext } from '../testcases/migrate-context.js';
+import { recordTrafficTotals } from '../testcases/migrate-steps.js';
 import { isoNow, monoMs } from '../util/clock.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { createEnvironment, type RunEnvironment } from './environment.js';
@@ -131,6 +132,8 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
       traffic: env.traffic,
       em: env.em,
       vnfConfigurator: env.vnfConfigurator,
+      vnfAgent: env.vnfAgent,
+      recordTrafficTotals: (totals) => recordTrafficTotals(ctx, totals),
       harnessInstantiateParams: env.harnessInstantiateParams,
       resolveFile: (p) => (isAbsolute(p) ? p : resolve(baseDir, p)),
       state: emptyMigrateState(),

@@ -292,6 +292,7 @@ export function fakeEnvironment(lab: FakeLab, cleanup: CleanupStack): RunEnviron
     traffic,
     em,
     vnfConfigurator,
+    vnfAgent: { name: 'fake-agent', requestMigration: async () => ok(undefined) },
     harnessInstantiateParams: {},
     description: { fake: true },
   };

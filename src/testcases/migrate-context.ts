@@ -6,7 +6,9 @@ import type { RunConfig } from '../config/schema.js';
 import type { ElementManager } from '../ports/element-manager.js';
 import type { TcLogger } from '../ports/logger.js';
 import type { MigrationHandle, MigrationSubject, Migrator } from '../ports/migrator.js';
-import type { Traffic } from '../ports/traffic.js';
+import type { Traffic, TrafficTotals } from '../ports/traffic.js';
+import type { VnfAgent } from '../ports/vnf-agent.js';
+import type { Endpoint } from '../util/outcome.js';
 import type { VnfConfigurator } from '../ports/vnf-configurator.js';
 import type { LcmOperation, VResource, Vnfm, VnfRecord } from '../ports/vnfm.js';
 import type { CleanupHandle, CleanupStack } from '../runner/cleanup-stack.js';
@@ -24,6 +26,9 @@ export interface MigrateContext {
   readonly traffic: Traffic;
   readonly em: ElementManager;
   readonly vnfConfigurator: VnfConfigurator;
+  readonly vnfAgent: VnfAgent;
+  /** Add a traffic session's totals to the record (the load trigger restarts traffic). */
+  readonly recordTrafficTotals: (totals: TrafficTotals) => void;
   /** additionalParams the harness adds to instantiation (lab: the traffic sink as the VNF's egress). */
   readonly harnessInstantiateParams: Readonly<Record<string, unknown>>;
   /** Resolve a tcInput file path (relative to the config file's folder). */
@@ -41,6 +46,8 @@ export interface MigrateState {
   migration: MigrationHandle | null;
   /** Traffic is being sent now (between a start and a stop). */
   trafficRunning: boolean;
+  /** Where the traffic goes (the VNF's ingress). */
+  trafficTarget: Endpoint | null;
   /** Cleanup entries the normal flow releases itself. */
   stopTraffic: CleanupHandle | null;
   terminate: CleanupHandle | null;
@@ -57,6 +64,7 @@ export function emptyMigrateState(): MigrateState {
     subject: null,
     migration: null,
     trafficRunning: false,
+    trafficTarget: null,
     stopTraffic: null,
     terminate: null,
     deleteRecord: null,

@@ -5,6 +5,7 @@
  * does what the spec means and says so in a comment.
  */
 import type { MigrationSubject, MigrationType } from '../ports/migrator.js';
+import type { TrafficTotals } from '../ports/traffic.js';
 import type { VResource, VnfdResources } from '../ports/vnfm.js';
 import { StepFailed } from '../runner/errors.js';
 import { pollUntil } from '../runner/poll.js';
@@ -12,6 +13,7 @@ import type { Stamp } from '../runner/result.js';
 import { isoNow, monoMs, sleep } from '../util/clock.js';
 import { terminateVnf, waitForVnfState } from './lcm.js';
 import { requireVnf, type MigrateContext } from './migrate-context.js';
+import { issueTrigger } from './triggers.js';
 
 const stamp = (): Stamp => ({ at: isoNow(), monoMs: monoMs() });
 
@@ -211,6 +213,7 @@ export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void>
   ctx.state.stopTraffic = ctx.cleanup.defer('stop traffic', () => stopTrafficAfterFailure(ctx));
   await ctx.traffic.startTraffic(ctx.state.migration ? 'afterMigration' : 'beforeTrigger');
   ctx.state.trafficRunning = true;
+  ctx.state.trafficTarget = target;
   ctx.log.info(
     `Traffic started: ${level} load, ${tc.loadLevels[level]} packets/s, ${tc.flows} flow(s) to ${target.host}:${target.port}`,
   );
@@ -245,14 +248,15 @@ export async function triggerMigration(ctx: MigrateContext): Promise<void> {
   // The window boundary and the time stamp are taken BEFORE the trigger is
   // issued: the spec stamps after TriggerMigration returns, which misses any
   // disruption that begins while the request is in flight.
-  if (ctx.state.trafficRunning) await ctx.traffic.clearCounters('duringMigration');
-  ctx.result.timeRecord.startvResourceMigration = stamp();
-  const opts =
-    ctx.config.migration.targetHost !== undefined ? { targetHost: ctx.config.migration.targetHost } : {};
-  const handle = await ctx.migrator.triggerMigration(subject, input.vResourceType, opts);
+  // (Trigger 'load' restarts the traffic at the higher load instead: its new session's first window is the move's.)
+  if (ctx.state.trafficRunning && input.triggerType !== 'load')
+    await ctx.traffic.clearCounters('duringMigration');
+  const triggeredAt = stamp();
+  ctx.result.timeRecord.startvResourceMigration = triggeredAt;
+  const { handle, initiatedBy } = await issueTrigger(ctx, subject, triggeredAt.at);
   ctx.state.migration = handle;
   ctx.result.migration.migrationId = handle.id;
-  ctx.result.migration.initiatedBy = `harness via ${ctx.migrator.name} (command to the VNFM's VIM)`;
+  ctx.result.migration.initiatedBy = initiatedBy;
   ctx.state.abortMigration = ctx.cleanup.defer('abort migration', () => ctx.migrator.abortMigration(handle));
   ctx.log.info(`Migration ${handle.id} triggered (${handle.type}, vResourceType ${input.vResourceType})`);
 }
@@ -373,6 +377,11 @@ async function recordMigrationReport(ctx: MigrateContext): Promise<void> {
 async function stopTrafficAndRecord(ctx: MigrateContext): Promise<void> {
   const totals = await ctx.traffic.stopTraffic();
   ctx.state.trafficRunning = false;
+  recordTrafficTotals(ctx, totals);
+}
+
+/** Add one traffic session's totals to the record. */
+export function recordTrafficTotals(ctx: MigrateContext, totals: TrafficTotals): void {
   // 001 / 003 run traffic twice (before and after the move): the record sums both sessions.
   const tr = ctx.result.traffic;
   const add = (a: number | null, b: number): number => (a ?? 0) + b;
