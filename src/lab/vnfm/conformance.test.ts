@@ -5,6 +5,7 @@ import {
   buildOperateRequest,
   buildTerminateRequest,
 } from '../../drivers/sol003/requests.js';
+import { type CallbackReceiver, startCallbackReceiver } from './callback-receiver.fixture.js';
 import { FakeVim } from './fake-vim.js';
 import { DEFAULT_LAB_VNFDS, UDP_FORWARDER_VNFD } from './lab-vnfd.js';
 import { type LabVnfm, startLabVnfm } from './server.js';
@@ -18,7 +19,14 @@ import {
 
 /** What a response body is, so it is checked against the right schemas. */
 type Kind =
-  'VnfInstance' | 'VnfInstanceList' | 'VnfLcmOpOcc' | 'VnfLcmOpOccList' | 'ProblemDetails' | 'ApiVersions';
+  | 'VnfInstance'
+  | 'VnfInstanceList'
+  | 'VnfLcmOpOcc'
+  | 'VnfLcmOpOccList'
+  | 'ProblemDetails'
+  | 'ApiVersions'
+  | 'LccnSubscription'
+  | 'LccnSubscriptionList';
 
 interface Answer {
   status: number;
@@ -31,6 +39,7 @@ const exampleVnfdId = conformance.tst010Requests.createVnfRequest?.vnfdId as str
 
 let vim: FakeVim;
 let lab: LabVnfm;
+let subscriber: CallbackReceiver;
 
 async function api(
   method: string,
@@ -39,6 +48,7 @@ async function api(
 ): Promise<Answer> {
   const res = await fetch(`${lab.apiRoot}${path}`, {
     method,
+    redirect: 'manual',
     headers: {
       Version: '2.0.0',
       Accept: 'application/json',
@@ -89,13 +99,39 @@ async function createInstance(vnfdId = UDP_FORWARDER_VNFD.vnfdId): Promise<strin
 
 beforeAll(async () => {
   vim = new FakeVim();
+  subscriber = await startCallbackReceiver();
   // TST 010's CreateVnfRequest names its own vnfdId: the lab knows it as a copy of the forwarder.
   lab = await startLabVnfm({
     vim,
     vnfds: [...DEFAULT_LAB_VNFDS, { ...UDP_FORWARDER_VNFD, vnfdId: exampleVnfdId }],
   });
 
-  // A full walk, plus the refusals: every body lands in `seen`.
+  // A full walk, plus the refusals: every body lands in `seen`, every notification in `subscriber`.
+  const sub = await api('POST', '/vnflcm/v2/subscriptions', {
+    body: { callbackUri: subscriber.uri },
+    kind: 'LccnSubscription',
+  });
+  expect(sub.status).toBe(201);
+  const filtered = await api('POST', '/vnflcm/v2/subscriptions', {
+    body: {
+      callbackUri: subscriber.uri,
+      verbosity: 'SHORT',
+      filter: {
+        vnfInstanceSubscriptionFilter: { vnfdIds: [UDP_FORWARDER_VNFD.vnfdId] },
+        operationTypes: ['INSTANTIATE', 'MODIFY_INFO'],
+      },
+    },
+    kind: 'LccnSubscription',
+  });
+  expect(filtered.status).toBe(201);
+  const duplicate = await api('POST', '/vnflcm/v2/subscriptions', { body: { callbackUri: subscriber.uri } });
+  expect(duplicate.status).toBe(303);
+  expect(duplicate.body).toBeNull();
+  await api('GET', `/vnflcm/v2/subscriptions/${(sub.body as { id: string }).id}`, {
+    kind: 'LccnSubscription',
+  });
+  await api('GET', '/vnflcm/v2/subscriptions', { kind: 'LccnSubscriptionList' });
+  await api('POST', '/vnflcm/v2/subscriptions', { body: { callbackUri: 'http://127.0.0.1:9/none' } }); // 422
   await api('GET', '/vnflcm/v2/api_versions', { kind: 'ApiVersions' });
   await api('GET', '/vnflcm/api_versions', { kind: 'ApiVersions' });
   const id = await createInstance();
@@ -107,6 +143,12 @@ beforeAll(async () => {
   });
   await api('GET', inst, { kind: 'VnfInstance' });
   await api('DELETE', inst); // 409: instantiated
+  const patched = await api('PATCH', inst, {
+    body: { vnfInstanceDescription: 'patched', metadata: { owner: 'conformance' } },
+    headers: { 'Content-Type': 'application/merge-patch+json' },
+  });
+  expect(patched.status).toBe(202);
+  expect((await settle(patched.headers.get('location') ?? '')).changedInfo).toBeTruthy();
   await task(`${inst}/operate`, { changeStateTo: 'STARTED' });
   const before = (await api('GET', inst, { kind: 'VnfInstance' })).body;
   const serverId = (
@@ -126,6 +168,10 @@ beforeAll(async () => {
   expect(failed.occ.operationState).toBe('FAILED_TEMP');
   await api('POST', `${second}/instantiate`, { body: { flavourId: 'default' } }); // 409: FAILED_TEMP blocks
   const opPath = new URL(failed.answer.headers.get('location') ?? '').pathname;
+  await api('POST', `${opPath}/cancel`, { body: { cancelMode: 'GRACEFUL' } }); // 409: not running
+  vim.failNext('createServer', 'No valid host was found');
+  expect((await api('POST', `${opPath}/retry`)).status).toBe(202);
+  expect((await settle(failed.answer.headers.get('location') ?? '')).operationState).toBe('FAILED_TEMP');
   expect((await api('POST', `${opPath}/rollback`)).status).toBe(202);
   await settle(failed.answer.headers.get('location') ?? '');
   const failedAgain = await task(`${second}/instantiate`, {
@@ -143,11 +189,13 @@ beforeAll(async () => {
   await api('POST', '/vnflcm/v2/vnf_instances', { body: { vnfInstanceName: 'no vnfd' } });
   await api('POST', '/vnflcm/v2/vnf_instances', { body: { vnfdId: 'unknown-vnfd' } });
   expect((await api('DELETE', inst)).status).toBe(204);
+  await lab.drainNotifications();
 });
 
 afterAll(async () => {
   await lab.close();
   await vim.close();
+  await subscriber.close();
 });
 
 const schemasOf: Record<Kind, { openapi: object; tst010: object | null; list: boolean }> = {
@@ -165,6 +213,23 @@ const schemasOf: Record<Kind, { openapi: object; tst010: object | null; list: bo
     tst010: tst010Schema('ApiVersionInformation'),
     list: false,
   },
+  LccnSubscription: {
+    openapi: openapiSchema('LccnSubscription'),
+    tst010: tst010Schema('LccnSubscription'),
+    list: false,
+  },
+  LccnSubscriptionList: {
+    openapi: openapiSchema('LccnSubscription'),
+    tst010: tst010Schema('LccnSubscription'),
+    list: true,
+  },
+};
+
+/** TST 010 schema of each notification type (the VNF LCM OpenAPI has none for notifications). */
+const notificationSchemas: Record<string, string> = {
+  VnfLcmOperationOccurrenceNotification: 'VnfLcmOperationOccurrenceNotification',
+  VnfIdentifierCreationNotification: 'VnfIdentifierCreationNotification',
+  VnfIdentifierDeletionNotification: 'vnfIdentifierDeletionNotification',
 };
 
 describe('lab VNFM responses conform to SOL003 (OpenAPI) and TST 010 schemas', () => {
@@ -182,6 +247,10 @@ describe('lab VNFM responses conform to SOL003 (OpenAPI) and TST 010 schemas', (
       seen.filter((s) => s.kind === 'ProblemDetails').map((s) => s.what.split(' -> ')[1]),
     );
     expect([...statuses].sort()).toEqual(['400', '404', '406', '409', '422']);
+    const subs = seen
+      .filter((s) => s.kind === 'LccnSubscription')
+      .map((s) => s.body as { verbosity: string });
+    expect(new Set(subs.map((s) => s.verbosity))).toEqual(new Set(['FULL', 'SHORT']));
   });
 
   it('validates each body against the OpenAPI schema and the TST 010 schema', () => {
@@ -203,8 +272,40 @@ describe('lab VNFM responses conform to SOL003 (OpenAPI) and TST 010 schemas', (
         for (const e of schemaErrors(tst010Schema('VnfLcmOpOccs'), body))
           failures.push(`${what} [TST 010 list] ${e}`);
       }
+      if (kind === 'LccnSubscriptionList') {
+        for (const e of schemaErrors(tst010Schema('subscriptions'), body))
+          failures.push(`${what} [TST 010 list] ${e}`);
+      }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('POSTed every notification type, START and RESULT, FULL and SHORT, each valid per TST 010', () => {
+    const notes = subscriber.notifications();
+    const kinds = new Set(
+      notes.map((n) =>
+        n.notificationType === 'VnfLcmOperationOccurrenceNotification'
+          ? `${n.notificationStatus as string} ${n.verbosity as string}`
+          : (n.notificationType as string),
+      ),
+    );
+    expect([...kinds].sort()).toEqual([
+      'RESULT FULL',
+      'RESULT SHORT',
+      'START FULL',
+      'START SHORT',
+      'VnfIdentifierCreationNotification',
+      'VnfIdentifierDeletionNotification',
+    ]);
+    expect(notes.some((n) => n.operation === 'MODIFY_INFO' && n.changedInfo)).toBe(true);
+    expect(notes.some((n) => n.operationState === 'FAILED_TEMP' && n.error)).toBe(true);
+    const failures: string[] = [];
+    for (const n of notes) {
+      const schema = tst010Schema(notificationSchemas[n.notificationType as string] ?? 'missing');
+      for (const e of schemaErrors(schema, n)) failures.push(`${n.notificationType as string} ${e}`);
+    }
+    expect(failures).toEqual([]);
+    expect(lab.deliveries.every((d) => d.ok)).toBe(true);
   });
 
   it('has validators that do reject a non-conforming body', () => {
@@ -213,6 +314,10 @@ describe('lab VNFM responses conform to SOL003 (OpenAPI) and TST 010 schemas', (
     expect(schemaErrors(openapiSchema('VnfInstance'), bad)).not.toEqual([]);
     expect(schemaErrors(tst010Schema('vnfInstance'), bad)).not.toEqual([]);
     expect(schemaErrors(openapiSchema('ProblemDetails'), { status: 400 })).not.toEqual([]);
+    const note = subscriber.notifications()[0] ?? {};
+    const { subscriptionId: _gone, ...incomplete } = note;
+    expect(schemaErrors(tst010Schema('VnfIdentifierCreationNotification'), incomplete)).not.toEqual([]);
+    expect(schemaErrors(openapiSchema('LccnSubscription'), { id: 'x', callbackUri: 'y' })).not.toEqual([]);
   });
 
   it('departs from the bundled OpenAPI only where it contradicts SOL003 (VnfLcmOpOcc oneOf)', () => {
@@ -290,6 +395,33 @@ describe('TST 010 example requests', () => {
     expect((await api('DELETE', inst)).status).toBe(204);
   });
 
+  it('subscribes with lccnSubscriptionRequest.json (callbackUri pointed at a live endpoint)', async () => {
+    const request = { ...examples.lccnSubscriptionRequest, callbackUri: `${subscriber.uri}/tst010` };
+    expect(schemaErrors(openapiSchema('LccnSubscriptionRequest'), request)).toEqual([]);
+    const created = await api('POST', '/vnflcm/v2/subscriptions', { body: request });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ filter: examples.lccnSubscriptionRequest?.filter });
+    expect(schemaErrors(openapiSchema('LccnSubscription'), created.body)).toEqual([]);
+    expect(schemaErrors(tst010Schema('LccnSubscription'), created.body)).toEqual([]);
+    // The bundled schema's filter constraint names an attribute that does not exist (vnfdId):
+    expect(schemaErrors(rawOpenapiSchema('LccnSubscriptionRequest'), request).join()).toContain('vnfdId');
+  });
+
+  it('modifies from patchBodyRequest.json', async () => {
+    const id = await createInstance(exampleVnfdId);
+    const path = `/vnflcm/v2/vnf_instances/${id}`;
+    expect(schemaErrors(openapiSchema('VnfInfoModificationRequest'), examples.patchBodyRequest)).toEqual([]);
+    const answer = await api('PATCH', path, {
+      body: examples.patchBodyRequest,
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(answer.status).toBe(202);
+    const occ = await settle(answer.headers.get('location') ?? '');
+    expect(occ).toMatchObject({ operation: 'MODIFY_INFO', operationState: 'COMPLETED' });
+    expect(schemaErrors(openapiSchema('VnfLcmOpOcc'), occ)).toEqual([]);
+    expect((await api('GET', path)).body).toMatchObject(examples.patchBodyRequest ?? {});
+  });
+
   it('the driver sends request bodies that validate against the OpenAPI request schemas', () => {
     const instantiate = buildInstantiateRequest({
       flavourId: 'default',
@@ -337,5 +469,12 @@ describe('conformance data', () => {
     expect(conformance.tst010.vnfInstance).toEqual(strip(tst('schemas/vnfInstance.schema.json')));
     expect(conformance.tst010.vnfLcmOpOcc).toEqual(strip(tst('schemas/vnfLcmOpOcc.schema.json')));
     expect(conformance.tst010Requests.instantiateVnfRequest).toEqual(tst('jsons/instantiateVnfRequest.json'));
+    expect(conformance.openapi.LccnSubscription).toEqual(strip(json('Subscriptions.Post.201')));
+    expect(conformance.tst010.VnfLcmOperationOccurrenceNotification).toEqual(
+      strip(tst('schemas/VnfLcmOperationOccurrenceNotification.schema.json')),
+    );
+    expect(conformance.tst010Requests.lccnSubscriptionRequest).toEqual(
+      tst('jsons/lccnSubscriptionRequest.json'),
+    );
   });
 });

@@ -70,7 +70,8 @@ export async function startLabFixture(
     const inst = await created();
     const res = await call('POST', `${inst}/instantiate`, { flavourId: 'default' });
     const occ = await settle(res.headers.get('location'));
-    if (occ.operationState !== 'COMPLETED') throw new Error(`instantiate ended ${String(occ.operationState)}`);
+    if (occ.operationState !== 'COMPLETED')
+      throw new Error(`instantiate ended ${String(occ.operationState)}`);
     return inst;
   };
   return {

@@ -32,7 +32,10 @@ import type {
 import { LcmOpFailure, toProblem, VimSteps } from './vim-steps.js';
 
 /** IETF RFC 7396 JSON Merge Patch of an object: null removes a key, objects merge recursively. */
-export function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+export function mergePatch(
+  target: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...target };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
@@ -441,9 +444,7 @@ export class LcmEngine {
       }
     }
     for (const vnfc of [...inst.vnfcs]) {
-      await steps.call(`vim.deleteServer ${vnfc.serverId}`, () =>
-        this.opts.vim.deleteServer(vnfc.serverId),
-      );
+      await steps.call(`vim.deleteServer ${vnfc.serverId}`, () => this.opts.vim.deleteServer(vnfc.serverId));
       inst.vnfcs = inst.vnfcs.filter((v) => v.id !== vnfc.id);
       op.affectedVnfcs.push({
         id: vnfc.id,

@@ -27,9 +27,14 @@ describe('lab VNFM: PATCH (modify VNF information)', () => {
   it('runs a MODIFY_INFO occurrence that applies name, description, metadata (merge patch) and vimConnectionInfo', async () => {
     f = await startLabFixture();
     const inst = await f.created('before');
-    await f.call('PATCH', inst, { metadata: { keep: 1, drop: 2, nested: { a: 1 } } }, {
-      'Content-Type': 'application/merge-patch+json',
-    });
+    await f.call(
+      'PATCH',
+      inst,
+      { metadata: { keep: 1, drop: 2, nested: { a: 1 } } },
+      {
+        'Content-Type': 'application/merge-patch+json',
+      },
+    );
     const res = await f.call(
       'PATCH',
       inst,

@@ -30,8 +30,18 @@ export interface WatchedServer {
 
 /** Something the policy did or could not do, for tests and diagnosis. */
 export type LoadPolicyEvent =
-  | { readonly type: 'triggered'; readonly vnfInstanceId: string; readonly serverId: string; readonly rateHz: number }
-  | { readonly type: 'migrate-failed'; readonly vnfInstanceId: string; readonly serverId: string; readonly error: string }
+  | {
+      readonly type: 'triggered';
+      readonly vnfInstanceId: string;
+      readonly serverId: string;
+      readonly rateHz: number;
+    }
+  | {
+      readonly type: 'migrate-failed';
+      readonly vnfInstanceId: string;
+      readonly serverId: string;
+      readonly error: string;
+    }
   | { readonly type: 'sample-failed'; readonly serverId: string; readonly error: string };
 
 export interface LoadPolicyDeps {
@@ -58,7 +68,9 @@ export class LoadPolicy {
     private readonly deps: LoadPolicyDeps,
   ) {
     if (!(config.thresholdPps >= 0) || !(config.sustainMs >= 0)) {
-      throw new RangeError(`load policy needs thresholdPps >= 0 and sustainMs >= 0, got ${JSON.stringify(config)}`);
+      throw new RangeError(
+        `load policy needs thresholdPps >= 0 and sustainMs >= 0, got ${JSON.stringify(config)}`,
+      );
     }
   }
 

@@ -7,7 +7,11 @@
  * so a START never overtakes its RESULT.
  */
 import { randomUUID } from 'node:crypto';
-import type { AffectedVnfc, LcmOperationStateType, ProblemDetails } from '../../drivers/sol003/sol003-types.js';
+import type {
+  AffectedVnfc,
+  LcmOperationStateType,
+  ProblemDetails,
+} from '../../drivers/sol003/sol003-types.js';
 import { isoNow } from '../../util/clock.js';
 import type { LcmOpOccRecord } from './lcm-records.js';
 import type { InstanceIdentity, LcmEvent, SubscriptionRecord, SubscriptionStore } from './subscriptions.js';

@@ -132,33 +132,41 @@ export function parseBody<S extends z.ZodType>(
   throw new ProblemError(400, `invalid ${typeName}: ${problems.join('; ')}`);
 }
 
-const vnfInstanceSubscriptionFilter = z.looseObject({
-  vnfdIds: z.array(z.string()).exactOptional(),
-  vnfProductsFromProviders: z
-    .array(
-      z.looseObject({
-        vnfProvider: z.string(),
-        vnfProducts: z
-          .array(
-            z.looseObject({
-              vnfProductName: z.string(),
-              versions: z
-                .array(
-                  z.looseObject({
-                    vnfSoftwareVersion: z.string(),
-                    vnfdVersions: z.array(z.string()).exactOptional(),
-                  }),
-                )
-                .exactOptional(),
-            }),
-          )
-          .exactOptional(),
-      }),
-    )
-    .exactOptional(),
-  vnfInstanceIds: z.array(z.string()).exactOptional(),
-  vnfInstanceNames: z.array(z.string()).exactOptional(),
-});
+const vnfInstanceSubscriptionFilter = z
+  .looseObject({
+    vnfdIds: z.array(z.string()).exactOptional(),
+    vnfProductsFromProviders: z
+      .array(
+        z.looseObject({
+          vnfProvider: z.string(),
+          vnfProducts: z
+            .array(
+              z.looseObject({
+                vnfProductName: z.string(),
+                versions: z
+                  .array(
+                    z.looseObject({
+                      vnfSoftwareVersion: z.string(),
+                      vnfdVersions: z.array(z.string()).exactOptional(),
+                    }),
+                  )
+                  .exactOptional(),
+              }),
+            )
+            .exactOptional(),
+        }),
+      )
+      .exactOptional(),
+    vnfInstanceIds: z.array(z.string()).exactOptional(),
+    vnfInstanceNames: z.array(z.string()).exactOptional(),
+  })
+  // SOL003 §4.4.1.5 notes 1 and 2: each pair is alternatives, not to be used together.
+  .refine((f) => f.vnfdIds === undefined || f.vnfProductsFromProviders === undefined, {
+    message: 'vnfdIds and vnfProductsFromProviders are alternatives: give one of them',
+  })
+  .refine((f) => f.vnfInstanceIds === undefined || f.vnfInstanceNames === undefined, {
+    message: 'vnfInstanceIds and vnfInstanceNames are alternatives: give one of them',
+  });
 
 /** SOL003 §5.5.3.12 LifecycleChangeNotificationsFilter. */
 export const lifecycleChangeNotificationsFilterSchema = z.looseObject({

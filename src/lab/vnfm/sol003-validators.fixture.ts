@@ -60,6 +60,7 @@ export function rawOpenapiSchema(name: string): object {
  */
 export function openapiSchema(name: string): object {
   const schema = rawOpenapiSchema(name) as Record<string, unknown>;
+  if (name === 'LccnSubscription' || name === 'LccnSubscriptionRequest') return fixSubscriptionFilter(schema);
   if (name !== 'VnfLcmOpOcc') return schema;
   const { oneOf: _exactlyOne, ...rest } = schema;
   return { ...rest, not: { required: ['changedInfo', 'modificationsTriggeredByVnfPkgChange'] } };
@@ -82,4 +83,38 @@ export function tst010Schema(name: string): object {
   if (name === 'vnfInstance') return patch(schema);
   if (name === 'vnfInstances') return { ...schema, items: patch(schema.items as Record<string, unknown>) };
   return schema;
+}
+
+/**
+ * The bundled VnfInstanceSubscriptionFilter says
+ * `anyOf: [{oneOf: [{required: [vnfdId]}, {required: [vnfProductsFromProviders]}]}, {oneOf: [...]}]`:
+ * it names a `vnfdId` attribute that does not exist (the attribute is
+ * `vnfdIds`) and so rejects TST 010's own lccnSubscriptionRequest.json, and
+ * it demands one attribute of a pair where SOL003 V3.3.1 §4.4.1.5 (notes 1
+ * and 2) only says the two of a pair are alternatives, not to be used
+ * together. That is what is checked instead.
+ */
+function fixSubscriptionFilter(schema: Record<string, unknown>): object {
+  const props = schema.properties as Record<string, Record<string, unknown>>;
+  const filter = props.filter as { properties: Record<string, Record<string, unknown>> };
+  const { anyOf: _wrong, ...instanceFilter } = filter.properties.vnfInstanceSubscriptionFilter ?? {};
+  return {
+    ...schema,
+    properties: {
+      ...props,
+      filter: {
+        ...filter,
+        properties: {
+          ...filter.properties,
+          vnfInstanceSubscriptionFilter: {
+            ...instanceFilter,
+            allOf: [
+              { not: { required: ['vnfdIds', 'vnfProductsFromProviders'] } },
+              { not: { required: ['vnfInstanceIds', 'vnfInstanceNames'] } },
+            ],
+          },
+        },
+      },
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { type LabFixture, startLabFixture } from './lab-api.fixture.js';
 import { filterMatches, type LcmEvent } from './subscriptions.js';
 
 let f: LabFixture;
-let receivers: CallbackReceiver[] = [];
+const receivers: CallbackReceiver[] = [];
 afterEach(async () => {
   await f.close();
   for (const r of receivers.splice(0)) await r.close();
@@ -27,7 +27,12 @@ describe('lab VNFM: subscriptions', () => {
     const id = created.body.id as string;
     const self = `${f.lab.baseUrl}/subscriptions/${id}`;
     expect(created.headers.get('location')).toBe(self);
-    expect(created.body).toEqual({ id, callbackUri: r.uri, verbosity: 'FULL', _links: { self: { href: self } } });
+    expect(created.body).toEqual({
+      id,
+      callbackUri: r.uri,
+      verbosity: 'FULL',
+      _links: { self: { href: self } },
+    });
     expect((await f.call('GET', `/vnflcm/v2/subscriptions/${id}`)).body).toEqual(created.body);
     expect((await f.call('GET', '/vnflcm/v2/subscriptions')).body).toEqual([created.body]);
     expect((await f.call('DELETE', `/vnflcm/v2/subscriptions/${id}`)).status).toBe(204);
@@ -86,11 +91,13 @@ describe('lab VNFM: notifications', () => {
     await f.settle(term.headers.get('location'));
     expect((await f.call('DELETE', inst)).status).toBe(204);
     await r.waitFor((n) => n.some((x) => x.notificationType === 'VnfIdentifierDeletionNotification'));
-    const seen = r.notifications().map((n) =>
-      n.notificationType === 'VnfLcmOperationOccurrenceNotification'
-        ? `${n.operation as string} ${n.notificationStatus as string} ${n.operationState as string}`
-        : (n.notificationType as string),
-    );
+    const seen = r
+      .notifications()
+      .map((n) =>
+        n.notificationType === 'VnfLcmOperationOccurrenceNotification'
+          ? `${n.operation as string} ${n.notificationStatus as string} ${n.operationState as string}`
+          : (n.notificationType as string),
+      );
     expect(seen).toEqual([
       'VnfIdentifierCreationNotification',
       'INSTANTIATE START STARTING',
@@ -172,7 +179,9 @@ describe('lab VNFM: notifications', () => {
     await r.close();
     await f.created();
     await f.lab.drainNotifications();
-    expect(f.lab.deliveries).toMatchObject([{ notificationType: 'VnfIdentifierCreationNotification', ok: false }]);
+    expect(f.lab.deliveries).toMatchObject([
+      { notificationType: 'VnfIdentifierCreationNotification', ok: false },
+    ]);
   });
 });
 
@@ -201,7 +210,10 @@ describe('filterMatches', () => {
     expect(filterMatches({ operationStates: ['COMPLETED'] }, op)).toBe(true);
     // Operation filters do not apply to identifier notifications.
     expect(
-      filterMatches({ operationTypes: ['INSTANTIATE'] }, { type: 'VnfIdentifierCreationNotification', instance }),
+      filterMatches(
+        { operationTypes: ['INSTANTIATE'] },
+        { type: 'VnfIdentifierCreationNotification', instance },
+      ),
     ).toBe(true);
     const products = (versions: { vnfSoftwareVersion: string; vnfdVersions?: string[] }[]) => ({
       vnfInstanceSubscriptionFilter: {

@@ -15,7 +15,9 @@ import type { LccnSubscriptionRequestBody, LifecycleChangeNotificationsFilter } 
 
 /** The SOL003 notification types of the VNF LCM interface. */
 export type LcmNotificationType =
-  'VnfLcmOperationOccurrenceNotification' | 'VnfIdentifierCreationNotification' | 'VnfIdentifierDeletionNotification';
+  | 'VnfLcmOperationOccurrenceNotification'
+  | 'VnfIdentifierCreationNotification'
+  | 'VnfIdentifierDeletionNotification';
 
 /** What a filter is matched against: the VNF instance a notification is about. */
 export interface InstanceIdentity {
@@ -56,7 +58,10 @@ export interface LccnSubscriptionView {
 }
 
 /** True when the event passes the subscription's filter (every present attribute must match, SOL013 §5.5.3.12 / SOL003 §4.4.1.5). */
-export function filterMatches(filter: LifecycleChangeNotificationsFilter | undefined, event: LcmEvent): boolean {
+export function filterMatches(
+  filter: LifecycleChangeNotificationsFilter | undefined,
+  event: LcmEvent,
+): boolean {
   if (!filter) return true;
   if (filter.notificationTypes && !filter.notificationTypes.includes(event.type)) return false;
   if (event.type === 'VnfLcmOperationOccurrenceNotification') {
