@@ -5,6 +5,7 @@
  * `os-migrateLive` makes before it accepts a request).
  */
 import { randomUUID } from 'node:crypto';
+import type { VResourceType } from '../../ports/vnfm.js';
 import { isoNow, monoNs, sleep } from '../../util/clock.js';
 import type {
   ComputeHost,
@@ -16,6 +17,7 @@ import type {
 import { InstanceActionLog } from './instance-actions.js';
 import { KeyedLock } from './keyed-lock.js';
 import { runMigration } from './migration-run.js';
+import { runVResourceMove } from './vresource-move-run.js';
 import { Placement, usedBy } from './placement.js';
 import {
   isInProgress,
@@ -39,6 +41,7 @@ import {
   type Server,
   type ServerAllocation,
   type ServerCreateRequest,
+  type ServerStats,
   type Vim,
   type VimMigration,
   type VimRequestOptions,
@@ -138,6 +141,7 @@ export class LabVim implements Vim {
       liveMigratable: req.liveMigratable,
       allocations: [],
       dataPlane: null,
+      management: null,
       taskState: 'scheduling',
       metadata: { ...req.metadata },
       created: now,
@@ -158,8 +162,10 @@ export class LabVim implements Vim {
     try {
       const vm = await host.createVm(vmSpec);
       const ingress = await this.fabric.attach(id);
+      const management = await this.fabric.management(id);
       server.allocations = vm.allocations.map((a) => ({ ...a, host: host.name }));
       server.dataPlane = { ingress };
+      server.management = management === null ? null : { url: `http://${management.host}:${management.port}` };
       server.status = 'SHUTOFF';
       server.taskState = null;
       server.updated = isoNow();
@@ -262,14 +268,121 @@ export class LabVim implements Vim {
     return [...this.servers.values()].map((s) => this.withLiveAllocations(s, inventories));
   }
 
+  /**
+   * Nova os-migrateLive. With `vResourceType` vCPU, vStorage or vNIC and no
+   * other host named, only that vResource moves, within the server's host
+   * (see vresource-move-run.ts); otherwise the whole server moves.
+   */
   liveMigrate(
     id: string,
     opts: {
       host?: string | null;
       params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
+      vResourceType?: VResourceType;
     } & VimRequestOptions = {},
   ): Promise<VimMigration> {
-    return this.locks.run(id, () => this.beginMigration(id, 'live', opts));
+    return this.locks.run(id, () => {
+      const type = opts.vResourceType;
+      const server = this.record(id);
+      const inHost = opts.host == null || opts.host === server.host;
+      if ((type === 'vCPU' || type === 'vStorage' || type === 'vNIC') && inHost)
+        return this.beginVResourceMove(id, type, opts);
+      return this.beginMigration(id, 'live', opts);
+    });
+  }
+
+  /** The server's VNF counters where it runs now. */
+  async serverStats(id: string): Promise<ServerStats> {
+    const server = this.record(id);
+    if (server.host === '') return { received: 0, forwarded: 0, packetRateHz: 0 };
+    const vm = await this.host(server.host).getVm(id);
+    return {
+      received: vm?.counters.received ?? 0,
+      forwarded: vm?.counters.forwarded ?? 0,
+      packetRateHz: vm?.counters.packetRateHz ?? 0,
+    };
+  }
+
+  /** Check and start a single-vResource move within the server's host; resolves with the queued record. */
+  private beginVResourceMove(
+    id: string,
+    kind: 'vCPU' | 'vStorage' | 'vNIC',
+    opts: { params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>> } & VimRequestOptions,
+  ): Promise<VimMigration> {
+    const server = this.record(id);
+    const action = this.actions.start(id, 'live-migration', opts.requestId);
+    const refuse = (error: VimError): never => {
+      action.event('conductor_live_migrate_instance').fail(error.message);
+      throw error;
+    };
+    // Same rules as a whole-server live migration (state, VNFD, specialized NICs), no destination.
+    const refusal = liveMigrateRefusal(server, null, () => true);
+    if (refusal !== null) refuse(refusal);
+    const host = this.host(server.host);
+    if (host.moveVResource === undefined)
+      refuse(new VimError(400, `Compute host ${host.name} cannot move a single ${kind}.`, { code: 'VIM_NO_VALID_HOST' }));
+    action.done('conductor_live_migrate_instance');
+    const now = isoNow();
+    const migration = this.newMigrationRecord(server, server.host, 'live-migration', now);
+    migration.vResourceType = kind;
+    this.migrations.push(migration);
+    server.status = 'MIGRATING';
+    server.taskState = 'migrating';
+    server.updated = now;
+    const accepted = migrationSnapshot(migration);
+    const nextParams = this.nextMigrationParams;
+    this.nextMigrationParams = {};
+    migration.control.done = runVResourceMove({
+      kind,
+      server,
+      migration,
+      host,
+      params: { ...this.migrationParams, ...nextParams, ...opts.params },
+      action,
+      acceptedAtNs: monoNs(),
+      firstForwardTimeoutMs: this.firstForwardTimeoutMs,
+      fabric: this.fabric,
+    });
+    return Promise.resolve(accepted);
+  }
+
+  private newMigrationRecord(
+    server: ServerRecord,
+    destHost: string,
+    migrationType: VimMigration['migrationType'],
+    now: string,
+  ): MigrationRecord {
+    return {
+      id: this.nextMigrationId++,
+      uuid: randomUUID(),
+      serverId: server.id,
+      migrationType,
+      sourceHost: server.host,
+      destHost,
+      status: 'queued',
+      createdAt: now,
+      updatedAt: now,
+      memoryTotalBytes: null,
+      memoryProcessedBytes: null,
+      memoryRemainingBytes: null,
+      rounds: null,
+      bytesTransferred: null,
+      setupTimeMs: null,
+      totalTimeMs: null,
+      downtimeMs: null,
+      memoryVerified: null,
+      timeline: null,
+      releasedAllocationIds: [],
+      newAllocationIds: [],
+      error: null,
+      flavor: { ...server.flavor },
+      vResourceChanges: null,
+      storageVerified: null,
+      diskTotalBytes: null,
+      diskProcessedBytes: null,
+      diskRemainingBytes: null,
+      control: { abortRequested: false, done: Promise.resolve() },
+    };
   }
 
   /**
@@ -288,6 +401,7 @@ export class LabVim implements Vim {
     opts: {
       host?: string | null;
       params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
+      vResourceType?: VResourceType;
     } & VimRequestOptions,
   ): Promise<VimMigration> {
     const server = this.record(id);
@@ -313,32 +427,13 @@ export class LabVim implements Vim {
     action.done(conductorEvent);
 
     const now = isoNow();
-    const migration: MigrationRecord = {
-      id: this.nextMigrationId++,
-      uuid: randomUUID(),
-      serverId: id,
-      migrationType: live ? 'live-migration' : 'migration',
-      sourceHost: server.host,
-      destHost: placed.value.host,
-      status: 'queued',
-      createdAt: now,
-      updatedAt: now,
-      memoryTotalBytes: null,
-      memoryProcessedBytes: null,
-      memoryRemainingBytes: null,
-      rounds: null,
-      bytesTransferred: null,
-      setupTimeMs: null,
-      totalTimeMs: null,
-      downtimeMs: null,
-      memoryVerified: null,
-      timeline: null,
-      releasedAllocationIds: [],
-      newAllocationIds: [],
-      error: null,
-      flavor: { ...server.flavor },
-      control: { abortRequested: false, done: Promise.resolve() },
-    };
+    const migration = this.newMigrationRecord(
+      server,
+      placed.value.host,
+      live ? 'live-migration' : 'migration',
+      now,
+    );
+    migration.vResourceType = opts.vResourceType ?? 'any';
     this.migrations.push(migration);
     const wasRunning = server.status === 'ACTIVE';
     server.status = 'MIGRATING';

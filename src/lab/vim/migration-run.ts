@@ -22,6 +22,7 @@ import type {
   IncomingResult,
   MigrationParams,
   SourceMigrationResult,
+  VResourceAllocation,
 } from '../hypervisor/hypervisor.js';
 import type { ActionRecorder } from './instance-actions.js';
 import type { MigrationRecord, ServerRecord } from './records.js';
@@ -187,6 +188,7 @@ async function complete(
   };
   const sourceInventory = await source.inventory().catch(() => null);
   const sourceAllocations = sourceInventory?.[server.id] ?? server.allocations;
+  const sourceHostName = server.host;
   let releaseError: string | null = null;
   await source.destroyVm(server.id).catch((e: unknown) => {
     releaseError = `source ${source.name} did not release the VM: ${message(e)}`;
@@ -210,11 +212,28 @@ async function complete(
       ? sent.memoryDigest === arrived.memoryDigest
       : null;
   migration.memoryRemainingBytes = 0;
+  migration.storageVerified =
+    sent.volumeDigest != null && arrived.volumeDigest != null ? sent.volumeDigest === arrived.volumeDigest : null;
+  migration.vResourceChanges = {
+    vResourceType: migration.vResourceType ?? 'any',
+    moved: 'server',
+    before: placementOf(sourceHostName, sourceAllocations),
+    after: placementOf(dest.name, destVm?.allocations ?? []),
+  };
   migration.error = releaseError;
   setStatus(migration, 'completed');
   if (releaseError === null) post.ok();
   else post.fail(releaseError);
   if (run.mode === 'offline') action.done('compute_confirm_resize', source.name);
+}
+
+/** Where a server's vResources are: host, pinned cores, storage pool(s). */
+function placementOf(host: string, allocations: readonly VResourceAllocation[]): Record<string, unknown> {
+  return {
+    host,
+    pinnedCores: allocations.flatMap((a) => a.pinnedCores ?? []),
+    pools: allocations.flatMap((a) => (a.pool === undefined ? [] : [a.pool])),
+  };
 }
 
 /** Undo the destination; the server stays on the source, running if it ran before. */

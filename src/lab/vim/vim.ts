@@ -6,6 +6,7 @@
  * Shapes follow Nova where one exists (server status, migration record
  * fields), so the Nova HTTP subset in `vim/nova/` is a thin mapping.
  */
+import type { VResourceType } from '../../ports/vnfm.js';
 import type { Endpoint } from '../../util/outcome.js';
 import type {
   HostCapacity,
@@ -57,6 +58,11 @@ export interface Server {
   readonly allocations: readonly ServerAllocation[];
   /** The VNF's fixed ingress on the lab fabric. */
   readonly dataPlane: { readonly ingress: Endpoint } | null;
+  /**
+   * The VNF's management interface (`POST {url}/migrate-request`), at a
+   * stable fabric address that follows the VNF across hosts; null without one.
+   */
+  readonly management?: { readonly url: string } | null;
   /** OS-EXT-STS:task_state, e.g. 'migrating'. */
   readonly taskState: string | null;
   readonly metadata: Readonly<Record<string, string>>;
@@ -81,6 +87,16 @@ export interface MigrationTimeline {
   readonly resumedAtNs: string | null;
   readonly switchedAtNs: string | null;
   readonly firstForwardAtNs: string | null;
+}
+
+/** What a migration moved, before and after, per vResource kind it touched. */
+export interface VResourceChanges {
+  /** The vResource type the request asked for. */
+  readonly vResourceType: VResourceType;
+  /** 'server': the whole VM moved host; else the one vResource kind that moved within its host. */
+  readonly moved: 'server' | 'vCPU' | 'vStorage' | 'vNIC';
+  readonly before: Readonly<Record<string, unknown>>;
+  readonly after: Readonly<Record<string, unknown>>;
 }
 
 export interface VimMigration {
@@ -117,6 +133,24 @@ export interface VimMigration {
   readonly error: string | null;
   /** The server's flavor (old = new for a live migration). */
   readonly flavor?: Flavor;
+  /** The vResource type requested (lab); absent: the whole server ('any'). */
+  readonly vResourceType?: VResourceType;
+  /** What moved and how it looked before / after (lab; null until completed). */
+  readonly vResourceChanges?: VResourceChanges | null;
+  /** The volume's digest matched after the move (lab; null: no volume or not known). */
+  readonly storageVerified?: boolean | null;
+  /** Volume bytes to copy / copied / still dirty (Nova's disk_*_bytes; lab). */
+  readonly diskTotalBytes?: number | null;
+  readonly diskProcessedBytes?: number | null;
+  readonly diskRemainingBytes?: number | null;
+}
+
+/** A server's traffic counters (from its VNF) for load-based triggers. */
+export interface ServerStats {
+  readonly received: number;
+  readonly forwarded: number;
+  /** Datagrams forwarded during the last second. */
+  readonly packetRateHz: number;
 }
 
 /** Nova instance action (os-instance-actions). */
@@ -205,6 +239,12 @@ export interface Vim {
     opts?: {
       host?: string | null;
       params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
+      /**
+       * Lab: which vResource to move. vCPU, vStorage and vNIC move alone
+       * within the server's host when `host` is null or the current host;
+       * vMemory, any (the default), or another named host move the whole server.
+       */
+      vResourceType?: VResourceType;
     } & VimRequestOptions,
   ): Promise<VimMigration>;
   /**
@@ -221,6 +261,13 @@ export interface Vim {
   /** Of the given allocation ids, those still allocated on some host. */
   findAllocated(ids: readonly string[]): Promise<string[]>;
   instanceActions(serverId: string): Promise<InstanceAction[]>;
+  /**
+   * The server's VNF counters on its current host, for load-based triggers
+   * (optional: a Vim without VNF counters leaves it out). The counters live
+   * in guest memory and move with the VNF; the rate covers the last second
+   * on the current host (just after a move, only the time since the resume).
+   */
+  serverStats?(id: string): Promise<ServerStats>;
   /** Shut down every host and the fabric. */
   close(): Promise<void>;
 }

@@ -146,7 +146,8 @@ async function serverAction(
     case 'os-migrateLive': {
       const parsed = parseLiveMigrate(args, req.ctx.version);
       if (!parsed.ok) throw new NovaFault(400, parsed.reason);
-      await vim.liveMigrate(id, { host: parsed.value.host, requestId });
+      const { host, vResourceType } = parsed.value;
+      await vim.liveMigrate(id, { host, requestId, ...(vResourceType === undefined ? {} : { vResourceType }) });
       return { status: 202 };
     }
     case 'migrate': {

@@ -9,8 +9,14 @@
  * - 2.25: `disk_over_commit` removed, `block_migration` may be "auto";
  * - 2.30: optional `force` (boolean);
  * - 2.68: `force` removed again.
- * The lab has no disks, so `block_migration` is accepted and ignored.
+ * The lab always copies the volume with the memory (block migration), so
+ * `block_migration` is accepted and ignored.
+ *
+ * Lab extension, any microversion: `"vnflab:vresource_type"` (one of the
+ * spec's vResource types). A real Nova has no such key and rejects it as an
+ * additional property; the nova driver sends it only to the lab.
  */
+import { V_RESOURCE_TYPES, type VResourceType } from '../../../ports/vnfm.js';
 import { fail, ok, type Outcome } from '../../../util/outcome.js';
 import { NovaFault } from './faults.js';
 import { atLeast, type Microversion } from './microversion.js';
@@ -19,7 +25,12 @@ export interface LiveMigrateRequest {
   readonly host: string | null;
   readonly blockMigration: boolean | 'auto';
   readonly force?: boolean;
+  /** Lab: the vResource type to move (`vnflab:vresource_type`). */
+  readonly vResourceType?: VResourceType;
 }
+
+/** The lab's vendor key in the os-migrateLive body. */
+export const VRESOURCE_TYPE_KEY = 'vnflab:vresource_type';
 
 /** nova/api/validation/parameter_types.py boolean: JSON booleans and these strings. */
 const TRUE_STRINGS = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes'];
@@ -52,7 +63,7 @@ export function parseLiveMigrate(action: unknown, v: Microversion): Outcome<Live
     return invalid(`Value: ${JSON.stringify(action)}. ${JSON.stringify(action)} is not of type 'object'`);
   const body = action as Record<string, unknown>;
   const { allowed, required } = schemaOf(v);
-  const unexpected = Object.keys(body).filter((k) => !allowed.includes(k));
+  const unexpected = Object.keys(body).filter((k) => !allowed.includes(k) && k !== VRESOURCE_TYPE_KEY);
   if (unexpected.length > 0)
     return invalid(
       `Additional properties are not allowed (${unexpected.map((k) => `'${k}'`).join(', ')} was unexpected)`,
@@ -79,7 +90,17 @@ export function parseLiveMigrate(action: unknown, v: Microversion): Outcome<Live
     if (force === undefined)
       return invalid(`Value: ${JSON.stringify(body.force)}. 'force' is not a valid boolean`);
   }
-  return ok({ host, blockMigration: block, ...(force === undefined ? {} : { force }) });
+  const type = body[VRESOURCE_TYPE_KEY];
+  if (type !== undefined && !(typeof type === 'string' && (V_RESOURCE_TYPES as readonly string[]).includes(type)))
+    return invalid(
+      `Value: ${JSON.stringify(type)}. '${VRESOURCE_TYPE_KEY}' must be one of ${V_RESOURCE_TYPES.join(', ')}`,
+    );
+  return ok({
+    host,
+    blockMigration: block,
+    ...(force === undefined ? {} : { force }),
+    ...(type === undefined ? {} : { vResourceType: type as VResourceType }),
+  });
 }
 
 /**

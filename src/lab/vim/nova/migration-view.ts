@@ -69,6 +69,9 @@ export function labFigures(m: VimMigration): Record<string, unknown> {
     'vnflab:released_allocation_ids': [...m.releasedAllocationIds],
     'vnflab:new_allocation_ids': [...m.newAllocationIds],
     'vnflab:error': m.error,
+    'vnflab:vresource_type': m.vResourceType ?? 'any',
+    'vnflab:vresource_changes': m.vResourceChanges ?? null,
+    'vnflab:storage_verified': m.storageVerified ?? null,
   };
 }
 
@@ -80,10 +83,10 @@ export function serverMigrationView(ctx: ViewContext, m: VimMigration): Record<s
     memory_total_bytes: m.memoryTotalBytes,
     memory_processed_bytes: m.memoryProcessedBytes,
     memory_remaining_bytes: m.memoryRemainingBytes,
-    // The lab's VMs have no disks to copy (Nova reports 0 without block migration).
-    disk_total_bytes: 0,
-    disk_processed_bytes: 0,
-    disk_remaining_bytes: 0,
+    // A volume move reports its mirror here; a whole-server move copies the volume in the memory stream.
+    disk_total_bytes: m.diskTotalBytes ?? 0,
+    disk_processed_bytes: m.diskProcessedBytes ?? 0,
+    disk_remaining_bytes: m.diskRemainingBytes ?? 0,
   });
 }
 

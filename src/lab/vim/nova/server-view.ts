@@ -10,7 +10,9 @@
  * - `vnflab:allocations`: every vResource the hosts' inventories hold for
  *   this server now, with id and host (both hosts while it migrates);
  * - `vnflab:data_plane`: the VNF's fixed ingress on the lab fabric;
- * - `vnflab:live_migratable`: what the VNFD said.
+ * - `vnflab:live_migratable`: what the VNFD said;
+ * - `vnflab:management`: the VNF's management interface URL (stable across moves).
+ * Allocations carry `pinned_cores` (vCPU) and `pool` (vStorage).
  * A flavor with specialized NICs carries `pci_passthrough:alias` in its
  * extra_specs, as an SR-IOV / passthrough flavor does in Nova.
  */
@@ -146,9 +148,12 @@ export function serverDetail(
     unit: a.unit,
     host: a.host,
     specialized: a.specialized === true,
+    ...(a.pinnedCores === undefined ? {} : { pinned_cores: [...a.pinnedCores] }),
+    ...(a.pool === undefined ? {} : { pool: a.pool }),
   }));
   view['vnflab:data_plane'] = s.dataPlane === null ? null : { ingress: { ...s.dataPlane.ingress } };
   view['vnflab:live_migratable'] = s.liveMigratable;
+  view['vnflab:management'] = s.management == null ? null : { url: s.management.url };
   return view;
 }
 
