@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { RunConfig, VnflabConfig } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
+import { HtmlReporter } from '../report/html.js';
 import { JUnitReporter } from '../report/junit.js';
 import { LogFileReporter } from '../report/log-file.js';
 import { MultiReporter, type Reporter } from '../report/reporter.js';
@@ -78,6 +79,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const reporter = new MultiReporter([
     new LogFileReporter(logFile, testCase.id),
     new JUnitReporter(join(outDir, 'junit.xml')),
+    new HtmlReporter(join(outDir, 'report.html')),
     ...(opts.reporters ?? []),
   ]);
   const log = new ReporterLogger(reporter);
