@@ -10,7 +10,7 @@ import type { TcResult } from '../runner/result.js';
 import type { Reporter } from './reporter.js';
 import { mergeTimelines, timelineSvg, type TimelineMarker } from './timeline-svg.js';
 
-const esc = (v: unknown): string =>
+const esc = (v: string | number | boolean | null | undefined): string =>
   String(v ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -20,7 +20,7 @@ const ms = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined ? 'n/a' : `${v.toFixed(digits)} ms`;
 const num = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : String(v));
 
-function table(head: readonly string[], rows: readonly (readonly unknown[])[]): string {
+function table(head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
   if (rows.length === 0) return '<p class="muted">none</p>';
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
@@ -47,7 +47,7 @@ export function toHtml(r: TcResult): string {
   const timelines = t.windows.map((w) => w.timeline).filter((x): x is TrafficTimeline => x !== undefined);
   const merged = mergeTimelines(timelines);
   const tr = r.timeRecord;
-  const resRows = (list: TcResult['resourceList']['activeResource']): unknown[][] =>
+  const resRows = (list: TcResult['resourceList']['activeResource']): (string | number)[][] =>
     (list ?? []).map((v) => [v.kind, v.id, `${v.amount} ${v.unit}`, v.host, v.computeResourceId]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.testCase)} ${esc(r.overallStatus)}</title>
