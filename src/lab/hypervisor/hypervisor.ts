@@ -268,8 +268,9 @@ export interface Fabric {
   /**
    * The VM's stable management address (from attach on): it relays to the
    * management endpoint the VM announced last, so it survives migration.
-   * Null when the VM is not attached (or the fabric has none).
+   * Null when the VM is not attached. Optional: a fabric without a
+   * management relay leaves it out.
    */
-  management(vmId: string): Promise<Endpoint | null>;
+  management?(vmId: string): Promise<Endpoint | null>;
   shutdown(): Promise<void>;
 }

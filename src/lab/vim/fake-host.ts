@@ -17,6 +17,8 @@ import type {
   MigrationProgress,
   SourceMigrationResult,
   VResourceAllocation,
+  VResourceMoveRequest,
+  VResourceMoveResult,
   VmInfo,
   VmSpec,
   VmState,
@@ -246,6 +248,58 @@ export class FakeComputeHost implements ComputeHost {
     if (!offline) transferredBytes += Math.floor(totalBytes / 2 ** behaviour.rounds);
     target.host.completeIncoming(target.vmId, wasRunning, fault);
     return result(true, behaviour.rounds, pausedAtNs);
+  }
+
+  /**
+   * A single-vResource move within this host: the next migration's
+   * behaviour (rounds x roundDelayMs) and fault ('transfer') apply; on
+   * success the moved kind's allocations get new ids.
+   */
+  async moveVResource(
+    vmId: string,
+    req: VResourceMoveRequest,
+    onProgress?: (p: MigrationProgress) => void,
+  ): Promise<VResourceMoveResult> {
+    const { behaviour: over, fault } = this.lab.next;
+    this.lab.next = {};
+    const behaviour = { ...this.lab.behaviour, ...over };
+    const vm = this.vm(vmId);
+    if (vm.state !== 'RUNNING') throw new Error(`cannot move a vResource of VM ${vmId} in state ${vm.state}`);
+    const startedAtNs = String(monoNs());
+    const base = {
+      kind: req.kind,
+      startedAtNs,
+      rounds: 0,
+      bytesTransferred: 0,
+      dataVerified: null,
+      dataDigest: null,
+      pausedAtNs: null,
+      resumedAtNs: null,
+      before: {},
+      after: {},
+    };
+    const failed = (reason: string): VResourceMoveResult => {
+      vm.cancelRequested = false;
+      return { ...base, ok: false, reason, released: [], added: [], completedAtNs: String(monoNs()) };
+    };
+    for (let round = 1; round <= behaviour.rounds; round++) {
+      await sleep(behaviour.roundDelayMs);
+      if (vm.cancelRequested) return failed('migration cancelled');
+      if (fault?.at === 'transfer' && round === Math.ceil(behaviour.rounds / 2)) return failed(fault.reason);
+      onProgress?.({ round, totalBytes: 1, transferredBytes: 1, remainingBytes: 0, dirtyPagesRate: 0 });
+    }
+    const released = vm.allocations.filter((a) => a.kind === req.kind && a.specialized !== true).slice(0, 1);
+    const added = released.map((a) => ({ ...a, id: `alloc-${randomUUID()}` }));
+    vm.allocations = vm.allocations.map((a) => (a === released[0] && added[0] !== undefined ? added[0] : a));
+    return {
+      ...base,
+      ok: released.length > 0,
+      ...(released.length > 0 ? {} : { reason: `VM ${vmId} has no movable ${req.kind}` }),
+      rounds: behaviour.rounds,
+      released,
+      added,
+      completedAtNs: String(monoNs()),
+    };
   }
 
   cancelMigration(vmId: string): Promise<void> {

@@ -162,10 +162,11 @@ export class LabVim implements Vim {
     try {
       const vm = await host.createVm(vmSpec);
       const ingress = await this.fabric.attach(id);
-      const management = await this.fabric.management(id);
+      const management = (await this.fabric.management?.(id)) ?? null;
       server.allocations = vm.allocations.map((a) => ({ ...a, host: host.name }));
       server.dataPlane = { ingress };
-      server.management = management === null ? null : { url: `http://${management.host}:${management.port}` };
+      server.management =
+        management === null ? null : { url: `http://${management.host}:${management.port}` };
       server.status = 'SHUTOFF';
       server.taskState = null;
       server.updated = isoNow();
@@ -269,9 +270,14 @@ export class LabVim implements Vim {
   }
 
   /**
-   * Nova os-migrateLive. With `vResourceType` vCPU, vStorage or vNIC and no
-   * other host named, only that vResource moves, within the server's host
-   * (see vresource-move-run.ts); otherwise the whole server moves.
+   * Nova os-migrateLive, with the lab's `vResourceType`:
+   * - vStorage, vNIC: only that vResource moves, within the server's host
+   *   (another storage pool / a new port; vresource-move-run.ts), unless
+   *   another host is named;
+   * - vCPU: the server moves to another host where its vCPUs are pinned to
+   *   that host's cores; naming the current host re-pins to its other cores
+   *   instead (the VNF never stops);
+   * - vMemory, any (default): the whole server moves (pre-copy, with its volume).
    */
   liveMigrate(
     id: string,
@@ -284,8 +290,15 @@ export class LabVim implements Vim {
     return this.locks.run(id, () => {
       const type = opts.vResourceType;
       const server = this.record(id);
-      const inHost = opts.host == null || opts.host === server.host;
-      if ((type === 'vCPU' || type === 'vStorage' || type === 'vNIC') && inHost)
+      const host = opts.host ?? null;
+      // vStorage / vNIC: within the host unless another host is named. vCPU: the
+      // whole server to another host (new cores there) unless the current host is
+      // named: then a re-pin to the host's other cores.
+      const inHost =
+        type === 'vCPU'
+          ? host === server.host
+          : (type === 'vStorage' || type === 'vNIC') && (host === null || host === server.host);
+      if (inHost && (type === 'vCPU' || type === 'vStorage' || type === 'vNIC'))
         return this.beginVResourceMove(id, type, opts);
       return this.beginMigration(id, 'live', opts);
     });
@@ -320,7 +333,11 @@ export class LabVim implements Vim {
     if (refusal !== null) refuse(refusal);
     const host = this.host(server.host);
     if (host.moveVResource === undefined)
-      refuse(new VimError(400, `Compute host ${host.name} cannot move a single ${kind}.`, { code: 'VIM_NO_VALID_HOST' }));
+      refuse(
+        new VimError(400, `Compute host ${host.name} cannot move a single ${kind}.`, {
+          code: 'VIM_NO_VALID_HOST',
+        }),
+      );
     action.done('conductor_live_migrate_instance');
     const now = isoNow();
     const migration = this.newMigrationRecord(server, server.host, 'live-migration', now);

@@ -213,7 +213,9 @@ async function complete(
       : null;
   migration.memoryRemainingBytes = 0;
   migration.storageVerified =
-    sent.volumeDigest != null && arrived.volumeDigest != null ? sent.volumeDigest === arrived.volumeDigest : null;
+    sent.volumeDigest != null && arrived.volumeDigest != null
+      ? sent.volumeDigest === arrived.volumeDigest
+      : null;
   migration.vResourceChanges = {
     vResourceType: migration.vResourceType ?? 'any',
     moved: 'server',

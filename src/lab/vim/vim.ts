@@ -240,9 +240,10 @@ export interface Vim {
       host?: string | null;
       params?: Partial<Omit<MigrationParams, 'dest' | 'mode'>>;
       /**
-       * Lab: which vResource to move. vCPU, vStorage and vNIC move alone
-       * within the server's host when `host` is null or the current host;
-       * vMemory, any (the default), or another named host move the whole server.
+       * Lab: which vResource to move. vStorage and vNIC move alone within the
+       * server's host unless another host is named; vCPU re-pins within the
+       * host when `host` names the current host, else moves the server;
+       * vMemory and any (the default) move the whole server.
        */
       vResourceType?: VResourceType;
     } & VimRequestOptions,

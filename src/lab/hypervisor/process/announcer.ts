@@ -24,7 +24,12 @@ export class Announcer {
   }
 
   /** Announce `vmId` at `endpoint` (and its management endpoint); returns the announce instant (monotonic ns). */
-  announce(vmId: string, endpoint: Endpoint, management: Endpoint | null = null, atNs: bigint = monoNs()): bigint {
+  announce(
+    vmId: string,
+    endpoint: Endpoint,
+    management: Endpoint | null = null,
+    atNs: bigint = monoNs(),
+  ): bigint {
     const datagram = encodeAnnounce({ vmId, endpoint, management, atNs: atNs.toString() });
     this.send(datagram);
     for (const ms of REPEAT_AFTER_MS) {

@@ -61,7 +61,11 @@ export async function startProcessHost(opts: ProcessHostOptions): Promise<Proces
         if (progressListeners.get(vmId) === onProgress) progressListeners.delete(vmId);
       }
     },
-    async moveVResource(vmId: string, req: VResourceMoveRequest, onProgress?: (p: MigrationProgress) => void) {
+    async moveVResource(
+      vmId: string,
+      req: VResourceMoveRequest,
+      onProgress?: (p: MigrationProgress) => void,
+    ) {
       if (onProgress !== undefined) progressListeners.set(vmId, onProgress);
       try {
         return await rpc.call('moveVResource', vmId, req);

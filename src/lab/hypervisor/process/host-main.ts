@@ -28,7 +28,9 @@ const api: HostRpcApi = {
       emit(PROGRESS_EVENT, { vmId, progress } satisfies ProgressEvent),
     ),
   moveVResource: (vmId, req) =>
-    host.moveVResource(vmId, req, (progress) => emit(PROGRESS_EVENT, { vmId, progress } satisfies ProgressEvent)),
+    host.moveVResource(vmId, req, (progress) =>
+      emit(PROGRESS_EVENT, { vmId, progress } satisfies ProgressEvent),
+    ),
   cancelMigration: (vmId) => host.cancelMigration(vmId),
   waitIncoming: (vmId) => host.waitIncoming(vmId),
   firstForwardAfter: (vmId, afterNs, timeoutMs) => host.firstForwardAfter(vmId, afterNs, timeoutMs),

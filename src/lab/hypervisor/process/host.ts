@@ -223,7 +223,11 @@ export class ProcessHost {
   ): Promise<VResourceMoveResult> {
     const vm = this.vm(vmId);
     if (vm.state !== 'RUNNING' || vm.moving !== null || vm.outgoing !== null)
-      throw this.invalid(vm, `move its ${req.kind}`, vm.moving !== null ? 'another move is under way' : undefined);
+      throw this.invalid(
+        vm,
+        `move its ${req.kind}`,
+        vm.moving !== null ? 'another move is under way' : undefined,
+      );
     const startedAtNs = monoNs();
     const base = {
       kind: req.kind,
@@ -319,7 +323,8 @@ export class ProcessHost {
     const r = await done.finally(() => (vm.moving = null));
     // Keep the allocation of the copy the VNF uses; free the other.
     this.stock.drop(vm.vmId, r.ok ? claim.current.id : claim.added.id);
-    const verified = r.sourceDigest !== null && r.targetDigest !== null ? r.sourceDigest === r.targetDigest : null;
+    const verified =
+      r.sourceDigest !== null && r.targetDigest !== null ? r.sourceDigest === r.targetDigest : null;
     return {
       ...base,
       ok: r.ok,
@@ -327,7 +332,9 @@ export class ProcessHost {
       released: r.ok ? [claim.current] : [],
       added: r.ok ? [claim.added] : [],
       before: { pool: source.pool, allocatedBlocks: source.allocatedBlockCount },
-      after: r.ok ? { pool: target.pool, allocatedBlocks: target.allocatedBlockCount } : { pool: source.pool },
+      after: r.ok
+        ? { pool: target.pool, allocatedBlocks: target.allocatedBlockCount }
+        : { pool: source.pool },
       pausedAtNs: r.pausedAtNs?.toString() ?? null,
       resumedAtNs: r.resumedAtNs?.toString() ?? null,
       rounds: r.rounds,

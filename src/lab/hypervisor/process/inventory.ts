@@ -106,7 +106,8 @@ export class HostInventory {
   /** Cores no VM is pinned to, ascending. */
   freeCores(): number[] {
     const taken = new Set<number>();
-    for (const list of this.byVm.values()) for (const a of list) for (const c of a.pinnedCores ?? []) taken.add(c);
+    for (const list of this.byVm.values())
+      for (const a of list) for (const c of a.pinnedCores ?? []) taken.add(c);
     return Array.from({ length: this.capacity.vCpu }, (_, i) => i).filter((c) => !taken.has(c));
   }
 
@@ -151,9 +152,13 @@ export class HostInventory {
   replaceNic(vmId: string): { released: VResourceAllocation; added: VResourceAllocation } {
     const old = this.of(vmId).find((a) => a.kind === 'vNIC' && a.specialized !== true);
     if (old === undefined)
-      throw new HostError('INVALID_SPEC', `VM ${vmId} has no vNIC that can move (none, or only specialized)`, {
-        vmId,
-      });
+      throw new HostError(
+        'INVALID_SPEC',
+        `VM ${vmId} has no vNIC that can move (none, or only specialized)`,
+        {
+          vmId,
+        },
+      );
     const added = this.nicAllocation(false);
     this.replace(vmId, old.id, [added]);
     return { released: old, added };

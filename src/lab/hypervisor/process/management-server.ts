@@ -57,7 +57,11 @@ export class ManagementServer {
   }
 }
 
-async function handle(target: ManagementTarget, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(
+  target: ManagementTarget,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method === 'GET' && path === '/') {
     reply(res, 200, { vmId: target.vmId, state: target.runState() });
@@ -99,7 +103,9 @@ async function handle(target: ManagementTarget, req: http.IncomingMessage, res: 
       signal: AbortSignal.timeout(VNFM_TIMEOUT_MS),
     });
   } catch (err) {
-    reply(res, 502, { detail: `the VNFM at ${url} did not answer: ${err instanceof Error ? err.message : String(err)}` });
+    reply(res, 502, {
+      detail: `the VNFM at ${url} did not answer: ${err instanceof Error ? err.message : String(err)}`,
+    });
     return;
   }
   const text = await upstream.text();

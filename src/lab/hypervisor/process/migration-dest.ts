@@ -15,7 +15,13 @@ import type { Endpoint } from '../../../util/outcome.js';
 import type { IncomingResult } from '../hypervisor.js';
 import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
 import { MigrationChannel } from './migration-channel.js';
-import { applyBlocksBody, applyPagesBody, encodeJsonFrame, FRAME, parseJsonBody } from './migration-frames.js';
+import {
+  applyBlocksBody,
+  applyPagesBody,
+  encodeJsonFrame,
+  FRAME,
+  parseJsonBody,
+} from './migration-frames.js';
 import type { Vnf, VnfState } from './vnf.js';
 import { snapshotDigest } from './volume.js';
 
@@ -107,7 +113,8 @@ export class IncomingMigration {
         return;
       case FRAME.blocks: {
         const volume = this.o.vnf.volume;
-        if (this.hello === null || volume === null) throw new Error('BLOCKS before HELLO or without a volume');
+        if (this.hello === null || volume === null)
+          throw new Error('BLOCKS before HELLO or without a volume');
         applyBlocksBody(volume, body);
         return;
       }

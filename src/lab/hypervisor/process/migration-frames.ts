@@ -78,7 +78,12 @@ export function applyPagesBody(memory: GuestMemory, body: Buffer): number {
 }
 
 /** A BLOCKS frame with a copy of `blocks[start, end)` of `volume` as they are now. */
-export function encodeBlocksFrame(volume: Volume, blocks: ArrayLike<number>, start: number, end: number): Buffer {
+export function encodeBlocksFrame(
+  volume: Volume,
+  blocks: ArrayLike<number>,
+  start: number,
+  end: number,
+): Buffer {
   const count = end - start;
   const bodyBytes = 4 + count * (4 + BLOCK_SIZE);
   const frame = Buffer.allocUnsafe(HEADER_BYTES + bodyBytes);

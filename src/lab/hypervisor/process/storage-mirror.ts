@@ -69,14 +69,19 @@ export class VolumeMirror {
       ...extra,
     });
     if (source.sizeBytes !== target.sizeBytes)
-      return result(false, { reason: `target volume of ${target.sizeBytes} B for a ${source.sizeBytes} B source` });
+      return result(false, {
+        reason: `target volume of ${target.sizeBytes} B for a ${source.sizeBytes} B source`,
+      });
     source.startDirtyLog();
     try {
       this.round = 1;
       await this.copy(source.allocatedBlocks(), bucket);
       for (;;) {
         const elapsedS = Math.max((performance.now() - startedMs) / 1000, 1e-3);
-        const bandwidth = Math.min(this.o.bandwidthBytesPerSec, (this.blocksCopied * BLOCK_SIZE) / elapsedS || Infinity);
+        const bandwidth = Math.min(
+          this.o.bandwidthBytesPerSec,
+          (this.blocksCopied * BLOCK_SIZE) / elapsedS || Infinity,
+        );
         const expectedMs = ((source.dirtyBlockCount() * BLOCK_SIZE) / bandwidth) * 1000;
         this.progress();
         if (expectedMs <= this.o.downtimeLimitMs || this.round >= this.o.maxRounds) break;

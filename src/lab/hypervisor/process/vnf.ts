@@ -92,7 +92,10 @@ export class Vnf {
     this.storage =
       vol === null
         ? null
-        : new StorageWorkload(vol, boot.storage, { rng: (Math.random() * 0xffffffff) >>> 0, packetsSinceRecord: 0 });
+        : new StorageWorkload(vol, boot.storage, {
+            rng: (Math.random() * 0xffffffff) >>> 0,
+            packetsSinceRecord: 0,
+          });
   }
 
   /** The volume the VNF writes now (null: no storage). */

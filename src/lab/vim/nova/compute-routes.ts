@@ -147,7 +147,11 @@ async function serverAction(
       const parsed = parseLiveMigrate(args, req.ctx.version);
       if (!parsed.ok) throw new NovaFault(400, parsed.reason);
       const { host, vResourceType } = parsed.value;
-      await vim.liveMigrate(id, { host, requestId, ...(vResourceType === undefined ? {} : { vResourceType }) });
+      await vim.liveMigrate(id, {
+        host,
+        requestId,
+        ...(vResourceType === undefined ? {} : { vResourceType }),
+      });
       return { status: 202 };
     }
     case 'migrate': {

@@ -91,7 +91,10 @@ export function parseLiveMigrate(action: unknown, v: Microversion): Outcome<Live
       return invalid(`Value: ${JSON.stringify(body.force)}. 'force' is not a valid boolean`);
   }
   const type = body[VRESOURCE_TYPE_KEY];
-  if (type !== undefined && !(typeof type === 'string' && (V_RESOURCE_TYPES as readonly string[]).includes(type)))
+  if (
+    type !== undefined &&
+    !(typeof type === 'string' && (V_RESOURCE_TYPES as readonly string[]).includes(type))
+  )
     return invalid(
       `Value: ${JSON.stringify(type)}. '${VRESOURCE_TYPE_KEY}' must be one of ${V_RESOURCE_TYPES.join(', ')}`,
     );
