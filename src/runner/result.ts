@@ -4,7 +4,7 @@
  * overallStatus) so a reader can map it to the test plan.
  */
 import type { MigrationReport, MigrationType } from '../ports/migrator.js';
-import type { LossEpisode, WindowStats } from '../ports/traffic.js';
+import type { FlowLatency, LossEpisode, WindowStats } from '../ports/traffic.js';
 import type { VResource, VnfdResources } from '../ports/vnfm.js';
 
 export type OverallStatus = 'PASS' | 'FAIL' | 'ERROR' | 'ABORTED';
@@ -75,6 +75,8 @@ export interface TrafficRecord {
   loadLevel: string | null;
   episodes: LossEpisode[];
   windows: WindowStats[];
+  /** One-way latency per flow of the last traffic session, where the driver measures it. */
+  latency: FlowLatency[] | null;
 }
 
 export interface MigrationRecord extends Partial<MigrationReport> {
@@ -131,6 +133,7 @@ export function emptyTrafficRecord(): TrafficRecord {
     loadLevel: null,
     episodes: [],
     windows: [],
+    latency: null,
   };
 }
 

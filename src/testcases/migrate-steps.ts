@@ -392,6 +392,7 @@ export function recordTrafficTotals(ctx: MigrateContext, totals: TrafficTotals):
   tr.reordered = add(tr.reordered, totals.reordered);
   tr.rateHz = totals.offeredRateHz;
   tr.windows = [...tr.windows, ...totals.windows];
+  tr.latency = totals.latency ? [...totals.latency] : null;
   ctx.log.info(`Traffic stopped: ${totals.sent} sent, ${totals.received} received, ${totals.lost} lost`);
 }
 
