@@ -45,7 +45,7 @@ export const plan = (p: AddressPlan) => ({
   rootVeth: `${ROOT_VETH_PREFIX}${p.labId}r`,
   /** Fabric namespace end of it. */
   fabricUplink: 'r0',
-  fabricBridge: 'br',
+  fabricBridge: 'fab0',
   /** Port of host h on the fabric bridge (fabric namespace side). */
   fabricHostPort: (h: number): string => `h${h}`,
   /** Host namespace side of that veth, a port of the host bridge. */

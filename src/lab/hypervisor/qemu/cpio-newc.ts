@@ -78,9 +78,12 @@ export function cpioNewc(entries: readonly CpioEntry[]): Buffer {
   const parts: Buffer[] = [];
   let ino = 1;
   for (const e of entries) {
-    if (e.kind === 'dir') parts.push(...record(ino++, e.path, S_IFDIR | (e.mode ?? 0o755), Buffer.alloc(0), [0, 0]));
-    else if (e.kind === 'file') parts.push(...record(ino++, e.path, S_IFREG | (e.mode ?? 0o644), e.data, [0, 0]));
-    else parts.push(...record(ino++, e.path, S_IFCHR | (e.mode ?? 0o600), Buffer.alloc(0), [e.major, e.minor]));
+    if (e.kind === 'dir')
+      parts.push(...record(ino++, e.path, S_IFDIR | (e.mode ?? 0o755), Buffer.alloc(0), [0, 0]));
+    else if (e.kind === 'file')
+      parts.push(...record(ino++, e.path, S_IFREG | (e.mode ?? 0o644), e.data, [0, 0]));
+    else
+      parts.push(...record(ino++, e.path, S_IFCHR | (e.mode ?? 0o600), Buffer.alloc(0), [e.major, e.minor]));
   }
   parts.push(...record(0, 'TRAILER!!!', 0, Buffer.alloc(0), [0, 0]));
   return Buffer.concat(parts);

@@ -48,7 +48,11 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
 }
 
 /** Like {@link exec} but a failure is a value: true when the command exited 0. */
-export async function tryExec(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<boolean> {
+export async function tryExec(
+  file: string,
+  args: readonly string[],
+  opts: ExecOptions = {},
+): Promise<boolean> {
   try {
     await exec(file, args, opts);
     return true;

@@ -37,7 +37,8 @@ export const manifestPath = (cacheDir: string): string => join(cacheDir, 'manife
 export function findGuestAssets(cacheDir: string = defaultQemuCacheDir()): QemuGuestAssets | null {
   const kernelPath = join(cacheDir, 'vmlinuz');
   const initramfsPath = join(cacheDir, 'initramfs.cpio');
-  if (!existsSync(manifestPath(cacheDir)) || !existsSync(kernelPath) || !existsSync(initramfsPath)) return null;
+  if (!existsSync(manifestPath(cacheDir)) || !existsSync(kernelPath) || !existsSync(initramfsPath))
+    return null;
   try {
     const m = JSON.parse(readFileSync(manifestPath(cacheDir), 'utf8')) as Partial<QemuGuestManifest>;
     if (typeof m.kernelVersion !== 'string') return null;

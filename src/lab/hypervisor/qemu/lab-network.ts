@@ -64,7 +64,8 @@ export async function createFabricNetwork(n: LabNames): Promise<void> {
   await ip([...f, 'link', 'set', 'lo', 'up']);
   await ip([...f, 'link', 'add', n.fabricBridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
   await ip([...f, 'link', 'set', n.fabricBridge, 'up']);
-  for (const a of [n.ingressGateway, n.egressGateway]) await ip([...f, 'addr', 'add', `${a}/24`, 'dev', n.fabricBridge]);
+  for (const a of [n.ingressGateway, n.egressGateway])
+    await ip([...f, 'addr', 'add', `${a}/24`, 'dev', n.fabricBridge]);
   await ip(['link', 'add', n.rootVeth, 'type', 'veth', 'peer', 'name', n.fabricUplink, 'netns', n.fabricNs]);
   await ip(['addr', 'add', `${n.rootAddress}/30`, 'dev', n.rootVeth]);
   await ip(['link', 'set', n.rootVeth, 'up']);
@@ -85,7 +86,20 @@ export async function createHostNetwork(n: LabNames, h: number): Promise<void> {
   await ip([...x, 'link', 'add', n.hostBridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
   await ip([...x, 'link', 'set', n.hostBridge, 'up']);
   await ip([...x, 'addr', 'add', `${n.hostAddress(h)}/24`, 'dev', n.hostBridge]);
-  await ip(['-n', n.fabricNs, 'link', 'add', n.fabricHostPort(h), 'type', 'veth', 'peer', 'name', n.hostUplink, 'netns', ns]);
+  await ip([
+    '-n',
+    n.fabricNs,
+    'link',
+    'add',
+    n.fabricHostPort(h),
+    'type',
+    'veth',
+    'peer',
+    'name',
+    n.hostUplink,
+    'netns',
+    ns,
+  ]);
   await ip(['-n', n.fabricNs, 'link', 'set', n.fabricHostPort(h), 'master', n.fabricBridge, 'up']);
   await ip([...x, 'link', 'set', n.hostUplink, 'master', n.hostBridge, 'up']);
 }
@@ -109,13 +123,52 @@ export async function addServiceRoute(
   sink: { readonly host: string; readonly port: number },
 ): Promise<void> {
   const svc = n.vmServiceAddress(slot);
-  await ip(['-n', n.fabricNs, 'route', 'replace', `${svc}/32`, 'via', n.vmIngressAddress(slot), 'dev', n.fabricBridge]);
-  await tryExec('ip', ['netns', 'exec', n.fabricNs, 'nft', 'delete', 'element', 'ip', NFT_TABLE, 'svc', `{ ${svc} }`]);
-  await inNs(n.fabricNs, 'nft', ['add', 'element', 'ip', NFT_TABLE, 'svc', `{ ${svc} : ${sink.host} . ${sink.port} }`]);
+  await ip([
+    '-n',
+    n.fabricNs,
+    'route',
+    'replace',
+    `${svc}/32`,
+    'via',
+    n.vmIngressAddress(slot),
+    'dev',
+    n.fabricBridge,
+  ]);
+  await tryExec('ip', [
+    'netns',
+    'exec',
+    n.fabricNs,
+    'nft',
+    'delete',
+    'element',
+    'ip',
+    NFT_TABLE,
+    'svc',
+    `{ ${svc} }`,
+  ]);
+  await inNs(n.fabricNs, 'nft', [
+    'add',
+    'element',
+    'ip',
+    NFT_TABLE,
+    'svc',
+    `{ ${svc} : ${sink.host} . ${sink.port} }`,
+  ]);
 }
 
 export async function removeServiceRoute(n: LabNames, slot: number): Promise<void> {
   const svc = n.vmServiceAddress(slot);
   await tryExec('ip', ['-n', n.fabricNs, 'route', 'del', `${svc}/32`]);
-  await tryExec('ip', ['netns', 'exec', n.fabricNs, 'nft', 'delete', 'element', 'ip', NFT_TABLE, 'svc', `{ ${svc} }`]);
+  await tryExec('ip', [
+    'netns',
+    'exec',
+    n.fabricNs,
+    'nft',
+    'delete',
+    'element',
+    'ip',
+    NFT_TABLE,
+    'svc',
+    `{ ${svc} }`,
+  ]);
 }

@@ -29,18 +29,35 @@ export interface QemuGuestSpec {
 export type QemuStart = { readonly kind: 'paused' } | { readonly kind: 'incoming'; readonly uri: string };
 
 /** argv of qemu-system-x86_64 (without the binary). */
-export function qemuArgs(g: QemuGuestSpec, assets: QemuGuestAssets, start: QemuStart, accel: 'tcg' | 'kvm'): string[] {
+export function qemuArgs(
+  g: QemuGuestSpec,
+  assets: QemuGuestAssets,
+  start: QemuStart,
+  accel: 'tcg' | 'kvm',
+): string[] {
   const args = [
-    '-name', g.name,
-    '-accel', accel,
-    '-machine', 'pc',
-    '-cpu', accel === 'kvm' ? 'host' : 'qemu64',
-    '-smp', String(g.vCpu),
-    '-m', String(g.memoryMiB),
-    '-nodefaults', '-no-user-config',
-    '-display', 'none', '-vga', 'none',
-    '-kernel', assets.kernelPath,
-    '-initrd', assets.initramfsPath,
+    '-name',
+    g.name,
+    '-accel',
+    accel,
+    '-machine',
+    'pc',
+    '-cpu',
+    accel === 'kvm' ? 'host' : 'qemu64',
+    '-smp',
+    String(g.vCpu),
+    '-m',
+    String(g.memoryMiB),
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-vga',
+    'none',
+    '-kernel',
+    assets.kernelPath,
+    '-initrd',
+    assets.initramfsPath,
     '-append',
     [
       'console=ttyS0',
@@ -50,10 +67,14 @@ export function qemuArgs(g: QemuGuestSpec, assets: QemuGuestAssets, start: QemuS
       `vnflab.b=${g.egressCidr},${g.nics[1]?.mac ?? ''}`,
       `vnflab.gw=${g.gateway}`,
     ].join(' '),
-    '-serial', `file:${g.consoleLog}`,
-    '-qmp', `unix:${g.qmpSocket},server=on,wait=off`,
+    '-serial',
+    `file:${g.consoleLog}`,
+    '-qmp',
+    `unix:${g.qmpSocket},server=on,wait=off`,
     // A guest that panics or shuts down stops instead of vanishing, so the host reports it.
-    '-no-reboot', '-action', 'panic=pause',
+    '-no-reboot',
+    '-action',
+    'panic=pause',
   ];
   g.nics.forEach((nic, i) => {
     // romfile= : no iPXE option ROM (the kernel boots directly; ipxe-qemu is not installed).

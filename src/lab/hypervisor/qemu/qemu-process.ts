@@ -68,19 +68,28 @@ export class QemuProcess {
     const early = new QemuProcess(child, launch, null);
     const spawnError = new Promise<never>((_, reject) => {
       child.once('error', (err) =>
-        reject(new QemuLabError('QEMU_PROCESS_FAILED', `cannot start QEMU: ${err.message}`, {}, { cause: err })),
+        reject(
+          new QemuLabError('QEMU_PROCESS_FAILED', `cannot start QEMU: ${err.message}`, {}, { cause: err }),
+        ),
       );
       void early.exited.then(() =>
         reject(
-          new QemuLabError('QEMU_PROCESS_FAILED', `QEMU exited at start: ${early.errorOutput || 'no message'}`, {
-            stderr: early.errorOutput,
-            netns: launch.netns,
-          }),
+          new QemuLabError(
+            'QEMU_PROCESS_FAILED',
+            `QEMU exited at start: ${early.errorOutput || 'no message'}`,
+            {
+              stderr: early.errorOutput,
+              netns: launch.netns,
+            },
+          ),
         ),
       );
     });
     try {
-      const qmp = await Promise.race([QmpClient.connect(launch.qmpSocket, { timeoutMs: 20_000 }), spawnError]);
+      const qmp = await Promise.race([
+        QmpClient.connect(launch.qmpSocket, { timeoutMs: 20_000 }),
+        spawnError,
+      ]);
       const proc = new QemuProcess(child, launch, qmp);
       proc.stderr = early.stderr;
       child.stderr?.removeAllListeners('data');
@@ -106,9 +115,13 @@ export class QemuProcess {
           console: text.slice(-2000),
         });
       if (Date.now() > until)
-        throw new QemuLabError('QEMU_GUEST_BOOT_TIMEOUT', `guest did not print ${marker} within ${timeoutMs} ms`, {
-          console: text.slice(-2000),
-        });
+        throw new QemuLabError(
+          'QEMU_GUEST_BOOT_TIMEOUT',
+          `guest did not print ${marker} within ${timeoutMs} ms`,
+          {
+            console: text.slice(-2000),
+          },
+        );
       await sleep(100);
     }
   }
