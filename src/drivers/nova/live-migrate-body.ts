@@ -10,18 +10,31 @@
  *   sample with host null omits it);
  * - from 2.68: force is gone.
  * host null lets the scheduler choose the destination.
+ *
+ * The spec's vResourceType has no Nova parameter: a real Nova moves the
+ * whole server whatever the type (memory, vCPUs, disks and ports together).
+ * Only to the embedded lab (recognised by the `vnflab:` fields on its
+ * servers) the driver adds the vendor key `"vnflab:vresource_type"`, which
+ * makes the lab move just that vResource; a real Nova would reject the
+ * unknown key (additionalProperties: false in its schema).
  */
+import type { VResourceType } from '../../ports/vnfm.js';
 import { atLeast, type Microversion } from './microversion.js';
+
+/** The lab's vendor key carrying the vResource type in an os-migrateLive body. */
+export const LAB_VRESOURCE_TYPE_KEY = 'vnflab:vresource_type';
 
 export function liveMigrateBody(
   v: Microversion,
   host: string | null,
+  lab: { vResourceType: VResourceType } | null = null,
 ): { 'os-migrateLive': Record<string, unknown> } {
+  const vendor = lab === null ? {} : { [LAB_VRESOURCE_TYPE_KEY]: lab.vResourceType };
   if (!atLeast(v, '2.25'))
-    return { 'os-migrateLive': { host, block_migration: false, disk_over_commit: false } };
+    return { 'os-migrateLive': { host, block_migration: false, disk_over_commit: false, ...vendor } };
   if (atLeast(v, '2.30') && !atLeast(v, '2.68') && host !== null)
-    return { 'os-migrateLive': { host, block_migration: 'auto', force: false } };
-  return { 'os-migrateLive': { host, block_migration: 'auto' } };
+    return { 'os-migrateLive': { host, block_migration: 'auto', force: false, ...vendor } };
+  return { 'os-migrateLive': { host, block_migration: 'auto', ...vendor } };
 }
 
 /**

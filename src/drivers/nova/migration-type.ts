@@ -19,6 +19,14 @@ export interface TypeDecision {
   readonly reason: string;
 }
 
+/** Is this server served by the embedded lab (it carries `vnflab:` fields a real Nova never shows)? */
+export function isLabServer(server: NovaServer | null): boolean {
+  return (
+    server !== null &&
+    (server['vnflab:live_migratable'] !== undefined || server['vnflab:allocations'] !== undefined)
+  );
+}
+
 /** Decide for one server (null: not found). */
 export function migrationTypeOf(serverId: string, server: NovaServer | null): TypeDecision {
   if (server === null) return { type: 'NONE', reason: `server ${serverId} is not known to Nova` };

@@ -14,7 +14,14 @@
  * - abort: `DELETE /servers/{id}/migrations/{mid}` (2.24+).
  * Figures Nova does not measure (downtime, rounds, memory verification)
  * are read from `vnflab:` fields when present, else null.
+ *
+ * vResourceType: a real Nova moves the whole server whatever the type. The
+ * embedded lab (its servers carry `vnflab:` fields) gets the type in the
+ * vendor key `vnflab:vresource_type` and moves just that vResource where it
+ * can (live-migrate-body.ts); its migration record says what moved
+ * (`vnflab:vresource_changes`), reported in MigrationReport.details.
  */
+import { z } from 'zod';
 import type { VResourceType } from '../../ports/vnfm.js';
 import type {
   MigrationHandle,
@@ -29,7 +36,7 @@ import { NovaError } from './errors.js';
 import { decodeHandleId, DONE, encodeHandleId, FAILED, type Leg } from './migration-handle.js';
 import { liveMigrateBody, migrateBody } from './live-migrate-body.js';
 import { atLeast, formatMicroversion } from './microversion.js';
-import { combineDecisions, migrationTypeOf } from './migration-type.js';
+import { combineDecisions, isLabServer, migrationTypeOf } from './migration-type.js';
 import { NovaClient, type NovaClientConfig } from './nova-client.js';
 import {
   instanceActionSchema,
@@ -63,10 +70,18 @@ export class NovaMigrator implements Migrator {
   }
 
   async getMigrationType(subject: MigrationSubject): Promise<{ type: MigrationType; reason: string }> {
-    const decisions = await Promise.all(
-      subject.computeResourceIds.map(async (id) => migrationTypeOf(id, await this.server(id))),
+    return (await this.decide(subject)).decision;
+  }
+
+  /** The migration type, and whether every server is the embedded lab's. */
+  private async decide(
+    subject: MigrationSubject,
+  ): Promise<{ decision: { type: MigrationType; reason: string }; lab: boolean }> {
+    const servers = await Promise.all(subject.computeResourceIds.map((id) => this.server(id)));
+    const decision = combineDecisions(
+      servers.map((server, i) => migrationTypeOf(subject.computeResourceIds[i] ?? '', server)),
     );
-    return combineDecisions(decisions);
+    return { decision, lab: servers.length > 0 && servers.every(isLabServer) };
   }
 
   /**
@@ -79,8 +94,9 @@ export class NovaMigrator implements Migrator {
     vResourceType: VResourceType,
     opts: { targetHost?: string } = {},
   ): Promise<MigrationHandle> {
-    // Nova moves a whole server: every vResource type of it moves together.
-    const decision = await this.getMigrationType(subject);
+    // A real Nova moves a whole server: every vResource type of it moves together.
+    // The lab is told the type (vendor key) and moves just that vResource.
+    const { decision, lab } = await this.decide(subject);
     if (decision.type === 'NONE') throw new NovaError('NOVA_NOT_MIGRATABLE', decision.reason);
     const live = decision.type === 'LIVE_MIGRATION';
     const version = await this.client.microversion();
@@ -95,7 +111,9 @@ export class NovaMigrator implements Migrator {
       for (const serverId of subject.computeResourceIds) {
         const before = await this.newestMigrationId(serverId);
         const res = await this.client.request('POST', `/servers/${enc(serverId)}/action`, {
-          body: live ? liveMigrateBody(version, host) : migrateBody(version, host),
+          body: live
+            ? liveMigrateBody(version, host, lab ? { vResourceType } : null)
+            : migrateBody(version, host),
           expect: [202],
         });
         const type = live ? 'live-migration' : 'migration';
@@ -149,7 +167,40 @@ export class NovaMigrator implements Migrator {
       rounds: first['vnflab:rounds'] ?? null,
       memoryVerified: first['vnflab:memory_verified'] ?? null,
       timeline: labTimeline(first['vnflab:timeline']),
-      details: { novaMigrations: records },
+      details: {
+        novaMigrations: records,
+        vResourceType: handle.vResourceType,
+        ...(await this.labMoves(decodeHandleId(handle.id))),
+      },
+    };
+  }
+
+  /**
+   * What the lab says each leg moved (`vnflab:vresource_type`,
+   * `vnflab:vresource_changes`, `vnflab:storage_verified`), read from the
+   * raw records; {} for a real Nova (no such fields).
+   */
+  private async labMoves(legs: readonly Leg[]): Promise<Record<string, unknown>> {
+    const moves: z.infer<typeof labMoveSchema>[] = [];
+    for (const leg of legs) {
+      const res = await this.client.request('GET', `/os-migrations?instance_uuid=${enc(leg.serverId)}`);
+      const list = (res.body as { migrations?: unknown } | null)?.migrations;
+      const raw = Array.isArray(list)
+        ? (list as unknown[]).find((m) => (m as { id?: unknown } | null)?.id === leg.migrationId)
+        : undefined;
+      const parsed = labMoveSchema.safeParse(raw);
+      if (parsed.success && parsed.data['vnflab:vresource_changes'] !== undefined) moves.push(parsed.data);
+    }
+    if (moves.length === 0) return {};
+    return {
+      vResourceMoves: moves.map((m) => ({
+        migrationId: m.id,
+        vResourceType: m['vnflab:vresource_type'] ?? null,
+        changes: m['vnflab:vresource_changes'] ?? null,
+        storageVerified: m['vnflab:storage_verified'] ?? null,
+        releasedAllocationIds: m['vnflab:released_allocation_ids'] ?? [],
+        newAllocationIds: m['vnflab:new_allocation_ids'] ?? [],
+      })),
     };
   }
 
@@ -351,6 +402,24 @@ export class NovaMigrator implements Migrator {
       );
   }
 }
+
+/** The lab's per-vResource figures on a migration record. */
+const labMoveSchema = z.object({
+  id: z.number(),
+  'vnflab:vresource_type': z.string().optional(),
+  'vnflab:vresource_changes': z
+    .object({
+      vResourceType: z.string(),
+      moved: z.string(),
+      before: z.record(z.string(), z.unknown()),
+      after: z.record(z.string(), z.unknown()),
+    })
+    .nullable()
+    .optional(),
+  'vnflab:storage_verified': z.boolean().nullable().optional(),
+  'vnflab:released_allocation_ids': z.array(z.string()).optional(),
+  'vnflab:new_allocation_ids': z.array(z.string()).optional(),
+});
 
 const nsToMs = (ns: string | null): number | null => (ns === null ? null : Number(BigInt(ns)) / 1e6);
 
