@@ -1,8 +1,11 @@
 /**
  * Client credentials of the SOL003 driver. SOL013 §8.3 secures the NFV APIs
  * with OAuth 2.0 client credentials (RFC 6749 §4.4) and bearer tokens
- * (RFC 6750); Tacker also accepts HTTP Basic (RFC 7617) and static tokens.
+ * (RFC 6750); Tacker also accepts HTTP Basic (RFC 7617), static tokens and,
+ * by default, Keystone tokens in `X-Auth-Token` (Identity API v3).
  */
+import type { Dispatcher } from 'undici';
+import { authenticate, type KeystoneCredentials } from '../nova/keystone-client.js';
 
 export type Sol003Auth =
   | { readonly type: 'basic'; readonly username: string; readonly password: string }
@@ -13,20 +16,55 @@ export type Sol003Auth =
       readonly clientId: string;
       readonly clientSecret: string;
       readonly scope?: string;
+    }
+  | {
+      /** A Keystone v3 token sent as X-Auth-Token (Tacker's default `auth_strategy = keystone`). */
+      readonly type: 'keystone';
+      readonly credentials: KeystoneCredentials;
     };
+
+/** The fetch the provider requests tokens with (the driver's, with its TLS settings). */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** Supplies the Authorization header; fetches and caches OAuth 2.0 tokens. */
 export class AuthHeaderProvider {
   private token: { value: string; expiresAtMs: number } | null = null;
+  /** A token request in flight, shared by concurrent callers. */
+  private pending: Promise<{ value: string; expiresAtMs: number }> | null = null;
 
   constructor(
     private readonly auth: Sol003Auth | undefined,
     private readonly timeoutMs: number,
+    private readonly fetchFn: FetchLike = (url, init) => fetch(url, init),
+    /** For Keystone: the same TLS settings as the VNFM's. */
+    private readonly dispatcher?: Dispatcher,
   ) {}
 
   /** True when a 401 may be cured by fetching a new token. */
   get refreshable(): boolean {
-    return this.auth?.type === 'oauth2';
+    return this.auth?.type === 'oauth2' || this.auth?.type === 'keystone';
+  }
+
+  /** The authentication header(s) of the next request; {} without credentials. */
+  async headers(signal: AbortSignal): Promise<Record<string, string>> {
+    if (this.auth?.type === 'keystone') {
+      const auth = this.auth;
+      if (!this.token || this.token.expiresAtMs <= Date.now()) {
+        this.pending ??= authenticate(auth.credentials, {
+          timeoutMs: this.timeoutMs,
+          ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+        })
+          // Renew a minute early so a token does not expire in flight.
+          .then((s) => ({ value: s.token, expiresAtMs: s.expiresAtMs - 60_000 }))
+          .finally(() => {
+            this.pending = null;
+          });
+        this.token = await this.pending;
+      }
+      return { 'X-Auth-Token': this.token.value };
+    }
+    const value = await this.header(signal);
+    return value === null ? {} : { Authorization: value };
   }
 
   /** Forget the cached token (after a 401). */
@@ -39,7 +77,13 @@ export class AuthHeaderProvider {
     if (!auth) return null;
     if (auth.type === 'basic') return basic(auth.username, auth.password);
     if (auth.type === 'bearer') return `Bearer ${auth.token}`;
-    if (!this.token || this.token.expiresAtMs <= Date.now()) this.token = await this.fetchToken(auth, signal);
+    if (auth.type === 'keystone') return null;
+    if (!this.token || this.token.expiresAtMs <= Date.now()) {
+      this.pending ??= this.fetchToken(auth, signal).finally(() => {
+        this.pending = null;
+      });
+      this.token = await this.pending;
+    }
     return `Bearer ${this.token.value}`;
   }
 
@@ -50,7 +94,7 @@ export class AuthHeaderProvider {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (auth.scope !== undefined) form.set('scope', auth.scope);
     // RFC 6749 §2.3.1: client authentication with HTTP Basic.
-    const res = await fetch(auth.tokenUrl, {
+    const res = await this.fetchFn(auth.tokenUrl, {
       method: 'POST',
       headers: {
         Authorization: basic(auth.clientId, auth.clientSecret),

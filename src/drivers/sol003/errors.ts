@@ -22,7 +22,11 @@ export type Sol003ErrorCode =
   /** The VNFD cannot be read (no lab endpoint and no vnfdFile). */
   | 'SOL003_VNFD_UNAVAILABLE'
   /** The driver was closed. */
-  | 'SOL003_CLOSED';
+  | 'SOL003_CLOSED'
+  /** The VNFM does not offer the resource (e.g. Tacker's v2 API has no operate). */
+  | 'SOL003_UNSUPPORTED'
+  /** An occurrence did not reach a final state in the time given. */
+  | 'SOL003_OPERATION_TIMEOUT';
 
 const codeByStatus: Readonly<Record<number, Sol003ErrorCode>> = {
   400: 'SOL003_BAD_REQUEST',

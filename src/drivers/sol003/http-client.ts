@@ -1,19 +1,32 @@
 /**
- * HTTP for the SOL003 driver over global fetch: the headers SOL013 requires
- * (Version §4.6, Accept / Content-Type §4.7), a timeout per request,
- * ProblemDetails -> Sol003Error, retries with exponential backoff for GET
- * only (a POST may have been executed even if the answer was lost), and
- * paged lists (SOL013 §5.4: `Link: <...>; rel="next"`).
+ * HTTP for the SOL003 driver over undici's fetch with its own Agent (so TLS
+ * verification and a CA file apply to every request, the token request
+ * included): the headers SOL013 requires (Version §4.6, Accept /
+ * Content-Type §4.7), a timeout per request, ProblemDetails -> Sol003Error,
+ * retries with exponential backoff and full jitter for safe methods only
+ * (RFC 9110 §9.2.1: a POST may have been executed even if the answer was
+ * lost) on 5xx, 429 (honouring Retry-After, RFC 6585 §4) and broken
+ * connections, and paged lists (SOL013 §5.4: `Link: <...>; rel="next"`).
  */
+import { readFileSync } from 'node:fs';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { sleep } from '../../util/clock.js';
-import { AuthHeaderProvider, type Sol003Auth } from './auth.js';
+import { AuthHeaderProvider, type FetchLike, type Sol003Auth } from './auth.js';
 import { Sol003Error } from './errors.js';
 
 export interface RetryPolicy {
-  /** Total attempts for a GET (1 = no retry). */
+  /** Total attempts for a safe request (1 = no retry). */
   readonly attempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+}
+
+/** TLS settings of the connection to the VNFM (and its token endpoint). */
+export interface TlsOptions {
+  /** PEM file of the CA(s) that signed the VNFM's certificate (replaces the system CAs). */
+  readonly caFile?: string;
+  /** Verify the server certificate. Default true; false only for a lab you trust. */
+  readonly verify?: boolean;
 }
 
 export interface HttpClientOptions {
@@ -21,6 +34,37 @@ export interface HttpClientOptions {
   readonly requestTimeoutMs: number;
   readonly auth?: Sol003Auth;
   readonly retry: RetryPolicy;
+  readonly tls?: TlsOptions;
+  /** Uniform [0, 1) source for the jitter; Math.random by default (tests pin it). */
+  readonly random?: () => number;
+}
+
+/** Methods that are safe (RFC 9110 §9.2.1) and so may be sent again. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Delay before retry `attempt` (1-based): "full jitter", a uniform draw in
+ * [0, min(max, base * 2^(attempt-1))], so clients that failed together do
+ * not retry together; a Retry-After the server sent is a floor.
+ */
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number,
+  retryAfterMs: number | null,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const jittered = Math.floor(random() * (ceiling + 1));
+  return retryAfterMs === null ? jittered : Math.max(jittered, Math.min(policy.maxDelayMs, retryAfterMs));
+}
+
+/** Retry-After as ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function parseRetryAfterMs(value: string | undefined | null, nowMs = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
 
 export interface HttpAnswer {
@@ -53,18 +97,33 @@ function connectionErrorCode(err: unknown): string | null {
 export class Sol003HttpClient {
   private readonly closed = new AbortController();
   private readonly authHeader: AuthHeaderProvider;
+  private readonly agent: Agent;
+  /** fetch through this client's Agent. */
+  readonly fetch: FetchLike;
 
   constructor(private readonly opts: HttpClientOptions) {
-    this.authHeader = new AuthHeaderProvider(opts.auth, opts.requestTimeoutMs);
+    const ca = opts.tls?.caFile !== undefined ? readFileSync(opts.tls.caFile, 'utf8') : undefined;
+    this.agent = new Agent({
+      connect: { rejectUnauthorized: opts.tls?.verify ?? true, ...(ca !== undefined ? { ca } : {}) },
+    });
+    const agent = this.agent;
+    this.fetch = ((url: string, init: RequestInit) =>
+      undiciFetch(url, { ...init, dispatcher: agent } as Parameters<typeof undiciFetch>[1])) as unknown as FetchLike;
+    this.authHeader = new AuthHeaderProvider(opts.auth, opts.requestTimeoutMs, this.fetch, agent);
   }
 
   /** Send a request and return a 2xx answer; anything else throws a Sol003Error. */
-  async request(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown): Promise<HttpAnswer> {
-    const attempts = method === 'GET' ? Math.max(1, this.opts.retry.attempts) : 1;
+  async request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    extraHeaders: Readonly<Record<string, string>> = {},
+  ): Promise<HttpAnswer> {
+    const attempts = SAFE_METHODS.has(method) ? Math.max(1, this.opts.retry.attempts) : 1;
     let refreshedToken = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(method, url, body);
+        return await this.once(method, url, body, extraHeaders);
       } catch (err) {
         if (!(err instanceof Sol003Error)) throw err;
         if (err.status === 401 && this.authHeader.refreshable && !refreshedToken) {
@@ -74,16 +133,15 @@ export class Sol003HttpClient {
           attempt--;
           continue;
         }
-        const transient = err.code === 'SOL003_CONNECTION' || (err.status !== null && err.status >= 500);
+        const transient =
+          err.code === 'SOL003_CONNECTION' ||
+          err.status === 429 ||
+          (err.status !== null && err.status >= 500);
         if (!transient || attempt >= attempts) throw err;
-        const retryAfterS = Number((err.cause as { retryAfter?: string } | undefined)?.retryAfter);
-        const backoffMs = Math.min(
-          this.opts.retry.maxDelayMs,
-          this.opts.retry.baseDelayMs * 2 ** (attempt - 1),
+        const retryAfterMs = parseRetryAfterMs(
+          (err.cause as { retryAfter?: string } | undefined)?.retryAfter,
         );
-        const delayMs = Number.isFinite(retryAfterS)
-          ? Math.min(this.opts.retry.maxDelayMs, retryAfterS * 1000)
-          : backoffMs;
+        const delayMs = retryDelayMs(this.opts.retry, attempt, this.opts.random ?? Math.random, retryAfterMs);
         await sleep(delayMs, this.closed.signal).catch(() => undefined);
         if (this.closed.signal.aborted) throw err;
       }
@@ -115,9 +173,15 @@ export class Sol003HttpClient {
     this.closed.abort(
       new Sol003Error({ code: 'SOL003_CLOSED', detail: 'driver closed', method: '-', url: '-' }),
     );
+    void this.agent.destroy().catch(() => undefined);
   }
 
-  private async once(method: string, url: string, body: unknown): Promise<HttpAnswer> {
+  private async once(
+    method: string,
+    url: string,
+    body: unknown,
+    extraHeaders: Readonly<Record<string, string>>,
+  ): Promise<HttpAnswer> {
     if (this.closed.signal.aborted) {
       throw new Sol003Error({ code: 'SOL003_CLOSED', detail: 'driver closed', method, url });
     }
@@ -125,11 +189,11 @@ export class Sol003HttpClient {
     const signal = AbortSignal.any([this.closed.signal, timeout]);
     const headers: Record<string, string> = { Version: this.opts.apiVersion, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    Object.assign(headers, extraHeaders);
     let res: Response;
     try {
-      const authorization = await this.authHeader.header(signal);
-      if (authorization !== null) headers.Authorization = authorization;
-      res = await fetch(url, {
+      Object.assign(headers, await this.authHeader.headers(signal));
+      res = await this.fetch(url, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

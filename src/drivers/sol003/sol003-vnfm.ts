@@ -2,7 +2,10 @@
  * The Vnfm port over ETSI GS NFV-SOL 003 VNF LCM API 2.0.0 (Tacker's v2
  * API, and the embedded lab's VNFM). Task operations return once the VNFM
  * accepted them (202 + Location), with the occurrence read once; callers
- * poll it.
+ * poll it with getLcmOperation or wait with {@link Sol003Vnfm.awaitLcmOperation},
+ * which follows the VNFM's notifications when a callback address is
+ * configured (SOL003 §5.4.18 subscription, §5.4.20 notification endpoint)
+ * and polls with backoff otherwise.
  */
 import type {
   InstantiateRequest,
@@ -19,11 +22,19 @@ import { labVnfdSchema } from '../../lab/vnfm/lab-vnfd.js';
 import { sleep } from '../../util/clock.js';
 import type { Sol003Auth } from './auth.js';
 import { Sol003Error } from './errors.js';
-import { type RetryPolicy, Sol003HttpClient } from './http-client.js';
+import { type RetryPolicy, Sol003HttpClient, type TlsOptions } from './http-client.js';
+import { NotificationListener } from './notification-listener.js';
+import { OpOccTracker } from './op-tracker.js';
 import { newestOf, toDataPlane, toLcmOperation, toVResources, toVnfStateReport } from './mapping.js';
 import { buildInstantiateRequest, buildOperateRequest, buildTerminateRequest } from './requests.js';
 import { asVnfInstance, asVnfLcmOpOcc } from './responses.js';
-import { SOL003_LCM_API_VERSION, type VnfInstance, type VnfLcmOpOcc } from './sol003-types.js';
+import {
+  type LcmOperationStateType,
+  SOL003_LCM_API_VERSION,
+  type VimConnectionInfo,
+  type VnfInstance,
+  type VnfLcmOpOcc,
+} from './sol003-types.js';
 import { labVnfdResources, readVnfdFile, VnfdFileError } from './vnfd-resources.js';
 
 export interface Sol003VnfmConfig {
@@ -51,7 +62,53 @@ export interface Sol003VnfmConfig {
   readonly resolveFailedOperations?: boolean;
   /** How long to wait for a rollback to finish. Default 60 000 ms. */
   readonly rollbackTimeoutMs?: number;
+  /** TLS to the VNFM: verification is on unless `verify: false`; `caFile` trusts a private CA. */
+  readonly tls?: TlsOptions;
+  /**
+   * Track occurrences by notification: the driver listens at `callbackUrl`
+   * (port 0 = any free port), subscribes to VnfLcmOperationOccurrenceNotification
+   * with HTTP Basic credentials of its own, and unsubscribes on close.
+   * Without it (or when the VNFM refuses the subscription) it polls.
+   */
+  readonly notifications?: {
+    readonly callbackUrl: string;
+    readonly listenHost?: string;
+    readonly listenPort?: number;
+  };
+  /** Polling of awaitLcmOperation: first interval, growth factor, ceiling. Default 100 ms x1.5 up to 2000 ms. */
+  readonly poll?: { readonly initialMs?: number; readonly factor?: number; readonly maxMs?: number };
+  /**
+   * When an awaited occurrence ends FAILED_TEMP, roll it back (SOL003 §5.4.15)
+   * and report ROLLED_BACK with the original error. Default false: report
+   * FAILED_TEMP and leave the decision (retry, rollback, fail) to the caller.
+   */
+  readonly rollbackOnFailedTemp?: boolean;
+  /**
+   * Sent in every InstantiateVnfRequest: the VIM(s) the VNFM deploys on, as
+   * the v2 map keyed by vimConnectionId (Tacker's v2 API requires it unless
+   * a default VIM is registered).
+   */
+  readonly vimConnectionInfo?: Readonly<Record<string, VimConnectionInfo>>;
+  /**
+   * A VNFM without the operate resource (Tacker's v2 API): 'noop-if-in-state'
+   * (default) accepts start / stop when the VNF already is in that state (a
+   * Tacker VNF runs once instantiated) and fails otherwise; 'error' always fails.
+   */
+  readonly operateUnsupported?: 'noop-if-in-state' | 'error';
 }
+
+/** How the driver learns that occurrences changed. */
+export type TrackingMode = 'notification' | 'polling';
+
+/** Id prefix of an operate the VNFM has no resource for but that had nothing to do. */
+const NOOP_PREFIX = 'vnflab-noop:';
+
+const FINAL_STATES: ReadonlySet<LcmOperationStateType> = new Set([
+  'COMPLETED',
+  'FAILED_TEMP',
+  'FAILED',
+  'ROLLED_BACK',
+]);
 
 export class Sol003Vnfm implements Vnfm {
   readonly name = 'sol003';
@@ -59,6 +116,16 @@ export class Sol003Vnfm implements Vnfm {
   private readonly baseUrl: string;
   private readonly apiRoot: string;
   private readonly vnfdCache = new Map<string, VnfdResources>();
+  private tracking: Promise<void> | null = null;
+  private listener: NotificationListener | null = null;
+  private tracker: OpOccTracker | null = null;
+  /** The subscription this driver created (deleted on close). */
+  private subscriptionUrl: string | null = null;
+  private closed = false;
+  /** How occurrences are tracked now. */
+  trackingMode: TrackingMode = 'polling';
+  /** Why notification tracking is not in use although configured. */
+  trackingProblem: string | null = null;
 
   constructor(private readonly config: Sol003VnfmConfig) {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -67,8 +134,44 @@ export class Sol003Vnfm implements Vnfm {
       apiVersion: config.apiVersion ?? SOL003_LCM_API_VERSION,
       requestTimeoutMs: config.requestTimeoutMs ?? 30_000,
       ...(config.auth !== undefined ? { auth: config.auth } : {}),
+      ...(config.tls !== undefined ? { tls: config.tls } : {}),
       retry: { attempts: 4, baseDelayMs: 100, maxDelayMs: 2000, ...config.retry },
     });
+  }
+
+  /**
+   * Start notification tracking now (it otherwise starts with the first task).
+   * Never throws: a failure leaves the driver polling, with `trackingProblem` set.
+   */
+  startTracking(): Promise<void> {
+    this.tracking ??= this.subscribe();
+    return this.tracking;
+  }
+
+  /**
+   * Wait until the occurrence reaches a final state (COMPLETED, FAILED_TEMP,
+   * FAILED, ROLLED_BACK) and return it; SOL003_OPERATION_TIMEOUT after
+   * `timeoutMs`. FAILED_TEMP is rolled back first when `rollbackOnFailedTemp`
+   * is set (the result then is ROLLED_BACK, or FAILED_TEMP if the VNFM
+   * refused, each with the operation's error).
+   */
+  async awaitLcmOperation(
+    id: string,
+    opts: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<LcmOperation> {
+    const op = await this.waitFinal(id, opts.timeoutMs, opts.signal);
+    if (op.state !== 'FAILED_TEMP' || this.config.rollbackOnFailedTemp !== true) return op;
+    const occUrl = `${this.baseUrl}/vnf_lcm_op_occs/${encodeURIComponent(id)}`;
+    try {
+      await this.http.request('POST', `${occUrl}/rollback`);
+    } catch (err) {
+      if (err instanceof Sol003Error && err.status === 409) {
+        return { ...op, error: `${op.error ?? 'FAILED_TEMP'} (rollback refused: ${err.detail})` };
+      }
+      throw err;
+    }
+    const after = await this.waitFinal(id, this.config.rollbackTimeoutMs ?? 60_000, opts.signal);
+    return { ...after, ...(op.error !== undefined ? { error: op.error } : {}) };
   }
 
   async createVnfRecord(req: {
@@ -91,15 +194,22 @@ export class Sol003Vnfm implements Vnfm {
   }
 
   instantiate(vnf: VnfRecord, req: InstantiateRequest): Promise<LcmOperation> {
-    return this.task(vnf, 'instantiate', buildInstantiateRequest(req));
+    const body = buildInstantiateRequest(req);
+    return this.task(
+      vnf,
+      'instantiate',
+      this.config.vimConnectionInfo !== undefined
+        ? { ...body, vimConnectionInfo: this.config.vimConnectionInfo }
+        : body,
+    );
   }
 
   start(vnf: VnfRecord): Promise<LcmOperation> {
-    return this.task(vnf, 'operate', buildOperateRequest('STARTED'));
+    return this.operate(vnf, 'STARTED');
   }
 
   stop(vnf: VnfRecord): Promise<LcmOperation> {
-    return this.task(vnf, 'operate', buildOperateRequest('STOPPED'));
+    return this.operate(vnf, 'STOPPED');
   }
 
   terminate(vnf: VnfRecord, opts: { gracefulTimeoutS?: number } = {}): Promise<LcmOperation> {
@@ -115,6 +225,7 @@ export class Sol003Vnfm implements Vnfm {
   }
 
   async getLcmOperation(id: string): Promise<LcmOperation> {
+    if (id.startsWith(NOOP_PREFIX)) return { id, operation: 'OPERATE', state: 'COMPLETED' };
     const url = `${this.baseUrl}/vnf_lcm_op_occs/${encodeURIComponent(id)}`;
     return this.asPortOperation(await this.getOpOcc(url), url);
   }
@@ -146,9 +257,110 @@ export class Sol003Vnfm implements Vnfm {
     return toDataPlane(await this.getInstance(vnf));
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.tracking?.catch(() => undefined);
+    if (this.subscriptionUrl !== null) {
+      // Leave no subscription pointing at an endpoint that is going away.
+      await this.http.request('DELETE', this.subscriptionUrl).catch(() => undefined);
+    }
+    this.tracker?.close();
+    await this.listener?.close();
     this.http.close();
-    return Promise.resolve();
+  }
+
+  private async subscribe(): Promise<void> {
+    const n = this.config.notifications;
+    if (!n || this.closed) return;
+    try {
+      this.listener = await NotificationListener.start({
+        callbackUrl: n.callbackUrl,
+        ...(n.listenHost !== undefined ? { listenHost: n.listenHost } : {}),
+        ...(n.listenPort !== undefined ? { listenPort: n.listenPort } : {}),
+      });
+      this.tracker = new OpOccTracker(this.listener);
+      const url = `${this.baseUrl}/subscriptions`;
+      const answer = await this.http.request('POST', url, {
+        filter: { notificationTypes: ['VnfLcmOperationOccurrenceNotification'] },
+        callbackUri: this.listener.callbackUri,
+        authentication: {
+          authType: ['BASIC'],
+          paramsBasic: { userName: this.listener.username, password: this.listener.password },
+        },
+      });
+      // 201: ours to delete on close. 303 would point at someone else's (same callback and filter).
+      const location = answer.headers.get('location');
+      if (answer.status === 201 && location)
+        this.subscriptionUrl = new URL(location, `${this.baseUrl}/`).href;
+      this.trackingMode = 'notification';
+    } catch (err) {
+      this.trackingMode = 'polling';
+      this.trackingProblem = `notification tracking unavailable, polling instead: ${err instanceof Error ? err.message : String(err)}`;
+      this.tracker?.close();
+      this.tracker = null;
+      await this.listener?.close();
+      this.listener = null;
+    }
+  }
+
+  private async waitFinal(id: string, timeoutMs: number, signal?: AbortSignal): Promise<LcmOperation> {
+    const deadlineMs = Date.now() + timeoutMs;
+    const poll = this.config.poll ?? {};
+    let delayMs = poll.initialMs ?? 100;
+    for (;;) {
+      const op = await this.getLcmOperation(id);
+      if (FINAL_STATES.has(op.state)) return op;
+      const leftMs = deadlineMs - Date.now();
+      if (leftMs <= 0) {
+        throw new Sol003Error({
+          code: 'SOL003_OPERATION_TIMEOUT',
+          detail: `LCM operation ${id} still ${op.state} after ${timeoutMs} ms`,
+          method: 'GET',
+          url: `${this.baseUrl}/vnf_lcm_op_occs/${id}`,
+        });
+      }
+      signal?.throwIfAborted();
+      if (this.tracker) {
+        // A notice wakes us at once; the slow poll covers a lost notification.
+        await this.tracker.next(id, Math.min(leftMs, 5000), signal);
+      } else {
+        await sleep(Math.min(leftMs, delayMs), signal);
+        delayMs = Math.min(poll.maxMs ?? 2000, delayMs * (poll.factor ?? 1.5));
+      }
+    }
+  }
+
+  /**
+   * OperateVnfRequest, or - on a VNFM without the operate resource (404 /
+   * 405 / 501 while the instance exists) - nothing to do when the VNF
+   * already is in the wanted state (operateUnsupported 'noop-if-in-state').
+   */
+  private async operate(vnf: VnfRecord, state: 'STARTED' | 'STOPPED'): Promise<LcmOperation> {
+    try {
+      return await this.task(vnf, 'operate', buildOperateRequest(state));
+    } catch (err) {
+      if (!(err instanceof Sol003Error) || ![404, 405, 501].includes(err.status ?? 0)) throw err;
+      const inst = await this.getInstance(vnf); // 404 here: the instance is what is missing
+      const current = inst.instantiatedVnfInfo?.vnfState;
+      if (this.config.operateUnsupported !== 'error' && current === state) {
+        return {
+          id: `${NOOP_PREFIX}${vnf.vnfInstanceId}:${state}`,
+          operation: 'OPERATE',
+          state: 'COMPLETED',
+        };
+      }
+      throw new Sol003Error(
+        {
+          code: 'SOL003_UNSUPPORTED',
+          status: err.status,
+          detail: `the VNFM has no operate resource (${err.status}: ${err.detail}) and VNF ${vnf.vnfInstanceId} is ${current ?? inst.instantiationState}, not ${state}; Tacker's v2 API cannot start or stop a VNF`,
+          method: 'POST',
+          url: err.url,
+        },
+        { cause: err },
+      );
+    }
   }
 
   private instanceUrl(id: string): string {
@@ -179,6 +391,8 @@ export class Sol003Vnfm implements Vnfm {
 
   /** POST a task resource; SOL003 answers 202 with the occurrence's URI in Location. */
   private async task(vnf: VnfRecord, taskName: string, body: object): Promise<LcmOperation> {
+    // Subscribe before the first task, so its notifications are not missed.
+    await this.startTracking();
     const url = `${this.instanceUrl(vnf.vnfInstanceId)}/${taskName}`;
     const answer = await this.http.request('POST', url, body);
     const location = answer.headers.get('location');

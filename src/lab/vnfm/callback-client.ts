@@ -56,8 +56,7 @@ export class CallbackClient {
     try {
       const headers: Record<string, string> = { Version: SOL003_LCM_API_VERSION, Accept: 'application/json' };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const authorization = await this.auth.header(signal);
-      if (authorization !== null) headers.Authorization = authorization;
+      Object.assign(headers, await this.auth.headers(signal));
       let res = await fetch(uri, {
         method,
         headers,
@@ -68,7 +67,7 @@ export class CallbackClient {
         // A token the subscriber no longer accepts: fetch a new one, once.
         await res.body?.cancel();
         this.auth.invalidate();
-        headers.Authorization = (await this.auth.header(signal)) ?? '';
+        Object.assign(headers, await this.auth.headers(signal));
         res = await fetch(uri, {
           method,
           headers,
