@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineDecisions, migrationTypeOf } from './migration-type.js';
+import { combineDecisions, isLabServer, migrationTypeOf } from './migration-type.js';
 import type { NovaServer } from './schemas.js';
 
 const server = (over: Partial<NovaServer> = {}): NovaServer => ({
@@ -43,5 +43,12 @@ describe('migration type rules', () => {
     expect(combineDecisions([live, offline]).type).toBe('OFFLINE_MIGRATION');
     expect(combineDecisions([live, offline, migrationTypeOf('c', null)]).type).toBe('NONE');
     expect(combineDecisions([]).type).toBe('NONE');
+  });
+
+  it('recognises the embedded lab by its vnflab: fields (a real Nova server has none)', () => {
+    expect(isLabServer(server())).toBe(false);
+    expect(isLabServer(null)).toBe(false);
+    expect(isLabServer(server({ 'vnflab:live_migratable': true }))).toBe(true);
+    expect(isLabServer(server({ 'vnflab:allocations': [] }))).toBe(true);
   });
 });

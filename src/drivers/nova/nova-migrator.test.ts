@@ -138,6 +138,49 @@ describe('NovaMigrator on the lab Nova API', () => {
     expect(decision.reason).toContain('pci_passthrough:alias');
   });
 
+  it('moves only the vResource asked for in the lab: vStorage and vNIC stay on the host, vMemory moves it', async () => {
+    for (const [type, moved] of [
+      ['vStorage', 'vStorage'],
+      ['vNIC', 'vNIC'],
+      ['vMemory', 'server'],
+    ] as const) {
+      const subject = await l.subject(request());
+      const [id] = subject.computeResourceIds;
+      const before = await l.vim.getServer(id ?? '');
+      const handle = await l.migrator.triggerMigration(subject, type);
+      expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+      const report = await l.migrator.getMigrationReport(handle);
+      const [m] = await l.vim.listMigrations({ serverId: id ?? '' });
+      expect(m?.vResourceType).toBe(type);
+      expect(report.details).toMatchObject({
+        vResourceType: type,
+        vResourceMoves: [{ vResourceType: type, changes: { moved } }],
+      });
+      const after = await l.vim.getServer(id ?? '');
+      if (moved === 'server') {
+        expect(report.toHost).not.toBe(report.fromHost);
+      } else {
+        expect(report.toHost).toBe(report.fromHost);
+        expect(after?.host).toBe(before?.host);
+        const changed = after?.allocations.filter((a) => !before?.allocations.some((b) => b.id === a.id));
+        expect(changed?.map((a) => a.kind)).toEqual([moved]);
+        expect(await l.migrator.findAllocatedVResources(m?.releasedAllocationIds ?? [])).toEqual([]);
+      }
+    }
+  });
+
+  it('says OFFLINE_MIGRATION for the SR-IOV VNFD (vnfd-vnflab-udp-fwd-sriov: 1 specialized NIC, no live migration)', async () => {
+    const subject = await l.subject(
+      request({
+        flavor: { vCpu: 1, memoryMiB: 64, storageGiB: 1, nics: 1, specializedNics: 1 },
+        liveMigratable: false,
+      }),
+    );
+    const decision = await l.migrator.getMigrationType(subject);
+    expect(decision.type).toBe('OFFLINE_MIGRATION');
+    expect(decision.reason).toMatch(/live_migratable|pci_passthrough/);
+  });
+
   it('says OFFLINE_MIGRATION for a VNF whose VNFD forbids live migration, naming that rule', async () => {
     const decision = await l.migrator.getMigrationType(await l.subject(request({ liveMigratable: false })));
     expect(decision).toMatchObject({ type: 'OFFLINE_MIGRATION' });
@@ -192,7 +235,10 @@ describe('NovaMigrator on the lab Nova API', () => {
  * A compute endpoint that looks like a real Nova: it forwards to the lab's
  * API and drops every `vnflab:` key from the answers.
  */
-async function startPlainNovaProxy(target: string): Promise<{ computeUrl: string; close(): Promise<void> }> {
+async function startPlainNovaProxy(
+  target: string,
+): Promise<{ computeUrl: string; posted: { url: string; body: unknown }[]; close(): Promise<void> }> {
+  const posted: { url: string; body: unknown }[] = [];
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (typeof v !== 'object' || v === null) return v;
@@ -212,6 +258,8 @@ async function startPlainNovaProxy(target: string): Promise<{ computeUrl: string
         ),
       ) as Record<string, string>;
       const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
+      if (req.method === 'POST' && body !== null)
+        posted.push({ url: req.url ?? '', body: JSON.parse(body.toString()) as unknown });
       void fetch(`${target}${req.url}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) })
         .then(async (r) => {
           const text = await r.text();
@@ -230,6 +278,7 @@ async function startPlainNovaProxy(target: string): Promise<{ computeUrl: string
   const { port } = server.address() as AddressInfo;
   return {
     computeUrl: `http://127.0.0.1:${port}/v2.1`,
+    posted,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -251,6 +300,19 @@ describe('NovaMigrator against a plain Nova (no vnflab: fields)', () => {
     await migrator.close();
     await proxy.close();
     await l.close();
+  });
+
+  it('sends no vendor key to a real Nova: a vStorage request moves the whole server', async () => {
+    const subject = await l.subject(request());
+    const handle = await migrator.triggerMigration(subject, 'vStorage');
+    expect(await settle(migrator, handle)).toEqual({ state: 'COMPLETED' });
+    const action = proxy.posted.filter((p) => p.url.endsWith('/action')).at(-1);
+    expect(action?.body).toHaveProperty('os-migrateLive');
+    expect(JSON.stringify(action?.body)).not.toContain('vnflab:');
+    const report = await migrator.getMigrationReport(handle);
+    expect(report.toHost).not.toBe(report.fromHost);
+    expect(report.details).not.toHaveProperty('vResourceMoves');
+    expect(report.details).toMatchObject({ vResourceType: 'vStorage' });
   });
 
   it('completes a migration and reports null for what Nova does not measure', async () => {
