@@ -118,7 +118,7 @@ export class QmpClient {
     if (this.closedError !== null) return Promise.reject(this.closedError);
     const id = this.nextId++;
     const answer = new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { id, command, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { id, command, resolve: resolve, reject });
     });
     this.socket.write(`${JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}), id })}\n`);
     return withTimeout(answer, timeoutMs, command).finally(() => this.pending.delete(id));

@@ -6,6 +6,7 @@
  * memory fast may never converge, so there is always a timeout).
  */
 import { monoNs, sleep } from '../../util/clock.js';
+import { QmpError } from './errors.js';
 import type { QmpClient, QmpEvent } from './qmp-client.js';
 import { migrationStats, type QemuMigrationInfo, type QemuMigrationStats } from './migration-info.js';
 
@@ -62,7 +63,21 @@ export async function runQmpMigration(qmp: QmpClient, req: QmpMigrationRequest):
       'max-bandwidth': Math.max(1, Math.round(req.maxBandwidthBytesPerSec)),
     });
     const startedAtNs = monoNs();
-    await qmp.execute('migrate', { uri: req.uri });
+    try {
+      await qmp.execute('migrate', { uri: req.uri });
+    } catch (err) {
+      // Refused before it started (a migration blocker, a bad URI): an outcome, not a bug.
+      if (!(err instanceof QmpError) || err.code !== 'QMP_COMMAND_FAILED') throw err;
+      const info = await qmp.execute<QemuMigrationInfo>('query-migrate').catch((): QemuMigrationInfo => ({}));
+      return {
+        ok: false,
+        reason: err.message,
+        stats: migrationStats({ ...info, status: 'failed', 'error-desc': err.message }),
+        startedAtNs,
+        pausedAtNs: null,
+        finishedAtNs: monoNs(),
+      };
+    }
     const deadline = startedAtNs + BigInt(Math.round((req.timeoutMs ?? 120_000) * 1e6));
     let info: QemuMigrationInfo = {};
     let cancelReason: string | null = null;

@@ -17,7 +17,6 @@ import { join } from 'node:path';
 import { runQmpMigration } from '../../../drivers/qemu/qmp-migration.js';
 import type { QemuMigrationInfo } from '../../../drivers/qemu/migration-info.js';
 import type { QmpEvent } from '../../../drivers/qemu/qmp-client.js';
-import { monoNs } from '../../../util/clock.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import type {
   ComputeHost,

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// The QEMU lab end-to-end stage (`npx vitest run -c vitest.qemu.config.ts`):
+// needs root, /dev/net/tun and `vnflab lab setup qemu`; skips with the reason
+// otherwise. One file at a time, nothing else running: TCG guests on a 2-core
+// machine are slow, and the measured disruption must not be disturbed.
+export default defineConfig({
+  test: {
+    name: 'qemu',
+    include: ['test/qemu/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    env: { VNFLAB_QEMU_E2E: '1' },
+  },
+});
