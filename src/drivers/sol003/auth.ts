@@ -24,7 +24,10 @@ export type Sol003Auth =
     };
 
 /** The fetch the provider requests tokens with (the driver's, with its TLS settings). */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type FetchLike = (
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<Response>;
 
 /** Supplies the Authorization header; fetches and caches OAuth 2.0 tokens. */
 export class AuthHeaderProvider {

@@ -9,7 +9,7 @@
  * connections, and paged lists (SOL013 §5.4: `Link: <...>; rel="next"`).
  */
 import { readFileSync } from 'node:fs';
-import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { sleep } from '../../util/clock.js';
 import { AuthHeaderProvider, type FetchLike, type Sol003Auth } from './auth.js';
 import { Sol003Error } from './errors.js';
@@ -107,11 +107,8 @@ export class Sol003HttpClient {
       connect: { rejectUnauthorized: opts.tls?.verify ?? true, ...(ca !== undefined ? { ca } : {}) },
     });
     const agent = this.agent;
-    this.fetch = async (url, init) => {
-      // undici's fetch with its own Agent: Node 20's global fetch bundles an older undici.
-      const res = await undiciFetch(url, { ...(init as UndiciRequestInit), dispatcher: agent });
-      return res as unknown as Response;
-    };
+    // undici's fetch with its own Agent: Node 20's global fetch bundles an older undici.
+    this.fetch = (url, init) => undiciFetch(url, { ...init, dispatcher: agent });
     this.authHeader = new AuthHeaderProvider(opts.auth, opts.requestTimeoutMs, this.fetch, agent);
   }
 
