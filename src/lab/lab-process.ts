@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LabConfig } from '../config/schema.js';
 import { siblingEntry } from '../util/entry.js';
-import type { LabInfo } from './lab.js';
+import type { LabInfo, LabVnfmAuthMode } from './lab.js';
 
 export interface LabProcess {
   readonly info: LabInfo;
@@ -18,10 +18,19 @@ export class LabStartError extends Error {
   readonly code = 'VNFLAB_LAB_START';
 }
 
-export async function startLabProcess(
-  config: LabConfig,
-  opts: { startTimeoutMs?: number } = {},
-): Promise<LabProcess> {
+export interface LabProcessOptions {
+  readonly startTimeoutMs?: number;
+  /** TCP port of the SOL003 VNFM; default any free port. */
+  readonly sol003Port?: number;
+  /**
+   * Default 'none' for now: the harness builds its driver from
+   * `labSol003Config(info)` once it passes 'oauth2' here (then the default
+   * becomes 'oauth2', as in startLab).
+   */
+  readonly vnfmAuth?: LabVnfmAuthMode;
+}
+
+export async function startLabProcess(config: LabConfig, opts: LabProcessOptions = {}): Promise<LabProcess> {
   const { file, execArgv } = siblingEntry(import.meta.url, 'main');
   // Its own process group: a terminal's Ctrl-C reaches the harness only, which
   // then cleans up through the lab (terminate the VNF) before stopping it. The
@@ -62,7 +71,14 @@ export async function startLabProcess(
         clearTimeout(timer);
         reject(new LabStartError(`the embedded lab exited during start (code ${code}, signal ${signal})`));
       });
-      child.send({ type: 'start', config });
+      child.send({
+        type: 'start',
+        config,
+        options: {
+          vnfmAuth: opts.vnfmAuth ?? 'none',
+          ...(opts.sol003Port !== undefined ? { sol003Port: opts.sol003Port } : {}),
+        },
+      });
     });
     return { info, pid: child.pid ?? -1, stop };
   } catch (err) {

@@ -6,17 +6,29 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LabConfig } from '../config/schema.js';
+import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import { startFabric } from './fabric/fabric-client.js';
 import type { ComputeHost, Fabric } from './hypervisor/hypervisor.js';
 import { startProcessHost } from './hypervisor/process/host-client.js';
 import { LabVim } from './vim/lab-vim.js';
 import { startNovaApi } from './vim/nova/nova-api.js';
 import { DEFAULT_VNFD_ID } from './vnfm/lab-vnfd.js';
+import type { LoadPolicyConfig, LoadSource } from './vnfm/load-policy.js';
 import { startLabVnfm } from './vnfm/server.js';
+
+/** How clients authenticate to the lab's SOL003 VNFM. */
+export type LabVnfmAuthMode = 'oauth2' | 'none';
 
 /** What a user (or the harness) needs to reach the lab. Printed by `vnflab lab up --json`. */
 export interface LabInfo {
-  readonly sol003: { readonly baseUrl: string };
+  readonly sol003: {
+    /** `{apiRoot}/vnflcm/v2` */
+    readonly baseUrl: string;
+    /** OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4); absent when auth is off. */
+    readonly tokenUrl?: string;
+    readonly clientId?: string;
+    readonly clientSecret?: string;
+  };
   readonly keystone: {
     readonly authUrl: string;
     readonly username: string;
@@ -35,7 +47,32 @@ export interface RunningLab {
   stop(): Promise<void>;
 }
 
-export async function startLab(config: LabConfig): Promise<RunningLab> {
+/** How the lab is started, beyond its LabConfig. */
+export interface LabStartOptions {
+  /** TCP port of the SOL003 VNFM on 127.0.0.1; default 0 (any free port). */
+  readonly sol003Port?: number;
+  /**
+   * 'oauth2' (default): the VNFM issues client-credentials tokens to
+   * generated credentials (in LabInfo.sol003) and requires them as bearer
+   * tokens; 'none' leaves it open, for local exploration.
+   */
+  readonly vnfmAuth?: LabVnfmAuthMode;
+  /** The VNFM's load policy (trigger type `load`); off without it. */
+  readonly loadPolicy?: LoadPolicyConfig & { readonly source: LoadSource };
+}
+
+/** The SOL003 driver configuration for a lab: base URL plus its OAuth 2.0 client credentials, if any. */
+export function labSol003Config(info: LabInfo): Sol003VnfmConfig {
+  const { baseUrl, tokenUrl, clientId, clientSecret } = info.sol003;
+  return {
+    baseUrl,
+    ...(tokenUrl !== undefined && clientId !== undefined && clientSecret !== undefined
+      ? { auth: { type: 'oauth2' as const, tokenUrl, clientId, clientSecret } }
+      : {}),
+  };
+}
+
+export async function startLab(config: LabConfig, options: LabStartOptions = {}): Promise<RunningLab> {
   const teardown: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
     while (teardown.length > 0) {
@@ -77,10 +114,23 @@ export async function startLab(config: LabConfig): Promise<RunningLab> {
     };
     const nova = await startNovaApi({ vim, credentials });
     teardown.push(() => nova.close());
-    const vnfm = await startLabVnfm({ vim, defaultDirtyPagesPerSec: config.dirtyPagesPerSec });
+    const oauth2 =
+      (options.vnfmAuth ?? 'oauth2') === 'oauth2'
+        ? { clientId: 'vnflab', clientSecret: randomBytes(18).toString('base64url') }
+        : null;
+    const vnfm = await startLabVnfm({
+      vim,
+      defaultDirtyPagesPerSec: config.dirtyPagesPerSec,
+      ...(options.sol003Port !== undefined ? { port: options.sol003Port } : {}),
+      ...(oauth2 ? { auth: { oauth2 } } : {}),
+      ...(options.loadPolicy ? { loadPolicy: options.loadPolicy } : {}),
+    });
     teardown.push(() => vnfm.close());
     const info: LabInfo = {
-      sol003: { baseUrl: vnfm.baseUrl },
+      sol003: {
+        baseUrl: vnfm.baseUrl,
+        ...(oauth2 && vnfm.tokenUrl !== null ? { tokenUrl: vnfm.tokenUrl, ...oauth2 } : {}),
+      },
       keystone: { authUrl: nova.authUrl, ...credentials },
       nova: { baseUrl: nova.baseUrl },
       vnfdId: DEFAULT_VNFD_ID,

@@ -4,7 +4,7 @@
  * on `{ type: 'stop' }`, SIGTERM / SIGINT, or when its parent goes away.
  */
 import type { LabConfig } from '../config/schema.js';
-import { startLab, type RunningLab } from './lab.js';
+import { type LabStartOptions, startLab, type RunningLab } from './lab.js';
 
 let lab: RunningLab | null = null;
 let stopping = false;
@@ -20,13 +20,13 @@ async function shutdown(code: number): Promise<never> {
 process.on('disconnect', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
-process.on('message', (msg: { type?: string; config?: LabConfig }) => {
+process.on('message', (msg: { type?: string; config?: LabConfig; options?: LabStartOptions }) => {
   if (msg.type === 'stop') {
     void shutdown(0);
     return;
   }
   if (msg.type !== 'start' || !msg.config || lab) return;
-  startLab(msg.config).then(
+  startLab(msg.config, msg.options ?? {}).then(
     (running) => {
       lab = running;
       if (stopping) {
