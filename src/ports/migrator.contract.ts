@@ -46,7 +46,18 @@ export interface MigratorContractOptions {
    * without an offline path its trigger must be refused.
    */
   readonly offline: boolean;
+  /**
+   * Report figures this Migrator measures: after a COMPLETED live migration
+   * each must be non-null. Default none - a figure the VIM does not report
+   * may be null (KubeVirt reports no downtime, bytes or rounds; Nova none of
+   * them outside the lab) - so a driver that loses one it has is caught.
+   */
+  readonly reportedFigures?: readonly ReportFigure[];
 }
+
+/** The MigrationReport fields a driver may or may not measure. */
+export type ReportFigure =
+  'downtimeMs' | 'totalTimeMs' | 'setupTimeMs' | 'bytesTransferred' | 'rounds' | 'memoryVerified';
 
 export function runMigratorContract(opts: MigratorContractOptions): void {
   const timeoutMs = opts.migrationTimeoutMs ?? 20_000;
@@ -125,6 +136,9 @@ export function runMigratorContract(opts: MigratorContractOptions): void {
       if (report.bytesTransferred !== null) expect(report.bytesTransferred).toBeGreaterThan(0);
       if (report.rounds !== null) expect(report.rounds).toBeGreaterThanOrEqual(1);
       if (report.memoryVerified != null) expect(report.memoryVerified).toBe(true);
+      for (const figure of opts.reportedFigures ?? [])
+        expect(report[figure] ?? null, `${figure} is one the driver reports`).not.toBeNull();
+      if (report.setupTimeMs != null) expect(report.setupTimeMs).toBeGreaterThanOrEqual(0);
 
       expect(await fx.migrator.findAllocatedVResources(oldIds)).toEqual([]);
       const newIds = await fx.allocationIds(subject);
