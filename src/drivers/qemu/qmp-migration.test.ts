@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeQmpServer } from './fake-qmp.fixture.js';
-import type { QemuMigrationInfo } from './migration-info.js';
+import type { QemuMigrationInfo, QemuRamStats } from './migration-info.js';
 import { QmpClient } from './qmp-client.js';
 import { runQmpMigration } from './qmp-migration.js';
 
-const ram = (transferred: number, remaining: number, syncs: number): QemuMigrationInfo['ram'] => ({
+const ram = (transferred: number, remaining: number, syncs: number): QemuRamStats => ({
   transferred,
   remaining,
   total: 134_217_728,
