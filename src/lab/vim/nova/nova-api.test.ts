@@ -381,4 +381,44 @@ describe('lab Nova API', () => {
       expect((await call('GET', '/os-migrations?marker=nope', { version: '2.59' })).status).toBe(400);
     });
   });
+
+  describe('vnflab:vresource_type (lab extension of os-migrateLive)', () => {
+    it('moves only the named vResource within the host and shows what changed on the record', async () => {
+      const id = await running();
+      const res = await call('POST', `/servers/${id}/action`, {
+        version: '2.80',
+        body: { 'os-migrateLive': { host: null, block_migration: 'auto', 'vnflab:vresource_type': 'vNIC' } },
+      });
+      expect(res.status).toBe(202);
+      let m: Record<string, unknown> | undefined;
+      for (let i = 0; i < 500; i++) {
+        const list = await call('GET', `/os-migrations?instance_uuid=${id}`, { version: '2.80' });
+        m = (list.body.migrations as Record<string, unknown>[])[0];
+        if (m?.status === 'completed') break;
+        await sleep(5);
+      }
+      expect(m).toMatchObject({
+        status: 'completed',
+        migration_type: 'live-migration',
+        'vnflab:vresource_type': 'vNIC',
+        'vnflab:vresource_changes': { vResourceType: 'vNIC', moved: 'vNIC' },
+      });
+      expect(m?.source_compute).toBe(m?.dest_compute);
+      expect(m?.['vnflab:released_allocation_ids']).toHaveLength(1);
+      const server = await call('GET', `/servers/${id}`, { version: '2.80' });
+      const s = server.body.server as Record<string, unknown>;
+      expect(s['OS-EXT-SRV-ATTR:host']).toBe(m?.source_compute);
+      expect(s).toHaveProperty('vnflab:management');
+    });
+
+    it('refuses an unknown vResource type with 400', async () => {
+      const id = await running();
+      const res = await call('POST', `/servers/${id}/action`, {
+        version: '2.80',
+        body: { 'os-migrateLive': { host: null, block_migration: 'auto', 'vnflab:vresource_type': 'vGPU' } },
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain('vnflab:vresource_type');
+    });
+  });
 });
