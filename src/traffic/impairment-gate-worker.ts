@@ -5,6 +5,7 @@
  * monotonic clock, so the interval it reports is exactly the one it dropped.
  */
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Endpoint } from '../util/outcome.js';
 import { applyThreadNice } from './thread-priority.js';
@@ -14,6 +15,12 @@ export interface GateConfig {
   readonly host: string;
   readonly sink: Endpoint;
   readonly socketBufferBytes: number;
+  /**
+   * Also relay TCP on the ingress port number to the sink's (unimpaired):
+   * tools such as iperf3 open a TCP control connection to the same address
+   * and port as their UDP data, as a router in the path would carry it.
+   */
+  readonly relayTcp?: boolean;
 }
 
 /** Harness -> gate messages. */
@@ -39,7 +46,7 @@ export interface DropReport {
 
 /** Gate -> harness messages. */
 export type GateEvent =
-  | { readonly type: 'ready'; readonly ingress: Endpoint }
+  | { readonly type: 'ready'; readonly ingress: Endpoint; readonly tcpRelayed: boolean }
   | { readonly type: 'dropped'; readonly id: number; readonly report: DropReport }
   | {
       readonly type: 'stats';
@@ -60,12 +67,42 @@ async function main(cfg: GateConfig): Promise<void> {
   applyThreadNice(-10);
   const type = cfg.host.includes(':') ? 'udp6' : 'udp4';
   const ingress = dgram.createSocket({ type, recvBufferSize: cfg.socketBufferBytes });
-  const egress = dgram.createSocket({ type, sendBufferSize: cfg.socketBufferBytes });
   await new Promise<void>((resolve) => ingress.bind(0, cfg.host, resolve));
-  await new Promise<void>((resolve) =>
-    egress.bind(0, cfg.host, () => egress.connect(cfg.sink.port, cfg.sink.host, resolve)),
-  );
-  egress.on('error', () => undefined);
+  ingress.on('error', () => undefined);
+  const tcp = cfg.relayTcp ? await relayTcp(ingress.address().port, cfg) : null;
+
+  /**
+   * Like a NAT router, one egress socket (source port) per sender, so the
+   * sink tells senders apart (iperf3 keys its streams by source address),
+   * and the sink's replies go back to that sender, never impaired (iperf3's
+   * UDP connect handshake needs them). A new sender's first datagrams wait
+   * until its socket is bound.
+   */
+  interface Path {
+    readonly socket: dgram.Socket;
+    ready: boolean;
+    queue: Buffer[];
+  }
+  const paths = new Map<string, Map<number, Path>>();
+  const pathFor = (address: string, senderPort: number): Path => {
+    let byPort = paths.get(address);
+    if (!byPort) paths.set(address, (byPort = new Map<number, Path>()));
+    const known = byPort.get(senderPort);
+    if (known) return known;
+    const socket = dgram.createSocket({ type, sendBufferSize: cfg.socketBufferBytes });
+    const path: Path = { socket, ready: false, queue: [] };
+    byPort.set(senderPort, path);
+    socket.on('error', () => undefined);
+    socket.on('message', (msg) => ingress.send(msg, senderPort, address));
+    socket.bind(0, cfg.host, () =>
+      socket.connect(cfg.sink.port, cfg.sink.host, () => {
+        path.ready = true;
+        for (const m of path.queue) socket.send(m);
+        path.queue = [];
+      }),
+    );
+    return path;
+  };
 
   let forwarded = 0;
   let dropped = 0;
@@ -78,7 +115,7 @@ async function main(cfg: GateConfig): Promise<void> {
   let startGapNs = -1n;
   let endGapNs = -1n;
 
-  ingress.on('message', (msg) => {
+  ingress.on('message', (msg, rinfo) => {
     const t = nowNs();
     if (startGapNs < 0n && t >= dropStartNs && dropEndNs !== 0n) startGapNs = t - lastArrivalNs;
     if (endGapNs < 0n && t >= dropEndNs && dropEndNs !== 0n) endGapNs = t - lastArrivalNs;
@@ -89,7 +126,9 @@ async function main(cfg: GateConfig): Promise<void> {
       return;
     }
     forwarded++;
-    egress.send(msg);
+    const path = pathFor(rinfo.address, rinfo.port);
+    if (path.ready) path.socket.send(msg);
+    else path.queue.push(msg);
   });
 
   port.on('message', (m: GateRequest) => {
@@ -124,12 +163,51 @@ async function main(cfg: GateConfig): Promise<void> {
       port.postMessage(event);
     } else {
       ingress.close();
-      egress.close();
+      for (const byPort of paths.values()) for (const p of byPort.values()) p.socket.close();
+      tcp?.close();
       port.close();
     }
   });
-  const ready: GateEvent = { type: 'ready', ingress: { host: cfg.host, port: ingress.address().port } };
+  const ready: GateEvent = {
+    type: 'ready',
+    ingress: { host: cfg.host, port: ingress.address().port },
+    tcpRelayed: tcp !== null,
+  };
   port.postMessage(ready);
+}
+
+/**
+ * A TCP relay listening on `portNumber` (the UDP ingress's number) towards
+ * the sink's TCP port. Null if that number is taken for TCP (the caller then
+ * has a gate without TCP; see ImpairmentGate.start, which retries).
+ */
+async function relayTcp(portNumber: number, cfg: GateConfig): Promise<{ close(): void } | null> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(cfg.sink.port, cfg.sink.host);
+    for (const s of [client, upstream]) {
+      s.setNoDelay(true);
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  const ok = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(portNumber, cfg.host, () => resolve(true));
+  });
+  if (!ok) return null;
+  return {
+    close: () => {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
 }
 
 if (!isMainThread) void main(workerData as GateConfig);

@@ -33,16 +33,31 @@ export class ImpairmentGate {
     worker.on('exit', () => (this.exited = true));
   }
 
-  /** Start a gate on 127.0.0.1 (port picked by the OS) towards `sink`. */
-  static async start(sink: Endpoint, host = '127.0.0.1'): Promise<ImpairmentGate> {
-    const config: GateConfig = { host, sink, socketBufferBytes: 4 * 1024 * 1024 };
-    const worker = await startWorker(import.meta.url, 'impairment-gate-worker', { workerData: config });
-    const ready = await new Promise<GateEvent>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    if (ready.type !== 'ready') throw new Error('impairment gate did not start');
-    return new ImpairmentGate(worker, ready.ingress);
+  /**
+   * Start a gate on 127.0.0.1 (port picked by the OS) towards `sink`. With
+   * `relayTcp` it also relays TCP on the same port number (unimpaired), for
+   * tools with a TCP control connection such as iperf3; the OS picks the UDP
+   * port, so when that number is taken for TCP the gate retries on another.
+   */
+  static async start(
+    sink: Endpoint,
+    host = '127.0.0.1',
+    opts: { readonly relayTcp?: boolean } = {},
+  ): Promise<ImpairmentGate> {
+    const relayTcp = opts.relayTcp ?? false;
+    const config: GateConfig = { host, sink, socketBufferBytes: 4 * 1024 * 1024, relayTcp };
+    for (let attempt = 1; ; attempt++) {
+      const worker = await startWorker(import.meta.url, 'impairment-gate-worker', { workerData: config });
+      const ready = await new Promise<GateEvent>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      if (ready.type !== 'ready') throw new Error('impairment gate did not start');
+      const gate = new ImpairmentGate(worker, ready.ingress);
+      if (!relayTcp || ready.tcpRelayed) return gate;
+      await gate.close();
+      if (attempt >= 10) throw new Error(`impairment gate: no port free for both UDP and TCP on ${host}`);
+    }
   }
 
   /** Drop every datagram for `durationMs`; resolves after it with the exact interval and count. */

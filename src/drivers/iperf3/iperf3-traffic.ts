@@ -1,0 +1,452 @@
+/**
+ * Iperf3Traffic: the Traffic port on the iperf3 binary, for users who trust
+ * iperf3 or must compare with it. It spawns `iperf3 -s` (bound to the sink
+ * host, on a port picked free) and, per StartTraffic, `iperf3 -c ... -u -b
+ * <bits/s> -l <bytes> -P <flows> -i 0.1 --json`. The server's interval lines
+ * (0.1 s, text, flushed live) give the live counters; the client's JSON,
+ * printed when it stops, gives what was sent, so loss after the last packet
+ * that arrived still counts.
+ *
+ * What iperf3 can measure, by design (see docs/traffic.md):
+ *  - Windows have the resolution of one report interval (0.1 s): a window
+ *    is the intervals whose midpoint falls between its cuts.
+ *  - Loss is charged to the interval in which iperf3 noticed it (when the
+ *    next packet arrived), not to when the lost packets were sent; it is
+ *    not visible while an outage lasts.
+ *  - Disruption by the RFC 6201 frame-loss method only (lost / offered
+ *    rate); no timestamp method, no loss episodes, no one-way latency.
+ *  - iperf3 opens a TCP control connection to the same address and port as
+ *    its UDP data and needs the server's UDP reply to its first datagram:
+ *    the device under test must carry both (a router does; a UDP-only
+ *    forwarder does not).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import type {
+  Disruption,
+  LoadLevel,
+  Traffic,
+  TrafficParams,
+  TrafficTotals,
+  WindowStats,
+} from '../../ports/traffic.js';
+import { validateTrafficParams } from '../../traffic/params.js';
+import { monoMs, sleep } from '../../util/clock.js';
+import type { Endpoint } from '../../util/outcome.js';
+import { parseClientReport } from './client-output.js';
+import { Iperf3Error } from './errors.js';
+import {
+  IntervalRecord,
+  intervalTimeline,
+  intervalWindowCounts,
+  type IntervalWindow,
+} from './interval-windows.js';
+import { Iperf3Server, terminate } from './iperf3-process.js';
+import type { ServerLine } from './server-output.js';
+
+/** Options of the iperf3 driver. */
+export interface Iperf3TrafficOptions {
+  /** The iperf3 binary; default 'iperf3' (from PATH). */
+  readonly binary?: string;
+  /** Address the server (sink) binds; default 127.0.0.1. */
+  readonly sinkHost?: string;
+  /** Report interval, s; default 0.1 (iperf3's minimum). */
+  readonly intervalS?: number;
+  /** DoesTrafficFlow: packets arrived in the last this many ms; default 300 (three intervals). */
+  readonly flowTimeoutMs?: number;
+  /** Longest wait for the intervals of a closed window, ms; default 2000. */
+  readonly settleTimeoutMs?: number;
+  /** Longest wait for the client to connect at StartTraffic, ms; default 5000. */
+  readonly startTimeoutMs?: number;
+  /**
+   * Socket buffers of both ends (`-w`, which iperf3 also applies on the
+   * server), bytes; default 4 MiB, as the builtin: with Linux's default
+   * (~200 KB) a server descheduled for ~20 ms at 10k packets/s drops.
+   */
+  readonly socketBufferBytes?: number;
+}
+
+interface Run {
+  readonly client: ChildProcess;
+  readonly record: IntervalRecord;
+  readonly windows: IntervalWindow[];
+  readonly flows: number;
+  readonly rateHz: number;
+  readonly startedAtMs: number;
+  clientOutput: string;
+  clientExit: Promise<void>;
+  stopping: Promise<TrafficTotals> | null;
+}
+
+/** The Traffic port on iperf3 (name 'iperf3'). */
+export class Iperf3Traffic implements Traffic {
+  readonly name = 'iperf3';
+  private readonly binary: string;
+  private readonly sinkHost: string;
+  private readonly intervalS: number;
+  private readonly flowTimeoutMs: number;
+  private readonly settleTimeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private readonly socketBufferBytes: number;
+  private server: Iperf3Server | null = null;
+  private preparing: Promise<Iperf3Server> | null = null;
+  private load: { rateHz: number; params: TrafficParams } | null = null;
+  private run: Run | null = null;
+  private starting: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+  /** The run the server's lines belong to. */
+  private listener: ((line: ServerLine, atMs: number) => void) | null = null;
+
+  constructor(opts: Iperf3TrafficOptions = {}) {
+    this.binary = opts.binary ?? 'iperf3';
+    this.sinkHost = opts.sinkHost ?? '127.0.0.1';
+    this.intervalS = opts.intervalS ?? 0.1;
+    this.flowTimeoutMs = opts.flowTimeoutMs ?? 300;
+    this.settleTimeoutMs = opts.settleTimeoutMs ?? 2000;
+    this.startTimeoutMs = opts.startTimeoutMs ?? 5000;
+    this.socketBufferBytes = opts.socketBufferBytes ?? 4 * 1024 * 1024;
+  }
+
+  async prepare(): Promise<{ sink: Endpoint }> {
+    const s = await this.ensureServer();
+    return { sink: { host: s.host, port: s.port } };
+  }
+
+  configTrafficLoad(level: LoadLevel, params: TrafficParams): Promise<void> {
+    try {
+      this.assertOpen();
+      if (this.run && !this.run.stopping)
+        throw new Iperf3Error('IPERF3_ALREADY_RUNNING', 'stop the traffic before changing its load');
+      this.load = { rateHz: validateTrafficParams(level, params), params };
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  async startTraffic(windowName = 'traffic'): Promise<void> {
+    this.assertOpen();
+    const load = this.load;
+    if (!load)
+      throw new Iperf3Error('IPERF3_NOT_CONFIGURED', 'configTrafficLoad() must come before startTraffic()');
+    if (this.starting || (this.run && !this.run.stopping))
+      throw new Iperf3Error('IPERF3_ALREADY_RUNNING', 'traffic is already running');
+    this.starting = this.start(load, windowName);
+    try {
+      await this.starting;
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private async start(load: { rateHz: number; params: TrafficParams }, windowName: string): Promise<void> {
+    if (this.run) await this.run.stopping?.catch(() => undefined);
+    await this.ensureServer();
+    const { flows, packetSizeBytes, target } = load.params;
+    // -b is per stream, in bits/s of UDP payload.
+    const bitsPerStream = Math.round(((load.rateHz / flows) * packetSizeBytes * 8) / 1) || 1;
+    const record = new IntervalRecord(this.intervalS);
+    let connected = false;
+    this.listener = (line, atMs) => {
+      if (line.kind === 'connected') connected = true;
+      else if (line.kind === 'interval') record.addInterval(line, atMs);
+      else if (line.kind === 'outOfOrder') record.addOutOfOrder(line.startS, line.count);
+      else if (line.kind === 'summary') record.addSummary(line);
+    };
+    const client = spawn(
+      this.binary,
+      [
+        '-c',
+        target.host,
+        '-p',
+        String(target.port),
+        '-u',
+        '-b',
+        String(bitsPerStream),
+        '-l',
+        String(packetSizeBytes),
+        '-P',
+        String(flows),
+        '-t',
+        '86400',
+        '-i',
+        String(this.intervalS),
+        '-w',
+        String(this.socketBufferBytes),
+        '--json',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const startedAtMs = monoMs();
+    const run: Run = {
+      client,
+      record,
+      windows: [{ name: windowName, openedAtMs: startedAtMs, closedAtMs: null }],
+      flows,
+      rateHz: load.rateHz,
+      startedAtMs,
+      clientOutput: '',
+      clientExit: new Promise<void>((resolve) => {
+        client.once('exit', () => resolve());
+        client.once('error', () => resolve());
+      }),
+      stopping: null,
+    };
+    client.stdout?.setEncoding('utf8');
+    client.stdout?.on('data', (d: string) => (run.clientOutput += d));
+    client.stderr?.on('data', () => undefined);
+    let spawnError: Error | null = null;
+    client.once('error', (e) => (spawnError = e));
+    // Connected = the server printed the stream's "connected" line; the client exiting first is a failure.
+    const deadline = monoMs() + this.startTimeoutMs;
+    while (!connected && client.exitCode === null && !spawnError && monoMs() < deadline) await sleep(5);
+    if (!connected) {
+      await terminate(client, 'SIGKILL', 100);
+      await run.clientExit;
+      const said = safeClientError(run.clientOutput);
+      throw new Iperf3Error(
+        'IPERF3_CLIENT_FAILED',
+        `iperf3 client did not connect to ${target.host}:${target.port}` +
+          (said ? `: ${said}` : spawnError ? `: ${(spawnError as Error).message}` : ''),
+        { output: run.clientOutput.slice(0, 1000), exitCode: client.exitCode },
+      );
+    }
+    if (this.closing) {
+      await terminate(client, 'SIGKILL', 100);
+      throw new Iperf3Error('IPERF3_CLOSED', 'traffic was closed while starting');
+    }
+    this.run = run;
+  }
+
+  async doesTrafficFlow(): Promise<boolean> {
+    const run = this.run;
+    if (!run || run.stopping) return false;
+    const windowMs = this.flowTimeoutMs;
+    await sleepUntil(run.startedAtMs + windowMs + this.intervalS * 1000);
+    // Only intervals wholly within the last windowMs: one that began before an outage still saw packets.
+    const since = monoMs() - windowMs;
+    const recent = run.record.intervals().filter((i) => run.record.t0Ms + i.startS * 1000 >= since);
+    return recent.some((i) => i.total - i.lost > 0);
+  }
+
+  async anyTrafficLoss(): Promise<boolean> {
+    const run = this.requireRun();
+    return intervalWindowCounts(run.record, run.windows, run.windows.length - 1).lost > 0;
+  }
+
+  async clearCounters(newWindowName: string): Promise<WindowStats | null> {
+    const run = this.requireRun();
+    if (run.stopping) throw new Iperf3Error('IPERF3_NOT_RUNNING', 'traffic was stopped');
+    const now = monoMs();
+    const closed = run.windows[run.windows.length - 1];
+    if (!closed) return null;
+    closed.closedAtMs = now;
+    run.windows.push({ name: newWindowName, openedAtMs: now, closedAtMs: null });
+    return this.finalStats(run, run.windows.length - 2);
+  }
+
+  async readWindow(): Promise<WindowStats> {
+    const run = this.requireRun();
+    return this.stats(run, run.windows.length - 1);
+  }
+
+  async getWindow(name: string): Promise<WindowStats | null> {
+    const run = this.run;
+    if (!run) return null;
+    const k = run.windows.findLastIndex((w) => w.name === name);
+    if (k < 0 || run.windows[k]?.closedAtMs === null) return null;
+    return this.finalStats(run, k);
+  }
+
+  async calculateServiceDisruptionLength(windowName?: string): Promise<Disruption | null> {
+    const run = this.requireRun();
+    let lost: number;
+    let sent: number;
+    let offeredRateHz: number | null;
+    if (windowName === undefined) {
+      const all = run.windows.map((_, k) => intervalWindowCounts(run.record, run.windows, k));
+      lost = all.reduce((n, c) => n + c.lost, 0);
+      sent = all.reduce((n, c) => n + c.sent, 0);
+      offeredRateHz = this.runRateHz(run);
+    } else {
+      const k = run.windows.findLastIndex((w) => w.name === windowName);
+      if (k < 0) throw new Iperf3Error('IPERF3_UNKNOWN_WINDOW', `no traffic window named '${windowName}'`);
+      const s = run.windows[k]?.closedAtMs === null ? this.stats(run, k) : await this.finalStats(run, k);
+      lost = s.lost;
+      sent = s.sent;
+      offeredRateHz = s.offeredRateHz;
+    }
+    if (sent <= 0 || offeredRateHz === null || !(offeredRateHz > 0)) return null;
+    const intervalMs = 1000 / (offeredRateHz / run.flows);
+    // RFC 6201 §4.2.1 frame-loss method only: iperf3 reports no per-packet arrival times.
+    return {
+      lossDerivedMs: (lost / offeredRateHz) * 1000,
+      gapDerivedMs: null,
+      resolutionMs: intervalMs,
+      lossResolutionMs: intervalMs,
+      gapResolutionMs: null,
+      lost,
+      offeredRateHz,
+      episodes: [],
+    };
+  }
+
+  stopTraffic(): Promise<TrafficTotals> {
+    const run = this.run;
+    if (!run) return Promise.resolve(emptyTotals());
+    run.stopping ??= this.stop(run);
+    return run.stopping;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.preparing?.catch(() => undefined);
+      await this.starting?.catch(() => undefined);
+      if (this.run) await terminate(this.run.client, 'SIGKILL', 100);
+      await this.server?.stop();
+    })();
+    return this.closing;
+  }
+
+  private async stop(run: Run): Promise<TrafficTotals> {
+    // Freeze the sender first and let the packets in flight arrive: iperf3's
+    // server stops counting when the client says the test is over, so a
+    // packet still on its way then would read as lost. Then SIGINT (handled
+    // first on SIGCONT, before any more sending): iperf3 ends the test and
+    // still prints its JSON report.
+    const stoppedAtMs = monoMs();
+    if (run.client.exitCode === null && run.client.signalCode === null) {
+      run.client.kill('SIGSTOP');
+      await sleep(DRAIN_MS);
+      run.client.kill('SIGINT');
+      run.client.kill('SIGCONT');
+      // The client's clock ran on while it was frozen: not sending time.
+      run.record.frozenS = (monoMs() - stoppedAtMs) / 1000;
+    }
+    await terminate(run.client, 'SIGINT', 3000);
+    await run.clientExit;
+    const last = run.windows[run.windows.length - 1];
+    if (last) last.closedAtMs = stoppedAtMs;
+    try {
+      run.record.client = parseClientReport(run.clientOutput);
+    } catch {
+      // Killed before it could report: the server's counts are all there is (trailing loss unknown).
+    }
+    // The server prints the end of the test (last interval, summary) right after the client's goodbye.
+    const deadline = monoMs() + this.settleTimeoutMs;
+    while (run.record.summaryTotal === null && monoMs() < deadline) await sleep(10);
+    const windows = run.windows.map((_, k) => this.stats(run, k));
+    const sum = (f: (w: WindowStats) => number): number => windows.reduce((n, w) => n + f(w), 0);
+    const timeline = intervalTimeline(run.record, run.windows, null);
+    return {
+      sent: sum((w) => w.sent),
+      received: sum((w) => w.received),
+      lost: sum((w) => w.lost),
+      duplicated: 0,
+      reordered: sum((w) => w.reordered),
+      offeredRateHz: this.runRateHz(run) ?? 0,
+      durationMs: stoppedAtMs - run.startedAtMs,
+      windows,
+      ...(timeline ? { timeline } : {}),
+    };
+  }
+
+  private runRateHz(run: Run): number | null {
+    const c = run.record.client;
+    const sendingS = (c?.seconds ?? 0) - run.record.frozenS;
+    if (c && sendingS > 0) return c.sentPackets / sendingS;
+    const intervals = run.record.intervals();
+    const seconds = intervals.reduce((n, i) => n + i.endS - i.startS, 0);
+    const total = intervals.reduce((n, i) => n + i.total, 0);
+    return seconds > 0 && total > 0 ? total / seconds : null;
+  }
+
+  private stats(run: Run, k: number): WindowStats {
+    const w = run.windows[k];
+    const c = intervalWindowCounts(run.record, run.windows, k);
+    const timeline = intervalTimeline(run.record, run.windows, k);
+    return {
+      name: w?.name ?? '',
+      openedAtMs: w?.openedAtMs ?? Number.NaN,
+      closedAtMs: w?.closedAtMs ?? null,
+      sent: c.sent,
+      received: c.received,
+      lost: c.lost,
+      duplicated: 0,
+      reordered: c.reordered,
+      offeredRateHz: c.offeredRateHz ?? run.rateHz,
+      ...(timeline ? { timeline } : {}),
+    };
+  }
+
+  /** Stats of closed window `k` once the server has reported every interval that can belong to it. */
+  private async finalStats(run: Run, k: number): Promise<WindowStats> {
+    const closedAtMs = run.windows[k]?.closedAtMs ?? monoMs();
+    // The interval holding the cut ends at most one interval later; its line then needs a moment.
+    const needMs = closedAtMs + this.intervalS * 1000;
+    const deadline = monoMs() + this.settleTimeoutMs;
+    while (
+      !(run.record.lastLineMs >= needMs + 0) &&
+      !run.stopping &&
+      run.client.exitCode === null &&
+      monoMs() < deadline
+    ) {
+      await sleep(10);
+    }
+    return this.stats(run, k);
+  }
+
+  private ensureServer(): Promise<Iperf3Server> {
+    this.assertOpen();
+    this.preparing ??= Iperf3Server.start(this.binary, this.sinkHost, this.intervalS, (line, atMs) =>
+      this.listener?.(line, atMs),
+    ).then(
+      (s) => (this.server = s),
+      (e: unknown) => {
+        this.preparing = null;
+        throw e;
+      },
+    );
+    return this.preparing;
+  }
+
+  private requireRun(): Run {
+    this.assertOpen();
+    if (!this.run) throw new Iperf3Error('IPERF3_NOT_RUNNING', 'traffic was not started');
+    return this.run;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Iperf3Error('IPERF3_CLOSED', 'traffic was closed');
+  }
+}
+
+/** Time for packets in flight to reach the server after the sender froze, ms. */
+const DRAIN_MS = 50;
+
+function safeClientError(output: string): string | null {
+  try {
+    return parseClientReport(output).error;
+  } catch {
+    const m = /"error":\s*"([^"]*)"/.exec(output);
+    return m?.[1] ?? null;
+  }
+}
+
+function emptyTotals(): TrafficTotals {
+  return {
+    sent: 0,
+    received: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    offeredRateHz: 0,
+    durationMs: 0,
+    windows: [],
+  };
+}
+
+async function sleepUntil(atMs: number): Promise<void> {
+  const waitMs = atMs - monoMs();
+  if (waitMs > 0) await sleep(waitMs);
+}
