@@ -7,22 +7,38 @@ import { type LabVnfm, type LabVnfmOptions, startLabVnfm } from '../../lab/vnfm/
 import { type Sol003VnfmConfig, Sol003Vnfm } from './sol003-vnfm.js';
 import { json, type StubServer, startStubServer } from './stub-server.fixture.js';
 
+/** The lab VNFM with OAuth 2.0 on, as `vnflab lab up` runs it, and a driver configured for it. */
+async function oauth2Subject(notifications: boolean) {
+  const vim = new FakeVim();
+  const lab = await startLabVnfm({ vim, auth: { oauth2: { clientId: 'contract', clientSecret: 'secret' } } });
+  const vnfm = new Sol003Vnfm({
+    baseUrl: lab.baseUrl,
+    requestTimeoutMs: 5000,
+    auth: { type: 'oauth2', tokenUrl: lab.tokenUrl ?? '', clientId: 'contract', clientSecret: 'secret' },
+    ...(notifications
+      ? { notifications: { callbackUrl: 'http://127.0.0.1:0/vnflab/lcm-notifications' } }
+      : {}),
+  });
+  return {
+    vnfm,
+    vnfdId: UDP_FORWARDER_VNFD.vnfdId,
+    swImageId: 'sw-vnflab-udp-fwd-1.0',
+    flavourId: 'default',
+    close: async () => {
+      await lab.close();
+      await vim.close();
+    },
+  };
+}
+
 runVnfmContract({
-  name: 'Sol003Vnfm against the lab VNFM (fake VIM)',
-  async create() {
-    const vim = new FakeVim();
-    const lab = await startLabVnfm({ vim });
-    return {
-      vnfm: new Sol003Vnfm({ baseUrl: lab.baseUrl, requestTimeoutMs: 5000 }),
-      vnfdId: UDP_FORWARDER_VNFD.vnfdId,
-      swImageId: 'sw-vnflab-udp-fwd-1.0',
-      flavourId: 'default',
-      close: async () => {
-        await lab.close();
-        await vim.close();
-      },
-    };
-  },
+  name: 'Sol003Vnfm against the lab VNFM over HTTP, OAuth 2.0 on, polling',
+  create: () => oauth2Subject(false),
+});
+
+runVnfmContract({
+  name: 'Sol003Vnfm against the lab VNFM over HTTP, OAuth 2.0 on, tracking by notification',
+  create: () => oauth2Subject(true),
 });
 
 describe('Sol003Vnfm against the lab VNFM', () => {
