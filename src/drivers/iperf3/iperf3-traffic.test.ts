@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { ImpairmentGate } from '../../traffic/impairment-gate.js';
 import { runTrafficContract } from '../../ports/traffic.contract.js';
 import { iperf3Available } from './iperf3-process.js';
 import { Iperf3Traffic } from './iperf3-traffic.js';
@@ -18,4 +20,30 @@ runTrafficContract({
     needsTcpPath: true,
   },
   skip: available ? false : 'iperf3 binary not found (apt-get install -y iperf3)',
+});
+
+describe('Iperf3Traffic failures', () => {
+  it('a missing binary is IPERF3_NOT_FOUND', async () => {
+    const t = new Iperf3Traffic({ binary: '/nonexistent/iperf3' });
+    await expect(t.prepare()).rejects.toMatchObject({ code: 'IPERF3_NOT_FOUND' });
+    await t.close();
+  });
+
+  it.skipIf(!available)('a path without TCP for the control connection is IPERF3_CLIENT_FAILED', async () => {
+    const t = new Iperf3Traffic({ startTimeoutMs: 3000 });
+    const { sink } = await t.prepare();
+    const gate = await ImpairmentGate.start(sink); // UDP only
+    try {
+      await t.configTrafficLoad('LOW', {
+        loadLevels: { LOW: 1000, NORMAL: 1000, MAX: 1000 },
+        packetSizeBytes: 64,
+        flows: 1,
+        target: gate.ingress,
+      });
+      await expect(t.startTraffic()).rejects.toMatchObject({ code: 'IPERF3_CLIENT_FAILED' });
+    } finally {
+      await gate.close();
+      await t.close();
+    }
+  });
 });
