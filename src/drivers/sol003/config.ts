@@ -1,0 +1,161 @@
+/**
+ * The user-facing configuration of the SOL003 driver (`vnfm: { driver: sol003, ... }`
+ * in a run configuration) and its translation into {@link Sol003VnfmConfig}.
+ * The run configuration's schema composes {@link sol003ConfigShape}; the
+ * harness calls {@link toSol003VnfmConfig}. docs/tacker.md shows a full example.
+ */
+import { z } from 'zod';
+import type { Sol003Auth } from './auth.js';
+import type { Sol003VnfmConfig } from './sol003-vnfm.js';
+
+const vimConnectionInfo = z
+  .object({
+    vimId: z.string().exactOptional(),
+    vimType: z.string().min(1),
+    interfaceInfo: z.record(z.string(), z.unknown()).exactOptional(),
+    accessInfo: z.record(z.string(), z.unknown()).exactOptional(),
+    extra: z.record(z.string(), z.unknown()).exactOptional(),
+  })
+  .strict();
+
+/** Fields of `vnfm` when `driver` is `sol003` (compose with `.strict()` and {@link checkSol003Auth}). */
+export const sol003ConfigShape = {
+  /** `{apiRoot}/vnflcm/v2` of the VNFM (Tacker: `http://<tacker>:9890/vnflcm/v2`). */
+  baseUrl: z.string().url(),
+  /** Version header value. */
+  apiVersion: z.string().default('2.0.0'),
+  /** VNFD resource file (lab VNFD JSON/YAML or SOL001 TOSCA YAML) for the VNFD's vResource list. */
+  vnfdFile: z.string().exactOptional(),
+  /** HTTP Basic (RFC 7617). */
+  username: z.string().exactOptional(),
+  password: z.string().exactOptional(),
+  /** A static bearer token (RFC 6750). */
+  token: z.string().exactOptional(),
+  /** OAuth 2.0 client credentials grant (RFC 6749 §4.4; SOL013 §8.3); the token is cached and renewed. */
+  oauth2: z
+    .object({
+      tokenUrl: z.string().url(),
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      scope: z.string().exactOptional(),
+    })
+    .strict()
+    .exactOptional(),
+  /** A Keystone v3 token in X-Auth-Token (Tacker's default `auth_strategy = keystone`). */
+  keystone: z
+    .object({
+      authUrl: z.string().url(),
+      username: z.string().exactOptional(),
+      password: z.string().exactOptional(),
+      projectName: z.string().exactOptional(),
+      userDomainName: z.string().exactOptional(),
+      projectDomainName: z.string().exactOptional(),
+      applicationCredentialId: z.string().exactOptional(),
+      applicationCredentialSecret: z.string().exactOptional(),
+    })
+    .strict()
+    .exactOptional(),
+  /** TLS: verification is on by default; caFile trusts a private CA (PEM). */
+  tls: z
+    .object({ caFile: z.string().exactOptional(), verify: z.boolean().default(true) })
+    .strict()
+    .exactOptional(),
+  requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** Retries of safe requests (GET) on 5xx / 429 / broken connections. */
+  retry: z
+    .object({
+      attempts: z.number().int().min(1).default(4),
+      baseDelayMs: z.number().int().positive().default(100),
+      maxDelayMs: z.number().int().positive().default(2000),
+    })
+    .strict()
+    .exactOptional(),
+  /** Track operations by notification: the driver listens here and subscribes (else it polls). */
+  notifications: z
+    .object({
+      /** The URL the VNFM will POST to; must reach this machine. Port 0 = any free port (lab only). */
+      callbackUrl: z.string().url(),
+      listenHost: z.string().exactOptional(),
+      listenPort: z.number().int().min(0).max(65535).exactOptional(),
+    })
+    .strict()
+    .exactOptional(),
+  poll: z
+    .object({
+      initialMs: z.number().int().positive().exactOptional(),
+      factor: z.number().min(1).exactOptional(),
+      maxMs: z.number().int().positive().exactOptional(),
+    })
+    .strict()
+    .exactOptional(),
+  /** Roll back an operation that ends FAILED_TEMP (else it is reported and left for you). */
+  rollbackOnFailedTemp: z.boolean().default(false),
+  /** Sent in InstantiateVnfRequest (SOL003 v2: a map keyed by vimConnectionId). */
+  vimConnectionInfo: z.record(z.string(), vimConnectionInfo).exactOptional(),
+  /** A VNFM without operate (Tacker v2): accept start/stop of a VNF already in that state, or always fail. */
+  operateUnsupported: z.enum(['noop-if-in-state', 'error']).default('noop-if-in-state'),
+};
+
+const sol003ConfigObject = z.object(sol003ConfigShape).strict();
+
+/** The parsed `vnfm` section for the SOL003 driver. */
+export type Sol003UserConfig = z.output<typeof sol003ConfigObject>;
+
+/** One way of authenticating at most; username and password come together. */
+export function checkSol003Auth(
+  c: {
+    username?: string | undefined;
+    password?: string | undefined;
+    token?: string | undefined;
+    oauth2?: unknown;
+    keystone?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const ways = [
+    c.username !== undefined || c.password !== undefined ? 'username/password' : null,
+    c.token !== undefined ? 'token' : null,
+    c.oauth2 !== undefined ? 'oauth2' : null,
+    c.keystone !== undefined ? 'keystone' : null,
+  ].filter((w): w is string => w !== null);
+  if (ways.length > 1) {
+    ctx.addIssue({ code: 'custom', message: `give one way to authenticate, not ${ways.join(' and ')}` });
+  }
+  if ((c.username === undefined) !== (c.password === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'username and password go together (HTTP Basic)' });
+  }
+}
+
+/** The schema of the section alone (what the run configuration composes, minus `driver`). */
+export const sol003ConfigSchema = sol003ConfigObject.superRefine(checkSol003Auth);
+
+function authOf(c: Sol003UserConfig): Sol003Auth | undefined {
+  if (c.oauth2) return { type: 'oauth2', ...c.oauth2 };
+  if (c.keystone) return { type: 'keystone', credentials: c.keystone };
+  if (c.token !== undefined) return { type: 'bearer', token: c.token };
+  if (c.username !== undefined && c.password !== undefined) {
+    return { type: 'basic', username: c.username, password: c.password };
+  }
+  return undefined;
+}
+
+/** The driver configuration for a parsed `vnfm` section. */
+export function toSol003VnfmConfig(c: Sol003UserConfig): Sol003VnfmConfig {
+  const auth = authOf(c);
+  return {
+    baseUrl: c.baseUrl,
+    apiVersion: c.apiVersion,
+    requestTimeoutMs: c.requestTimeoutMs,
+    rollbackOnFailedTemp: c.rollbackOnFailedTemp,
+    operateUnsupported: c.operateUnsupported,
+    ...(auth ? { auth } : {}),
+    ...(c.vnfdFile !== undefined ? { vnfdFile: c.vnfdFile } : {}),
+    ...(c.tls
+      ? { tls: { verify: c.tls.verify, ...(c.tls.caFile !== undefined ? { caFile: c.tls.caFile } : {}) } }
+      : {}),
+    ...(c.retry ? { retry: c.retry } : {}),
+    ...(c.notifications ? { notifications: c.notifications } : {}),
+    ...(c.poll ? { poll: c.poll } : {}),
+    ...(c.vimConnectionInfo ? { vimConnectionInfo: c.vimConnectionInfo } : {}),
+  };
+}
