@@ -63,6 +63,15 @@ export const plan = (p: AddressPlan) => ({
   /** Locally administered MACs (52:54:00 is QEMU's OUI); same on every host, so they move with the guest. */
   vmMac: (slot: number, nic: number): string =>
     `52:54:00:d5:${nic.toString(16).padStart(2, '0')}:${slot.toString(16).padStart(2, '0')}`,
+  /**
+   * Fixed MACs of the bridges: a bridge without one takes the lowest MAC of its
+   * ports, so it would change as taps come and go, and neighbours holding the
+   * old one would lose its traffic until their ARP entry expires (seen: a
+   * migration stream stalled for 68 s).
+   */
+  fabricBridgeMac: `02:d5:${p.labId.slice(0, 2)}:${p.labId.slice(2, 4)}:ff:00`,
+  hostBridgeMac: (h: number): string =>
+    `02:d5:${p.labId.slice(0, 2)}:${p.labId.slice(2, 4)}:00:${h.toString(16).padStart(2, '0')}`,
   /** Tap of NIC n of the VM in slot s, in its host namespace. */
   tap: (slot: number, nic: number): string => `t${slot}n${nic}`,
   incomingPort: (slot: number): number => INCOMING_PORT_BASE + slot,

@@ -62,7 +62,20 @@ export async function createFabricNetwork(n: LabNames): Promise<void> {
   await sysctls(n.fabricNs, ROUTER_SYSCTLS);
   const f = ['-n', n.fabricNs];
   await ip([...f, 'link', 'set', 'lo', 'up']);
-  await ip([...f, 'link', 'add', n.fabricBridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
+  await ip([
+    ...f,
+    'link',
+    'add',
+    n.fabricBridge,
+    'address',
+    n.fabricBridgeMac,
+    'type',
+    'bridge',
+    'stp_state',
+    '0',
+    'forward_delay',
+    '0',
+  ]);
   await ip([...f, 'link', 'set', n.fabricBridge, 'up']);
   for (const a of [n.ingressGateway, n.egressGateway])
     await ip([...f, 'addr', 'add', `${a}/24`, 'dev', n.fabricBridge]);
@@ -83,7 +96,20 @@ export async function createHostNetwork(n: LabNames, h: number): Promise<void> {
   await sysctls(ns, { ...ROUTER_SYSCTLS, 'net/ipv4/ip_forward': '0' });
   const x = ['-n', ns];
   await ip([...x, 'link', 'set', 'lo', 'up']);
-  await ip([...x, 'link', 'add', n.hostBridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
+  await ip([
+    ...x,
+    'link',
+    'add',
+    n.hostBridge,
+    'address',
+    n.hostBridgeMac(h),
+    'type',
+    'bridge',
+    'stp_state',
+    '0',
+    'forward_delay',
+    '0',
+  ]);
   await ip([...x, 'link', 'set', n.hostBridge, 'up']);
   await ip([...x, 'addr', 'add', `${n.hostAddress(h)}/24`, 'dev', n.hostBridge]);
   await ip([
