@@ -46,18 +46,20 @@ export class Iperf3Server {
   }
 
   /**
-   * Start a server on `host`, on a port picked free (retried when iperf3
-   * cannot bind it). `onLine` gets every line from the start.
+   * Start a server on `host`, on `port`, or when that is 0 on a port picked
+   * free (retried when iperf3 cannot bind it). `onLine` gets every line from
+   * the start.
    */
   static async start(
     binary: string,
     host: string,
     intervalS: number,
     onLine: (line: ServerLine, atMs: number, text: string) => void,
+    fixedPort = 0,
   ): Promise<Iperf3Server> {
     let lastOutput = '';
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const port = await pickFreePort(host);
+    for (let attempt = 1; attempt <= (fixedPort ? 1 : 5); attempt++) {
+      const port = fixedPort || (await pickFreePort(host));
       const child = spawn(
         binary,
         ['-s', '-B', host, '-p', String(port), '-i', String(intervalS), '--forceflush'],

@@ -50,6 +50,8 @@ export interface Iperf3TrafficOptions {
   readonly binary?: string;
   /** Address the server (sink) binds; default 127.0.0.1. */
   readonly sinkHost?: string;
+  /** Port the server binds (TCP and UDP); default 0: a free one is picked. */
+  readonly sinkPort?: number;
   /** Report interval, s; default 0.1 (iperf3's minimum). */
   readonly intervalS?: number;
   /** DoesTrafficFlow: packets arrived in the last this many ms; default 300 (three intervals). */
@@ -83,6 +85,7 @@ export class Iperf3Traffic implements Traffic {
   readonly name = 'iperf3';
   private readonly binary: string;
   private readonly sinkHost: string;
+  private readonly sinkPort: number;
   private readonly intervalS: number;
   private readonly flowTimeoutMs: number;
   private readonly settleTimeoutMs: number;
@@ -100,6 +103,7 @@ export class Iperf3Traffic implements Traffic {
   constructor(opts: Iperf3TrafficOptions = {}) {
     this.binary = opts.binary ?? 'iperf3';
     this.sinkHost = opts.sinkHost ?? '127.0.0.1';
+    this.sinkPort = opts.sinkPort ?? 0;
     this.intervalS = opts.intervalS ?? 0.1;
     this.flowTimeoutMs = opts.flowTimeoutMs ?? 300;
     this.settleTimeoutMs = opts.settleTimeoutMs ?? 2000;
@@ -398,8 +402,12 @@ export class Iperf3Traffic implements Traffic {
 
   private ensureServer(): Promise<Iperf3Server> {
     this.assertOpen();
-    this.preparing ??= Iperf3Server.start(this.binary, this.sinkHost, this.intervalS, (line, atMs) =>
-      this.listener?.(line, atMs),
+    this.preparing ??= Iperf3Server.start(
+      this.binary,
+      this.sinkHost,
+      this.intervalS,
+      (line, atMs) => this.listener?.(line, atMs),
+      this.sinkPort,
     ).then(
       (s) => (this.server = s),
       (e: unknown) => {
