@@ -7,7 +7,9 @@
  *  2. Calibration error: outages 1, 10, 100, 1000, 2000 ms at 1k, 10k and
  *     50k packets/s through the impairment gate, both RFC 6201 methods,
  *     each outage repeated; the worst error per cell.
- *  3. CPU per 10k packets/s of the builtin (and iperf3) at a few rates.
+ *  3. CPU per 10k packets/s of the builtin (and iperf3) at a few rates,
+ *     and CPU per datagram of the builtin's send path alone and of the
+ *     whole path (what limits its rate).
  *
  * Bounded: every section has a share of a ~9 minute budget and stops
  * starting trials when it is spent. Options: --quick (shorter windows, one
@@ -20,6 +22,7 @@ import { BuiltinTraffic } from '../src/traffic/builtin-traffic.js';
 import { monoMs } from '../src/util/clock.js';
 import { execFileSync } from 'node:child_process';
 import { load1, machineNotes } from './machine.js';
+import { perPacketCost, type PacketCost } from './per-packet-cost.js';
 import { highestZeroLossRate, trial, type RateTrial } from './zero-loss-rate.js';
 
 const args = new Set(process.argv.slice(2));
@@ -147,6 +150,19 @@ for (const r of cpuRates) {
   if (withIperf3 && monoMs() < cpuEnd)
     cpu.push({ name: 'iperf3', t: await trial(() => new Iperf3Traffic(), r, windowMs) });
 }
+// 4. What limits the builtin: CPU per datagram, sending alone and the whole path.
+const costs: PacketCost[] = [];
+for (const r of [50_000, 100_000]) costs.push(...(await perPacketCost(r, windowMs)));
+log('### What limits the builtin: CPU per datagram');
+log();
+log('| path | rate asked /s | rate achieved /s | CPU us / datagram | one core would do /s | load1 |');
+log('|---|---:|---:|---:|---:|---:|');
+for (const c of costs)
+  log(
+    `| ${c.path} | ${c.rateHz} | ${c.offeredRateHz} | ${c.cpuUsPerPacket} | ${c.oneCoreRateHz} | ${c.load1} |`,
+  );
+log();
+
 log('### CPU per 10k packets/s (generator + receiver/analyzer, loopback)');
 log();
 log(
@@ -170,5 +186,6 @@ console.log(
     zeroLoss: { builtin, iperf3: iperf },
     calibration: Object.fromEntries(cells),
     cpu,
+    costs,
   }),
 );
