@@ -329,4 +329,67 @@ describe('vResource types on process hosts under 10k packets/s', () => {
       await sink.close();
     }
   });
+
+  it('an aborted volume mirror leaves the volume where it was, with its id; the claimed room is freed', async () => {
+    const sink = await UdpSink.open();
+    try {
+      const server = await boot(sink);
+      // The VNF's background writes (200/s over 32 blocks) allocate ~2 MiB within 0.5 s:
+      // seconds to copy at 512 KiB/s.
+      await sleep(500);
+      vim.overrideNextMigration({ bandwidthBytesPerSec: 512 * 1024 });
+      const accepted = await vim.liveMigrate(server.id, { vResourceType: 'vStorage' });
+      await until(async () => (await vim.getMigration(server.id, accepted.id))?.status === 'running');
+      await sleep(100);
+      await vim.abortMigration(server.id, accepted.id);
+      const m = await finished(server.id, accepted.id);
+      expect(m.status).toBe('cancelled');
+      expect(m.error).toMatch(/cancel/);
+      const after = await vim.getServer(server.id);
+      expect(after?.status).toBe('ACTIVE');
+      expect(after?.allocations.map((a) => a.id)).toEqual(server.allocations.map((a) => a.id));
+      expect(after?.allocations.find((a) => a.kind === 'vStorage')?.pool).toBe(
+        server.allocations.find((a) => a.kind === 'vStorage')?.pool,
+      );
+      const host = (await vim.listHosts()).find((h) => h.name === server.host);
+      expect(host?.allocations.filter((a) => a.serverId === server.id)).toHaveLength(
+        server.allocations.length,
+      );
+      await vim.deleteServer(server.id);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('a re-pin without enough free cores fails with the reason; the server keeps running as it was', async () => {
+    const sink = await UdpSink.open();
+    try {
+      // 8 cores: one 6-vCPU server leaves 2 free, too few to re-pin its 6.
+      const server = await boot(sink, { flavor: { vCpu: 6, memoryMiB: 16, storageGiB: 1, nics: 1 } });
+      const accepted = await vim.liveMigrate(server.id, { vResourceType: 'vCPU', host: server.host });
+      const m = await finished(server.id, accepted.id);
+      expect(m.status).toBe('failed');
+      expect(m.error).toMatch(/free core/);
+      const after = await vim.getServer(server.id);
+      expect(after?.status).toBe('ACTIVE');
+      expect(after?.allocations.map((a) => a.id)).toEqual(server.allocations.map((a) => a.id));
+      await vim.deleteServer(server.id);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('a cold migration carries the volume too, verified', async () => {
+    const sink = await UdpSink.open();
+    try {
+      const server = await boot(sink);
+      const accepted = await vim.coldMigrate(server.id);
+      const m = await finished(server.id, accepted.id);
+      expect(m).toMatchObject({ status: 'completed', storageVerified: true, memoryVerified: true });
+      expect(m.vResourceChanges).toMatchObject({ vResourceType: 'any', moved: 'server' });
+      await vim.deleteServer(server.id);
+    } finally {
+      await sink.close();
+    }
+  });
 });
