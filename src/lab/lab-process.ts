@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { LabConfig } from '../config/schema.js';
 import { siblingEntry } from '../util/entry.js';
 import type { LabInfo, LabVnfmAuthMode } from './lab.js';
+import type { LoadPolicyConfig } from './vnfm/load-policy.js';
 
 export interface LabProcess {
   readonly info: LabInfo;
@@ -28,6 +29,8 @@ export interface LabProcessOptions {
    * becomes 'oauth2', as in startLab).
    */
   readonly vnfmAuth?: LabVnfmAuthMode;
+  /** The VNFM's load policy, on the lab VIM's packet rates (trigger type `load`). */
+  readonly loadPolicy?: LoadPolicyConfig;
 }
 
 export async function startLabProcess(config: LabConfig, opts: LabProcessOptions = {}): Promise<LabProcess> {
@@ -77,6 +80,7 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
         options: {
           vnfmAuth: opts.vnfmAuth ?? 'none',
           ...(opts.sol003Port !== undefined ? { sol003Port: opts.sol003Port } : {}),
+          ...(opts.loadPolicy !== undefined ? { loadPolicy: opts.loadPolicy } : {}),
         },
       });
     });

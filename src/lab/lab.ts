@@ -57,8 +57,12 @@ export interface LabStartOptions {
    * tokens; 'none' leaves it open, for local exploration.
    */
   readonly vnfmAuth?: LabVnfmAuthMode;
-  /** The VNFM's load policy (trigger type `load`); off without it. */
-  readonly loadPolicy?: LoadPolicyConfig & { readonly source: LoadSource };
+  /**
+   * The VNFM's load policy (trigger type `load`); off without it. The load
+   * is each server's forwarded-packet rate from the lab VIM (serverStats)
+   * unless another `source` is given.
+   */
+  readonly loadPolicy?: LoadPolicyConfig & { readonly source?: LoadSource };
 }
 
 /** The SOL003 driver configuration for a lab: base URL plus its OAuth 2.0 client credentials, if any. */
@@ -123,7 +127,16 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
       defaultDirtyPagesPerSec: config.dirtyPagesPerSec,
       ...(options.sol003Port !== undefined ? { port: options.sol003Port } : {}),
       ...(oauth2 ? { auth: { oauth2 } } : {}),
-      ...(options.loadPolicy ? { loadPolicy: options.loadPolicy } : {}),
+      ...(options.loadPolicy
+        ? {
+            loadPolicy: {
+              ...options.loadPolicy,
+              source: options.loadPolicy.source ?? {
+                packetRateHz: async (serverId: string) => (await vim.serverStats(serverId)).packetRateHz,
+              },
+            },
+          }
+        : {}),
     });
     teardown.push(() => vnfm.close());
     const info: LabInfo = {

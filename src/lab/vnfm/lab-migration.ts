@@ -113,7 +113,11 @@ export class LabMigrations {
     for (const vnfc of vnfcs) {
       let migration;
       try {
-        migration = await this.vim.liveMigrate(vnfc.serverId, { host: req.targetHost ?? null });
+        // The VIM moves that vResource (vStorage / vNIC alone within the host; see Vim.liveMigrate).
+        migration = await this.vim.liveMigrate(vnfc.serverId, {
+          host: req.targetHost ?? null,
+          vResourceType: req.vResourceType,
+        });
       } catch (err) {
         const status = (err as { status?: unknown }).status;
         throw new ProblemError(
