@@ -307,6 +307,22 @@ describe('KubevirtMigrator configuration', () => {
     );
   });
 
+  it('an API server that stops answering fails the call at the request deadline', async () => {
+    const m = new KubevirtMigrator({
+      kubeconfig: kube.kubeconfigPath,
+      context: 'fake',
+      requestTimeoutMs: 150,
+    });
+    kube.stall = true;
+    try {
+      const failure = m.findAllocatedVResources(['x']);
+      await expect(failure).rejects.toMatchObject({ code: 'KUBEVIRT_API_ERROR' });
+      await expect(failure).rejects.toThrow(/no answer within 150 ms/);
+    } finally {
+      kube.stall = false;
+    }
+  });
+
   it('a wrong token is KUBEVIRT_API_ERROR 401 with the API message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vnflab-kc-'));
     try {

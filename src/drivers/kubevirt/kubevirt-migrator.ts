@@ -45,7 +45,10 @@ import {
   type Vmim,
 } from './resources.js';
 
-export type KubevirtMigratorConfig = KubeAccessConfig;
+export interface KubevirtMigratorConfig extends KubeAccessConfig {
+  /** Deadline of one Kubernetes API request, ms (default 30 s). */
+  readonly requestTimeoutMs?: number;
+}
 
 /** The node label a target host is selected by (well-known label, set by the kubelet). */
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -65,7 +68,7 @@ export class KubevirtMigrator implements Migrator {
     const access = loadKubeAccess(config, pathPrefix);
     this.namespace = access.namespace;
     this.server = access.server;
-    this.api = new KubevirtApi(access.kubeConfig);
+    this.api = new KubevirtApi(access.kubeConfig, config.requestTimeoutMs);
   }
 
   async getMigrationType(subject: MigrationSubject): Promise<{ type: MigrationType; reason: string }> {

@@ -78,6 +78,8 @@ export interface FakeKubeApi {
   finish(vmimName: string): void;
   /** virt-launcher pods of a VMI that are not finished (what it holds on nodes). */
   launcherPods(vmiName: string): string[];
+  /** Hold every request without answering (an API server that hangs). */
+  stall: boolean;
   /** Drop `addedNodeSelector` from created VMIMs, as a CRD schema without the field prunes it. */
   pruneAddedNodeSelector: boolean;
   close(): Promise<void>;
@@ -454,6 +456,7 @@ export async function startFakeKubeApi(
         const method = req.method ?? 'GET';
         const path = req.url ?? '/';
         requests.push({ method, path, body });
+        if (api.stall) return;
         if (req.headers.authorization !== `Bearer ${token}`)
           return send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
         const out = route(method, path, body);
@@ -508,6 +511,7 @@ export async function startFakeKubeApi(
     next: {},
     stepMs: 5,
     pruneAddedNodeSelector: false,
+    stall: false,
     addVmi,
     vmi: (name) => vmis.get(name),
     vmim: (name) => vmims.get(name),
