@@ -73,6 +73,7 @@ const KEPT_DELIVERIES = 200;
 
 export class Notifier {
   private readonly queues = new Map<string, Promise<void>>();
+  private closed = false;
   /** The latest deliveries, oldest first. */
   readonly deliveries: DeliveryRecord[] = [];
 
@@ -146,6 +147,16 @@ export class Notifier {
     }
   }
 
+  /**
+   * Stop delivering: notifications not yet sent are dropped (a subscriber
+   * that stopped answering must not hold the VNFM's shutdown), the ones in
+   * flight finish.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
   /** Resolves when every queued notification has been delivered (or given up). */
   async drain(): Promise<void> {
     while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
@@ -154,8 +165,8 @@ export class Notifier {
   private enqueue(sub: SubscriptionRecord, body: LcmNotification): void {
     const previous = this.queues.get(sub.id) ?? Promise.resolve();
     const next = previous.then(async () => {
-      // A subscription deleted meanwhile gets nothing more.
-      if (!this.store.get(sub.id)) return;
+      // A subscription deleted meanwhile gets nothing more; a closed VNFM sends nothing more.
+      if (this.closed || !this.store.get(sub.id)) return;
       const outcome = await sub.client.notify(sub.callbackUri, body);
       this.deliveries.push({
         subscriptionId: sub.id,

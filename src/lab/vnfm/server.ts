@@ -233,7 +233,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
           server.closeAllConnections();
         });
         await engine.stop();
-        await notifier?.drain();
+        await notifier?.close();
       })();
       return closing;
     },

@@ -225,3 +225,34 @@ describe('filterMatches', () => {
     expect(filterMatches(products([{ vnfSoftwareVersion: '9' }]), op)).toBe(false);
   });
 });
+
+describe('lab VNFM: shutdown with a subscriber that does not answer', () => {
+  it('closes without waiting for every queued delivery to time out', async () => {
+    const { createServer } = await import('node:http');
+    // Answers the test GET, then holds every POST unanswered.
+    const held: import('node:http').ServerResponse[] = [];
+    const hang = createServer((req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(204);
+        res.end();
+      } else held.push(res);
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const { port } = hang.address() as { port: number };
+    try {
+      f = await startLabFixture({ callbackTimeoutMs: 500 });
+      await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: `http://127.0.0.1:${port}/cb` });
+      for (let i = 0; i < 6; i++) await f.created(`n${i}`);
+      const started = Date.now();
+      await f.lab.close();
+      // One delivery in flight may run to its 500 ms timeout; the five queued behind it are dropped.
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      for (const res of held) res.destroy();
+      await new Promise<void>((resolve) => {
+        hang.close(() => resolve());
+        hang.closeAllConnections();
+      });
+    }
+  });
+});
