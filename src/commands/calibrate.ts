@@ -10,9 +10,11 @@
  * interval + 0.5 ms.
  *
  * RFC 6201's methods assume a constant offered load: a sample is valid when
- * the gate saw the load regular around the outage (no arrival gap wider than
- * an interval + 1 ms at its edges, and the packets dropped match the rate it
- * saw). A disturbed sample (the machine descheduled a thread) is repeated, up
+ * the generator held the rate over the outage's window (within 1 %: the
+ * frame-loss method divides by the window's average rate) and the gate saw
+ * the load regular around the outage (no arrival gap wider than an interval
+ * + 1 ms at its edges, and the packets dropped match the rate it saw). A
+ * disturbed sample (the machine descheduled a thread) is repeated, up
  * to `attempts` times; the row says how many it took and whether the one
  * reported was regular.
  */
@@ -72,6 +74,9 @@ export interface CalibrationRow {
   readonly attempts: number;
 }
 
+/** How far the window's offered rate may be from the rate asked for in a valid sample. */
+const RATE_TOLERANCE = 0.01;
+
 /** Options that cannot be calibrated with; `code` is stable. */
 export class CalibrationError extends Error {
   readonly code = 'CALIBRATION_INVALID_OPTIONS';
@@ -120,9 +125,12 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationRow[
           ((after.forwarded + after.dropped - before.forwarded - before.dropped) /
             (after.atMs - before.atMs)) *
           1000;
-        const regular = isRegular(drop, seenRateHz, intervalMs);
-        if (!regular && attempt < attempts) continue;
         const d = await traffic.calculateServiceDisruptionLength(name);
+        // The generator held the rate over the window (the frame-loss method divides by the window's average).
+        const heldRate =
+          d !== null && Math.abs(d.offeredRateHz - opts.rateHz) <= opts.rateHz * RATE_TOLERANCE;
+        const regular = heldRate && isRegular(drop, seenRateHz, intervalMs);
+        if (!regular && attempt < attempts) continue;
         const trueMs = drop.endMs - drop.startMs;
         const lossDerivedMs = d?.lossDerivedMs ?? 0;
         const gapDerivedMs = d?.gapDerivedMs ?? null;
