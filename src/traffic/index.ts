@@ -8,6 +8,7 @@ export {
   disruptionFromTrace,
   frameLossDisruptionMs,
   timestampDisruptionMs,
+  withEpisodeDisruption,
   type DisruptionInput,
   type TraceFlow,
 } from './disruption.js';
@@ -23,3 +24,6 @@ export {
 } from './packet.js';
 export { extendSeq } from './sequence.js';
 export { validateTrafficParams } from './params.js';
+export { LatencyHistogram, LATENCY_PRECISION } from './latency-histogram.js';
+export { Timeline, mergeTimelines, TIMELINE_BIN_MS } from './timeline.js';
+export { ImpairmentGate, type DropReport } from './impairment-gate.js';
