@@ -59,5 +59,13 @@ describe('SOL003 driver configuration', () => {
     expect(toSol003VnfmConfig(sol003ConfigSchema.parse({ ...base, tls: { verify: false } })).tls).toEqual({
       verify: false,
     });
+    const resolved = toSol003VnfmConfig(
+      sol003ConfigSchema.parse({ ...base, vnfdFile: 'vnfd.yaml', tls: { caFile: 'ca.pem' } }),
+      (p) => `/etc/vnflab/${p}`,
+    );
+    expect(resolved).toMatchObject({
+      vnfdFile: '/etc/vnflab/vnfd.yaml',
+      tls: { caFile: '/etc/vnflab/ca.pem' },
+    });
   });
 });

@@ -139,8 +139,14 @@ function authOf(c: Sol003UserConfig): Sol003Auth | undefined {
   return undefined;
 }
 
-/** The driver configuration for a parsed `vnfm` section. */
-export function toSol003VnfmConfig(c: Sol003UserConfig): Sol003VnfmConfig {
+/**
+ * The driver configuration for a parsed `vnfm` section; `resolveFile` makes
+ * `vnfdFile` and `tls.caFile` absolute (relative to the config file).
+ */
+export function toSol003VnfmConfig(
+  c: Sol003UserConfig,
+  resolveFile: (path: string) => string = (path) => path,
+): Sol003VnfmConfig {
   const auth = authOf(c);
   return {
     baseUrl: c.baseUrl,
@@ -149,9 +155,14 @@ export function toSol003VnfmConfig(c: Sol003UserConfig): Sol003VnfmConfig {
     rollbackOnFailedTemp: c.rollbackOnFailedTemp,
     operateUnsupported: c.operateUnsupported,
     ...(auth ? { auth } : {}),
-    ...(c.vnfdFile !== undefined ? { vnfdFile: c.vnfdFile } : {}),
+    ...(c.vnfdFile !== undefined ? { vnfdFile: resolveFile(c.vnfdFile) } : {}),
     ...(c.tls
-      ? { tls: { verify: c.tls.verify, ...(c.tls.caFile !== undefined ? { caFile: c.tls.caFile } : {}) } }
+      ? {
+          tls: {
+            verify: c.tls.verify,
+            ...(c.tls.caFile !== undefined ? { caFile: resolveFile(c.tls.caFile) } : {}),
+          },
+        }
       : {}),
     ...(c.retry ? { retry: c.retry } : {}),
     ...(c.notifications ? { notifications: c.notifications } : {}),
