@@ -4,7 +4,7 @@
  * values are integer microseconds; below 2^SUB_BITS each value has its own
  * bucket, above it every power-of-two range is split into 2^(SUB_BITS-1)
  * equal buckets, so a bucket is never wider than 1/2^(SUB_BITS-1) of its
- * values (0.79 % here). Fixed memory (~13 KB) whatever the range (1 us to
+ * values (0.79 % here). Fixed memory (~13 KB, allocated on the first value) whatever the range (1 us to
  * ~71 minutes), O(1) per record, mergeable by adding counts.
  */
 import type { FlowLatency } from '../ports/traffic.js';
@@ -37,7 +37,8 @@ export function bucketUpperUs(index: number): number {
 
 /** Latency histogram of one flow (or one flow in one window). */
 export class LatencyHistogram {
-  private readonly counts = new Uint32Array(BUCKETS);
+  /** Allocated on the first value: an empty window or flow costs nothing. */
+  private counts: Uint32Array | null = null;
   private n = 0;
   private sumUs = 0;
   private minUs = Infinity;
@@ -53,7 +54,8 @@ export class LatencyHistogram {
     if (!(latencyMs >= 0)) latencyMs = 0;
     const us = Math.min(MAX_US, Math.round(latencyMs * 1000));
     const i = bucketOf(us);
-    this.counts[i] = (this.counts[i] ?? 0) + 1;
+    const counts = (this.counts ??= new Uint32Array(BUCKETS));
+    counts[i] = (counts[i] ?? 0) + 1;
     this.n++;
     this.sumUs += us;
     if (us < this.minUs) this.minUs = us;
@@ -62,10 +64,11 @@ export class LatencyHistogram {
 
   /** Add every count of `other` to this one. */
   merge(other: LatencyHistogram): void {
-    if (other.n === 0) return;
+    if (other.n === 0 || !other.counts) return;
+    const counts = (this.counts ??= new Uint32Array(BUCKETS));
     for (let i = 0; i < BUCKETS; i++) {
       const c = other.counts[i] ?? 0;
-      if (c) this.counts[i] = (this.counts[i] ?? 0) + c;
+      if (c) counts[i] = (counts[i] ?? 0) + c;
     }
     this.n += other.n;
     this.sumUs += other.sumUs;
@@ -79,7 +82,7 @@ export class LatencyHistogram {
    * Null when empty.
    */
   percentileMs(percentile: number): number | null {
-    if (this.n === 0) return null;
+    if (this.n === 0 || !this.counts) return null;
     const rank = Math.max(1, Math.ceil((percentile / 100) * this.n));
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
