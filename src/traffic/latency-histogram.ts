@@ -4,8 +4,9 @@
  * values are integer microseconds; below 2^SUB_BITS each value has its own
  * bucket, above it every power-of-two range is split into 2^(SUB_BITS-1)
  * equal buckets, so a bucket is never wider than 1/2^(SUB_BITS-1) of its
- * values (0.79 % here). Fixed memory (~13 KB, allocated on the first value) whatever the range (1 us to
- * ~71 minutes), O(1) per record, mergeable by adding counts.
+ * values (0.79 % here). Fixed memory (~13 KB, allocated on the first
+ * value) whatever the range (1 us to ~71 minutes), O(1) per record,
+ * mergeable by adding counts.
  */
 import type { FlowLatency } from '../ports/traffic.js';
 
