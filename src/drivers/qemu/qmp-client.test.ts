@@ -55,6 +55,9 @@ describe('QmpClient', () => {
     expect(events[0]!.receivedAtNs).toBeGreaterThanOrEqual(before);
     expect(events[0]!.receivedAtNs).toBeLessThanOrEqual(monoNs());
     expect(events[0]!.qemuTimestampUs).toBeGreaterThan(0);
+    // QEMU's instant, on the monotonic clock: never after receipt, and close to it here (no loop delay).
+    expect(events[0]!.occurredAtNs).toBeLessThanOrEqual(events[0]!.receivedAtNs);
+    expect(events[0]!.occurredAtNs).toBeGreaterThan(before - 5_000_000n);
   });
 
   it('times out a command QEMU does not answer, and a closed connection fails pending and later commands', async () => {

@@ -18,6 +18,13 @@ export interface QmpEvent {
   readonly qemuTimestampUs: number;
   /** When this client received it, monotonic ns. */
   readonly receivedAtNs: bigint;
+  /**
+   * When QEMU emitted it, on the monotonic clock: QEMU's wall-clock timestamp
+   * moved by the wall-clock age of the event at receipt (±1 ms: Date.now()),
+   * never after receipt. Unlike receivedAtNs it does not grow with this
+   * process's event-loop delay, which under load reached tens of ms.
+   */
+  readonly occurredAtNs: bigint;
 }
 
 export interface QmpConnectOptions {
@@ -169,11 +176,14 @@ export class QmpClient {
     }
     if (typeof msg.event === 'string') {
       const ts = msg.timestamp ?? {};
+      const qemuTimestampUs = (ts.seconds ?? 0) * 1e6 + (ts.microseconds ?? 0);
+      const ageNs = BigInt(Math.max(0, Math.round((Date.now() * 1000 - qemuTimestampUs) * 1000)));
       const event: QmpEvent = {
         event: msg.event,
         data: msg.data ?? {},
-        qemuTimestampUs: (ts.seconds ?? 0) * 1e6 + (ts.microseconds ?? 0),
+        qemuTimestampUs,
         receivedAtNs,
+        occurredAtNs: qemuTimestampUs > 0 ? receivedAtNs - ageNs : receivedAtNs,
       };
       for (const l of this.listeners) l(event);
       return;

@@ -95,6 +95,26 @@ describe('runQmpMigration', () => {
     expect(r.finishedAtNs).toBeGreaterThanOrEqual(r.pausedAtNs!);
   });
 
+  it('asks again when QEMU reports completed before it stored total-time and downtime', async () => {
+    let completedQueries = 0;
+    const qmp = await connect((command) => {
+      if (command !== 'query-migrate') return { return: {} };
+      completedQueries++;
+      return completedQueries < 3
+        ? { return: { status: 'completed', 'total-time': 0, ram: ram(5100, 0, 3) } }
+        : { return: { status: 'completed', downtime: 9, 'total-time': 510, ram: ram(5100, 0, 3) } };
+    });
+    const r = await runQmpMigration(qmp, {
+      uri: 'tcp:x:1',
+      downtimeLimitMs: 300,
+      maxBandwidthBytesPerSec: 1,
+      pollMs: 1,
+    });
+    expect(r.ok).toBe(true);
+    expect(r.stats).toMatchObject({ downtimeMs: 9, totalTimeMs: 510 });
+    expect(completedQueries).toBe(3);
+  });
+
   it("reports a failed migration with QEMU's error-desc", async () => {
     const qmp = await connect(
       scriptedSource(

@@ -37,7 +37,7 @@ export interface QmpMigrationResult {
   readonly reason: string | null;
   readonly stats: QemuMigrationStats;
   readonly startedAtNs: bigint;
-  /** The source's STOP event (stop-and-copy began), monotonic ns at receipt. */
+  /** The source's STOP event (stop-and-copy began), monotonic ns (QmpEvent.occurredAtNs). */
   readonly pausedAtNs: bigint | null;
   /** When this client saw the final status. */
   readonly finishedAtNs: bigint;
@@ -49,7 +49,7 @@ const FINAL = new Set(['completed', 'failed', 'cancelled']);
 export async function runQmpMigration(qmp: QmpClient, req: QmpMigrationRequest): Promise<QmpMigrationResult> {
   let pausedAtNs: bigint | null = null;
   const unsubscribe = qmp.onEvent((e: QmpEvent) => {
-    if (e.event === 'STOP' && pausedAtNs === null) pausedAtNs = e.receivedAtNs;
+    if (e.event === 'STOP' && pausedAtNs === null) pausedAtNs = e.occurredAtNs;
   });
   try {
     await qmp.execute('migrate-set-capabilities', {
@@ -95,6 +95,7 @@ export async function runQmpMigration(qmp: QmpClient, req: QmpMigrationRequest):
       await sleep(req.pollMs ?? 20);
     }
     const finishedAtNs = monoNs();
+    if (info.status === 'completed') info = await completedFigures(qmp, info);
     const stats = migrationStats(info);
     const ok = info.status === 'completed';
     return {
@@ -108,6 +109,20 @@ export async function runQmpMigration(qmp: QmpClient, req: QmpMigrationRequest):
   } finally {
     unsubscribe();
   }
+}
+
+/**
+ * QEMU sets the status to completed in the migration thread slightly before
+ * it stores total-time and downtime (migration_calculate_complete); a
+ * query-migrate in between reports them as 0. Ask again until they are there.
+ */
+async function completedFigures(qmp: QmpClient, info: QemuMigrationInfo): Promise<QemuMigrationInfo> {
+  let latest = info;
+  for (let i = 0; i < 50 && (latest['total-time'] ?? 0) === 0; i++) {
+    await sleep(10);
+    latest = await qmp.execute<QemuMigrationInfo>('query-migrate');
+  }
+  return latest;
 }
 
 /** migrate_cancel, then wait for the final status (a cancel lands within a poll or two). */

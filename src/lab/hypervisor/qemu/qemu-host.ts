@@ -403,7 +403,7 @@ export class QemuHost implements ComputeHost {
       const unsubscribe = qmp.onEvent((e: QmpEvent) => {
         if (e.event === 'RESUME') {
           this.lab.resumeAfterIncoming.delete(vmId);
-          finish({ vmId, ok: true, resumedAtNs: String(e.receivedAtNs), memoryDigest: null });
+          finish({ vmId, ok: true, resumedAtNs: String(e.occurredAtNs), memoryDigest: null });
         } else if (e.event === 'MIGRATION' && e.data['status'] === 'failed') {
           finish(fail('incoming migration failed (QEMU MIGRATION event: failed)'));
         } else if (e.event === 'MIGRATION' && e.data['status'] === 'completed') {
