@@ -298,7 +298,7 @@ describe.skipIf(skip !== null)(`QEMU lab${skip === null ? '' : ` (skipped: ${ski
       await crashed.hosts[0]!.createVm({
         vmId: 'vm-orphan',
         vCpu: 1,
-        memoryMiB: 64,
+        memoryMiB: 128,
         storageGiB: 1,
         nics: 2,
         vnf: { egress: { host: crashed.trafficEndpoints.sinkHost, port: 9 }, dirtyPagesPerSec: 0 },

@@ -40,8 +40,8 @@ import { qemuArgs, type QemuGuestSpec, type QemuStart } from './qemu-args.js';
 import { QemuProcess } from './qemu-process.js';
 import { readNetDev } from './tap-counters.js';
 
-/** Smallest guest that boots the Debian kernel with the initramfs. */
-export const MIN_GUEST_MEMORY_MIB = 64;
+/** Smallest guest that boots the Debian 6.1 kernel with the initramfs (80 MiB panics before the console). */
+export const MIN_GUEST_MEMORY_MIB = 96;
 
 /** A source-side result with QEMU's own figures. */
 export interface QemuSourceMigrationResult extends SourceMigrationResult {
