@@ -4,6 +4,10 @@
  * and traffic are. One zod schema; YAML files and CLI flags both land here.
  */
 import { z } from 'zod';
+import { iperf3ConfigSchema } from '../drivers/iperf3/config.js';
+import { checkKubevirtAccess, kubevirtConfigShape } from '../drivers/kubevirt/config.js';
+import { checkNovaCredentials, novaConfigShape } from '../drivers/nova/config.js';
+import { checkSol003Auth, sol003ConfigShape } from '../drivers/sol003/config.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 
 const endpoint = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict();
@@ -32,7 +36,10 @@ export const tcInputSchema = z
 /** trafficConfigParameter of the spec. */
 export const trafficSchema = z
   .object({
-    driver: z.enum(['builtin']).default('builtin'),
+    /** 'builtin' (vnflab's own generator and analyzer) or 'iperf3' (docs/traffic.md). */
+    driver: z.enum(['builtin', 'iperf3']).default('builtin'),
+    /** Options of the iperf3 driver. */
+    iperf3: iperf3ConfigSchema.exactOptional(),
     /** The plan's "low traffic load" of step 6. */
     loadLevel: z.enum(['LOW', 'NORMAL', 'MAX']).default('LOW'),
     loadLevels: z
@@ -60,7 +67,16 @@ export const trafficSchema = z
     sinkHost: z.string().min(1).default('127.0.0.1'),
     sinkPort: z.number().int().min(0).max(65535).default(0),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    // Options nothing would read are more likely a forgotten `driver: iperf3` than intended.
+    if (t.iperf3 !== undefined && t.driver !== 'iperf3')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['iperf3'],
+        message: "only used with driver 'iperf3': set traffic.driver: iperf3 or remove traffic.iperf3",
+      });
+  });
 
 /** The spec's timeouts, in ms instead of the pseudo-code's 1 s loop counts. */
 export const timeoutsSchema = z
@@ -78,7 +94,7 @@ export const timeoutsSchema = z
 /** The embedded lab (used when `vnfm.driver` is 'lab'). */
 export const labSchema = z
   .object({
-    hypervisor: z.enum(['process']).default('process'),
+    hypervisor: z.enum(['process', 'qemu']).default('process'),
     hosts: z.number().int().min(2).max(8).default(2),
     hostCapacity: z
       .object({
@@ -100,35 +116,25 @@ export const labSchema = z
 
 export const vnfmSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('lab') }).strict(),
+  // docs/tacker.md: every field and how it maps onto the driver.
   z
-    .object({
-      driver: z.literal('sol003'),
-      baseUrl: z.string().url(),
-      apiVersion: z.string().default('2.0.0'),
-      vnfdFile: z.string().optional(),
-      username: z.string().optional(),
-      password: z.string().optional(),
-      token: z.string().optional(),
-      requestTimeoutMs: z.number().int().positive().default(30_000),
-    })
-    .strict(),
+    .object({ driver: z.literal('sol003'), ...sol003ConfigShape })
+    .strict()
+    .superRefine(checkSol003Auth),
 ]);
 
 export const migratorSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('lab') }).strict(),
+  // docs/openstack.md
   z
-    .object({
-      driver: z.literal('nova'),
-      authUrl: z.string().url(),
-      username: z.string().min(1),
-      password: z.string().min(1),
-      projectName: z.string().min(1),
-      userDomainName: z.string().default('Default'),
-      projectDomainName: z.string().default('Default'),
-      computeUrl: z.string().url().optional(),
-      microversion: z.string().optional(),
-    })
-    .strict(),
+    .object({ driver: z.literal('nova'), ...novaConfigShape })
+    .strict()
+    .superRefine(checkNovaCredentials),
+  // docs/kubevirt.md
+  z
+    .object({ driver: z.literal('kubevirt'), ...kubevirtConfigShape })
+    .strict()
+    .superRefine(checkKubevirtAccess),
 ]);
 
 export const configSchema = z

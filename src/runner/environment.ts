@@ -4,6 +4,7 @@
  * is registered on the cleanup stack, so it is released on every path.
  */
 import type { VnflabConfig } from '../config/schema.js';
+import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.js';
 import { HttpVnfAgent } from '../drivers/vnf-mgmt/http-vnf-agent.js';
 import type { VnfAgent } from '../ports/vnf-agent.js';
@@ -14,6 +15,7 @@ import type { Traffic } from '../ports/traffic.js';
 import type { VnfConfigurator } from '../ports/vnf-configurator.js';
 import type { Vnfm } from '../ports/vnfm.js';
 import type { CleanupStack } from './cleanup-stack.js';
+import { driverConfigs } from './driver-configs.js';
 
 export interface RunEnvironment {
   readonly vnfm: Vnfm;
@@ -28,10 +30,14 @@ export interface RunEnvironment {
   readonly description: Record<string, unknown>;
 }
 
+/** `baseDir`: the config file's folder, which relative paths in the config are relative to. */
 export async function createEnvironment(
   config: VnflabConfig,
   cleanup: CleanupStack,
+  baseDir: string = process.cwd(),
 ): Promise<RunEnvironment> {
+  // Before anything starts: a config mistake (an unset secret variable) costs nothing.
+  const drivers = driverConfigs(config, baseDir);
   // Drivers load on demand: a run against external systems never loads the lab.
   const { Sol003Vnfm } = await import('../drivers/sol003/sol003-vnfm.js');
   const { NovaMigrator } = await import('../drivers/nova/nova-migrator.js');
@@ -39,7 +45,9 @@ export async function createEnvironment(
   const { startLabProcess } = await import('../lab/lab-process.js');
   const description: Record<string, unknown> = {};
   const needsLab = config.vnfm.driver === 'lab' || config.migrator.driver === 'lab';
-  const lab = needsLab ? await startLabProcess(config.lab) : null;
+  // OAuth 2.0 on, as a VNFM under test would have it (SOL013 §8.3): the lab's
+  // VNFM is reached through the same authenticated driver path as Tacker.
+  const lab = needsLab ? await startLabProcess(config.lab, { vnfmAuth: 'oauth2' }) : null;
   if (lab) {
     cleanup.defer('stop embedded lab', () => lab.stop());
     description.lab = {
@@ -50,55 +58,47 @@ export async function createEnvironment(
     };
   }
 
-  let vnfm: Vnfm;
-  if (config.vnfm.driver === 'lab') {
+  let vnfmConfig: Sol003VnfmConfig;
+  if (drivers.vnfm.driver === 'lab') {
     if (!lab) throw new Error('lab not started');
-    vnfm = new Sol003Vnfm({ baseUrl: lab.info.sol003.baseUrl });
-  } else {
-    const c = config.vnfm;
-    vnfm = new Sol003Vnfm({
-      baseUrl: c.baseUrl,
-      apiVersion: c.apiVersion,
-      requestTimeoutMs: c.requestTimeoutMs,
-      ...(c.vnfdFile !== undefined ? { vnfdFile: c.vnfdFile } : {}),
-      ...(c.token !== undefined
-        ? { auth: { type: 'bearer' as const, token: c.token } }
-        : c.username !== undefined && c.password !== undefined
-          ? { auth: { type: 'basic' as const, username: c.username, password: c.password } }
-          : {}),
-    });
-  }
+    const { labSol003Config } = await import('../lab/lab.js');
+    vnfmConfig = labSol003Config(lab.info);
+  } else vnfmConfig = drivers.vnfm.config;
+  const vnfm: Vnfm = new Sol003Vnfm(vnfmConfig);
   cleanup.defer('close VNFM driver', () => vnfm.close());
   description.vnfm = {
     driver: vnfm.name,
-    ...(config.vnfm.driver === 'lab'
-      ? { baseUrl: lab?.info.sol003.baseUrl }
-      : { baseUrl: config.vnfm.baseUrl }),
+    baseUrl: vnfmConfig.baseUrl,
+    auth: vnfmConfig.auth?.type ?? 'none',
   };
 
   let migrator: Migrator;
-  if (config.migrator.driver === 'lab') {
+  if (drivers.migrator.driver === 'lab') {
     if (!lab) throw new Error('lab not started');
     migrator = new NovaMigrator({ ...lab.info.keystone });
+    description.migrator = { driver: migrator.name, authUrl: lab.info.keystone.authUrl };
+  } else if (drivers.migrator.driver === 'nova') {
+    migrator = new NovaMigrator(drivers.migrator.config);
+    description.migrator = { driver: migrator.name, authUrl: drivers.migrator.config.authUrl };
   } else {
-    const { driver: _driver, computeUrl, microversion, ...novaConfig } = config.migrator;
-    migrator = new NovaMigrator({
-      ...novaConfig,
-      ...(computeUrl !== undefined ? { computeUrl } : {}),
-      ...(microversion !== undefined ? { microversion } : {}),
-    });
+    const { KubevirtMigrator } = await import('../drivers/kubevirt/kubevirt-migrator.js');
+    const kubevirt = new KubevirtMigrator(drivers.migrator.config);
+    migrator = kubevirt;
+    description.migrator = { driver: kubevirt.name, server: kubevirt.server, namespace: kubevirt.namespace };
   }
   cleanup.defer('close migrator driver', () => migrator.close());
-  description.migrator = {
-    driver: migrator.name,
-    authUrl: config.migrator.driver === 'lab' ? lab?.info.keystone.authUrl : config.migrator.authUrl,
-  };
 
-  const traffic = new BuiltinTraffic({
-    sinkHost: config.traffic.sinkHost,
-    sinkPort: config.traffic.sinkPort,
-    graceMs: config.traffic.graceMs,
-  });
+  let traffic: Traffic;
+  if (drivers.traffic.driver === 'iperf3') {
+    const { Iperf3Traffic } = await import('../drivers/iperf3/index.js');
+    traffic = new Iperf3Traffic(drivers.traffic.options);
+  } else {
+    traffic = new BuiltinTraffic({
+      sinkHost: config.traffic.sinkHost,
+      sinkPort: config.traffic.sinkPort,
+      graceMs: config.traffic.graceMs,
+    });
+  }
   cleanup.defer('close traffic', () => traffic.close());
   const { sink } = await traffic.prepare();
   description.traffic = { driver: traffic.name, sink };

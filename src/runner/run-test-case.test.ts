@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../config/errors.js';
 import { parseConfig } from '../config/load.js';
 import { FakeLab, fakeEnvironment, type Injection } from '../test-support/fakes.js';
 import type { TcResult } from './result.js';
@@ -115,5 +116,48 @@ describe('runTestCase (fake ports)', () => {
       'delete VNF record',
       'close traffic',
     ]);
+  });
+
+  it("gives the environment the config file's folder, for the relative paths in the config", async () => {
+    const lab = new FakeLab();
+    let seen: string | undefined;
+    await runTestCase({
+      config,
+      baseDir: '/etc/vnflab',
+      outDir: mkdtempSync(join(tmpdir(), 'vnflab-run-')),
+      createEnvironment: async (_c, cleanup, baseDir) => {
+        seen = baseDir;
+        return fakeEnvironment(lab, cleanup);
+      },
+    });
+    expect(seen).toBe('/etc/vnflab');
+  });
+
+  it('a secret variable that is not set is a ConfigError (exit 2) before anything starts or is written', async () => {
+    const unset = `VNFLAB_TEST_UNSET_${process.pid}`;
+    const outDir = join(mkdtempSync(join(tmpdir(), 'vnflab-run-')), 'out');
+    let started = false;
+    const nova = parseConfig({
+      migrator: {
+        driver: 'nova',
+        authUrl: 'https://k/v3',
+        applicationCredentialId: 'a',
+        applicationCredentialSecretEnv: unset,
+      },
+    });
+    const err: unknown = await runTestCase({
+      config: nova,
+      outDir,
+      createEnvironment: () => {
+        started = true;
+        return Promise.reject(new Error('not reached'));
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toBe(
+      `migrator.applicationCredentialSecretEnv: environment variable ${unset} is not set: export ${unset}=<secret> before running vnflab`,
+    );
+    expect(started).toBe(false);
+    expect(existsSync(outDir)).toBe(false);
   });
 });

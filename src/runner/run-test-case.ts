@@ -17,6 +17,7 @@ import { emptyMigrateState, type MigrateContext } from '../testcases/migrate-con
 import { recordTrafficTotals } from '../testcases/migrate-steps.js';
 import { isoNow, monoMs } from '../util/clock.js';
 import { CleanupStack } from './cleanup-stack.js';
+import { driverConfigs } from './driver-configs.js';
 import { createEnvironment, type RunEnvironment } from './environment.js';
 import { RunAborted } from './errors.js';
 import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from './result.js';
@@ -32,7 +33,11 @@ export interface RunOptions {
   /** Abort (Ctrl-C): the run stops, cleans up, and is ABORTED. */
   readonly signal?: AbortSignal;
   /** Replace the drivers (tests inject fakes here). */
-  readonly createEnvironment?: (config: VnflabConfig, cleanup: CleanupStack) => Promise<RunEnvironment>;
+  readonly createEnvironment?: (
+    config: VnflabConfig,
+    cleanup: CleanupStack,
+    baseDir: string,
+  ) => Promise<RunEnvironment>;
 }
 
 export interface RunOutput {
@@ -71,6 +76,10 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     );
   }
   const baseDir = opts.baseDir ?? process.cwd();
+  // Driver settings the schema cannot check (a secret's environment variable
+  // unset, drivers that cannot work together) are bad input too: exit 2,
+  // before any record is written or process started.
+  driverConfigs(config, baseDir);
   const outDir = resolve(opts.outDir ?? defaultOutDir(testCase.id));
   mkdirSync(outDir, { recursive: true });
   const resultFile = join(outDir, 'result.json');
@@ -118,7 +127,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const cleanup = new CleanupStack();
   const signal = opts.signal ?? new AbortController().signal;
   try {
-    const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup);
+    const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir);
     Object.assign(result.environment, env.description);
     writeResult();
     if (signal.aborted) throw new RunAborted('run interrupted');

@@ -1,0 +1,53 @@
+/**
+ * The user-facing configuration of the KubeVirt migrator (`migrator: {
+ * driver: kubevirt, ... }` in a run configuration) and its translation into
+ * {@link KubevirtMigratorConfig}. docs/kubevirt.md has the table.
+ */
+import { z } from 'zod';
+import type { KubevirtMigratorConfig } from './kubevirt-migrator.js';
+
+/** Fields of `migrator` when `driver` is `kubevirt` (compose with `.strict()` and {@link checkKubevirtAccess}). */
+export const kubevirtConfigShape = {
+  /** kubeconfig file, relative to the config file; default $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig: z.string().min(1).exactOptional(),
+  /** Context of the kubeconfig; default its current-context. */
+  context: z.string().min(1).exactOptional(),
+  /** Use the pod's service account instead of a kubeconfig. */
+  inCluster: z.boolean().default(false),
+  /** Namespace of the VMIs and VMIMs; default the context's, else the service account's, else 'default'. */
+  namespace: z.string().min(1).exactOptional(),
+  /** Deadline of one Kubernetes API request. */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
+};
+
+/** In-cluster access ignores a kubeconfig: naming one too is a mistake worth reporting. */
+export function checkKubevirtAccess(
+  c: { inCluster?: boolean | undefined; kubeconfig?: string | undefined; context?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (c.inCluster !== true) return;
+  for (const field of ['kubeconfig', 'context'] as const)
+    if (c[field] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `inCluster uses the pod's service account, not a kubeconfig: remove ${field} or inCluster`,
+      });
+}
+
+const kubevirtConfigObject = z.object(kubevirtConfigShape).strict();
+
+/** The parsed `migrator` section for the KubeVirt driver. */
+export type KubevirtUserConfig = z.output<typeof kubevirtConfigObject>;
+
+/** The schema of the section alone (minus `driver`). */
+export const kubevirtConfigSchema = kubevirtConfigObject.superRefine(checkKubevirtAccess);
+
+/** The driver configuration; `resolveFile` makes `kubeconfig` absolute (relative to the config file). */
+export function toKubevirtMigratorConfig(
+  c: KubevirtUserConfig,
+  resolveFile: (path: string) => string = (path) => path,
+): KubevirtMigratorConfig {
+  const { kubeconfig, ...rest } = c;
+  return { ...rest, ...(kubeconfig !== undefined ? { kubeconfig: resolveFile(kubeconfig) } : {}) };
+}
