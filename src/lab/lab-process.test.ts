@@ -14,8 +14,8 @@ function alive(pid: number): boolean {
 }
 
 describe('the embedded lab in its own process', () => {
-  it('with vnfmAuth oauth2: LabInfo carries the client credentials the VNFM requires; stop ends the process', async () => {
-    const lab = await startLabProcess(parseConfig({}).lab, { vnfmAuth: 'oauth2' });
+  it('by default (oauth2): LabInfo carries the client credentials the VNFM requires; stop ends the process', async () => {
+    const lab = await startLabProcess(parseConfig({}).lab);
     const vnfm = new Sol003Vnfm(labSol003Config(lab.info));
     try {
       expect(lab.info.sol003.tokenUrl).toMatch(/\/oauth2\/token$/);
@@ -32,8 +32,8 @@ describe('the embedded lab in its own process', () => {
     expect(alive(lab.pid)).toBe(false);
   });
 
-  it('without options stays open (until the harness passes oauth2), so an unauthenticated driver works', async () => {
-    const lab = await startLabProcess(parseConfig({}).lab);
+  it("with vnfmAuth 'none' stays open, so an unauthenticated driver works", async () => {
+    const lab = await startLabProcess(parseConfig({}).lab, { vnfmAuth: 'none' });
     const vnfm = new Sol003Vnfm({ baseUrl: lab.info.sol003.baseUrl });
     try {
       expect(lab.info.sol003.tokenUrl).toBeUndefined();

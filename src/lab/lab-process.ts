@@ -24,9 +24,9 @@ export interface LabProcessOptions {
   /** TCP port of the SOL003 VNFM; default any free port. */
   readonly sol003Port?: number;
   /**
-   * Default 'none' for now: the harness builds its driver from
-   * `labSol003Config(info)` once it passes 'oauth2' here (then the default
-   * becomes 'oauth2', as in startLab).
+   * Default 'oauth2', as in startLab: the VNFM requires the client
+   * credentials it puts in LabInfo (`labSol003Config(info)` builds the
+   * driver from them); 'none' leaves it open.
    */
   readonly vnfmAuth?: LabVnfmAuthMode;
   /** The VNFM's load policy, on the lab VIM's packet rates (trigger type `load`). */
@@ -78,7 +78,7 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
         type: 'start',
         config,
         options: {
-          vnfmAuth: opts.vnfmAuth ?? 'none',
+          vnfmAuth: opts.vnfmAuth ?? 'oauth2',
           ...(opts.sol003Port !== undefined ? { sol003Port: opts.sol003Port } : {}),
           ...(opts.loadPolicy !== undefined ? { loadPolicy: opts.loadPolicy } : {}),
         },
