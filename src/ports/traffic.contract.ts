@@ -47,6 +47,8 @@ export interface TrafficCapabilities {
   readonly controlDatagramsPerFlow?: number;
   /** Needs a TCP path to the sink beside the UDP one (iperf3's control connection); default false. */
   readonly needsTcpPath?: boolean;
+  /** Runs of fixed duration (TrafficParams.durationMs); default true. False: configTrafficLoad rejects them. */
+  readonly fixedDuration?: boolean;
 }
 
 /** What an implementation gives the suite. */
@@ -92,6 +94,7 @@ export function runTrafficContract(opts: TrafficContractOptions): void {
     lossVisibleDuringOutage: opts.capabilities?.lossVisibleDuringOutage ?? true,
     controlDatagramsPerFlow: opts.capabilities?.controlDatagramsPerFlow ?? 0,
     needsTcpPath: opts.capabilities?.needsTcpPath ?? false,
+    fixedDuration: opts.capabilities?.fixedDuration ?? true,
   };
   const resMs = caps.windowResolutionMs;
   const cleanups: (() => Promise<void>)[] = [];
@@ -288,6 +291,36 @@ export function runTrafficContract(opts: TrafficContractOptions): void {
         expect(totals.lost).toBe(totals.windows.reduce((n, w) => n + w.lost, 0));
         await drop;
       });
+
+      it.skipIf(caps.fixedDuration)(
+        'rejects a run of fixed duration it cannot do, naming the field',
+        async () => {
+          const r = await rig();
+          await expect(
+            r.traffic.configTrafficLoad('LOW', { ...params(r.forwarder.ingress, 1), durationMs: 400 }),
+          ).rejects.toMatchObject({ field: 'traffic.durationMs' });
+        },
+      );
+
+      it.skipIf(!caps.fixedDuration)(
+        'a run of fixed duration sends rate x duration packets, then stops sending',
+        async () => {
+          const r = await rig();
+          const durationMs = 400;
+          await r.traffic.configTrafficLoad('LOW', { ...params(r.forwarder.ingress, 2), durationMs });
+          await r.traffic.startTraffic('fixed');
+          await sleep(durationMs + 300);
+          const before = await r.forwarder.stats();
+          await sleep(200);
+          const after = await r.forwarder.stats();
+          // Nothing more left the sender once the duration was over.
+          expect(after.forwarded + after.dropped).toBe(before.forwarded + before.dropped);
+          const totals = await r.traffic.stopTraffic();
+          expect(totals).toMatchObject({ sent: (rateHz * durationMs) / 1000, lost: 0 });
+          expect(totals.received).toBe(totals.sent);
+          expect(before.forwarded).toBe(totals.sent + 2 * caps.controlDatagramsPerFlow);
+        },
+      );
 
       it('stopTraffic before any start returns empty totals', async () => {
         const traffic = await opts.create();

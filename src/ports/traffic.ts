@@ -23,6 +23,12 @@ export interface TrafficParams {
   readonly flows: number;
   /** Where the generator sends: the VNF's ingress. */
   readonly target: Endpoint;
+  /**
+   * Send for this long, then stop sending (windows stay open until
+   * StopTraffic; a window after the end offers nothing). Absent: until
+   * StopTraffic.
+   */
+  readonly durationMs?: number;
 }
 
 /** Counters of one window (or of the whole run). */

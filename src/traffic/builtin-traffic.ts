@@ -132,6 +132,12 @@ export class BuiltinTraffic implements Traffic {
       spacing: o.spacing,
       minWaitMs: o.minWaitMs,
       burstCapPackets: Math.max(flows, Math.ceil((load.rateHz * o.burstCapMs) / 1000)),
+      catchUpFactor: o.catchUpFactor,
+      maxLagPackets: Math.max(flows, Math.ceil((load.rateHz * o.maxLagMs) / 1000)),
+      limitPackets:
+        load.params.durationMs === undefined
+          ? null
+          : Math.round((load.rateHz * load.params.durationMs) / 1000),
       socketBufferBytes: o.socketBufferBytes,
       threadNice: o.threadNice,
     });
@@ -278,6 +284,7 @@ export class BuiltinTraffic implements Traffic {
       durationMs,
       windows,
       skipped: run.state.skipped,
+      maxBurstPackets: run.state.maxBurst,
       sendErrors: run.state.sendErrors,
       ...withDetail(await this.requireReceiver().detail(null)),
     };

@@ -19,8 +19,14 @@ export interface GeneratorConfig {
   readonly spacing: 'even' | 'burst';
   /** Shortest wait between two sends with 'even' spacing, ms (bounds the wake-ups per second). */
   readonly minWaitMs: number;
-  /** Most packets one tick may send to catch up; the rest of a deficit is skipped (not sent). */
+  /** Most packets sent back to back after a stall (see pacer.ts). */
   readonly burstCapPackets: number;
+  /** Rate while repaying a lag, as a multiple of the rate. */
+  readonly catchUpFactor: number;
+  /** Longest lag repaid, packets; beyond it packets are skipped (not sent, not lost). */
+  readonly maxLagPackets: number;
+  /** Packets to send in all (a run of fixed duration); null: until stopped. */
+  readonly limitPackets: number | null;
   readonly socketBufferBytes: number;
   /** Niceness asked for the generator thread (null: unchanged). */
   readonly threadNice: number | null;

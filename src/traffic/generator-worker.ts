@@ -1,21 +1,27 @@
 /**
  * Generator worker thread: sends sequence-numbered, timestamped datagrams at
- * a constant rate until the harness sets the stop flag in the shared state.
+ * a constant rate until the harness sets the stop flag in the shared state
+ * (or, for a run of fixed duration, until its packets are sent).
  *
- * Pacing: every tick (default 1 ms) computes from the monotonic clock how
- * many packets are due since the start and sends them, round robin over the
- * flows (see `tick` for how they are spaced within the tick). After a stall (GC, CPU contention) the catch-up burst is capped;
- * the rest of the deficit is skipped, never sent late, so the offered rate
- * reported is the one actually achieved (DESIGN.md, measurement pitfalls).
- * Skipped packets do not consume sequence numbers: they are not losses.
+ * Pacing (pacer.ts): packet k is due at start + k / rate on the monotonic
+ * clock. A stall (GC, CPU contention) is repaid after a burst of at most
+ * `burstCapPackets`, at a bounded catch-up rate, so the offered rate over
+ * any span holding the stall and its recovery is exact; only a lag beyond
+ * `maxLagPackets` is skipped, counted, and takes no sequence number (not a
+ * loss). The frame-loss method divides by the rate measured from the send
+ * times, whatever happened (DESIGN.md, measurement pitfalls).
  */
 import dgram from 'node:dgram';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { monoMs } from '../util/clock.js';
 import type { GeneratorConfig, GeneratorEvent } from './generator-config.js';
 import { writeHeader } from './packet.js';
+import { Pacer } from './pacer.js';
 import { SharedTrafficState } from './shared-state.js';
 import { applyThreadNice } from './thread-priority.js';
+
+/** Tick once a run of fixed duration has sent everything: only the stop request is left to notice. */
+const IDLE_TICK_MS = 10;
 
 /** Datagram buffers per flow, reused round robin: a send queued by libuv (EAGAIN) keeps its bytes until long after. */
 const BUFFERS_PER_FLOW_MIN = 256;
@@ -73,20 +79,23 @@ async function main(cfg: GeneratorConfig): Promise<void> {
     socket.send(buf);
   };
 
-  let startedAt = 0;
-  let scheduled = 0;
+  const pacer = new Pacer({
+    rateHz: cfg.rateHz,
+    burstCapPackets: cfg.burstCapPackets,
+    catchUpFactor: cfg.catchUpFactor,
+    maxLagPackets: cfg.maxLagPackets,
+    limitPackets: cfg.limitPackets,
+  });
   let running = false;
-  const intervalMs = 1000 / cfg.rateHz;
   const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
-  /** Send what is due by `nowMs` (catch-up capped at the burst limit). */
+  /** Send what the schedule has due by `nowMs`. */
   const sendDue = (nowMs: number): void => {
-    const due = Math.floor((nowMs - startedAt) / intervalMs) - scheduled;
-    if (due <= 0) return;
-    const send = Math.min(due, cfg.burstCapPackets);
-    if (due > send) state.addSkipped(due - send);
-    scheduled += due;
+    const skippedBefore = pacer.skipped;
+    const send = pacer.take(nowMs);
+    if (pacer.skipped > skippedBefore) state.addSkipped(pacer.skipped - skippedBefore);
     for (let i = 0; i < send; i++) sendOne();
+    state.noteBurst(send);
   };
 
   /**
@@ -107,16 +116,16 @@ async function main(cfg: GeneratorConfig): Promise<void> {
     }
     if (cfg.spacing === 'burst') {
       sendDue(monoMs());
-      setTimeout(tick, cfg.tickMs);
+      setTimeout(tick, pacer.done ? IDLE_TICK_MS : cfg.tickMs);
       return;
     }
-    const tickEnd = monoMs() + cfg.tickMs;
+    const tickEnd = monoMs() + (pacer.done ? IDLE_TICK_MS : cfg.tickMs);
     for (;;) {
       const now = monoMs();
       sendDue(now);
       if (now >= tickEnd) break;
-      const nextDue = startedAt + (scheduled + 1) * intervalMs;
-      Atomics.wait(sleepCell, 0, 0, Math.min(Math.max(nextDue - now, cfg.minWaitMs), tickEnd - now));
+      const wait = Math.min(Math.max(pacer.nextDueMs() - now, cfg.minWaitMs), tickEnd - now);
+      Atomics.wait(sleepCell, 0, 0, wait);
     }
     // Let the event loop run once per tick (send completions, the close message).
     setImmediate(tick);
@@ -126,7 +135,8 @@ async function main(cfg: GeneratorConfig): Promise<void> {
     const type = typeof m === 'object' && m !== null && 'type' in m ? m.type : null;
     if (type === 'go' && !running) {
       running = true;
-      startedAt = monoMs();
+      const startedAt = monoMs();
+      pacer.start(startedAt);
       state.markStarted(startedAt);
       post({ type: 'started', startedAtMs: startedAt });
       setImmediate(tick);

@@ -29,8 +29,12 @@ export interface BuiltinTrafficOptions {
   readonly spacing?: 'even' | 'burst';
   /** Shortest wait between sends with 'even' spacing, ms; default 0.1. */
   readonly minWaitMs?: number;
-  /** Longest catch-up burst after a stall, in ms of traffic; the rest is skipped. Default 5 ms. */
+  /** Longest back-to-back burst after a stall, in ms of traffic; the rest of the lag is repaid more slowly. Default 5 ms. */
   readonly burstCapMs?: number;
+  /** Rate while repaying a lag after a stall, as a multiple of the rate (> 1); default 2. */
+  readonly catchUpFactor?: number;
+  /** Longest lag repaid, ms of traffic; beyond it packets are skipped (not sent, not lost). Default 200 ms. */
+  readonly maxLagMs?: number;
   /** SO_SNDBUF / SO_RCVBUF asked for (the OS caps it at net.core.[rw]mem_max); default 4 MiB. */
   readonly socketBufferBytes?: number;
   /** Most windows (ClearCounters calls + 1) per run; default 1024. */
@@ -58,6 +62,8 @@ export interface ResolvedOptions {
   readonly spacing: 'even' | 'burst';
   readonly minWaitMs: number;
   readonly burstCapMs: number;
+  readonly catchUpFactor: number;
+  readonly maxLagMs: number;
   readonly socketBufferBytes: number;
   readonly maxWindows: number;
   readonly firstSeq: number;
@@ -105,6 +111,8 @@ export function resolveOptions(o: BuiltinTrafficOptions): ResolvedOptions {
     spacing: spacing(o.spacing),
     minWaitMs: positive('minWaitMs', o.minWaitMs, 0.1, 0.01),
     burstCapMs: positive('burstCapMs', o.burstCapMs, 5),
+    catchUpFactor: positive('catchUpFactor', o.catchUpFactor, 2, 1.01),
+    maxLagMs: positive('maxLagMs', o.maxLagMs, 200),
     socketBufferBytes: Math.floor(positive('socketBufferBytes', o.socketBufferBytes, 4 * 1024 * 1024, 4096)),
     maxWindows: Math.floor(positive('maxWindows', o.maxWindows, 1024, 1)),
     firstSeq,

@@ -67,5 +67,10 @@ export function validateTrafficParams(level: LoadLevel, params: TrafficParams): 
     'traffic.target.port',
     `must be an integer in 1..65535, got ${String(target?.port)}`,
   );
+  check(
+    params.durationMs === undefined || (Number.isFinite(params.durationMs) && params.durationMs > 0),
+    'traffic.durationMs',
+    `must be a positive number of ms (or left out: until stopped), got ${String(params.durationMs)}`,
+  );
   return rateHz as number;
 }

@@ -34,7 +34,8 @@ export const GEN_STOPPED = 2;
 
 const C_SKIPPED = 0;
 const C_SEND_ERRORS = 1;
-const COUNTERS = 2;
+const C_MAX_BURST = 2;
+const COUNTERS = 3;
 
 const T_STARTED = 0;
 const T_STOPPED = 1;
@@ -114,6 +115,11 @@ export class SharedTrafficState {
     Atomics.add(this.counters, C_SKIPPED, BigInt(n));
   }
 
+  /** Record a burst of `n` datagrams sent back to back (the largest is kept). */
+  noteBurst(n: number): void {
+    if (n > Number(this.counters[C_MAX_BURST] ?? 0n)) Atomics.store(this.counters, C_MAX_BURST, BigInt(n));
+  }
+
   addSendError(): void {
     Atomics.add(this.counters, C_SEND_ERRORS, 1n);
   }
@@ -174,6 +180,11 @@ export class SharedTrafficState {
 
   get skipped(): number {
     return Number(Atomics.load(this.counters, C_SKIPPED));
+  }
+
+  /** Most datagrams the generator sent back to back. */
+  get maxBurst(): number {
+    return Number(Atomics.load(this.counters, C_MAX_BURST));
   }
 
   get sendErrors(): number {

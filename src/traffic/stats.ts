@@ -15,8 +15,10 @@ export interface BuiltinWindowStats extends WindowStats {
 /** Run totals with what the builtin measures beyond the port. */
 export interface BuiltinTrafficTotals extends TrafficTotals {
   readonly late: number;
-  /** Packets the pacer did not send because a catch-up burst was capped (not losses). */
+  /** Packets the pacer did not send because it lagged more than it repays (not losses). */
   readonly skipped: number;
+  /** Most datagrams the generator sent back to back (after a stall; 1-2 on an idle machine). */
+  readonly maxBurstPackets: number;
   /** Send calls the OS refused. */
   readonly sendErrors: number;
 }
@@ -74,6 +76,7 @@ export function emptyTotals(): BuiltinTrafficTotals {
     durationMs: 0,
     windows: [],
     skipped: 0,
+    maxBurstPackets: 0,
     sendErrors: 0,
   };
 }

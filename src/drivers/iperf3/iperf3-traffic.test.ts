@@ -18,6 +18,7 @@ runTrafficContract({
     lossVisibleDuringOutage: false,
     controlDatagramsPerFlow: 1,
     needsTcpPath: true,
+    fixedDuration: false,
   },
   skip: available ? false : 'iperf3 binary not found (apt-get install -y iperf3)',
 });

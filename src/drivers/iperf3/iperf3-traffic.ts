@@ -30,6 +30,7 @@ import type {
   TrafficTotals,
   WindowStats,
 } from '../../ports/traffic.js';
+import { TrafficParamsError } from '../../traffic/errors.js';
 import { validateTrafficParams } from '../../traffic/params.js';
 import { monoMs, sleep } from '../../util/clock.js';
 import type { Endpoint } from '../../util/outcome.js';
@@ -121,7 +122,16 @@ export class Iperf3Traffic implements Traffic {
       this.assertOpen();
       if (this.run && !this.run.stopping)
         throw new Iperf3Error('IPERF3_ALREADY_RUNNING', 'stop the traffic before changing its load');
-      this.load = { rateHz: validateTrafficParams(level, params), params };
+      const rateHz = validateTrafficParams(level, params);
+      // iperf3 ends a test of fixed length (-t, -k) the moment its last packet
+      // leaves, and its server stops counting then: packets still in flight
+      // would read as lost. Runs here end at StopTraffic (freeze, drain, stop).
+      if (params.durationMs !== undefined)
+        throw new TrafficParamsError(
+          'traffic.durationMs',
+          'is not supported by the iperf3 driver (leave it out and call StopTraffic)',
+        );
+      this.load = { rateHz, params };
       return Promise.resolve();
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
