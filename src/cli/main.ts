@@ -5,10 +5,22 @@
  * config (one line naming the field), 130 interrupted.
  */
 import { Command, CommanderError, Option } from 'commander';
+import {
+  CalibrationError,
+  DEFAULT_CALIBRATION_RATE_HZ,
+  DEFAULT_OUTAGES_MS,
+  calibrate,
+  formatCalibrationTable,
+  parseOutages,
+  parseRate,
+  withinBound,
+} from '../commands/calibrate.js';
 import { ConfigError } from '../config/errors.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
 import { labUp } from '../commands/lab-up.js';
+import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
+import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exitCodeOf, runCommand } from '../commands/run.js';
 import { ConsoleReporter } from '../report/console.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
@@ -52,6 +64,12 @@ program
   .option('--vnf-config <FILE>', 'vnfConfigFile')
   .option('--license <FILE>', 'vnfLicenseFile')
   .option('--em-config <FILE>', 'emConfigFile (sets EM_VNF_SYSTEM)')
+  .addOption(
+    new Option(
+      '--lab <HYPERVISOR>',
+      "the embedded lab's hypervisor (qemu: see `vnflab lab setup qemu`)",
+    ).choices(['process', 'qemu']),
+  )
   .option('--json', 'also print the result record on stdout')
   .action(async (testCase: string, o: Record<string, string | boolean | undefined>) => {
     const str = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
@@ -66,6 +84,7 @@ program
       ...str('vnfConfig'),
       ...str('license'),
       ...str('emConfig'),
+      ...str('lab'),
       reporters: [new ConsoleReporter()],
       signal: interruptSignal(),
     });
@@ -90,6 +109,34 @@ program
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
 
+program
+  .command('calibrate')
+  .description(
+    'measure timed outages through an impairment gate and compare both RFC 6201 methods with the truth',
+  )
+  .option('--rate <HZ>', `packets per second, one flow (default ${DEFAULT_CALIBRATION_RATE_HZ})`)
+  .option('--outages <MS,MS,...>', `outages to impose, ms (default ${DEFAULT_OUTAGES_MS.join(',')})`)
+  .option('--json', 'print one JSON array of the rows on stdout')
+  .action(async (o: { rate?: string; outages?: string; json?: boolean }) => {
+    // Both flags are checked before any traffic starts: a typo costs nothing.
+    const rateHz = o.rate === undefined ? DEFAULT_CALIBRATION_RATE_HZ : parseRate(o.rate);
+    const outagesMs = o.outages === undefined ? DEFAULT_OUTAGES_MS : parseOutages(o.outages);
+    process.stderr.write(`calibrating at ${rateHz} packets/s, outages ${outagesMs.join(', ')} ms\n`);
+    const signal = interruptSignal();
+    let rows;
+    try {
+      rows = await calibrate({ rateHz, outagesMs, signal });
+    } catch (e) {
+      // Ctrl-C: calibrate() released the traffic and the gate before rejecting.
+      if (!signal.aborted) throw e;
+      process.exitCode = 130;
+      return;
+    }
+    process.stdout.write(`${o.json ? JSON.stringify(rows, null, 2) : formatCalibrationTable(rows)}\n`);
+    // Like a test case: 1 when a measurement missed its bound.
+    process.exitCode = rows.every(withinBound) ? 0 : 1;
+  });
+
 const lab = program.command('lab').description('the embedded lab');
 lab
   .command('up')
@@ -103,6 +150,22 @@ lab
     });
   });
 
+const setup = lab.command('setup').description('prepare this machine for a lab hypervisor');
+setup
+  .command('qemu')
+  .description(
+    'install the QEMU lab packages (apt-get) and build its guest kernel + initramfs; idempotent, needs root',
+  )
+  .option('--cache-dir <DIR>', 'where the guest goes (default ~/.cache/vnflab/qemu)')
+  .action(async (o: { cacheDir?: string }) => {
+    const startedMs = performance.now();
+    const result = await labSetupQemu({
+      ...(o.cacheDir !== undefined ? { cacheDir: o.cacheDir } : {}),
+      log: (line) => process.stderr.write(`[lab setup qemu] ${line}\n`),
+    });
+    process.stdout.write(`${formatLabSetupQemu(result, performance.now() - startedMs)}\n`);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -111,6 +174,8 @@ try {
     if (err.exitCode === 0) process.exit(0);
     process.exit(2);
   }
-  if (err instanceof ConfigError) fail(err.message, 2);
+  // Not root, a package that would not install...: the reason, without a stack trace.
+  if (err instanceof QemuLabError) fail(`${err.code}: ${err.message}`, 1);
+  if (err instanceof ConfigError || err instanceof CalibrationError) fail(err.message, 2);
   fail((err as Error).stack ?? String(err), 1);
 }

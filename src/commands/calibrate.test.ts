@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { BuiltinTraffic } from '../traffic/builtin-traffic.js';
 import {
   CalibrationError,
   calibrate,
   formatCalibrationTable,
   parseOutages,
+  parseRate,
+  receiverOnTime,
   withinBound,
   type CalibrationRow,
 } from './calibrate.js';
@@ -55,6 +58,63 @@ describe('calibrate', () => {
     expect(() => parseOutages('1,,2')).toThrow(CalibrationError);
     expect(() => parseOutages('1,x')).toThrow(/--outages/);
     expect(() => parseOutages('0')).toThrow(/--outages/);
+  });
+
+  it('parses --rate', () => {
+    expect(parseRate('50000')).toBe(50_000);
+    expect(parseRate('2.5e4')).toBe(25_000);
+    for (const bad of ['', 'fast', '0', '-10', 'Infinity'])
+      expect(() => parseRate(bad), bad).toThrow(/^--rate must be a positive number .*e\.g\. --rate 10000/);
+  });
+
+  it('stops when aborted and releases the traffic it started', async () => {
+    const ac = new AbortController();
+    let closed = 0;
+    const traffic = new BuiltinTraffic();
+    const close = traffic.close.bind(traffic);
+    traffic.close = () => {
+      closed++;
+      return close();
+    };
+    const run = calibrate({
+      rateHz: 1000,
+      outagesMs: [1000],
+      createTraffic: () => traffic,
+      signal: ac.signal,
+    });
+    setTimeout(() => ac.abort(new Error('SIGINT')), 100);
+    await expect(run).rejects.toThrow('SIGINT');
+    expect(closed).toBe(1);
+    await expect(traffic.startTraffic()).rejects.toMatchObject({ code: 'TRAFFIC_CLOSED' });
+  });
+
+  it('a sample is valid only if the receiver stamped both borders of each episode with the same delay', () => {
+    const episode = {
+      flow: 0,
+      firstLostSeq: 100,
+      lastLostSeq: 149,
+      lost: 50,
+      gapMs: 5.2,
+      firstLostSentAtMs: 1000,
+      lastLostSentAtMs: 1004.9,
+    };
+    const d = (before: number, after: number) => ({
+      lossDerivedMs: 5,
+      gapDerivedMs: 5.1,
+      resolutionMs: 0.1,
+      lost: 50,
+      offeredRateHz: 10_000,
+      episodes: [{ ...episode, arrivalBeforeMs: before, arrivalAfterMs: after }],
+    });
+    // Border packets sent at 999.9 and 1005.0; both read 0.05 ms later.
+    expect(receiverOnTime(d(999.95, 1005.05))).toBe(true);
+    expect(receiverOnTime(d(999.95, 1005.29))).toBe(true);
+    // The receiver read the first packet after the outage 0.3 ms late: the timestamp method would read 0.3 ms long.
+    expect(receiverOnTime(d(999.95, 1005.35))).toBe(false);
+    expect(receiverOnTime(d(1000.4, 1005.05))).toBe(false);
+    // Nothing to check without border arrivals (iperf3) or without a result.
+    expect(receiverOnTime({ ...d(0, 0), episodes: [episode] })).toBe(true);
+    expect(receiverOnTime(null)).toBe(true);
   });
 
   it('judges each method that applies against the bound and prints a table with a verdict', () => {
