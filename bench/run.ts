@@ -7,7 +7,9 @@
  *  2. Calibration error: outages 1, 10, 100, 1000, 2000 ms at 1k, 10k and
  *     50k packets/s through the impairment gate, both RFC 6201 methods,
  *     each outage repeated; the worst error per cell.
- *  3. CPU per 10k packets/s of the builtin (and iperf3) at a few rates,
+ *  3. Pacing: the builtin's offered rate over every 1 s span (target within
+ *     0.1 %), its largest burst, packets skipped.
+ *  4. CPU per 10k packets/s of the builtin (and iperf3) at a few rates,
  *     and CPU per datagram of the builtin's send path alone and of the
  *     whole path (what limits its rate).
  *
@@ -22,6 +24,7 @@ import { BuiltinTraffic } from '../src/traffic/builtin-traffic.js';
 import { monoMs } from '../src/util/clock.js';
 import { execFileSync } from 'node:child_process';
 import { load1, machineNotes } from './machine.js';
+import { pacing, type PacingResult } from './pacing.js';
 import { perPacketCost, type PacketCost } from './per-packet-cost.js';
 import { highestZeroLossRate, trial, type RateTrial } from './zero-loss-rate.js';
 
@@ -140,7 +143,25 @@ log();
 log(`All cells within the bound: **${allWithin ? 'yes' : 'NO'}**. Load average after: ${load1()}.`);
 log();
 
-// 3. CPU per 10k packets/s.
+// 3. Pacing over every 1 s span.
+const paced: PacingResult[] = [];
+for (const r of [10_000, 50_000, 100_000]) paced.push(await pacing(r, quick ? 2000 : 4000));
+log('### Pacing of the builtin generator (one flow, loopback)');
+log();
+log(
+  'Packets sent in every 1 s span (100 bins of 10 ms by send time) against the rate; target within 0.1 %. ' +
+    'Largest burst = most datagrams sent back to back (after a stall); skipped = lag beyond what the pacer repays.',
+);
+log();
+log('| rate /s | 1 s spans | worst span error % | spans within 0.1 % | largest burst | skipped | load1 |');
+log('|---:|---:|---:|---:|---:|---:|---:|');
+for (const p of paced)
+  log(
+    `| ${p.rateHz} | ${p.spans} | ${p.worstSpanErrorPct} | ${p.spansWithinPct} % | ${p.maxBurstPackets} | ${p.skipped} | ${p.load1} |`,
+  );
+log();
+
+// 4. CPU per 10k packets/s.
 const cpuRates = [10_000, 50_000, 100_000];
 const cpuEnd = sectionEnd(1);
 const cpu: { name: string; t: RateTrial }[] = [];
@@ -150,7 +171,7 @@ for (const r of cpuRates) {
   if (withIperf3 && monoMs() < cpuEnd)
     cpu.push({ name: 'iperf3', t: await trial(() => new Iperf3Traffic(), r, windowMs) });
 }
-// 4. What limits the builtin: CPU per datagram, sending alone and the whole path.
+// 5. What limits the builtin: CPU per datagram, sending alone and the whole path.
 const costs: PacketCost[] = [];
 for (const r of [50_000, 100_000]) costs.push(...(await perPacketCost(r, windowMs)));
 log('### What limits the builtin: CPU per datagram');
@@ -185,6 +206,7 @@ console.log(
     machine: before,
     zeroLoss: { builtin, iperf3: iperf },
     calibration: Object.fromEntries(cells),
+    pacing: paced,
     cpu,
     costs,
   }),
