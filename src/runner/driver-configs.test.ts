@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, parseConfig } from '../config/load.js';
 import { driverConfigs } from './driver-configs.js';
@@ -22,7 +23,7 @@ const NOVA = 'migrator:\n  driver: nova\n  authUrl: https://keystone.example.net
 describe('driver configurations from the documented examples (run config schema, as createEnvironment builds them)', () => {
   it('examples/tacker.yaml: SOL003 with Keystone, TLS, vimConnectionInfo, notifications; Nova with a password', async () => {
     const config = await loadConfig({ file: example('tacker.yaml') });
-    const drivers = driverConfigs(config, examples, {});
+    const drivers = driverConfigs(config, examples, { OS_PASSWORD: 'nova-pw' });
     expect(drivers.vnfm).toEqual({
       driver: 'sol003',
       config: {
@@ -68,7 +69,7 @@ describe('driver configurations from the documented examples (run config schema,
       config: {
         authUrl: 'https://keystone.example.net/identity/v3',
         username: 'nfv_user',
-        password: '<password>',
+        password: 'nova-pw',
         projectName: 'nfv',
         userDomainName: 'Default',
         projectDomainName: 'Default',
@@ -78,6 +79,15 @@ describe('driver configurations from the documented examples (run config schema,
       },
     });
     expect(drivers.traffic).toEqual({ driver: 'builtin' });
+  });
+
+  it('README\'s "Use with Tacker" YAML is examples/tacker.yaml\'s, field for field', () => {
+    const readme = readFileSync(resolve(examples, '../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Use with Tacker'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toBeDefined();
+    const tacker: unknown = parseYaml(readFileSync(example('tacker.yaml'), 'utf8'));
+    expect(tacker).toMatchObject(parseYaml(yaml ?? '') as object);
   });
 
   it('examples/openstack.yaml: an application credential whose secret comes from the environment, CA file beside the config', async () => {
