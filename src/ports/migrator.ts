@@ -32,6 +32,31 @@ export type MigrationStatus =
   | { state: 'COMPLETED' }
   | { state: 'FAILED'; reason: string };
 
+/**
+ * The hypervisor's own account of one migration (QEMU's query-migrate),
+ * where the VIM passes it on (the embedded lab on QEMU hosts). It sits
+ * beside the VIM's figures because it measures something else: QEMU's
+ * downtime is stop to start on QEMU's clock, the VIM's is pause to the
+ * first packet forwarded again.
+ */
+export interface HypervisorMigrationFigures {
+  /** Which hypervisor measured these, e.g. 'qemu'. */
+  readonly name: string;
+  /** Source stopped to destination running, ms (QEMU `downtime`). */
+  readonly downtimeMs: number | null;
+  /** `migrate` to completion, ms (QEMU `total-time`). */
+  readonly totalTimeMs: number | null;
+  /** Before the first byte was sent, ms (QEMU `setup-time`). */
+  readonly setupTimeMs: number | null;
+  readonly ramTotalBytes: number | null;
+  readonly ramTransferredBytes: number | null;
+  /** Pre-copy iterations (QEMU `dirty-sync-count`). */
+  readonly dirtySyncCount: number | null;
+  readonly mbps: number | null;
+  /** Why the hypervisor failed the migration, if it did. */
+  readonly errorDesc: string | null;
+}
+
 /** What the VIM (or hypervisor) reports about a finished migration. */
 export interface MigrationReport {
   readonly type: 'LIVE' | 'OFFLINE';
@@ -57,6 +82,8 @@ export interface MigrationReport {
     readonly switchedAtMs: number | null;
     readonly firstForwardAtMs: number | null;
   } | null;
+  /** The hypervisor's own figures, where the VIM passes them on (null: not known). */
+  readonly hypervisor?: HypervisorMigrationFigures | null;
   /** Raw driver-specific figures (QEMU ram stats, Nova migration record...). */
   readonly details?: Record<string, unknown>;
 }

@@ -167,6 +167,7 @@ export class NovaMigrator implements Migrator {
       rounds: first['vnflab:rounds'] ?? null,
       memoryVerified: first['vnflab:memory_verified'] ?? null,
       timeline: labTimeline(first['vnflab:timeline']),
+      hypervisor: first['vnflab:hypervisor'] ?? null,
       details: {
         novaMigrations: records,
         vResourceType: handle.vResourceType,

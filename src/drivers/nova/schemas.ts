@@ -88,6 +88,21 @@ const labFigures = {
   'vnflab:released_allocation_ids': z.array(z.string()).optional(),
   'vnflab:new_allocation_ids': z.array(z.string()).optional(),
   'vnflab:error': nullableString.optional(),
+  /** The hypervisor's own figures (ports/migrator.ts HypervisorMigrationFigures; the lab on QEMU). */
+  'vnflab:hypervisor': z
+    .object({
+      name: z.string(),
+      downtimeMs: nullableNumber,
+      totalTimeMs: nullableNumber,
+      setupTimeMs: nullableNumber,
+      ramTotalBytes: nullableNumber,
+      ramTransferredBytes: nullableNumber,
+      dirtySyncCount: nullableNumber,
+      mbps: nullableNumber,
+      errorDesc: nullableString,
+    })
+    .nullable()
+    .optional(),
   /** Switch-over instants, monotonic ns as decimal strings (see lab/vim/vim.ts MigrationTimeline). */
   'vnflab:timeline': z
     .object({

@@ -2,6 +2,7 @@
  * QEMU's `query-migrate` answer (qapi/migration.json MigrationInfo) and the
  * figures vnflab records from it beside the traffic-measured disruption.
  */
+import type { HypervisorMigrationFigures } from '../../ports/migrator.js';
 
 /** qapi MigrationStatus. */
 export type QemuMigrationStatus =
@@ -86,5 +87,20 @@ export function migrationStats(info: QemuMigrationInfo): QemuMigrationStats {
     dirtyPagesRate: num(info.ram?.['dirty-pages-rate']),
     mbps: num(info.ram?.mbps),
     errorDesc: info['error-desc'] ?? null,
+  };
+}
+
+/** The figures a VIM passes on to the Migrator port's report (MigrationReport.hypervisor). */
+export function hypervisorFigures(stats: QemuMigrationStats): HypervisorMigrationFigures {
+  return {
+    name: 'qemu',
+    downtimeMs: stats.downtimeMs,
+    totalTimeMs: stats.totalTimeMs,
+    setupTimeMs: stats.setupTimeMs,
+    ramTotalBytes: stats.ramTotalBytes,
+    ramTransferredBytes: stats.ramTransferredBytes,
+    dirtySyncCount: stats.dirtySyncCount,
+    mbps: stats.mbps,
+    errorDesc: stats.errorDesc,
   };
 }

@@ -7,6 +7,7 @@
  * system-wide clock on Linux, see util/clock.ts), carried as decimal strings
  * so they survive IPC and JSON.
  */
+import type { HypervisorMigrationFigures } from '../../ports/migrator.js';
 import type { VResourceKind } from '../../ports/vnfm.js';
 import type { Endpoint } from '../../util/outcome.js';
 
@@ -148,6 +149,8 @@ export interface SourceMigrationResult {
   readonly volumeDigest?: string | null;
   /** Volume blocks sent (block migration along with the memory). */
   readonly blocksTransferred?: number;
+  /** The hypervisor's own figures (QEMU hosts), passed on by the VIM unchanged. */
+  readonly hypervisor?: HypervisorMigrationFigures;
 }
 
 /** Destination side events. */

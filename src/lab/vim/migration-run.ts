@@ -136,6 +136,8 @@ async function migrate(run: MigrationRun): Promise<void> {
     .catch((e: unknown) => failedSend(message(e)));
   migration.rounds = sent.rounds;
   migration.bytesTransferred = sent.bytesTransferred;
+  // Kept on failure too: QEMU's error-desc says why it gave up.
+  migration.hypervisor = sent.hypervisor ?? null;
   if (!sent.ok) {
     const reason = sent.reason ?? 'source migration failed';
     live.fail(reason);

@@ -6,6 +6,7 @@
  * Shapes follow Nova where one exists (server status, migration record
  * fields), so the Nova HTTP subset in `vim/nova/` is a thin mapping.
  */
+import type { HypervisorMigrationFigures } from '../../ports/migrator.js';
 import type { VResourceType } from '../../ports/vnfm.js';
 import type { Endpoint } from '../../util/outcome.js';
 import type {
@@ -127,6 +128,8 @@ export interface VimMigration {
    * packet. Null until known (optional: other VIMs do not have it).
    */
   readonly timeline?: MigrationTimeline | null;
+  /** The hypervisor's own figures (QEMU hosts: query-migrate), null or absent where it has none. */
+  readonly hypervisor?: HypervisorMigrationFigures | null;
   /** Allocation ids released on the source / taken on the destination. */
   readonly releasedAllocationIds: readonly string[];
   readonly newAllocationIds: readonly string[];

@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { runQmpMigration } from '../../../drivers/qemu/qmp-migration.js';
-import type { QemuMigrationInfo } from '../../../drivers/qemu/migration-info.js';
+import { hypervisorFigures, type QemuMigrationInfo } from '../../../drivers/qemu/migration-info.js';
 import type { QmpEvent } from '../../../drivers/qemu/qmp-client.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import type {
@@ -245,6 +245,7 @@ export class QemuHost implements ComputeHost {
         pausedAtNs: record.pausedAtNs,
         completedAtNs: record.completedAtNs,
         memoryDigest: null,
+        hypervisor: hypervisorFigures(r.stats),
         qemu: record,
       };
     } catch (e) {

@@ -66,6 +66,7 @@ export function labFigures(m: VimMigration): Record<string, unknown> {
     'vnflab:bytes_transferred': m.bytesTransferred,
     'vnflab:memory_verified': m.memoryVerified,
     'vnflab:timeline': m.timeline ?? null,
+    'vnflab:hypervisor': m.hypervisor ?? null,
     'vnflab:released_allocation_ids': [...m.releasedAllocationIds],
     'vnflab:new_allocation_ids': [...m.newAllocationIds],
     'vnflab:error': m.error,
