@@ -238,3 +238,12 @@ export async function labSetupQemu(opts: LabSetupQemuOptions = {}): Promise<LabS
     throw new QemuLabError('QEMU_LAB_UNAVAILABLE', `guest assets incomplete in ${cacheDir}`);
   return { ...assets, installedPackages, kernelExtracted, initramfsBuilt };
 }
+
+/** One line saying what setup did: kernel, initramfs, packages, where, how long. */
+export function formatLabSetupQemu(r: LabSetupQemuResult, elapsedMs: number): string {
+  const packages = r.installedPackages.length > 0 ? r.installedPackages.join(' ') : 'none';
+  return (
+    `QEMU lab ready in ${r.cacheDir}: kernel ${r.kernelVersion} (${r.kernelExtracted ? 'extracted' : 'cached'}), ` +
+    `initramfs ${r.initramfsBuilt ? 'built' : 'cached'}, packages installed: ${packages} (${Math.round(elapsedMs)} ms)`
+  );
+}

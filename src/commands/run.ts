@@ -10,6 +10,20 @@ import type { VnflabConfig } from '../config/schema.js';
 import type { Reporter } from '../report/reporter.js';
 import { runTestCase, type RunOutput } from '../runner/run-test-case.js';
 
+/**
+ * The spec's timeouts on the QEMU lab, at least. Its guest runs under TCG
+ * (no usable KVM here): it boots in 5-7 s alone but much slower on a loaded
+ * 2-core machine (the lab waits up to 120 s for it, inside instantiation or
+ * start), and QEMU may take up to 120 s before it cancels a migration. A
+ * longer timeout from the config is kept.
+ */
+export const QEMU_LAB_MIN_TIMEOUTS = {
+  maxVnfInstantiationTimeMs: 180_000,
+  maxVnfActivateTimeMs: 180_000,
+  maxMigrationTimeMs: 180_000,
+  maxVnfTerminateTimeMs: 90_000,
+} as const;
+
 export interface RunCommandOptions {
   readonly testCase: string;
   readonly config?: string;
@@ -21,6 +35,8 @@ export interface RunCommandOptions {
   readonly vnfConfig?: string;
   readonly license?: string;
   readonly emConfig?: string;
+  /** The embedded lab's hypervisor (`--lab process|qemu`): lab.hypervisor. */
+  readonly lab?: string;
   readonly reporters?: readonly Reporter[];
   readonly signal?: AbortSignal;
 }
@@ -40,8 +56,15 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
   }
   const config = await loadConfig({
     ...(opts.config !== undefined ? { file: opts.config } : {}),
-    overrides: { testCase: opts.testCase, tcInput },
+    overrides: {
+      testCase: opts.testCase,
+      tcInput,
+      ...(opts.lab !== undefined ? { lab: { hypervisor: opts.lab } } : {}),
+    },
   });
+  const usesQemuLab =
+    config.lab.hypervisor === 'qemu' && (config.vnfm.driver === 'lab' || config.migrator.driver === 'lab');
+  if (usesQemuLab) raiseTimeouts(config.timeouts, QEMU_LAB_MIN_TIMEOUTS);
   if (opts.rate !== undefined) {
     const rate = Number(opts.rate);
     if (!Number.isFinite(rate) || rate <= 0) {
@@ -52,6 +75,14 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
     config.traffic.loadLevels[config.traffic.loadLevel] = rate;
   }
   return config;
+}
+
+function raiseTimeouts(
+  timeouts: VnflabConfig['timeouts'],
+  minimums: Partial<Record<keyof VnflabConfig['timeouts'], number>>,
+): void {
+  for (const key of Object.keys(minimums) as (keyof VnflabConfig['timeouts'])[])
+    timeouts[key] = Math.max(timeouts[key], minimums[key] ?? 0);
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<RunOutput> {

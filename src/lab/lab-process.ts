@@ -44,26 +44,34 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
     detached: true,
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Known once the lab is up: a QEMU lab left behind by a killed child is removed by its id.
+  let qemuLabId: string | undefined;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       if (child.connected) child.send({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      // QEMU hosts quit each guest (up to 3 s each before SIGKILL) and delete namespaces: give them longer.
+      const graceMs = config.hypervisor === 'qemu' ? 30_000 : 10_000;
+      let killed = false;
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, graceMs);
       await exited;
       clearTimeout(timer);
+      if (killed && qemuLabId !== undefined) await removeQemuLab(qemuLabId);
     }
   };
+  const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   try {
     const info = await new Promise<LabInfo>((resolve, reject) => {
       const timer = setTimeout(
-        () =>
-          reject(
-            new LabStartError(`the embedded lab did not come up within ${opts.startTimeoutMs ?? 30_000} ms`),
-          ),
-        opts.startTimeoutMs ?? 30_000,
+        () => reject(new LabStartError(`the embedded lab did not come up within ${startTimeoutMs} ms`)),
+        startTimeoutMs,
       );
       child.on('message', (msg: { type?: string; info?: LabInfo; message?: string }) => {
         if (msg.type === 'ready' && msg.info) {
           clearTimeout(timer);
+          qemuLabId = msg.info.qemuLabId;
           resolve(msg.info);
         } else if (msg.type === 'error') {
           clearTimeout(timer);
@@ -89,4 +97,10 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
     await stop();
     throw err;
   }
+}
+
+/** The child was killed before it stopped its QEMU lab: kill what runs in the lab's namespaces and delete them. */
+async function removeQemuLab(labId: string): Promise<void> {
+  const { cleanupQemuLabs } = await import('./hypervisor/qemu/cleanup.js');
+  await cleanupQemuLabs({ labId }).catch(() => undefined);
 }

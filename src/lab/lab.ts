@@ -1,15 +1,15 @@
 /**
- * The embedded lab, assembled: a fabric, compute hosts (each its own OS
- * process), the VIM with its Nova-compatible API and Keystone, and the
- * SOL003 VNFM, all on 127.0.0.1. `startLab` runs it in this process;
+ * The embedded lab, assembled: a fabric, compute hosts, the VIM with its
+ * Nova-compatible API and Keystone, and the SOL003 VNFM, all on 127.0.0.1.
+ * The hosts are OS processes (hypervisor 'process'), or network namespaces
+ * running QEMU guests (hypervisor 'qemu', lab-compute.ts); the VIM and the
+ * VNFM above them are the same. `startLab` runs it in this process;
  * `lab-process.ts` runs it in a child process for the harness.
  */
 import { randomBytes } from 'node:crypto';
 import type { LabConfig } from '../config/schema.js';
 import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
-import { startFabric } from './fabric/fabric-client.js';
-import type { ComputeHost, Fabric } from './hypervisor/hypervisor.js';
-import { startProcessHost } from './hypervisor/process/host-client.js';
+import { startLabCompute, type LabTrafficEndpoints } from './lab-compute.js';
 import { LabVim } from './vim/lab-vim.js';
 import { startNovaApi } from './vim/nova/nova-api.js';
 import { DEFAULT_VNFD_ID } from './vnfm/lab-vnfd.js';
@@ -39,6 +39,15 @@ export interface LabInfo {
   /** A VNFD the lab can instantiate. */
   readonly vnfdId: string;
   readonly hosts: readonly { readonly name: string; readonly pid: number | null }[];
+  /** Which compute layer the lab runs (absent in older LabInfo: 'process'). */
+  readonly hypervisor?: LabConfig['hypervisor'];
+  /**
+   * Where the built-in traffic must bind and send for its packets to flow
+   * through the VNF; absent: anywhere on loopback (the process lab).
+   */
+  readonly traffic?: LabTrafficEndpoints;
+  /** The QEMU lab's id: its namespaces are vnflab-<id>-*, cleanupQemuLabs({ labId }) removes them. */
+  readonly qemuLabId?: string;
 }
 
 export interface RunningLab {
@@ -89,21 +98,13 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
     }
   };
   try {
-    const fabric: Fabric = await startFabric();
-    teardown.push(() => fabric.shutdown());
-    const hosts: ComputeHost[] = [];
-    for (let i = 1; i <= config.hosts; i++) {
-      const host = await startProcessHost({
-        name: `compute-${i}`,
-        capacity: config.hostCapacity,
-        fabricControl: fabric.controlEndpoint,
-      });
-      hosts.push(host);
-      teardown.push(() => host.shutdown());
-    }
+    const compute = await startLabCompute(config);
+    teardown.push(() => compute.stop());
+    const { hosts } = compute;
     const vim = new LabVim({
       hosts,
-      fabric,
+      fabric: compute.fabric,
+      ...compute.vimTiming,
       migrationDefaults: {
         bandwidthBytesPerSec: config.migrationBandwidthMiBps * 1024 * 1024,
         downtimeLimitMs: config.downtimeLimitMs,
@@ -148,6 +149,9 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
       nova: { baseUrl: nova.baseUrl },
       vnfdId: DEFAULT_VNFD_ID,
       hosts: hosts.map((h) => ({ name: h.name, pid: (h as { pid?: number }).pid ?? null })),
+      hypervisor: config.hypervisor,
+      ...(compute.traffic !== undefined ? { traffic: compute.traffic } : {}),
+      ...(compute.qemuLabId !== undefined ? { qemuLabId: compute.qemuLabId } : {}),
     };
     return { info, stop };
   } catch (err) {

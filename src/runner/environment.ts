@@ -55,6 +55,7 @@ export async function createEnvironment(
       pid: lab.pid,
       hosts: lab.info.hosts.map((h) => h.name),
       hostPids: lab.info.hosts.map((h) => h.pid),
+      ...(lab.info.qemuLabId !== undefined ? { qemuLabId: lab.info.qemuLabId } : {}),
     };
   }
 
@@ -88,13 +89,20 @@ export async function createEnvironment(
   }
   cleanup.defer('close migrator driver', () => migrator.close());
 
+  // A lab that says where the traffic must bind and arrive (the QEMU lab: its
+  // fabric's address, so packets pass through the guest) overrides loopback.
+  const labTraffic = lab?.info.traffic;
   let traffic: Traffic;
   if (drivers.traffic.driver === 'iperf3') {
     const { Iperf3Traffic } = await import('../drivers/iperf3/index.js');
-    traffic = new Iperf3Traffic(drivers.traffic.options);
+    traffic = new Iperf3Traffic({
+      ...drivers.traffic.options,
+      ...(labTraffic !== undefined ? { sinkHost: labTraffic.sinkHost } : {}),
+    });
   } else {
     traffic = new BuiltinTraffic({
-      sinkHost: config.traffic.sinkHost,
+      sinkHost: labTraffic?.sinkHost ?? config.traffic.sinkHost,
+      ...(labTraffic !== undefined ? { sourceHost: labTraffic.sourceHost } : {}),
       sinkPort: config.traffic.sinkPort,
       graceMs: config.traffic.graceMs,
     });
