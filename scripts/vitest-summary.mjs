@@ -1,18 +1,25 @@
-// Print vitest's JSON report as the plain CI summary line "N passed, N failed[, N skipped]".
+// Print vitest's JSON reports (one or several, e.g. `npm test` and the QEMU
+// stage) as one plain CI summary line "N passed, N failed[, N skipped]".
 import { existsSync, readFileSync } from 'node:fs';
 
-const file = process.argv[2] ?? '.vitest-report.json';
-if (!existsSync(file)) {
-  console.log('0 passed, 1 failed');
-  console.error(`no vitest report at ${file}: the test run did not complete`);
-  process.exit(0);
+const files = process.argv.length > 2 ? process.argv.slice(2) : ['.vitest-report.json'];
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const file of files) {
+  if (!existsSync(file)) {
+    // A stage that did not complete (or never started its tests) is one failure.
+    total.failed += 1;
+    console.error(`no vitest report at ${file}: the test run did not complete`);
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  // A suite that failed to load counts as a failure even though no test in it ran.
+  const brokenSuites = (r.testResults ?? []).filter(
+    (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
+  ).length;
+  total.passed += r.numPassedTests ?? 0;
+  total.failed += (r.numFailedTests ?? 0) + brokenSuites;
+  total.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
-const r = JSON.parse(readFileSync(file, 'utf8'));
-// A suite that failed to load counts as a failure even though no test in it ran.
-const brokenSuites = (r.testResults ?? []).filter(
-  (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
-).length;
-const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 console.log(
-  `${r.numPassedTests} passed, ${r.numFailedTests + brokenSuites} failed${skipped ? `, ${skipped} skipped` : ''}`,
+  `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
 );
