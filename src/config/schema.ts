@@ -111,6 +111,19 @@ export const labSchema = z
     migrationBandwidthMiBps: z.number().positive().default(256),
     downtimeLimitMs: z.number().positive().default(30),
     maxRounds: z.number().int().positive().default(30),
+    /**
+     * The lab VNFM's load policy, on for triggerType 'load' only ("higher
+     * traffic load over a longer period of time"): it migrates a VNF whose
+     * packet rate stayed above thresholdPps for sustainMs. Default threshold:
+     * halfway between the rates of traffic.loadLevel and traffic.triggerLoadLevel.
+     */
+    loadPolicy: z
+      .object({
+        thresholdPps: z.number().positive().optional(),
+        sustainMs: z.number().int().min(0).default(1_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -16,6 +16,7 @@ import type { VnfConfigurator } from '../ports/vnf-configurator.js';
 import type { Vnfm } from '../ports/vnfm.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { driverConfigs } from './driver-configs.js';
+import { labLoadPolicy } from './lab-load-policy.js';
 
 export interface RunEnvironment {
   readonly vnfm: Vnfm;
@@ -47,7 +48,10 @@ export async function createEnvironment(
   const needsLab = config.vnfm.driver === 'lab' || config.migrator.driver === 'lab';
   // OAuth 2.0 on, as a VNFM under test would have it (SOL013 §8.3): the lab's
   // VNFM is reached through the same authenticated driver path as Tacker.
-  const lab = needsLab ? await startLabProcess(config.lab, { vnfmAuth: 'oauth2' }) : null;
+  const loadPolicy = labLoadPolicy(config);
+  const lab = needsLab
+    ? await startLabProcess(config.lab, { vnfmAuth: 'oauth2', ...(loadPolicy ? { loadPolicy } : {}) })
+    : null;
   if (lab) {
     cleanup.defer('stop embedded lab', () => lab.stop());
     description.lab = {
@@ -115,7 +119,8 @@ export async function createEnvironment(
     vnfm,
     migrator,
     traffic,
-    em: new LabElementManager(),
+    // The lab's EM asks the lab VNFM for EM-triggered migrations; a real VNFM serves no such request.
+    em: new LabElementManager(drivers.vnfm.driver === 'lab' ? { vnfm: vnfmConfig } : {}),
     vnfConfigurator: new FileVnfConfigurator(),
     vnfAgent: new HttpVnfAgent(),
     // The lab's VNF learns where to forward from instantiation; a real VNF from its own config.

@@ -65,9 +65,10 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     ...opts.config,
     tcInput: { ...opts.config.tcInput, vnfdId: opts.config.tcInput.vnfdId ?? testCase.defaultInput.vnfdId },
   };
-  if (config.tcInput.triggerType !== 'vnfm') {
+  // Trigger 'em' ("triggered by EM"): the EM that asks the VNFM is the one managing the VNF (EM_VNF_SYSTEM).
+  if (config.tcInput.triggerType === 'em' && !config.tcInput.emVnfSystem) {
     throw new ConfigError(
-      `tcInput.triggerType '${config.tcInput.triggerType}' is not implemented yet: use 'vnfm' (command to the VNFM)`,
+      "tcInput.triggerType 'em' needs tcInput.emVnfSystem: true (and emConfigFile): the EM that asks the VNFM must manage the VNF",
     );
   }
   if (config.tcInput.emVnfSystem && config.tcInput.emConfigFile === undefined) {

@@ -10,6 +10,8 @@
 import type { MigrationHandle, MigrationSubject } from '../ports/migrator.js';
 import { StepFailed } from '../runner/errors.js';
 import { pollUntil } from '../runner/poll.js';
+import type { Stamp } from '../runner/result.js';
+import { isoNow, monoMs } from '../util/clock.js';
 import type { MigrateContext } from './migrate-context.js';
 import { requireVnf } from './migrate-context.js';
 
@@ -59,9 +61,12 @@ export async function issueTrigger(
       };
     }
     case 'load': {
-      await raiseLoad(ctx);
+      // The trigger is the raised load: its time stamp is when the higher load
+      // starts, not when the step began (stopping the low load takes a while).
+      const raisedAt = await raiseLoad(ctx);
+      ctx.result.timeRecord.startvResourceMigration = raisedAt;
       return {
-        handle: await awaitForeignMigration(ctx, subject, triggeredAt, "the VNFM's load policy"),
+        handle: await awaitForeignMigration(ctx, subject, raisedAt.at, "the VNFM's load policy"),
         initiatedBy: 'VNFM load policy (sustained higher traffic load)',
       };
     }
@@ -70,9 +75,10 @@ export async function issueTrigger(
 
 /**
  * "Higher traffic load over a longer period of time": restart the generator
- * at the trigger load level. The window of the move opens with it.
+ * at the trigger load level. The window of the move opens with it; returns
+ * the instant the higher load was started.
  */
-async function raiseLoad(ctx: MigrateContext): Promise<void> {
+async function raiseLoad(ctx: MigrateContext): Promise<Stamp> {
   const tc = ctx.config.traffic;
   const level = tc.triggerLoadLevel;
   if (!ctx.state.trafficRunning || !ctx.state.trafficTarget) {
@@ -85,10 +91,12 @@ async function raiseLoad(ctx: MigrateContext): Promise<void> {
     flows: tc.flows,
     target: ctx.state.trafficTarget,
   });
+  const raisedAt: Stamp = { at: isoNow(), monoMs: monoMs() };
   await ctx.traffic.startTraffic('duringMigration');
   ctx.result.traffic.loadLevel = level;
   ctx.result.traffic.targetRateHz = tc.loadLevels[level];
   ctx.log.info(`Traffic load raised to ${level}: ${tc.loadLevels[level]} packets/s`);
+  return raisedAt;
 }
 
 async function awaitForeignMigration(

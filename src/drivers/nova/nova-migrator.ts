@@ -34,6 +34,7 @@ import type {
 import { sleep } from '../../util/clock.js';
 import { NovaError } from './errors.js';
 import { decodeHandleId, DONE, encodeHandleId, FAILED, type Leg } from './migration-handle.js';
+import { legStartedAfter } from './foreign-migration.js';
 import { liveMigrateBody, migrateBody } from './live-migrate-body.js';
 import { atLeast, formatMicroversion } from './microversion.js';
 import { combineDecisions, isLabServer, migrationTypeOf } from './migration-type.js';
@@ -202,6 +203,32 @@ export class NovaMigrator implements Migrator {
         releasedAllocationIds: m['vnflab:released_allocation_ids'] ?? [],
         newAllocationIds: m['vnflab:new_allocation_ids'] ?? [],
       })),
+    };
+  }
+
+  /**
+   * The migration the EM, the VNF or the VNFM's policy started: one leg per
+   * server of the subject, each its first migration created at or after
+   * `startedAfter`; null until every server has one.
+   */
+  async findMigration(
+    subject: MigrationSubject,
+    opts: { startedAfter: string; vResourceType: VResourceType },
+  ): Promise<MigrationHandle | null> {
+    const afterMs = Date.parse(opts.startedAfter);
+    const legs = [];
+    for (const serverId of subject.computeResourceIds) {
+      const leg = legStartedAfter(serverId, await this.migrationsOf(serverId), afterMs, opts.vResourceType);
+      if (leg === null) return null;
+      legs.push(leg);
+    }
+    const [first] = legs;
+    if (first === undefined) return null;
+    return {
+      id: encodeHandleId(legs.map(({ serverId, migrationId }) => ({ serverId, migrationId }))),
+      subject,
+      vResourceType: opts.vResourceType,
+      type: legs.some((l) => l.type === 'OFFLINE_MIGRATION') ? 'OFFLINE_MIGRATION' : first.type,
     };
   }
 

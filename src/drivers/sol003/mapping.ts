@@ -118,6 +118,9 @@ export function toVResources(inst: VnfInstance, vnfd: VnfdResources | null): VRe
 export function toDataPlane(inst: VnfInstance): VnfDataPlane | null {
   const parsed = labDataPlaneSchema.safeParse(inst.metadata?.[DATA_PLANE_METADATA_KEY]);
   return parsed.success
-    ? { ingress: { host: parsed.data.ingress.host, port: parsed.data.ingress.port } }
+    ? {
+        ingress: { host: parsed.data.ingress.host, port: parsed.data.ingress.port },
+        ...(parsed.data.managementUrl !== undefined ? { managementUrl: parsed.data.managementUrl } : {}),
+      }
     : null;
 }

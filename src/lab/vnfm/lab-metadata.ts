@@ -14,6 +14,8 @@ export const COMPUTE_METADATA_KEY = 'vnflab.compute';
 /** Value under {@link DATA_PLANE_METADATA_KEY}. */
 export interface LabDataPlaneMetadata {
   readonly ingress: { readonly host: string; readonly port: number };
+  /** The VNF's own management interface (trigger type `vnf`), where it has one. */
+  readonly managementUrl?: string;
 }
 
 /** One VIM allocation of a VNFC's server, as the VIM reports it now. */
@@ -37,6 +39,7 @@ export interface LabComputeMetadata {
 
 export const labDataPlaneSchema: z.ZodType<LabDataPlaneMetadata> = z.object({
   ingress: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+  managementUrl: z.string().min(1).exactOptional(),
 });
 
 export const labComputeSchema: z.ZodType<LabComputeMetadata> = z.object({

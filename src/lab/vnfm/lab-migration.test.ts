@@ -82,6 +82,74 @@ describe('lab VNFM: migrate entry point (EM / VNF initiated)', () => {
   });
 });
 
+describe('lab VNFM: the VNF asks through the migrate URL it was booted with (trigger type vnf)', () => {
+  it('takes the VNF request without OAuth (the token in the path is the credential); refuses unknown tokens and other initiators', async () => {
+    f = await startLabFixture({ auth: { oauth2: { clientId: 'vnflab', clientSecret: 's3cret' } } });
+    const fx = f;
+    const boots: { vnfmMigrateUrl?: string }[] = [];
+    const create = fx.vim.createServer.bind(fx.vim);
+    fx.vim.createServer = (req) => {
+      boots.push(req.vnf);
+      return create(req);
+    };
+    const token = (await (
+      await fetch(fx.lab.tokenUrl ?? '', {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${Buffer.from('vnflab:s3cret').toString('base64')}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      })
+    ).json()) as { access_token: string };
+    const bearer = { Authorization: `Bearer ${token.access_token}` };
+    const created = await fx.call(
+      'POST',
+      '/vnflcm/v2/vnf_instances',
+      { vnfdId: 'vnfd-vnflab-udp-fwd' },
+      bearer,
+    );
+    const inst = `/vnflcm/v2/vnf_instances/${created.body.id as string}`;
+    const inOp = await fx.call('POST', `${inst}/instantiate`, { flavourId: 'default' }, bearer);
+    const settle = async (location: string | null) => {
+      for (let i = 0; i < 400; i++) {
+        const { body } = await fx.call('GET', new URL(location ?? '').pathname, undefined, bearer);
+        if (!['STARTING', 'PROCESSING'].includes(body.operationState as string)) return body;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      throw new Error('operation did not settle');
+    };
+    await settle(inOp.headers.get('location'));
+    const startOp = await fx.call('POST', `${inst}/operate`, { changeStateTo: 'STARTED' }, bearer);
+    await settle(startOp.headers.get('location'));
+
+    const url = boots[0]?.vnfmMigrateUrl ?? '';
+    expect(url.startsWith(`${fx.lab.apiRoot}/vnflab/v1/ve-vnfm/`)).toBe(true);
+    const post = (to: string, body: unknown) =>
+      fetch(to, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // The EM's entry point still needs the OAuth token; the VNF's own URL does not.
+    const emPath = `${fx.lab.apiRoot}/vnflab/v1/vnf_instances/${created.body.id as string}/migrate`;
+    expect((await post(emPath, { initiator: 'EM', vResourceType: 'any' })).status).toBe(401);
+    expect((await post(url, { initiator: 'EM', vResourceType: 'any' })).status).toBe(400);
+    expect(
+      (
+        await post(url.replace(/ve-vnfm\/[^/]+/, 've-vnfm/forged'), {
+          initiator: 'VNF',
+          vResourceType: 'any',
+        })
+      ).status,
+    ).toBe(404);
+    const asked = await post(url, { initiator: 'VNF', vResourceType: 'vNIC' });
+    expect(asked.status).toBe(202);
+    const metadata = (await fx.call('GET', inst, undefined, bearer)).body.metadata as Record<string, unknown>;
+    expect(metadata[LAST_MIGRATION_METADATA_KEY]).toMatchObject({ initiator: 'VNF', vResourceType: 'vNIC' });
+  });
+});
+
 /** A LoadSource whose rates the test sets. */
 class FakeLoad implements LoadSource {
   readonly rates = new Map<string, number>();
@@ -183,8 +251,35 @@ describe('LoadPolicy', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(metadata[LAST_MIGRATION_METADATA_KEY]?.initiator).toBe('POLICY');
+    // Unconfigured, the policy moves the whole VNF.
+    expect(metadata[LAST_MIGRATION_METADATA_KEY]).toMatchObject({ vResourceType: 'any' });
     expect((await f.vim.getServer(serverId))?.host).not.toBe(before);
     expect(f.lab.loadPolicyEvents[0]).toMatchObject({ type: 'triggered', serverId });
+  });
+
+  it('in the lab VNFM: moves the vResource type its policy names', async () => {
+    const load = new FakeLoad();
+    f = await startLabFixture({
+      loadPolicy: {
+        thresholdPps: 1000,
+        sustainMs: 0,
+        pollIntervalMs: 10,
+        vResourceType: 'vStorage',
+        source: load,
+      },
+    });
+    const { inst, serverId } = await started(f);
+    load.rates.set(serverId, 2000);
+    const deadline = Date.now() + 5000;
+    let metadata: Record<string, unknown> = {};
+    while (Date.now() < deadline && !metadata[LAST_MIGRATION_METADATA_KEY]) {
+      metadata = (await f.call('GET', inst)).body.metadata as typeof metadata;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(metadata[LAST_MIGRATION_METADATA_KEY]).toMatchObject({
+      initiator: 'POLICY',
+      vResourceType: 'vStorage',
+    });
   });
 
   it('in the lab VNFM: leaves a stopped VNF alone however high its reading', async () => {

@@ -57,9 +57,10 @@ export class LabMigrations {
   ) {}
 
   /**
-   * Live-migrate the instance's servers that hold the vResourceType (all
-   * for 'any', vMemory and vCPU; those with storage for vStorage; those with
-   * NICs for vNIC), or only `serverIds` when given. Refused (409) unless the
+   * Migrate the instance's servers that hold the vResourceType (all for
+   * 'any', vMemory and vCPU; those with storage for vStorage; those with
+   * NICs for vNIC), or only `serverIds` when given: live, or offline for a
+   * VDU that supports only that. Refused (409) unless the
    * instance is INSTANTIATED with no open LCM operation, or while a server
    * is still moving from an earlier request; VIM refusals keep their status.
    */
@@ -112,17 +113,27 @@ export class LabMigrations {
     const started: StartedMigration[] = [];
     for (const vnfc of vnfcs) {
       let migration;
+      // A VDU the VNFD marks OFFLINE (an SR-IOV NIC cannot move live) is moved
+      // the only way it can be: offline, the VNF deactivated for the move
+      // (the plan's notes on offline migration; TC_VNF_MIGRATE_003 / 004).
+      const live = vnfd?.vdus.find((v) => v.vduId === vnfc.vduId)?.migration !== 'OFFLINE';
       try {
-        // The VIM moves that vResource (vStorage / vNIC alone within the host; see Vim.liveMigrate).
-        migration = await this.vim.liveMigrate(vnfc.serverId, {
-          host: req.targetHost ?? null,
-          vResourceType: req.vResourceType,
-        });
+        if (live) {
+          // The VIM moves that vResource (vStorage / vNIC alone within the host; see Vim.liveMigrate).
+          migration = await this.vim.liveMigrate(vnfc.serverId, {
+            host: req.targetHost ?? null,
+            vResourceType: req.vResourceType,
+          });
+        } else {
+          if (!this.vim.coldMigrate) throw new ProblemError(409, 'the VIM has no offline migration');
+          // Offline, the whole server is rebuilt elsewhere: every vResource type moves.
+          migration = await this.vim.coldMigrate(vnfc.serverId, { host: req.targetHost ?? null });
+        }
       } catch (err) {
         const status = (err as { status?: unknown }).status;
         throw new ProblemError(
           typeof status === 'number' && status >= 400 && status < 500 ? (status === 404 ? 409 : status) : 500,
-          `the VIM refused to live-migrate server ${vnfc.serverId}: ${err instanceof Error ? err.message : String(err)}`,
+          `the VIM refused to ${live ? 'live-' : ''}migrate server ${vnfc.serverId}: ${err instanceof Error ? err.message : String(err)}`,
           {},
           { cause: err },
         );

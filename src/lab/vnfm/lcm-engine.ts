@@ -62,6 +62,11 @@ export interface LcmEngineOptions {
   /** Key of the VIM in vimConnectionInfo when the request names none. */
   readonly vimConnectionId: string;
   readonly defaultDirtyPagesPerSec: number;
+  /**
+   * Where the instance's VNF asks for its own migration (trigger type `vnf`),
+   * handed to the VNF in its boot config; absent: the VNF cannot ask.
+   */
+  readonly vnfMigrateUrl?: (vnfInstanceId: string) => string;
   /** How long to wait for a server to reach the wanted status after a VIM call. */
   readonly serverWaitTimeoutMs: number;
   /** Called whenever an occurrence enters a state (STARTING included): the notifier's hook. */
@@ -359,6 +364,7 @@ export class LcmEngine {
         : {}),
       ...(lab.license !== undefined ? { license: lab.license } : {}),
       ...(lab.vnfConfig !== undefined ? { config: lab.vnfConfig } : {}),
+      ...(this.opts.vnfMigrateUrl ? { vnfmMigrateUrl: this.opts.vnfMigrateUrl(inst.id) } : {}),
     };
     const vnfcs: VnfcRecord[] = [];
     for (const vdu of vnfd.vdus) {

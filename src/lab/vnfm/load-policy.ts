@@ -5,6 +5,7 @@
  * `sustainMs`, recording the initiator POLICY. After a trigger the server's
  * rate must again stay high for a whole `sustainMs` before the next one.
  */
+import type { VResourceType } from '../../ports/vnfm.js';
 import { monoMs } from '../../util/clock.js';
 
 /** Where the policy reads load from (the lab VIM's per-server packet counters). */
@@ -18,6 +19,11 @@ export interface LoadPolicyConfig {
   readonly thresholdPps: number;
   /** How long it must stay loaded before the VNFM migrates it. */
   readonly sustainMs: number;
+  /**
+   * The vResource type the policy moves (the operator's policy names it; the
+   * spec's tcInput.vResourceType when a test case configures it). Default 'any'.
+   */
+  readonly vResourceType?: VResourceType;
   /** Sampling period. Default: a quarter of sustainMs, between 20 and 1000 ms. */
   readonly pollIntervalMs?: number;
 }

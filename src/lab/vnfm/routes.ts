@@ -41,7 +41,15 @@ export interface RouteContext {
   readonly subscriptions: SubscriptionStore;
   readonly notifier: Notifier;
   readonly migrations: LabMigrations;
+  /** The VNF instance a VNF's migrate capability token stands for (see VNF_MIGRATE_PREFIX). */
+  readonly vnfMigrateInstance?: (token: string) => string | undefined;
 }
+
+/**
+ * Path prefix of the migrate URL the VNFM hands each VNF in its boot config
+ * (`{prefix}{token}/migrate`): the token in the path authenticates the VNF.
+ */
+export const VNF_MIGRATE_PREFIX = '/vnflab/v1/ve-vnfm/';
 
 /** The attributes of an instance a subscription filter looks at. */
 export function instanceIdentity(inst: VnfInstanceRecord, vnfd: LabVnfd | undefined): InstanceIdentity {
@@ -377,6 +385,21 @@ export function buildRoutes(ctx: RouteContext): Route[] {
         const body = parseBody('LabMigrateRequest', labMigrateRequestSchema, await readJsonObject(req));
         const record = await ctx.migrations.migrate(inst, body);
         sendJson(res, 202, record);
+      },
+    },
+    {
+      // Lab only: the VNF asks for its own migration with the URL it was booted with (trigger type `vnf`).
+      method: 'POST',
+      path: new RegExp(`^${VNF_MIGRATE_PREFIX}${ID}/migrate$`),
+      sol003: false,
+      async handle({ req, res, params }) {
+        const instanceId = ctx.vnfMigrateInstance?.(params[0] ?? '');
+        if (instanceId === undefined) throw new ProblemError(404, 'unknown VNF migrate token');
+        const inst = instanceOr404(instanceId);
+        const body = parseBody('LabMigrateRequest', labMigrateRequestSchema, await readJsonObject(req));
+        if (body.initiator !== 'VNF')
+          throw new ProblemError(400, `a VNF's migrate URL takes initiator VNF, not ${body.initiator}`);
+        sendJson(res, 202, await ctx.migrations.migrate(inst, body));
       },
     },
     {

@@ -182,8 +182,17 @@ describe('lab VNFM: lifecycle against the VIM', () => {
       return create(req);
     };
     await instantiated({ egress: { host: '127.0.0.1', port: 5001 }, vnfConfig: { a: 1 } });
+    const capabilityUrl: unknown = expect.stringMatching(
+      /^http:\/\/127\.0\.0\.1:\d+\/vnflab\/v1\/ve-vnfm\/[\w-]{24}\/migrate$/,
+    );
     expect(seen).toEqual([
-      { egress: { host: '127.0.0.1', port: 5001 }, dirtyPagesPerSec: 250, config: { a: 1 } },
+      {
+        egress: { host: '127.0.0.1', port: 5001 },
+        dirtyPagesPerSec: 250,
+        config: { a: 1 },
+        // Trigger type `vnf`: where the VNF asks for its migration, a per-instance capability URL.
+        vnfmMigrateUrl: capabilityUrl,
+      },
     ]);
   });
 

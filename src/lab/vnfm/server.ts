@@ -5,6 +5,7 @@
  * does: Version header (SOL013 §4.6), 201/202 + Location, asynchronous
  * operation occurrences, ProblemDetails errors (SOL013 §6.4).
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
@@ -18,7 +19,7 @@ import { LcmRecords } from './lcm-records.js';
 import { type LoadPolicyConfig, type LoadPolicyEvent, LoadPolicy, type LoadSource } from './load-policy.js';
 import { type DeliveryRecord, Notifier } from './notifier.js';
 import { ProblemError } from './problem.js';
-import { buildRoutes, instanceIdentity, type Route } from './routes.js';
+import { buildRoutes, instanceIdentity, type Route, VNF_MIGRATE_PREFIX } from './routes.js';
 import { SubscriptionStore } from './subscriptions.js';
 import { LcmUris } from './views.js';
 
@@ -98,6 +99,16 @@ function checkAccept(req: IncomingMessage): void {
 export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   const vnfds = new Map((options.vnfds ?? DEFAULT_LAB_VNFDS).map((v) => [v.vnfdId, v] as const));
   const records = new LcmRecords();
+  // Trigger type `vnf`: each VNF gets its own unguessable migrate URL (a
+  // capability, on the Ve-Vnfm-vnf side, not SOL003's Or-Vnfm), so the VNF
+  // needs no OAuth client of its own: the token in the path identifies it.
+  const vnfMigrateTokens = new Map<string, string>();
+  let apiRootForVnfs = '';
+  const vnfMigrateUrl = (vnfInstanceId: string): string => {
+    const token = randomBytes(18).toString('base64url');
+    vnfMigrateTokens.set(token, vnfInstanceId);
+    return `${apiRootForVnfs}${VNF_MIGRATE_PREFIX}${token}/migrate`;
+  };
   const authenticator = options.auth ? new LabAuthenticator(options.auth) : null;
   let notifier: Notifier | null = null;
   const engine = new LcmEngine({
@@ -106,6 +117,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
     vnfds,
     vimConnectionId: 'vnflab-vim',
     defaultDirtyPagesPerSec: options.defaultDirtyPagesPerSec ?? 0,
+    vnfMigrateUrl,
     serverWaitTimeoutMs: options.serverWaitTimeoutMs ?? 60_000,
     onOpState(op) {
       const inst = records.instances.get(op.vnfInstanceId);
@@ -127,6 +139,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   });
   const { port } = server.address() as AddressInfo;
   const apiRoot = `http://127.0.0.1:${port}`;
+  apiRootForVnfs = apiRoot;
   const uris = new LcmUris(apiRoot);
   const subscriptions = new SubscriptionStore({
     baseUri: uris.subscriptions(),
@@ -142,6 +155,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
     subscriptions,
     notifier,
     migrations,
+    vnfMigrateInstance: (token) => vnfMigrateTokens.get(token),
   });
   const policy = options.loadPolicy
     ? new LoadPolicy(options.loadPolicy, {
@@ -155,7 +169,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
           if (!inst) throw new Error(`VNF instance ${target.vnfInstanceId} is gone`);
           await migrations.migrate(inst, {
             initiator: 'POLICY',
-            vResourceType: 'any',
+            vResourceType: options.loadPolicy?.vResourceType ?? 'any',
             serverIds: [target.serverId],
           });
         },
@@ -172,7 +186,8 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
         await authenticator.handleTokenRequest(req, res);
         return;
       }
-      authenticator?.check(req);
+      // A VNF's own migrate request carries its capability token instead (vnfMigrateUrl).
+      if (!path.startsWith(VNF_MIGRATE_PREFIX)) authenticator?.check(req);
       const matching = routes
         .map((route) => ({ route, match: route.path.exec(path) }))
         .filter((m): m is { route: Route; match: RegExpExecArray } => m.match !== null);

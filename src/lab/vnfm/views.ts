@@ -106,7 +106,10 @@ export async function renderVnfInstance(
 
   const ingressServer = servers.find((s) => s?.dataPlane);
   const dataPlane: LabDataPlaneMetadata | null = ingressServer?.dataPlane
-    ? { ingress: { host: ingressServer.dataPlane.ingress.host, port: ingressServer.dataPlane.ingress.port } }
+    ? {
+        ingress: { host: ingressServer.dataPlane.ingress.host, port: ingressServer.dataPlane.ingress.port },
+        ...(ingressServer.management ? { managementUrl: ingressServer.management.url } : {}),
+      }
     : null;
   const firstVnfc = inst.vnfcs[0];
   // The VNF's external CP: the first VNFC's first NIC, where traffic enters.

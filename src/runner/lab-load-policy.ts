@@ -1,0 +1,22 @@
+/**
+ * The lab VNFM's load policy for a run (triggerType 'load', the plan's
+ * "higher traffic load over a longer period of time"). Only a `load` run
+ * gets one: under another trigger a policy could move the VNF unasked.
+ */
+import type { VnflabConfig } from '../config/schema.js';
+import type { LoadPolicyConfig } from '../lab/vnfm/load-policy.js';
+
+export function labLoadPolicy(config: VnflabConfig): LoadPolicyConfig | undefined {
+  if (config.tcInput.triggerType !== 'load') return undefined;
+  const { loadLevels, loadLevel, triggerLoadLevel } = config.traffic;
+  const lowHz = loadLevels[loadLevel];
+  const highHz = loadLevels[triggerLoadLevel];
+  // Halfway: the step-6 load stays clear below it, the raised load clear above.
+  const thresholdPps = config.lab.loadPolicy?.thresholdPps ?? (lowHz + highHz) / 2;
+  return {
+    thresholdPps,
+    sustainMs: config.lab.loadPolicy?.sustainMs ?? 1_000,
+    // The VNFM's policy moves the vResource the test case asks about.
+    vResourceType: config.tcInput.vResourceType,
+  };
+}
