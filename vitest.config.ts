@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          // The MIGRATE matrix takes minutes: its own config and CI stage (vitest.matrix.config.ts).
+          exclude: ['test/matrix/**'],
           fileParallelism: false,
           testTimeout: 240_000,
           sequence: { groupOrder: 1 },

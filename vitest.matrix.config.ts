@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// The MIGRATE matrix (`npx vitest run -c vitest.matrix.config.ts`, docs/matrix.md):
+// 001-004 x trigger x vResource type on the embedded process lab, one lab per
+// run, one run at a time (the disruption measured must not be disturbed by a
+// parallel run). Too long for `npm test`: its own CI stage.
+export default defineConfig({
+  test: {
+    name: 'matrix',
+    include: ['test/matrix/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
+  },
+});
