@@ -178,12 +178,46 @@ describe('vnflab CLI on the embedded lab', () => {
     expectNoLeftovers(result);
   });
 
-  it('list prints the case with its 13 steps and inputs', () => {
+  it('list prints every MIGRATE case with its steps and inputs (JSON and text)', () => {
     const r = vnflab(['list', '--json']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout) as { id: string; steps: unknown[]; inputs: string[] }[];
-    const tc = list.find((t) => t.id === 'TC_VNF_MIGRATE_002');
-    expect(tc?.steps).toHaveLength(13);
-    expect(tc?.inputs).toContain('SwImageID');
+    const list = JSON.parse(r.stdout) as {
+      id: string;
+      title: string;
+      steps: { n: number; title: string }[];
+      inputs: string[];
+    }[];
+    // 001 / 003 stop the traffic for the move and start it again: 14 steps; 002 / 004: 13.
+    expect(Object.fromEntries(list.map((t) => [t.id, t.steps.length]))).toEqual({
+      TC_VNF_MIGRATE_001: 14,
+      TC_VNF_MIGRATE_002: 13,
+      TC_VNF_MIGRATE_003: 14,
+      TC_VNF_MIGRATE_004: 13,
+    });
+    for (const tc of list)
+      expect(tc.inputs).toEqual(
+        expect.arrayContaining([
+          'SwImageID',
+          'triggerType',
+          'vResourceType',
+          'emConfigFile',
+          'vnfConfigFile',
+          'vnfLicenseFile',
+          'trafficConfigParameter',
+        ]),
+      );
+    const text = vnflab(['list']);
+    expect(text.code).toBe(0);
+    for (const tc of list) {
+      expect(text.stdout).toContain(`${tc.id}  ${tc.title}`);
+      for (const s of tc.steps) expect(text.stdout).toContain(`${String(s.n).padStart(2)}. ${s.title}`);
+    }
+    expect(text.stdout.match(/ {2}inputs: SwImageID, triggerType, vResourceType/g)).toHaveLength(4);
+  });
+
+  it('run: --trigger reaches the run config (em without an EM to ask is refused, exit 2)', () => {
+    const r = vnflab(['run', 'TC_VNF_MIGRATE_001', '--trigger', 'em', '--resource', 'vCPU']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tcInput\.triggerType 'em' needs tcInput\.emVnfSystem: true/);
   });
 });
