@@ -11,7 +11,7 @@ import type { MigrationHandle, MigrationSubject } from '../ports/migrator.js';
 import { StepFailed } from '../runner/errors.js';
 import { pollUntil } from '../runner/poll.js';
 import type { Stamp } from '../runner/result.js';
-import { isoNow, monoMs } from '../util/clock.js';
+import { monoMs } from '../util/clock.js';
 import type { MigrateContext } from './migrate-context.js';
 import { requireVnf } from './migrate-context.js';
 
@@ -91,8 +91,14 @@ async function raiseLoad(ctx: MigrateContext): Promise<Stamp> {
     flows: tc.flows,
     target: ctx.state.trafficTarget,
   });
-  const raisedAt: Stamp = { at: isoNow(), monoMs: monoMs() };
   await ctx.traffic.startTraffic('duringMigration');
+  // The higher load began when the generator sent its first packet, which is
+  // when the move's window opened (starting the sender's thread takes a while).
+  const openedAtMs = (await ctx.traffic.readWindow()).openedAtMs;
+  const raisedAt: Stamp = {
+    at: new Date(Date.now() - (monoMs() - openedAtMs)).toISOString(),
+    monoMs: openedAtMs,
+  };
   ctx.result.traffic.loadLevel = level;
   ctx.result.traffic.targetRateHz = tc.loadLevels[level];
   ctx.log.info(`Traffic load raised to ${level}: ${tc.loadLevels[level]} packets/s`);
