@@ -31,6 +31,8 @@ interface Snapshot {
 }
 
 export class GuestMemory {
+  /** The memory, shared with the migration thread of an outgoing migration (page-pump.ts). */
+  readonly shared: SharedArrayBuffer;
   readonly bytes: Buffer;
   readonly pageCount: number;
   /** One byte per page: 1 = written since the last sync. */
@@ -38,12 +40,12 @@ export class GuestMemory {
   private dirtyCount = 0;
   private logging = false;
   private readonly snapshots = new Set<Snapshot>();
-  private readonly scratch = Buffer.alloc(8);
 
   constructor(readonly memoryMiB: number) {
     if (!Number.isInteger(memoryMiB) || memoryMiB < 1)
       throw new RangeError(`memoryMiB must be a positive integer, got ${memoryMiB}`);
-    this.bytes = Buffer.alloc(memoryMiB * MIB);
+    this.shared = new SharedArrayBuffer(memoryMiB * MIB);
+    this.bytes = Buffer.from(this.shared);
     this.pageCount = this.bytes.length / PAGE_SIZE;
     this.dirty = new Uint8Array(this.pageCount);
   }
@@ -66,9 +68,12 @@ export class GuestMemory {
     this.writeFrom(offset, data, 0, data.length);
   }
 
+  /** Write a double in place (the VNF's counters, per packet: no copy through a scratch buffer). */
   writeF64(offset: number, value: number): void {
-    this.scratch.writeDoubleLE(value, 0);
-    this.writeFrom(offset, this.scratch, 0, 8);
+    if (offset < 0 || offset + 8 > this.bytes.length)
+      throw new RangeError(`write [${offset}, +8) outside guest memory`);
+    this.beforeWrite(offset, 8);
+    this.bytes.writeDoubleLE(value, offset);
   }
 
   readF64(offset: number): number {

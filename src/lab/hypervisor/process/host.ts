@@ -24,6 +24,7 @@ import { GuestMemory } from './guest-memory.js';
 import { HostInventory } from './inventory.js';
 import { IncomingMigration } from './migration-dest.js';
 import { OutgoingMigration } from './migration-source.js';
+import { prepareMigrationThread } from './page-pump.js';
 import { validateMigrationParams, validateVnfBoot } from './validate.js';
 import { Vm } from './vm.js';
 import { Vnf } from './vnf.js';
@@ -47,6 +48,8 @@ export class ProcessHost {
 
   async open(): Promise<void> {
     await this.announcer.open();
+    // The first live migration should not wait for its thread to load.
+    prepareMigrationThread();
   }
 
   inventory(): Promise<Record<string, readonly VResourceAllocation[]>> {

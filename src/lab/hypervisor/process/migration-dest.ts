@@ -14,6 +14,7 @@ import { LOOPBACK } from '../../fabric/udp.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import type { IncomingResult } from '../hypervisor.js';
 import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
+import { lowerForBulkWork } from './ipc/priority.js';
 import { MigrationChannel } from './migration-channel.js';
 import {
   applyBlocksBody,
@@ -55,6 +56,8 @@ export class IncomingMigration {
   private state: VnfState | null = null;
   private completed = false;
   private done = false;
+  /** Raises this thread back to the data plane's priority (see accept()). */
+  private restorePriority: () => void = () => undefined;
 
   private constructor(
     private readonly o: IncomingMigrationOptions,
@@ -88,6 +91,8 @@ export class IncomingMigration {
       return;
     }
     this.server.close();
+    // Applying the stream is bulk work, and this VM does not run here yet.
+    this.restorePriority = lowerForBulkWork();
     const channel = new MigrationChannel(socket, (type, body) => {
       try {
         this.onFrame(type, body);
@@ -152,6 +157,7 @@ export class IncomingMigration {
     const { hello, state } = this;
     if (hello === null || state === null) return this.refuse('COMPLETE before HELLO and STATE');
     const { vnf, memory } = this.o;
+    this.restorePriority(); // the VM runs from here: back to the data plane's priority first
     vnf.restore(state);
     let resumedAtNs: bigint | null = null;
     if (hello.mode === 'live') {
@@ -195,6 +201,7 @@ export class IncomingMigration {
   private finish(r: IncomingResult): void {
     if (this.done) return;
     this.done = true;
+    this.restorePriority();
     this.server.close();
     this.settle(r);
   }

@@ -43,7 +43,7 @@ export function encodeJsonFrame(type: FrameType, value: unknown): Buffer {
 
 /** A PAGES frame with a copy of `pages[start, end)` of `memory` as they are now. */
 export function encodePagesFrame(
-  memory: GuestMemory,
+  memory: { readonly bytes: Buffer },
   pages: ArrayLike<number>,
   start: number,
   end: number,
@@ -79,7 +79,7 @@ export function applyPagesBody(memory: GuestMemory, body: Buffer): number {
 
 /** A BLOCKS frame with a copy of `blocks[start, end)` of `volume` as they are now. */
 export function encodeBlocksFrame(
-  volume: Volume,
+  volume: { readonly bytes: Buffer },
   blocks: ArrayLike<number>,
   start: number,
   end: number,

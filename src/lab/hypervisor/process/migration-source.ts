@@ -15,32 +15,22 @@
  * round 1, its dirty blocks with each round's dirty pages, and they count in
  * the expected downtime.
  *
+ * The stream is written by a migration thread (page-pump.ts) that copies
+ * pages out of the shared guest memory; this thread keeps the dirty log,
+ * decides the rounds and pauses the VNF, which forwards on it meanwhile.
+ *
  * Any failure or a cancel before the destination resumed leaves the source
  * running (QEMU resumes the source when migration fails after stop).
  */
 import { monoNs } from '../../../util/clock.js';
 import type { MigrationParams, MigrationProgress, SourceMigrationResult } from '../hypervisor.js';
 import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
-import { MigrationChannel } from './migration-channel.js';
-import {
-  encodeBlocksFrame,
-  encodeJsonFrame,
-  encodePagesFrame,
-  FRAME,
-  parseJsonBody,
-} from './migration-frames.js';
-import { TokenBucket } from './token-bucket.js';
+import { encodeJsonFrame, FRAME, parseJsonBody } from './migration-frames.js';
+import { PagePump } from './page-pump.js';
 import type { Vnf } from './vnf.js';
 import { BLOCK_SIZE, type Volume } from './volume.js';
 
-/** Volume blocks per BLOCKS frame: 256 KiB, like a PAGES frame. */
-const BLOCKS_PER_FRAME = 4;
-
-/** Pages per PAGES frame: 256 KiB, about 1 ms at the default 256 MiB/s. */
-const PAGES_PER_FRAME = 64;
 const PROGRESS_EVERY_MS = 100;
-/** Burst of the rate limiter: a few frames. */
-const BURST_BYTES = 4 * PAGES_PER_FRAME * PAGE_SIZE;
 const REPLY_TIMEOUT_MS = 10_000;
 
 export interface OutgoingMigrationOptions {
@@ -56,21 +46,15 @@ export interface OutgoingMigrationOptions {
 class Cancelled extends Error {}
 
 export class OutgoingMigration {
-  private channel: MigrationChannel | null = null;
+  private channel: PagePump | null = null;
   private cancelReason: string | null = null;
   private reply: ((type: number, body: unknown) => void) | null = null;
-  private readonly bucket: TokenBucket;
   private startedMs = 0;
-  private pagesSent = 0;
-  private blocksSent = 0;
   private round = 0;
-  private pagesLeftInRound = 0;
   private dirtyPagesRate = 0;
   private lastProgressMs = 0;
 
-  constructor(private readonly o: OutgoingMigrationOptions) {
-    this.bucket = new TokenBucket(o.params.bandwidthBytesPerSec, BURST_BYTES);
-  }
+  constructor(private readonly o: OutgoingMigrationOptions) {}
 
   /** Stop sending; the source keeps (or goes back to) running (migrate_cancel). */
   cancel(reason = 'migration cancelled'): void {
@@ -96,16 +80,25 @@ export class OutgoingMigration {
       ...(reason === null ? {} : { reason }),
       rounds: this.round,
       bytesTransferred: this.channel?.bytesSent ?? 0,
-      pagesTransferred: this.pagesSent,
+      pagesTransferred: this.channel?.counters.pagesSent ?? 0,
       startedAtNs: startedAtNs.toString(),
       pausedAtNs: pausedAtNs === null ? null : pausedAtNs.toString(),
       completedAtNs: completedAtNs.toString(),
       memoryDigest: digest,
       volumeDigest: ok && volume !== null ? volume.digest() : null,
-      blocksTransferred: this.blocksSent,
+      blocksTransferred: this.channel?.counters.blocksSent ?? 0,
     });
+    const ticker = setInterval(() => this.progress(false), PROGRESS_EVERY_MS);
     try {
-      this.channel = await MigrationChannel.connect(params.dest, (type, body) => this.onReply(type, body));
+      this.channel = await PagePump.connect(
+        {
+          memory: memory.shared,
+          volume: volume?.shared ?? null,
+          dest: params.dest,
+          bandwidthBytesPerSec: params.bandwidthBytesPerSec,
+        },
+        (type, body) => this.onReply(type, body),
+      );
       this.checkCancelled();
       if (params.mode === 'live' && this.o.specializedNics > 0) {
         throw new Error(
@@ -133,13 +126,13 @@ export class OutgoingMigration {
         // Still paced: the bandwidth models the link, so the downtime is what the estimate
         // promised (QEMU instead lifts max-bandwidth for this last stage).
         await this.sendPages(rest);
-        if (volume !== null) await this.sendBlocks(volume, restBlocks);
+        if (volume !== null) await this.sendBlocks(restBlocks);
       } else {
         await vnf.close();
         pausedAtNs = monoNs();
         this.round = 1;
         await this.sendPages(allPages(memory.pageCount));
-        if (volume !== null) await this.sendBlocks(volume, volume.allocatedBlocks());
+        if (volume !== null) await this.sendBlocks(volume.allocatedBlocks());
       }
       await this.channel.send(encodeJsonFrame(FRAME.state, vnf.state()));
       const resumed = this.awaitReply();
@@ -149,12 +142,16 @@ export class OutgoingMigration {
       const completedAtNs = monoNs();
       this.channel.end('migration completed');
       this.progress(true);
+      clearInterval(ticker);
+      await this.channel.close();
       // The source is frozen (paused or stopped) from here on: its digest is the memory at the pause.
       // Verification, not migration: it does not count in completedAtNs.
       return finish(true, null, await memory.snapshotDigest(DIGEST_PACING), completedAtNs);
     } catch (err) {
+      clearInterval(ticker);
       let reason = this.cancelReason ?? (err instanceof Error ? err.message : String(err));
       this.channel?.end(reason, encodeJsonFrame(FRAME.cancel, { reason }));
+      await this.channel?.close();
       memory.stopDirtyLog();
       volume?.stopDirtyLog();
       if (pausedAtNs !== null && wasRunning) {
@@ -174,7 +171,7 @@ export class OutgoingMigration {
     let lastSyncMs = performance.now();
     this.round = 1;
     await this.sendPages(allPages(memory.pageCount));
-    if (volume !== null) await this.sendBlocks(volume, volume.allocatedBlocks());
+    if (volume !== null) await this.sendBlocks(volume.allocatedBlocks());
     for (;;) {
       const elapsedMs = performance.now() - this.startedMs;
       const bandwidth = (this.channel?.bytesSent ?? 0) / Math.max(elapsedMs / 1000, 1e-3);
@@ -190,42 +187,26 @@ export class OutgoingMigration {
       const dirtyBlocks = volume?.syncDirtyLog() ?? null;
       this.round++;
       await this.sendPages(dirty);
-      if (volume !== null && dirtyBlocks !== null) await this.sendBlocks(volume, dirtyBlocks);
+      if (dirtyBlocks !== null) await this.sendBlocks(dirtyBlocks);
     }
   }
 
-  /** Send volume `blocks` in frames, paced like pages. */
-  private async sendBlocks(volume: Volume, blocks: Uint32Array): Promise<void> {
-    const channel = this.channel;
-    if (channel === null) throw new Error('not connected');
-    for (let at = 0; at < blocks.length; at += BLOCKS_PER_FRAME) {
-      this.checkCancelled();
-      const end = Math.min(at + BLOCKS_PER_FRAME, blocks.length);
-      const waitMs = this.bucket.take(4 + (end - at) * (4 + BLOCK_SIZE) + 5);
-      if (waitMs >= 1) await new Promise((r) => setTimeout(r, waitMs));
-      this.checkCancelled();
-      await channel.send(encodeBlocksFrame(volume, blocks, at, end));
-      this.blocksSent += end - at;
-      this.progress(false);
-    }
+  /** Send volume blocks through the migration thread (paced like pages). */
+  private async sendBlocks(blocks: Uint32Array): Promise<void> {
+    this.checkCancelled();
+    if (blocks.length > 0) await this.pump().sendBlocks(blocks);
   }
 
-  /** Send `pages` in frames, paced by the token bucket and TCP backpressure. */
+  /** Send `pages` through the migration thread, paced by max-bandwidth and TCP backpressure. */
   private async sendPages(pages: Uint32Array): Promise<void> {
-    const channel = this.channel;
-    if (channel === null) throw new Error('not connected');
-    for (let at = 0; at < pages.length; at += PAGES_PER_FRAME) {
-      this.checkCancelled();
-      const end = Math.min(at + PAGES_PER_FRAME, pages.length);
-      const waitMs = this.bucket.take(4 + (end - at) * (4 + PAGE_SIZE) + 5);
-      if (waitMs >= 1) await new Promise((r) => setTimeout(r, waitMs));
-      this.checkCancelled();
-      // Copy the pages as they are now; a page written after this is dirty again.
-      await channel.send(encodePagesFrame(this.o.memory, pages, at, end));
-      this.pagesSent += end - at;
-      this.pagesLeftInRound = pages.length - end;
-      this.progress(false);
-    }
+    this.checkCancelled();
+    if (pages.length > 0) await this.pump().sendPages(pages);
+    this.checkCancelled();
+  }
+
+  private pump(): PagePump {
+    if (this.channel === null) throw new Error('not connected');
+    return this.channel;
   }
 
   private progress(force: boolean): void {
@@ -238,7 +219,7 @@ export class OutgoingMigration {
       totalBytes: memory.sizeBytes + (this.o.vnf.volume?.allocatedBlockCount ?? 0) * BLOCK_SIZE,
       transferredBytes: this.channel?.bytesSent ?? 0,
       remainingBytes:
-        (this.pagesLeftInRound + memory.dirtyPageCount()) * PAGE_SIZE +
+        ((this.channel?.counters.pagesLeftInJob ?? 0) + memory.dirtyPageCount()) * PAGE_SIZE +
         (this.o.vnf.volume?.dirtyBlockCount() ?? 0) * BLOCK_SIZE,
       dirtyPagesRate: Math.round(this.dirtyPagesRate),
     });

@@ -26,6 +26,8 @@ export interface VolumeSnapshot {
 }
 
 export class Volume {
+  /** The stored bytes, shared with the migration thread of an outgoing migration (page-pump.ts). */
+  readonly shared: SharedArrayBuffer;
   readonly bytes: Buffer;
   readonly blockCount: number;
   private readonly allocated: Uint8Array;
@@ -42,7 +44,8 @@ export class Volume {
   ) {
     if (!(sizeGiB > 0)) throw new RangeError(`volume size must be positive, got ${sizeGiB} GiB`);
     const stored = Math.min(VOLUME_STORED_BYTES, Math.ceil((sizeGiB * GIB) / BLOCK_SIZE) * BLOCK_SIZE);
-    this.bytes = Buffer.alloc(stored);
+    this.shared = new SharedArrayBuffer(stored);
+    this.bytes = Buffer.from(this.shared);
     this.blockCount = stored / BLOCK_SIZE;
     this.allocated = new Uint8Array(this.blockCount);
     this.dirty = new Uint8Array(this.blockCount);

@@ -23,3 +23,43 @@ export function raisePriority(nice: number = LAB_PROCESS_NICE): number {
   }
   return os.getPriority();
 }
+
+/** Niceness of bulk migration work: below the data plane, as a migration thread yields to vCPU threads. */
+export const BULK_WORK_NICE = 10;
+
+let bulkHolders = 0;
+
+/**
+ * Lower this thread (the destination host's main thread, which applies the
+ * incoming migration stream) to {@link BULK_WORK_NICE} until the returned
+ * function is called; nested holders share one lowering. Receiving 256 MiB/s
+ * at the data plane's priority took the CPU the source VNF and the fabric
+ * needed to keep up with the traffic (packets queued for tens of ms during
+ * pre-copy). Only done where the way back is open (the thread runs at
+ * {@link LAB_PROCESS_NICE}, so CAP_SYS_NICE is there): without it a lowered
+ * thread could never be raised again for the resumed VNF.
+ */
+export function lowerForBulkWork(): () => void {
+  if (bulkHolders === 0) {
+    if (os.getPriority() !== LAB_PROCESS_NICE) return () => undefined;
+    try {
+      os.setPriority(BULK_WORK_NICE);
+    } catch {
+      return () => undefined;
+    }
+  }
+  bulkHolders++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    bulkHolders--;
+    if (bulkHolders === 0) {
+      try {
+        os.setPriority(LAB_PROCESS_NICE);
+      } catch {
+        // keep what we have
+      }
+    }
+  };
+}
