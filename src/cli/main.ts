@@ -18,7 +18,7 @@ import {
 import { ConfigError } from '../config/errors.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
-import { labUp } from '../commands/lab-up.js';
+import { labUp, parsePort } from '../commands/lab-up.js';
 import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exitCodeOf, runCommand } from '../commands/run.js';
@@ -142,11 +142,21 @@ lab
   .command('up')
   .description('run the embedded lab in the foreground and print how to reach it')
   .option('--json', 'print one JSON line with the endpoints and credentials')
-  .action(async (o: { json?: boolean }) => {
+  .option('--port <N>', 'TCP port of the SOL003 VNFM on 127.0.0.1 (default: any free port)')
+  .option('--no-auth', 'serve SOL003 without OAuth 2.0 (local exploration only)')
+  .action(async (o: { json?: boolean; port?: string; auth: boolean }) => {
+    let port: number | undefined;
+    try {
+      port = o.port === undefined ? undefined : parsePort(o.port);
+    } catch (err) {
+      fail(`${(err as Error).message}: e.g. --port 9890`, 2);
+    }
     await labUp({
       json: o.json === true,
       signal: interruptSignal(),
       out: (l) => process.stdout.write(`${l}\n`),
+      ...(port === undefined ? {} : { port }),
+      auth: o.auth ? 'oauth2' : 'none',
     });
   });
 
