@@ -11,5 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 60_000,
+    // Each combination is a measurement on two shared cores: see vitest.config.ts.
+    retry: 2,
   },
 });
