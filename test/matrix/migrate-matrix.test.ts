@@ -13,11 +13,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { novaTimeMs } from '../../src/drivers/nova/foreign-migration.js';
 import type { VResource } from '../../src/ports/vnfm.js';
 import type { TcResult } from '../../src/runner/result.js';
-// The built library (`npm run build`; CI's matrix stage runs after `npm test`, which
-// builds): its lab process starts from compiled JS, where from source under the
-// transpiler it takes many seconds per run on a loaded 2-core machine.
-import { parseConfig, runTestCase } from '../../dist/index.js';
+import type * as VnflabLibrary from '../../src/index.js';
 import { CASE_KIND, type Combination, matrix, SRIOV_VNFD_ID, type Trigger } from './matrix-plan.js';
+
+// The built library (`npm run build` first): its lab process starts from
+// compiled JS, where from source under the transpiler it takes many seconds per
+// run on a loaded 2-core machine. Imported by URL so type-checking a fresh
+// clone (before any build) does not need dist/.
+const { parseConfig, runTestCase } = (await import(
+  new URL('../../dist/index.js', import.meta.url).href
+)) as typeof VnflabLibrary;
 
 const examples = resolve(import.meta.dirname, '../../examples');
 const dirs: string[] = [];
