@@ -22,9 +22,11 @@ describe('live migration between two host processes under traffic', () => {
   let sink: UdpSink;
   const pids: number[] = [];
 
-  function spec(vmId: string, over: Partial<VmSpec> = {}, dirtyPagesPerSec = 2000): VmSpec {
+  let attempt = 0;
+  /** A VM spec; its id is unique per call, so a retried test does not meet the VM of its failed attempt. */
+  function spec(name: string, over: Partial<VmSpec> = {}, dirtyPagesPerSec = 2000): VmSpec {
     return {
-      vmId,
+      vmId: `${name}-${++attempt}`,
       vCpu: 1,
       memoryMiB: 16,
       storageGiB: 1,
