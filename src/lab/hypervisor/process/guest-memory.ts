@@ -50,6 +50,11 @@ export class GuestMemory {
       throw new RangeError(`memoryMiB must be a positive integer, got ${memoryMiB}`);
     this.shared = new SharedArrayBuffer(memoryMiB * MIB);
     this.bytes = Buffer.from(this.shared);
+    // Touch every page now (QEMU's -mem-prealloc). Untouched, the migration
+    // thread's first reads (source) and writes (destination) fault pages in
+    // during round 1, and each fault takes the process's mmap lock, which the
+    // VNF's thread then waits for: loss episodes of 100-170 ms in round 1.
+    this.bytes.fill(0);
     this.pageCount = this.bytes.length / PAGE_SIZE;
     this.dirty = new Uint8Array(this.pageCount);
   }
