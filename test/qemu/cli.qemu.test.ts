@@ -15,19 +15,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupQemuLabs, QEMU_RUN_ROOT } from '../../src/lab/hypervisor/qemu/cleanup.js';
-import { qemuLabAvailability } from '../../src/lab/hypervisor/qemu/qemu-lab.js';
 import type { TcResult } from '../../src/runner/result.js';
+import { qemuSkipReason } from './skip-reason.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
 
-function skipReason(): string | null {
-  if (process.env['VNFLAB_QEMU_E2E'] !== '1')
-    return 'QEMU e2e stage only: npx vitest run -c vitest.qemu.config.ts (sets VNFLAB_QEMU_E2E=1)';
-  const available = qemuLabAvailability();
-  return available.ok ? null : available.reason;
-}
-const skip = skipReason();
+const skip = qemuSkipReason();
 if (skip !== null) console.warn(`[qemu cli e2e] skipped: ${skip}`);
 
 const made: string[] = [];

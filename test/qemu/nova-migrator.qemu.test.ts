@@ -7,23 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
 import { NovaMigrator } from '../../src/drivers/nova/nova-migrator.js';
 import { cleanupQemuLabs } from '../../src/lab/hypervisor/qemu/cleanup.js';
-import { qemuLabAvailability, startQemuLab } from '../../src/lab/hypervisor/qemu/qemu-lab.js';
+import { startQemuLab } from '../../src/lab/hypervisor/qemu/qemu-lab.js';
 import { LabVim } from '../../src/lab/vim/lab-vim.js';
 import { startNovaApi } from '../../src/lab/vim/nova/nova-api.js';
 import type { ServerCreateRequest } from '../../src/lab/vim/vim.js';
 import { runMigratorContract } from '../../src/ports/migrator.contract.js';
 import type { MigrationSubject } from '../../src/ports/migrator.js';
+import { qemuSkipReason } from './skip-reason.js';
 
 const MEMORY_MIB = 128;
 const credentials = { username: 'vnflab', password: randomUUID(), projectName: 'vnflab' };
 
-function skipReason(): string | null {
-  if (process.env['VNFLAB_QEMU_E2E'] !== '1')
-    return 'QEMU e2e stage only: npx vitest run -c vitest.qemu.config.ts (sets VNFLAB_QEMU_E2E=1)';
-  const available = qemuLabAvailability();
-  return available.ok ? null : available.reason;
-}
-const skip = skipReason();
+const skip = qemuSkipReason();
 
 if (skip !== null) {
   describe(`Migrator contract: NovaMigrator on the QEMU lab (skipped: ${skip})`, () => {

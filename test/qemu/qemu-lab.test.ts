@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupQemuLabs } from '../../src/lab/hypervisor/qemu/cleanup.js';
-import { qemuLabAvailability, startQemuLab, type QemuLab } from '../../src/lab/hypervisor/qemu/qemu-lab.js';
+import { startQemuLab, type QemuLab } from '../../src/lab/hypervisor/qemu/qemu-lab.js';
 import { LabVim } from '../../src/lab/vim/lab-vim.js';
 import { VimError, type ServerCreateRequest, type VimMigration } from '../../src/lab/vim/vim.js';
 import { BuiltinTraffic } from '../../src/traffic/builtin-traffic.js';
@@ -20,16 +20,11 @@ import { sleep } from '../../src/util/clock.js';
 import type { Endpoint } from '../../src/util/outcome.js';
 import type { Disruption, WindowStats } from '../../src/ports/traffic.js';
 import type { QemuMigrationRecord } from '../../src/lab/hypervisor/qemu/lab-context.js';
+import { qemuSkipReason } from './skip-reason.js';
 
 const RATE_HZ = 10_000;
 
-function skipReason(): string | null {
-  if (process.env['VNFLAB_QEMU_E2E'] !== '1')
-    return 'QEMU e2e stage only: npx vitest run -c vitest.qemu.config.ts (sets VNFLAB_QEMU_E2E=1)';
-  const available = qemuLabAvailability();
-  return available.ok ? null : available.reason;
-}
-const skip = skipReason();
+const skip = qemuSkipReason();
 if (skip !== null) console.warn(`[qemu e2e] skipped: ${skip}`);
 
 const namespacesOf = (labId: string): string[] =>
