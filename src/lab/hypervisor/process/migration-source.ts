@@ -134,6 +134,8 @@ export class OutgoingMigration {
         await this.sendPages(allPages(memory.pageCount));
         if (volume !== null) await this.sendBlocks(volume.allocatedBlocks());
       }
+      // The receive ring at the pause (what had reached the VNF, not yet forwarded) is part of its state.
+      await vnf.rxDrained();
       await this.channel.send(encodeJsonFrame(FRAME.state, vnf.state()));
       const resumed = this.awaitReply();
       resumed.catch(() => undefined); // observed below; must not be an unhandled rejection meanwhile

@@ -35,6 +35,8 @@ export function isAlive(pid: number): boolean {
 export class UdpSink {
   received = 0;
   private readonly seen = new Uint8Array(1 << 22);
+  /** Sequence numbers in arrival order (first copies; the first 65536). */
+  private readonly order: number[] = [];
   private constructor(
     private readonly socket: dgram.Socket,
     readonly endpoint: Endpoint,
@@ -45,6 +47,7 @@ export class UdpSink {
       if (seq < this.seen.length && this.seen[seq] === 0) {
         this.seen[seq] = 1;
         this.received++;
+        if (this.order.length < 1 << 16) this.order.push(seq);
       }
     });
   }
@@ -53,6 +56,10 @@ export class UdpSink {
     const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     return new UdpSink(socket, { host: '127.0.0.1', port: socket.address().port });
+  }
+
+  sequences(): number[] {
+    return [...this.order];
   }
 
   close(): Promise<void> {

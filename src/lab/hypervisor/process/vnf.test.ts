@@ -1,9 +1,10 @@
 import dgram from 'node:dgram';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../util/outcome.js';
 import { GuestMemory, PAGE_SIZE } from './guest-memory.js';
 import { UdpSink, until } from './test-kit.js';
-import { Vnf } from './vnf.js';
+import { RX_RING_SLOTS, Vnf } from './vnf.js';
 import { vnfMemoryLayout } from './vnf-memory-layout.js';
 
 async function sendTo(to: Endpoint, count: number, size: number, firstSeq = 0): Promise<void> {
@@ -17,6 +18,30 @@ async function sendTo(to: Endpoint, count: number, size: number, firstSeq = 0): 
     );
   }
   await new Promise<void>((resolve) => socket.close(() => resolve()));
+}
+
+/**
+ * Send `count` datagrams (sequence numbers from 0) to `to` from another
+ * thread while this thread is blocked: they all wait in the receiver's
+ * socket queue, unread, when this returns (as behind a busy VNF).
+ */
+function queueWhileBlocked(to: Endpoint, count: number, size = 64): void {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `const dgram = require('node:dgram');
+     const { workerData: w } = require('node:worker_threads');
+     const s = dgram.createSocket('udp4');
+     let sent = 0;
+     const next = () => {
+       if (sent === w.count) { Atomics.store(w.flag, 0, 1); Atomics.notify(w.flag, 0); s.close(); return; }
+       const d = Buffer.alloc(w.size, 0xcd); d.writeUInt32BE(sent++, 0);
+       s.send(d, w.port, w.host, next);
+     };
+     next();`,
+    { eval: true, workerData: { flag, count, size, port: to.port, host: to.host } },
+  );
+  worker.unref();
+  if (Atomics.wait(flag, 0, 0, 5000) === 'timed-out') throw new Error('sender thread did not finish');
 }
 
 describe('Vnf', () => {
@@ -89,6 +114,64 @@ describe('Vnf', () => {
     const first = vnf.forwardLog.firstAfter(pausedAt);
     expect(first).not.toBeNull();
     expect(first ?? 0n).toBeGreaterThan(resumedAt);
+  });
+
+  it('keeps what had reached it before a pause in its receive ring; the ring travels in its state and is forwarded after the resume, not as fresh forwarding', async () => {
+    const { vnf } = await boot();
+    vnf.start();
+    const endpoint = vnf.dataEndpoint ?? { host: '', port: 0 };
+    queueWhileBlocked(endpoint, 50);
+    const pausedAt = vnf.pause(); // no loop turn since the 50 arrived: all queued, none forwarded
+    await vnf.rxDrained();
+    await sendTo(endpoint, 7, 64, 500); // after the pause: lost
+    await until(() => vnf.counters().droppedWhilePaused === 7);
+    const state = vnf.state();
+    expect(state.rxRing).toHaveLength(50);
+    expect(vnf.counters()).toMatchObject({ received: 0, forwarded: 0 });
+
+    const sink = await UdpSink.open();
+    const copy = new Vnf('vm-1', new GuestMemory(4), { ...vnf.boot, egress: sink.endpoint }, () => undefined);
+    cleanup.push(
+      () => sink.close(),
+      () => copy.destroy(),
+    );
+    await copy.open();
+    copy.restore(state);
+    copy.resume();
+    await until(() => sink.received === 50);
+    expect(copy.counters()).toMatchObject({ received: 50, forwarded: 50, carriedOverPause: 50 });
+    expect(sink.sequences()).toEqual([...Array(50).keys()]);
+    // Late delivery of old datagrams is not the VNF forwarding again: the downtime ends with a fresh one.
+    expect(copy.forwardLog.firstAfter(pausedAt)).toBeNull();
+    await sendTo(copy.dataEndpoint ?? { host: '', port: 0 }, 1, 64, 900);
+    await until(() => copy.forwardLog.firstAfter(pausedAt) !== null);
+  });
+
+  it('holds at most RX_RING_SLOTS datagrams over a pause; the rest is dropped and counted', async () => {
+    const { vnf } = await boot();
+    vnf.start();
+    queueWhileBlocked(vnf.dataEndpoint ?? { host: '', port: 0 }, RX_RING_SLOTS + 40, 32);
+    vnf.pause();
+    await vnf.rxDrained();
+    expect(vnf.state().rxRing).toHaveLength(RX_RING_SLOTS);
+    expect(vnf.counters().droppedWhilePaused).toBe(40);
+  });
+
+  it('a vNIC re-plug forwards what waited in the old port and counts forwarding again from the new port', async () => {
+    const { sink, vnf, announced } = await boot();
+    vnf.start();
+    const old = vnf.dataEndpoint ?? { host: '', port: 0 };
+    const moving = vnf.replaceDataPort();
+    queueWhileBlocked(old, 30);
+    const move = await moving;
+    expect(move.before).toEqual(old);
+    expect(announced.at(-1)).toEqual(move.after);
+    await until(() => sink.received === 30);
+    expect(vnf.counters()).toMatchObject({ forwarded: 30, droppedWhilePaused: 0 });
+    expect(vnf.forwardLog.firstAfter(move.unpluggedAtNs)).toBeNull();
+    await sendTo(move.after, 3, 64, 100);
+    await until(() => sink.received === 33);
+    expect(vnf.forwardLog.firstAfter(move.unpluggedAtNs)).not.toBeNull();
   });
 
   it('refuses to boot without a license its configuration requires', async () => {
