@@ -24,7 +24,6 @@ import {
   parseJsonBody,
 } from './migration-frames.js';
 import type { Vnf, VnfState } from './vnf.js';
-import { snapshotDigest } from './volume.js';
 
 export interface IncomingMigrationOptions {
   readonly vmId: string;
@@ -169,22 +168,22 @@ export class IncomingMigration {
     }
     // Nothing ran between the resume and here: the snapshots are memory and volume at the resume.
     const digest = memory.snapshotDigest(DIGEST_PACING);
-    const volumeSnapshot = vnf.volume?.snapshot() ?? null;
+    const volumeDigest = vnf.volume?.snapshotDigest(DIGEST_PACING) ?? Promise.resolve(null);
     this.completed = true;
     this.o.onArrived(resumedAtNs);
     const resumed = resumedAtNs?.toString() ?? null;
     void this.channel?.send(encodeJsonFrame(FRAME.resumed, { resumedAtNs: resumed })).catch(() => undefined);
-    void digest
-      .catch(() => null) // the VM runs either way; the digest is verification only
-      .then((memoryDigest) =>
+    // The VM runs either way; the digests are verification only.
+    void Promise.all([digest.catch(() => null), volumeDigest.catch(() => null)]).then(
+      ([memoryDigest, volumeDigestHex]) =>
         this.finish({
           vmId: this.o.vmId,
           ok: true,
           resumedAtNs: resumed,
           memoryDigest,
-          volumeDigest: volumeSnapshot === null ? null : snapshotDigest(volumeSnapshot),
+          volumeDigest: volumeDigestHex,
         }),
-      );
+    );
   }
 
   /** Tell the source why, then fail. */

@@ -22,6 +22,22 @@ describe('Volume', () => {
     copy.writeF64(0, 1);
     expect(copy.digest()).not.toBe(digest);
   });
+
+  it('snapshotDigest hashes the volume as it was at the call while it is written meanwhile (copy-on-write)', async () => {
+    const v = new Volume('p0', 1);
+    for (let b = 0; b < 10; b++) v.writeFrom(b * BLOCK_SIZE, Buffer.alloc(100, b + 1));
+    const before = v.digest();
+    const pending = v.snapshotDigest({ chunkBytes: BLOCK_SIZE, pauseMs: 1 });
+    // Overwrite hashed-later blocks, one block twice, and allocate a new one, while the digest runs.
+    v.writeFrom(9 * BLOCK_SIZE, Buffer.alloc(100, 0xee));
+    await new Promise((r) => setTimeout(r, 3));
+    v.writeFrom(8 * BLOCK_SIZE, Buffer.alloc(100, 0xdd));
+    v.writeFrom(9 * BLOCK_SIZE, Buffer.alloc(100, 0xcc));
+    v.writeFrom(20 * BLOCK_SIZE, Buffer.alloc(100, 0xbb));
+    expect(await pending).toBe(before);
+    expect(v.digest()).not.toBe(before);
+    expect(await v.snapshotDigest()).toBe(v.digest());
+  });
 });
 
 describe('VolumeMirror', () => {

@@ -261,10 +261,11 @@ export class Vnf {
     const atNs = monoNs();
     this.run = 'running';
     this.forwardLog.markResume();
-    this.workload.start();
-    this.storage?.start();
+    // Announce first: until the fabric learns the new location, traffic goes to the old one.
     const endpoint = this.dataEndpoint;
     if (endpoint !== null) this.announce(this.vmId, endpoint, this.managementEndpoint);
+    this.workload.start();
+    this.storage?.start();
     // The ring goes out from the next turn: a resuming destination snapshots its memory first.
     if (this.rxRing.length > 0) setImmediate(this.flushRxRing);
     return atNs;
