@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { enterRealtime } from '../util/realtime.js';
 
 /**
  * Raise the calling thread's scheduling priority (Linux: setpriority on a
@@ -7,7 +8,8 @@ import os from 'node:os';
  * of emulated guests on two cores) a normal-priority thread waits several ms
  * for a CPU, which shows up as pacing gaps and late arrival stamps. Needs
  * CAP_SYS_NICE for negative values; without it the priority stays as it is.
- * Returns the niceness in effect.
+ * Where permitted the thread also runs real-time (util/realtime.ts: it sleeps
+ * between ticks, never spins). Returns the niceness in effect.
  */
 export function applyThreadNice(nice: number | null): number {
   if (nice !== null) {
@@ -16,6 +18,7 @@ export function applyThreadNice(nice: number | null): number {
     } catch {
       // Not permitted: keep the inherited priority.
     }
+    enterRealtime();
   }
   return os.getPriority();
 }

@@ -7,7 +7,7 @@
  */
 import type dgram from 'node:dgram';
 import { encodeAnnounce } from '../../fabric/announce.js';
-import { bindLoopback, closeQuietly } from '../../fabric/udp.js';
+import { closeQuietly, connectedSocket } from '../../fabric/udp.js';
 import { monoNs } from '../../../util/clock.js';
 import type { Endpoint } from '../../../util/outcome.js';
 
@@ -20,7 +20,11 @@ export class Announcer {
   constructor(private readonly fabricControl: Endpoint) {}
 
   async open(): Promise<void> {
-    this.socket = await bindLoopback(() => undefined);
+    // Connected: Node then sends at once. To an address, it sends after a
+    // lookup at the end of the tick, which after a resume came ~4 ms later
+    // (the rest of the resume runs first) while traffic still went to the
+    // paused source.
+    this.socket = await connectedSocket(this.fabricControl, () => undefined);
   }
 
   /** Announce `vmId` at `endpoint` (and its management endpoint); returns the announce instant (monotonic ns). */
@@ -50,6 +54,6 @@ export class Announcer {
   }
 
   private send(datagram: Buffer): void {
-    this.socket?.send(datagram, this.fabricControl.port, this.fabricControl.host);
+    this.socket?.send(datagram);
   }
 }

@@ -158,6 +158,10 @@ export class IncomingMigration {
     const { vnf, memory } = this.o;
     this.restorePriority(); // the VM runs from here: back to the data plane's priority first
     vnf.restore(state);
+    // Snapshots of memory and volume as the VM resumes (nothing runs until then), taken before the resume so
+    // that the VNF forwards its receive ring the moment it runs. Copy-on-write: hashed later, in steps.
+    const digest = memory.snapshotDigest(DIGEST_PACING);
+    const volumeDigest = vnf.volume?.snapshotDigest(DIGEST_PACING) ?? Promise.resolve(null);
     let resumedAtNs: bigint | null = null;
     if (hello.mode === 'live') {
       resumedAtNs = vnf.resume();
@@ -166,9 +170,6 @@ export class IncomingMigration {
       if (!started.ok) return this.refuse(started.reason);
       resumedAtNs = started.value;
     }
-    // Nothing ran between the resume and here: the snapshots are memory and volume at the resume.
-    const digest = memory.snapshotDigest(DIGEST_PACING);
-    const volumeDigest = vnf.volume?.snapshotDigest(DIGEST_PACING) ?? Promise.resolve(null);
     this.completed = true;
     this.o.onArrived(resumedAtNs);
     const resumed = resumedAtNs?.toString() ?? null;

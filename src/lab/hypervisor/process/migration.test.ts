@@ -64,6 +64,7 @@ describe('live migration between two host processes under traffic', () => {
 
   it('moves a 64 MiB VM live: loss matches the measured downtime, memory digests match', async () => {
     const s = spec('live-1', { memoryMiB: 64 }, 10_000);
+    sink.reset(); // a retry's sequence numbers start at 0 again
     const ingress = await bootOnA(s);
     const before = (await hostA.getVm(s.vmId))?.allocations.map((a) => a.id) ?? [];
     const sender = await UdpSender.open(ingress, RATE_HZ);

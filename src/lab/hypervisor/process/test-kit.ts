@@ -58,6 +58,13 @@ export class UdpSink {
     return new UdpSink(socket, { host: '127.0.0.1', port: socket.address().port });
   }
 
+  /** Forget everything received (a retried test counts from zero again). */
+  reset(): void {
+    this.seen.fill(0);
+    this.received = 0;
+    this.order.length = 0;
+  }
+
   sequences(): number[] {
     return [...this.order];
   }

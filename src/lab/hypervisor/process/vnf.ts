@@ -14,12 +14,14 @@
  * tap queue and ring at once. So at a pause the VNF sends itself a marker
  * datagram. What it reads before the marker is what had reached it before
  * the pause, up to RX_RING_SLOTS datagrams. That is held in `rxRing`,
- * travels in the VNF state, and is forwarded after the resume (late, not
- * lost). What it reads after the marker is dropped. Without this a VNF that
- * was a few ms behind at the pause lost that backlog as well, and the loss
- * exceeded the lab's true downtime by the backlog (issue 2). A vNIC move
- * drains the old port the same way: the guest empties the ring of a port it
- * unplugs.
+ * travels in the VNF state, and is forwarded first after the resume (late,
+ * not lost): that is the VNF forwarding again, so it ends the lab's
+ * downtime. What it reads after the marker is dropped. Without this a VNF
+ * that was a few ms behind at the pause lost that backlog as well, and the
+ * loss exceeded the lab's true downtime by the backlog (issue 2). A vNIC
+ * move drains the old port the same way (the guest empties the ring of a
+ * port it unplugs); there the VNF never stops, and what ends the port's
+ * downtime is the first datagram through the new port.
  *
  * With a volume (the flavor has storage) it also writes a journal record per
  * N packets and random blocks in the background (storage-workload.ts). It
@@ -34,7 +36,6 @@ import {
   connectedSocket,
   DATA_SOCKET_BUFFER_BYTES,
   localEndpoint,
-  LOOPBACK,
 } from '../../fabric/udp.js';
 import { monoNs } from '../../../util/clock.js';
 import { fail, ok, type Endpoint, type Outcome } from '../../../util/outcome.js';
@@ -175,7 +176,7 @@ export class Vnf {
       await closeQuietly(data);
       throw err;
     });
-    const marker = await bindLoopback(() => undefined).catch(async (err: unknown) => {
+    const marker = await connectedSocket(localEndpoint(data), () => undefined).catch(async (err: unknown) => {
       await Promise.all([closeQuietly(data), closeQuietly(egress)]);
       throw err;
     });
@@ -211,18 +212,23 @@ export class Vnf {
     fresh.on('message', this.onDatagram);
     const unpluggedAtNs = monoNs();
     old.removeListener('message', this.onDatagram);
-    const drained = this.drainUnplugged(old, before);
+    const drained = this.drainUnplugged(old);
     this.data = fresh;
     const after = localEndpoint(fresh);
     const announcedAtNs = monoNs();
     if (this.run === 'running') this.announce(this.vmId, after, this.managementEndpoint);
     await drained;
     await closeQuietly(old);
+    // The next pause's marker goes to the new port.
+    const marker = await connectedSocket(after, () => undefined);
+    const oldMarker = this.markerSocket;
+    this.markerSocket = marker;
+    await closeQuietly(oldMarker);
     return { before, after, unpluggedAtNs, announcedAtNs };
   }
 
   /** Forward what was queued on an unplugged port until its marker is read; drop (and count) what comes after. */
-  private drainUnplugged(old: dgram.Socket, at: Endpoint): Promise<void> {
+  private drainUnplugged(old: dgram.Socket): Promise<void> {
     let slots = RX_RING_SLOTS;
     let unplugged = false;
     return new Promise<void>((resolve) => {
@@ -239,7 +245,7 @@ export class Vnf {
           this.forward(msg, false);
         } else this.droppedWhilePaused++;
       });
-      this.sendMarker(at);
+      this.sendMarker(); // still connected to the old port
     });
   }
 
@@ -264,10 +270,10 @@ export class Vnf {
     // Announce first: until the fabric learns the new location, traffic goes to the old one.
     const endpoint = this.dataEndpoint;
     if (endpoint !== null) this.announce(this.vmId, endpoint, this.managementEndpoint);
+    // What waited in the receive ring over the pause goes out first, as a resumed guest empties its ring.
+    if (this.rxRing.length > 0) this.flushRxRing();
     this.workload.start();
     this.storage?.start();
-    // The ring goes out from the next turn: a resuming destination snapshots its memory first.
-    if (this.rxRing.length > 0) setImmediate(this.flushRxRing);
     return atNs;
   }
 
@@ -297,8 +303,7 @@ export class Vnf {
   }
 
   private startDrain(): void {
-    const at = this.dataEndpoint;
-    if (at === null || this.drain !== null) return;
+    if (this.data === null || this.drain !== null) return;
     let end = (): void => undefined;
     const done = new Promise<void>((resolve) => {
       const timer = setTimeout(() => end(), RX_DRAIN_TIMEOUT_MS);
@@ -309,24 +314,29 @@ export class Vnf {
       };
     });
     this.drain = { done, end };
-    this.sendMarker(at);
+    this.sendMarker();
   }
 
-  private sendMarker(to: Endpoint): void {
-    this.markerSocket?.send(this.marker, to.port, LOOPBACK, () => undefined);
+  /**
+   * To the data port, now: the marker socket is connected to it, so Node
+   * sends at once instead of after an address lookup at the end of the tick
+   * (which let datagrams that arrived after the pause in ahead of it).
+   */
+  private sendMarker(): void {
+    this.markerSocket?.send(this.marker, () => undefined);
   }
 
   private isMarker(msg: Buffer): boolean {
     return msg.length === MARKER_BYTES && msg.equals(this.marker);
   }
 
-  private readonly flushRxRing = (): void => {
-    if (this.run !== 'running' || this.egress === null) return; // paused again: the ring waits
+  private flushRxRing(): void {
+    if (this.egress === null) return;
     const ring = this.rxRing;
     this.rxRing = [];
-    for (const msg of ring) this.forward(msg, false);
+    for (const msg of ring) this.forward(msg, true);
     this.carriedOverPause += ring.length;
-  };
+  }
 
   /** Stop and close the sockets. */
   async close(): Promise<void> {
@@ -404,18 +414,18 @@ export class Vnf {
   };
 
   /**
-   * Forward one datagram. `fresh`: it arrived while running, so it counts as
-   * forwarding (the forward log that ends a downtime); false for datagrams
-   * held over a pause or drained from an unplugged port.
+   * Forward one datagram. `logged`: it enters the forward log, whose first
+   * entry after a pause or a port unplug ends the lab's downtime; false for
+   * datagrams drained from an unplugged port.
    */
-  private forward(msg: Buffer, fresh: boolean): void {
+  private forward(msg: Buffer, logged: boolean): void {
     const m = this.memory;
     m.writeF64(COUNTER_OFFSET.received, m.readF64(COUNTER_OFFSET.received) + 1);
     this.writeToRing(msg);
     this.egress?.send(msg);
     m.writeF64(COUNTER_OFFSET.forwarded, m.readF64(COUNTER_OFFSET.forwarded) + 1);
     this.storage?.onPacket(msg);
-    if (fresh) this.forwardLog.record(process.hrtime.bigint());
+    if (logged) this.forwardLog.record(process.hrtime.bigint());
   }
 
   /** Write `bytesDirtiedPerPacket` (default: the datagram size) of the packet, repeated if need be, into the ring. */
