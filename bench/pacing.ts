@@ -6,9 +6,9 @@
  * only the average. The largest back-to-back burst and the packets skipped
  * (a lag beyond what the pacer repays) come from the generator.
  */
-import { BuiltinTraffic, type BuiltinTrafficTotals } from '../src/traffic/builtin-traffic.js';
-import { sleep } from '../src/util/clock.js';
+import { BuiltinTraffic } from '../src/traffic/builtin-traffic.js';
 import { load1 } from './machine.js';
+import { measureWindow } from './window.js';
 
 /** How one rate was held. */
 export interface PacingResult {
@@ -25,26 +25,12 @@ export interface PacingResult {
 }
 
 export async function pacing(rateHz: number, windowMs: number): Promise<PacingResult> {
-  const traffic = new BuiltinTraffic();
-  let totals: BuiltinTrafficTotals;
-  try {
-    const { sink } = await traffic.prepare();
-    await traffic.configTrafficLoad('LOW', {
-      loadLevels: { LOW: rateHz, NORMAL: rateHz, MAX: rateHz },
-      packetSizeBytes: 64,
-      flows: 1,
-      target: sink,
-    });
-    await traffic.startTraffic('warm-up');
-    await sleep(300);
-    await traffic.clearCounters('measure');
-    await sleep(windowMs);
-    await traffic.clearCounters('tail');
-    totals = await traffic.stopTraffic();
-  } finally {
-    await traffic.close();
-  }
-  const tl = totals.windows.find((w) => w.name === 'measure')?.timeline;
+  const { window: measured, totals } = await measureWindow(new BuiltinTraffic(), {
+    rateHz,
+    windowMs,
+    warmUpMs: 300,
+  });
+  const tl = measured?.timeline;
   // Whole bins only: the first and last are cut by the window's edges.
   const sent = (tl?.received ?? []).map((r, i) => r + (tl?.lost[i] ?? 0)).slice(1, -1);
   const perSpan = (1000 / (tl?.binMs ?? 10)) | 0;

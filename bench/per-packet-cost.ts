@@ -7,9 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import { BuiltinTraffic } from '../src/traffic/builtin-traffic.js';
-import { monoMs, sleep } from '../src/util/clock.js';
 import type { Endpoint } from '../src/util/outcome.js';
-import { cpuSeconds, load1 } from './machine.js';
+import { load1 } from './machine.js';
+import { measureWindow } from './window.js';
 
 /** CPU microseconds per datagram of one path at one rate. */
 export interface PacketCost {
@@ -23,39 +23,26 @@ export interface PacketCost {
 }
 
 async function measure(target: Endpoint | null, rateHz: number, windowMs: number): Promise<PacketCost> {
-  const traffic = new BuiltinTraffic();
-  try {
-    const { sink } = await traffic.prepare();
-    await traffic.configTrafficLoad('LOW', {
-      loadLevels: { LOW: rateHz, NORMAL: rateHz, MAX: rateHz },
-      packetSizeBytes: 64,
-      flows: 1,
-      target: target ?? sink,
-    });
-    await traffic.startTraffic('warm-up');
-    await sleep(300);
-    await traffic.clearCounters('measure');
-    const c0 = cpuSeconds();
-    const t0 = monoMs();
-    await sleep(windowMs);
-    const c1 = cpuSeconds();
-    const wallS = (monoMs() - t0) / 1000;
-    await traffic.clearCounters('tail');
-    const totals = await traffic.stopTraffic();
-    const w = totals.windows.find((x) => x.name === 'measure');
-    const sent = w?.sent ?? 0;
-    const cpuUs = ((c1.self - c0.self) * 1e6) / Math.max(1, sent);
-    return {
-      path: target ? 'send only' : 'send + receive + analyze',
-      rateHz,
-      offeredRateHz: Math.round(w?.offeredRateHz ?? sent / wallS),
-      cpuUsPerPacket: Math.round(cpuUs * 100) / 100,
-      oneCoreRateHz: Math.round(1e6 / cpuUs),
-      load1: load1(),
-    };
-  } finally {
-    await traffic.close();
-  }
+  const {
+    window: w,
+    cpu,
+    wallSeconds,
+  } = await measureWindow(new BuiltinTraffic(), {
+    rateHz,
+    windowMs,
+    warmUpMs: 300,
+    ...(target ? { target } : {}),
+  });
+  const sent = w?.sent ?? 0;
+  const cpuUs = (cpu.self * 1e6) / Math.max(1, sent);
+  return {
+    path: target ? 'send only' : 'send + receive + analyze',
+    rateHz,
+    offeredRateHz: Math.round(w?.offeredRateHz ?? sent / wallSeconds),
+    cpuUsPerPacket: Math.round(cpuUs * 100) / 100,
+    oneCoreRateHz: Math.round(1e6 / cpuUs),
+    load1: load1(),
+  };
 }
 
 /**

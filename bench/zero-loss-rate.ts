@@ -6,9 +6,10 @@
  * nothing AND the generator really offered the rate (within 1 %): a sender
  * that cannot keep up is a limit too, and is reported as such.
  */
-import type { Traffic, TrafficTotals } from '../src/ports/traffic.js';
-import { monoMs, sleep } from '../src/util/clock.js';
-import { cpuSeconds, load1 } from './machine.js';
+import type { Traffic } from '../src/ports/traffic.js';
+import { monoMs } from '../src/util/clock.js';
+import { load1 } from './machine.js';
+import { measureWindow } from './window.js';
 
 /** One trial at one rate. */
 export interface RateTrial {
@@ -39,45 +40,21 @@ export interface SearchOptions {
 
 /** Run one trial: warm-up 500 ms, measure `windowMs`, stop. */
 export async function trial(create: () => Traffic, rateHz: number, windowMs: number): Promise<RateTrial> {
-  const traffic = create();
-  try {
-    const { sink } = await traffic.prepare();
-    await traffic.configTrafficLoad('LOW', {
-      loadLevels: { LOW: rateHz, NORMAL: rateHz, MAX: rateHz },
-      packetSizeBytes: 64,
-      flows: 1,
-      target: sink,
-    });
-    await traffic.startTraffic('warm-up');
-    await sleep(500);
-    await traffic.clearCounters('measure');
-    const cpu0 = cpuSeconds();
-    const t0 = monoMs();
-    await sleep(windowMs);
-    const cpu1 = cpuSeconds();
-    const wallS = (monoMs() - t0) / 1000;
-    await traffic.clearCounters('tail');
-    const totals: TrafficTotals = await traffic.stopTraffic();
-    const w = totals.windows.find((x) => x.name === 'measure');
-    const lost = w?.lost ?? Number.NaN;
-    const offeredRateHz = w?.offeredRateHz ?? 0;
-    const rateOk = offeredRateHz >= rateHz * 0.99;
-    const limit = lost !== 0 ? 'loss' : rateOk ? null : 'rate';
-    return {
-      rateHz,
-      offeredRateHz: Math.round(offeredRateHz),
-      sent: w?.sent ?? 0,
-      lost,
-      passed: limit === null,
-      limit,
-      cpuCores:
-        Math.round(((cpu1.self - cpu0.self + Math.max(0, cpu1.children - cpu0.children)) / wallS) * 100) /
-        100,
-      load1: load1(),
-    };
-  } finally {
-    await traffic.close();
-  }
+  const { window: w, cpu, wallSeconds } = await measureWindow(create(), { rateHz, windowMs, warmUpMs: 500 });
+  const lost = w?.lost ?? Number.NaN;
+  const offeredRateHz = w?.offeredRateHz ?? 0;
+  const rateOk = offeredRateHz >= rateHz * 0.99;
+  const limit = lost !== 0 ? 'loss' : rateOk ? null : 'rate';
+  return {
+    rateHz,
+    offeredRateHz: Math.round(offeredRateHz),
+    sent: w?.sent ?? 0,
+    lost,
+    passed: limit === null,
+    limit,
+    cpuCores: Math.round(((cpu.self + cpu.children) / wallSeconds) * 100) / 100,
+    load1: load1(),
+  };
 }
 
 /** Ladder then bisection; returns every trial and the highest rate that passed (0 if none). */

@@ -49,14 +49,23 @@ describe('realtime', () => {
   });
 
   it.runIf(permitted)('where permitted: the thread runs SCHED_FIFO, threads it starts later do not', () => {
-    expect(probe()).toEqual({ entered: true, realtime: true, workerRealtime: false });
+    expect(probe({ VNFLAB_REALTIME: '1' })).toEqual({ entered: true, realtime: true, workerRealtime: false });
   });
 
   it.skipIf(permitted)('where not permitted (no CAP_SYS_NICE): says so and the thread stays normal', () => {
-    expect(probe()).toEqual({ entered: false, realtime: false, workerRealtime: false });
+    expect(probe({ VNFLAB_REALTIME: '1' })).toEqual({
+      entered: false,
+      realtime: false,
+      workerRealtime: false,
+    });
   });
 
-  it('VNFLAB_REALTIME=0 turns it off', () => {
+  it('off unless VNFLAB_REALTIME=1', () => {
+    expect(probe({ VNFLAB_REALTIME: '' })).toEqual({
+      entered: false,
+      realtime: false,
+      workerRealtime: false,
+    });
     expect(probe({ VNFLAB_REALTIME: '0' })).toEqual({
       entered: false,
       realtime: false,
