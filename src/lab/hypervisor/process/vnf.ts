@@ -230,23 +230,31 @@ export class Vnf {
   /** Forward what was queued on an unplugged port until its marker is read; drop (and count) what comes after. */
   private drainUnplugged(old: dgram.Socket): Promise<void> {
     let slots = RX_RING_SLOTS;
+    const { done, end } = this.awaitMarker(); // the marker socket is still connected to the old port
     let unplugged = false;
-    return new Promise<void>((resolve) => {
-      const end = (): void => {
-        unplugged = true;
+    void done.then(() => (unplugged = true));
+    old.on('message', (msg: Buffer) => {
+      if (!unplugged && this.isMarker(msg)) return end();
+      if (!unplugged && slots > 0 && this.run === 'running' && this.egress !== null) {
+        slots--;
+        this.forward(msg, false);
+      } else this.droppedWhilePaused++;
+    });
+    return done;
+  }
+
+  /** Send the marker to the data port the marker socket is connected to; done when end() or after RX_DRAIN_TIMEOUT_MS. */
+  private awaitMarker(): { readonly done: Promise<void>; readonly end: () => void } {
+    let end = (): void => undefined;
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => end(), RX_DRAIN_TIMEOUT_MS);
+      end = () => {
         clearTimeout(timer);
         resolve();
       };
-      const timer = setTimeout(end, RX_DRAIN_TIMEOUT_MS);
-      old.on('message', (msg: Buffer) => {
-        if (!unplugged && this.isMarker(msg)) return end();
-        if (!unplugged && slots > 0 && this.run === 'running' && this.egress !== null) {
-          slots--;
-          this.forward(msg, false);
-        } else this.droppedWhilePaused++;
-      });
-      this.sendMarker(); // still connected to the old port
     });
+    this.sendMarker();
+    return { done, end };
   }
 
   /**
@@ -304,17 +312,11 @@ export class Vnf {
 
   private startDrain(): void {
     if (this.data === null || this.drain !== null) return;
-    let end = (): void => undefined;
-    const done = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => end(), RX_DRAIN_TIMEOUT_MS);
-      end = () => {
-        clearTimeout(timer);
-        if (this.drain?.done === done) this.drain = null;
-        resolve();
-      };
+    const drain = this.awaitMarker();
+    this.drain = drain;
+    void drain.done.then(() => {
+      if (this.drain === drain) this.drain = null;
     });
-    this.drain = { done, end };
-    this.sendMarker();
   }
 
   /**
