@@ -155,6 +155,22 @@ export function runTrafficContract(opts: TrafficContractOptions): void {
   describe.skipIf(Boolean(opts.skip))(
     `Traffic contract: ${opts.name}${opts.skip ? ` (skipped: ${opts.skip})` : ''}`,
     () => {
+      it('clearCounters cuts the window at the call, before its promise settles', async () => {
+        const { traffic } = await running(1, 'first');
+        await sleep(200);
+        const calledAtMs = monoMs();
+        const closing = traffic.clearCounters('second');
+        const opened = await traffic.readWindow();
+        expect(opened.name).toBe('second');
+        // Opened at the call, not after the closed window's grace period.
+        expect(opened.openedAtMs).toBeGreaterThanOrEqual(calledAtMs);
+        expect(opened.openedAtMs - calledAtMs).toBeLessThan(5);
+        const closed = await closing;
+        expect(closed).toMatchObject({ name: 'first' });
+        expect(closed?.closedAtMs).toBe(opened.openedAtMs);
+        await traffic.stopTraffic();
+      });
+
       it('carries several flows through a forwarder with zero loss, window by window', async () => {
         const { traffic, forwarder } = await running(3, 'first');
         await sleep(300);

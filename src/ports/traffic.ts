@@ -159,11 +159,18 @@ export interface Traffic {
   startTraffic(windowName?: string): Promise<void>;
   /** traffic.DoesTrafficFlow: packets arrive now (some loss does not make it false; only total loss does). */
   doesTrafficFlow(): Promise<boolean>;
-  /** traffic.AnyTrafficLoss: any packet of the current window lost so far (settled packets only). */
+  /**
+   * traffic.AnyTrafficLoss: any packet of the current window sent up to this
+   * call lost. Drivers answer at once when all of it arrived, and give a
+   * missing packet its grace period before calling it lost.
+   */
   anyTrafficLoss(): Promise<boolean>;
   /**
-   * traffic.ClearCounters: close the current window (its stats are returned
-   * once in-flight packets have had their grace period) and open a new one.
+   * traffic.ClearCounters: close the current window and open a new one. The
+   * cut is made at the call, before the returned promise settles (callers
+   * issue a trigger right after it without awaiting); the promise resolves
+   * with the closed window's stats once its in-flight packets have had their
+   * grace period.
    */
   clearCounters(newWindowName: string): Promise<WindowStats | null>;
   /** Snapshot of the current, still open window. */

@@ -53,6 +53,8 @@ export interface MigrateState {
   terminate: CleanupHandle | null;
   deleteRecord: CleanupHandle | null;
   abortMigration: CleanupHandle | null;
+  /** ClearCounters calls whose closed window's final stats are still coming (see cutTrafficWindow). */
+  windowCuts: Promise<unknown>[];
 }
 
 export function emptyMigrateState(): MigrateState {
@@ -69,6 +71,7 @@ export function emptyMigrateState(): MigrateState {
     terminate: null,
     deleteRecord: null,
     abortMigration: null,
+    windowCuts: [],
   };
 }
 

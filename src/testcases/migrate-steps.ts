@@ -219,8 +219,27 @@ export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void>
   );
 }
 
+/**
+ * traffic.ClearCounters without waiting for the closed window's final stats:
+ * the cut is made at the call (a Traffic port contract), the stats wait out
+ * the grace period (traffic.graceMs, 1 s by default). Waiting there would
+ * put that second between the window cut and step 8's trigger, or between
+ * step 9's completion stamp and its vResource checks. settleWindowCuts()
+ * collects them (and any error) before traffic is judged again.
+ */
+function cutTrafficWindow(ctx: MigrateContext, newWindowName: string): void {
+  const cut = ctx.traffic.clearCounters(newWindowName);
+  cut.catch(() => undefined); // awaited, error and all, in settleWindowCuts
+  ctx.state.windowCuts.push(cut);
+}
+
+async function settleWindowCuts(ctx: MigrateContext): Promise<void> {
+  await Promise.all(ctx.state.windowCuts.splice(0));
+}
+
 /** Watch the current window for the validation period; fail on no flow or any loss. */
 async function validateTrafficWindow(ctx: MigrateContext, when: string): Promise<void> {
+  await settleWindowCuts(ctx);
   const period = ctx.config.traffic.validationPeriodMs;
   const window = await ctx.traffic.readWindow();
   const waitMs = period - (monoMs() - window.openedAtMs);
@@ -249,8 +268,7 @@ export async function triggerMigration(ctx: MigrateContext): Promise<void> {
   // issued: the spec stamps after TriggerMigration returns, which misses any
   // disruption that begins while the request is in flight.
   // (Trigger 'load' restarts the traffic at the higher load instead: its new session's first window is the move's.)
-  if (ctx.state.trafficRunning && input.triggerType !== 'load')
-    await ctx.traffic.clearCounters('duringMigration');
+  if (ctx.state.trafficRunning && input.triggerType !== 'load') cutTrafficWindow(ctx, 'duringMigration');
   const triggeredAt = stamp();
   ctx.result.timeRecord.startvResourceMigration = triggeredAt;
   const { handle, initiatedBy } = await issueTrigger(ctx, subject, triggeredAt.at);
@@ -294,7 +312,7 @@ export async function validateVnfHasMigrated(ctx: MigrateContext): Promise<void>
     : null;
   ctx.state.abortMigration?.dismiss();
   // The after-migration window opens the moment completion is seen.
-  if (ctx.state.trafficRunning) await ctx.traffic.clearCounters('afterMigration');
+  if (ctx.state.trafficRunning) cutTrafficWindow(ctx, 'afterMigration');
   // The VIM's figures (hosts, downtime, rounds...) are final once it reports completion.
   await recordMigrationReport(ctx);
 
@@ -349,6 +367,7 @@ export async function determineServiceDisruption(ctx: MigrateContext): Promise<v
 
 /** Fill the record's disruption fields from the migration window; false when nothing can be computed. */
 async function recordDisruption(ctx: MigrateContext): Promise<boolean> {
+  await settleWindowCuts(ctx);
   const d = await ctx.traffic.calculateServiceDisruptionLength('duringMigration');
   if (!d) return false;
   const tr = ctx.result.traffic;
@@ -375,6 +394,8 @@ async function recordMigrationReport(ctx: MigrateContext): Promise<void> {
 
 /** Stop the traffic and put its totals (and every window) into the record. */
 async function stopTrafficAndRecord(ctx: MigrateContext): Promise<void> {
+  // A failed cut must not keep the traffic from being stopped.
+  await settleWindowCuts(ctx).catch(() => undefined);
   const totals = await ctx.traffic.stopTraffic();
   ctx.state.trafficRunning = false;
   recordTrafficTotals(ctx, totals);

@@ -52,6 +52,29 @@ describe('Analyzer', () => {
     ]);
   });
 
+  it('missingUnsettled: what was sent up to an instant and has neither arrived nor been judged', () => {
+    const { analyzer, send, tickEach } = setup();
+    const held: Buffer[] = [];
+    for (let i = 0; i < 100; i++) {
+      const d = send(1000 + i);
+      if (i >= 80 && i < 85)
+        held.push(d); // delayed
+      else analyzer.onDatagram(d, 1000 + i + 0.5);
+      analyzer.tick(1000 + i + 0.6);
+    }
+    expect(analyzer.missingUnsettled(0, 1079)).toBe(0);
+    expect(analyzer.missingUnsettled(0, 1099)).toBe(5);
+    // The delayed ones arrive within their grace period: nothing missing, nothing lost.
+    held.forEach((d, i) => analyzer.onDatagram(d, 1101 + i));
+    expect(analyzer.missingUnsettled(0, 1099)).toBe(0);
+    send(1100); // never arrives
+    expect(analyzer.missingUnsettled(0, 1100)).toBe(1);
+    tickEach(1101, 1200);
+    // Judged lost: no longer missing-unsettled, now counted.
+    expect(analyzer.missingUnsettled(0, 1100)).toBe(0);
+    expect(analyzer.windowCounts(0)).toMatchObject({ lost: 1 });
+  });
+
   it('a stalled receiver does not call the packets waiting in its socket lost', () => {
     const { analyzer, send, tickEach } = setup();
     analyzer.tick(1000);

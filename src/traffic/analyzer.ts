@@ -196,6 +196,25 @@ export class Analyzer {
     return true;
   }
 
+  /**
+   * Numbers of window `k` sent up to `untilMs` that have not arrived and are
+   * not settled yet (still in their grace period). 0: none of them can turn
+   * out lost, whatever is still to come.
+   */
+  missingUnsettled(k: number, untilMs: number): number {
+    this.syncWindows();
+    let missing = 0;
+    for (const t of this.trackers) {
+      const start = t.windowStart(k);
+      if (start === undefined) continue;
+      const from = Math.max(start, t.base);
+      const end = this.windowEnd(k, t.flow) ?? this.state.nextSeq(t.flow);
+      const to = Math.min(end, this.state.firstSentAfter(t.flow, from, untilMs));
+      if (to > from) missing += to - from - t.receivedUnsettled(from, to);
+    }
+    return missing;
+  }
+
   windowCounts(k: number): WindowCounts {
     this.syncWindows();
     let sent = 0;

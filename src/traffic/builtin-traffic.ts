@@ -170,12 +170,26 @@ export class BuiltinTraffic implements Traffic {
     return this.receiver.flowing(windowMs);
   }
 
+  /**
+   * Loss among everything the current window sent up to this call. When all
+   * of it has arrived the answer is known at once (no loss); a packet still
+   * missing gets its grace period (RFC 2680 Tmax) to arrive before it counts
+   * as lost, so the call then takes up to `graceMs`.
+   */
   async anyTrafficLoss(): Promise<boolean> {
     const run = this.requireRun();
+    const receiver = this.requireReceiver();
     const k = run.windows.length - 1;
-    // Nothing of a window is judged before its first packets had their grace period.
-    await sleepUntil((run.windows[k]?.openedAtMs ?? 0) + this.opts.graceMs + 2 * this.opts.tickMs);
-    return (await this.requireReceiver().counts(k)).lost > 0;
+    const untilMs = monoMs();
+    const deadlineMs = untilMs + this.opts.graceMs + 5 * this.opts.tickMs;
+    for (;;) {
+      if ((await receiver.counts(k)).lost > 0) return true;
+      const missing = await receiver.missing(k, untilMs);
+      if (missing === 0) return false;
+      // Past the grace period a packet that has not arrived is lost, settled or not.
+      if (monoMs() > deadlineMs) return true;
+      await sleep(this.opts.tickMs);
+    }
   }
 
   async clearCounters(newWindowName: string): Promise<BuiltinWindowStats | null> {

@@ -47,6 +47,8 @@ async function main(cfg: ReceiverConfig, port: import('node:worker_threads').Mes
       return null;
     },
     counts: ({ window }: { window: number }) => need().windowCounts(window),
+    missing: ({ window, untilMs }: { window: number; untilMs: number }) =>
+      need().missingUnsettled(window, untilMs),
     /** Wait until window `window` is settled (or `timeoutMs` passed, then force it), return its counts. */
     final: async ({ window, timeoutMs }: { window: number; timeoutMs: number }) => {
       const a = need();

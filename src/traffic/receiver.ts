@@ -75,6 +75,11 @@ export class Receiver {
     return this.rpc.call('counts', { window });
   }
 
+  /** Numbers of window `window` sent up to `untilMs` not arrived and not yet settled. */
+  missing(window: number, untilMs: number): Promise<number> {
+    return this.rpc.call('missing', { window, untilMs });
+  }
+
   /** Counts of a closed window once it is settled (forced after `timeoutMs`). */
   final(window: number, timeoutMs: number): Promise<WindowCounts> {
     return this.rpc.call('final', { window, timeoutMs });
