@@ -8,6 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { sleep } from '../../../util/clock.js';
 import { QmpClient } from '../../../drivers/qemu/qmp-client.js';
 import { QemuLabError } from './errors.js';
+import { guestPanic } from './guest-console.js';
 
 export interface QemuLaunch {
   readonly netns: string;
@@ -44,6 +45,12 @@ export class QemuProcess {
 
   get pid(): number {
     return this.child.pid ?? -1;
+  }
+
+  /** The guest's -name. */
+  get name(): string {
+    const i = this.launch.args.indexOf('-name');
+    return (i >= 0 ? this.launch.args[i + 1] : undefined) ?? 'qemu';
   }
 
   /** True while the process runs. */
@@ -126,8 +133,14 @@ export class QemuProcess {
     }
   }
 
-  /** `quit`, then SIGKILL if QEMU is still there after `graceMs`; removes the socket and console files. */
+  /**
+   * `quit`, then SIGKILL if QEMU is still there after `graceMs`; removes the
+   * socket and console files. A guest kernel that panicked or faulted is
+   * reported on stderr first (one line), as the console file goes with it.
+   */
   async stop(graceMs = 3000): Promise<void> {
+    const panic = guestPanic(await readFile(this.launch.consoleLog, 'utf8').catch(() => ''));
+    if (panic !== null) process.stderr.write(`vnflab qemu lab: guest ${this.name} failed: ${panic}\n`);
     if (this.alive) {
       await this.qmp?.execute('quit', undefined, graceMs).catch(() => undefined);
       const quit = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
