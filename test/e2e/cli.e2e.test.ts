@@ -74,7 +74,16 @@ describe('vnflab CLI on the embedded lab', () => {
     expect(m.rounds).toBeGreaterThanOrEqual(1);
     expect(m.downtimeMs).toBeGreaterThan(0);
     // Frame-loss disruption within a few ms of the lab's true pause-to-forwarding-again time.
-    expect(Math.abs(t.serviceDisruptionMs! - m.downtimeMs!)).toBeLessThan(5);
+    const paused = m.timeline?.pausedAtMs ?? 0;
+    const evidence = JSON.stringify({
+      disruptionMs: t.serviceDisruptionMs,
+      downtimeMs: m.downtimeMs,
+      // Each episode relative to the pause: lost, first / last lost packet's send time.
+      episodes: t.episodes.map((e) => [e.lost, e.firstLostSentAtMs - paused, e.lastLostSentAtMs - paused]),
+      timeline: m.timeline,
+      windows: t.windows.map((w) => [w.name, w.lost]),
+    });
+    expect(Math.abs(t.serviceDisruptionMs! - m.downtimeMs!), evidence).toBeLessThan(5);
     expect(t.gapDerivedMs).not.toBeNull();
     // The lost packets are the ones sent while the lab had the VNF paused and
     // the fabric still delivered to the old host (same monotonic clock).
