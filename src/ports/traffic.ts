@@ -161,8 +161,9 @@ export interface Traffic {
   doesTrafficFlow(): Promise<boolean>;
   /**
    * traffic.AnyTrafficLoss: any packet of the current window sent up to this
-   * call lost. Drivers answer at once when all of it arrived, and give a
-   * missing packet its grace period before calling it lost.
+   * call lost, as far as the driver can judge. The builtin answers at once
+   * when all of it arrived and gives a missing packet its grace period
+   * first; iperf3 judges the intervals its client has reported.
    */
   anyTrafficLoss(): Promise<boolean>;
   /**

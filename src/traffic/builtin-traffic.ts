@@ -183,8 +183,8 @@ export class BuiltinTraffic implements Traffic {
     const untilMs = monoMs();
     const deadlineMs = untilMs + this.opts.graceMs + 5 * this.opts.tickMs;
     for (;;) {
-      if ((await receiver.counts(k)).lost > 0) return true;
-      const missing = await receiver.missing(k, untilMs);
+      const { lost, missing } = await receiver.lossUpTo(k, untilMs);
+      if (lost > 0) return true;
       if (missing === 0) return false;
       // Past the grace period a packet that has not arrived is lost, settled or not.
       if (monoMs() > deadlineMs) return true;

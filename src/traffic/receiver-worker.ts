@@ -47,8 +47,11 @@ async function main(cfg: ReceiverConfig, port: import('node:worker_threads').Mes
       return null;
     },
     counts: ({ window }: { window: number }) => need().windowCounts(window),
-    missing: ({ window, untilMs }: { window: number; untilMs: number }) =>
-      need().missingUnsettled(window, untilMs),
+    /** AnyTrafficLoss in one call: lost so far in window `window`, and its numbers sent up to `untilMs` still missing unjudged. */
+    lossUpTo: ({ window, untilMs }: { window: number; untilMs: number }) => {
+      const a = need();
+      return { lost: a.windowCounts(window).lost, missing: a.missingUnsettled(window, untilMs) };
+    },
     /** Wait until window `window` is settled (or `timeoutMs` passed, then force it), return its counts. */
     final: async ({ window, timeoutMs }: { window: number; timeoutMs: number }) => {
       const a = need();

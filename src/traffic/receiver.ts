@@ -75,9 +75,12 @@ export class Receiver {
     return this.rpc.call('counts', { window });
   }
 
-  /** Numbers of window `window` sent up to `untilMs` not arrived and not yet settled. */
-  missing(window: number, untilMs: number): Promise<number> {
-    return this.rpc.call('missing', { window, untilMs });
+  /**
+   * Window `window`'s numbers judged lost so far, and those sent up to
+   * `untilMs` that have neither arrived nor been judged (one round trip).
+   */
+  lossUpTo(window: number, untilMs: number): Promise<{ lost: number; missing: number }> {
+    return this.rpc.call('lossUpTo', { window, untilMs });
   }
 
   /** Counts of a closed window once it is settled (forced after `timeoutMs`). */

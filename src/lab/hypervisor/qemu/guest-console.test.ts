@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { guestPanic } from './guest-console.js';
+import { guestKernelFault } from './guest-console.js';
 
-describe('guestPanic', () => {
+describe('guestKernelFault', () => {
   it('names the panic and the first fault before it', () => {
     const console = [
       'VNFLAB-VNF-READY',
@@ -10,13 +10,13 @@ describe('guestPanic', () => {
       '[    5.102198] Call Trace:',
       '[    5.121833] Kernel panic - not syncing: Fatal exception in interrupt',
     ].join('\n');
-    expect(guestPanic(console)).toBe(
+    expect(guestKernelFault(console)).toBe(
       'Kernel panic - not syncing: Fatal exception in interrupt (first fault: kernel tried to execute NX-protected page - exploit attempt? (uid: 0))',
     );
   });
 
   it('a panic without an earlier fault line is named alone', () => {
-    expect(guestPanic('[ 1.0] Kernel panic - not syncing: VFS: Unable to mount root fs\r\n')).toBe(
+    expect(guestKernelFault('[ 1.0] Kernel panic - not syncing: VFS: Unable to mount root fs\r\n')).toBe(
       'Kernel panic - not syncing: VFS: Unable to mount root fs',
     );
   });
@@ -26,11 +26,13 @@ describe('guestPanic', () => {
       '[    4.631584] BUG: scheduling while atomic: swapper/0/0/0x00000302',
       '[    4.644295] virtio_net virtio1: output.0:id 44 is not a head!',
     ].join('\n');
-    expect(guestPanic(console)).toBe('kernel fault: BUG: scheduling while atomic: swapper/0/0/0x00000302');
+    expect(guestKernelFault(console)).toBe(
+      'kernel fault: BUG: scheduling while atomic: swapper/0/0/0x00000302',
+    );
   });
 
   it('a healthy console is null', () => {
-    expect(guestPanic('VNFLAB-VNF-READY\n')).toBeNull();
-    expect(guestPanic('')).toBeNull();
+    expect(guestKernelFault('VNFLAB-VNF-READY\n')).toBeNull();
+    expect(guestKernelFault('')).toBeNull();
   });
 });

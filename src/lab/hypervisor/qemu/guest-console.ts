@@ -13,7 +13,7 @@ const FAULT =
  * reason with the first fault before it, or, for a guest that did not panic
  * (a broken virtio ring: "output.0:id 44 is not a head!"), its first fault.
  */
-export function guestPanic(console: string): string | null {
+export function guestKernelFault(console: string): string | null {
   const lines = console.split(/\r?\n/).map((l) => l.replace(/^\[\s*\d+\.\d+\]\s*/, '').trim());
   const panicAt = lines.findIndex((l) => l.startsWith('Kernel panic - not syncing'));
   const fault = lines.slice(0, panicAt < 0 ? undefined : panicAt).find((l) => FAULT.test(l));

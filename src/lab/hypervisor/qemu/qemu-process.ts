@@ -8,7 +8,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { sleep } from '../../../util/clock.js';
 import { QmpClient } from '../../../drivers/qemu/qmp-client.js';
 import { QemuLabError } from './errors.js';
-import { guestPanic } from './guest-console.js';
+import { guestKernelFault } from './guest-console.js';
 
 export interface QemuLaunch {
   readonly netns: string;
@@ -139,8 +139,8 @@ export class QemuProcess {
    * reported on stderr first (one line), as the console file goes with it.
    */
   async stop(graceMs = 3000): Promise<void> {
-    const panic = guestPanic(await readFile(this.launch.consoleLog, 'utf8').catch(() => ''));
-    if (panic !== null) process.stderr.write(`vnflab qemu lab: guest ${this.name} failed: ${panic}\n`);
+    const fault = guestKernelFault(await readFile(this.launch.consoleLog, 'utf8').catch(() => ''));
+    if (fault !== null) process.stderr.write(`vnflab qemu lab: guest ${this.name} failed: ${fault}\n`);
     if (this.alive) {
       await this.qmp?.execute('quit', undefined, graceMs).catch(() => undefined);
       const quit = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
