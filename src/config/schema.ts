@@ -119,13 +119,15 @@ export const labSchema = z
     /**
      * The lab VNFM's load policy, on for triggerType 'load' only ("higher
      * traffic load over a longer period of time"): it migrates a VNF whose
-     * packet rate stayed above thresholdPps for sustainMs. Default threshold:
-     * halfway between the rates of traffic.loadLevel and traffic.triggerLoadLevel.
+     * packet rate stayed above thresholdPps for sustainMs, then leaves it
+     * alone for cooldownMs. Default threshold: halfway between the rates of
+     * traffic.loadLevel and traffic.triggerLoadLevel.
      */
     loadPolicy: z
       .object({
         thresholdPps: z.number().positive().optional(),
         sustainMs: z.number().int().min(0).default(1_000),
+        cooldownMs: z.number().int().min(0).default(60_000),
       })
       .strict()
       .optional(),

@@ -17,17 +17,23 @@ describe('the lab VNFM load policy of a run', () => {
         loadLevels: { LOW: 1000, NORMAL: 2000, MAX: 9000 },
       },
     });
-    expect(labLoadPolicy(config)).toEqual({ thresholdPps: 5000, sustainMs: 1000, vResourceType: 'vNIC' });
+    expect(labLoadPolicy(config)).toEqual({
+      thresholdPps: 5000,
+      sustainMs: 1000,
+      cooldownMs: 60_000,
+      vResourceType: 'vNIC',
+    });
   });
 
   it('takes the threshold and sustain time from lab.loadPolicy', () => {
     const config = parseConfig({
       tcInput: { triggerType: 'load' },
-      lab: { loadPolicy: { thresholdPps: 1234, sustainMs: 200 } },
+      lab: { loadPolicy: { thresholdPps: 1234, sustainMs: 200, cooldownMs: 5000 } },
     });
     expect(labLoadPolicy(config)).toMatchObject({
       thresholdPps: 1234,
       sustainMs: 200,
+      cooldownMs: 5000,
       vResourceType: 'vMemory',
     });
   });

@@ -4,7 +4,7 @@
  * gets one: under another trigger a policy could move the VNF unasked.
  */
 import type { VnflabConfig } from '../config/schema.js';
-import type { LoadPolicyConfig } from '../lab/vnfm/load-policy.js';
+import { DEFAULT_COOLDOWN_MS, type LoadPolicyConfig } from '../lab/vnfm/load-policy.js';
 
 export function labLoadPolicy(config: VnflabConfig): LoadPolicyConfig | undefined {
   if (config.tcInput.triggerType !== 'load') return undefined;
@@ -16,6 +16,8 @@ export function labLoadPolicy(config: VnflabConfig): LoadPolicyConfig | undefine
   return {
     thresholdPps,
     sustainMs: config.lab.loadPolicy?.sustainMs ?? 1_000,
+    // One migration per run: the step after it watches the traffic, still at the raised load.
+    cooldownMs: config.lab.loadPolicy?.cooldownMs ?? DEFAULT_COOLDOWN_MS,
     // The VNFM's policy moves the vResource the test case asks about.
     vResourceType: config.tcInput.vResourceType,
   };

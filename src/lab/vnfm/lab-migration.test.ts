@@ -162,9 +162,9 @@ class FakeLoad implements LoadSource {
 
 describe('LoadPolicy', () => {
   const target: WatchedServer = { vnfInstanceId: 'i', serverId: 's' };
-  const make = (load: FakeLoad, migrated: WatchedServer[]) =>
+  const make = (load: FakeLoad, migrated: WatchedServer[], cooldownMs?: number) =>
     new LoadPolicy(
-      { thresholdPps: 1000, sustainMs: 500 },
+      { thresholdPps: 1000, sustainMs: 500, ...(cooldownMs === undefined ? {} : { cooldownMs }) },
       {
         source: load,
         servers: () => [target],
@@ -178,7 +178,7 @@ describe('LoadPolicy', () => {
   it('migrates only after the rate stayed above the threshold for sustainMs', async () => {
     const load = new FakeLoad();
     const migrated: WatchedServer[] = [];
-    const policy = make(load, migrated);
+    const policy = make(load, migrated, 0);
     load.rates.set('s', 1500);
     await policy.sample(0);
     await policy.sample(499);
@@ -192,6 +192,34 @@ describe('LoadPolicy', () => {
     expect(migrated).toHaveLength(1);
     await policy.sample(1100);
     expect(migrated).toHaveLength(2);
+  });
+
+  it('leaves a migrated server alone for cooldownMs (60 s by default), then wants sustained load again', async () => {
+    const load = new FakeLoad();
+    const migrated: WatchedServer[] = [];
+    const policy = make(load, migrated, 2000);
+    load.rates.set('s', 1500);
+    await policy.sample(0);
+    await policy.sample(500);
+    expect(migrated).toHaveLength(1);
+    // Still loaded after the move (a vNIC move within the host): no second move during the cooldown.
+    for (const t of [600, 1100, 1600, 2499]) await policy.sample(t);
+    expect(migrated).toHaveLength(1);
+    await policy.sample(2500); // cooldown over: the load must be sustained afresh
+    await policy.sample(2999);
+    expect(migrated).toHaveLength(1);
+    await policy.sample(3000);
+    expect(migrated).toHaveLength(2);
+
+    const byDefault: WatchedServer[] = [];
+    const p2 = make(load, byDefault);
+    await p2.sample(0);
+    await p2.sample(500);
+    for (const t of [1000, 30_000, 60_499]) await p2.sample(t);
+    expect(byDefault).toHaveLength(1);
+    await p2.sample(60_500);
+    await p2.sample(61_000);
+    expect(byDefault).toHaveLength(2);
   });
 
   it('starts over when the rate dips to the threshold or cannot be read', async () => {
@@ -226,6 +254,9 @@ describe('LoadPolicy', () => {
     );
     await policy.sample(0);
     expect(policy.events).toMatchObject([{ type: 'triggered' }, { type: 'migrate-failed', error: 'busy' }]);
+    // Nothing moved, so no cooldown: the next sample tries again.
+    await policy.sample(10);
+    expect(policy.events.filter((e) => e.type === 'migrate-failed')).toHaveLength(2);
     expect(
       () =>
         new LoadPolicy(

@@ -2,8 +2,14 @@
  * The lab VNFM's load policy (trigger type `load`, DESIGN.md "Who moves the
  * VNF"): the VNFM watches each running VNFC server's packet rate and
  * live-migrates a server whose rate stayed above `thresholdPps` for
- * `sustainMs`, recording the initiator POLICY. After a trigger the server's
- * rate must again stay high for a whole `sustainMs` before the next one.
+ * `sustainMs`, recording the initiator POLICY. After a trigger the server is
+ * left alone for `cooldownMs` (the cooldown of Heat / Senlin / Tacker
+ * scaling policies), then its rate must again stay high for a whole
+ * `sustainMs` before the next one. Without the cooldown a move that leaves
+ * the load where it was (a vNIC or vStorage move within the host, or a host
+ * as loaded as the last) is followed by another one `sustainMs` later: the
+ * lab moved the port again while TC_VNF_MIGRATE_002's step 10 watched the
+ * traffic after the migration, and lost packets there.
  */
 import type { VResourceType } from '../../ports/vnfm.js';
 import { monoMs } from '../../util/clock.js';
@@ -24,6 +30,8 @@ export interface LoadPolicyConfig {
    * spec's tcInput.vResourceType when a test case configures it). Default 'any'.
    */
   readonly vResourceType?: VResourceType;
+  /** After a trigger, how long the policy leaves that server alone. Default DEFAULT_COOLDOWN_MS. */
+  readonly cooldownMs?: number;
   /** Sampling period. Default: a quarter of sustainMs, between 20 and 1000 ms. */
   readonly pollIntervalMs?: number;
 }
@@ -58,12 +66,17 @@ export interface LoadPolicyDeps {
   migrate(target: WatchedServer): Promise<void>;
 }
 
+/** Heat's default scaling-policy cooldown. */
+export const DEFAULT_COOLDOWN_MS = 60_000;
+
 /** Keep this many events. */
 const KEPT_EVENTS = 100;
 
 export class LoadPolicy {
   /** When each server's rate went (and stayed) above the threshold, monotonic ms. */
   private readonly aboveSinceMs = new Map<string, number>();
+  /** Until when (monotonic ms) each recently migrated server is left alone. */
+  private readonly coolingUntilMs = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private tick: Promise<void> | null = null;
   private stopped = false;
@@ -73,9 +86,9 @@ export class LoadPolicy {
     private readonly config: LoadPolicyConfig,
     private readonly deps: LoadPolicyDeps,
   ) {
-    if (!(config.thresholdPps >= 0) || !(config.sustainMs >= 0)) {
+    if (!(config.thresholdPps >= 0) || !(config.sustainMs >= 0) || !((config.cooldownMs ?? 0) >= 0)) {
       throw new RangeError(
-        `load policy needs thresholdPps >= 0 and sustainMs >= 0, got ${JSON.stringify(config)}`,
+        `load policy needs thresholdPps, sustainMs and cooldownMs >= 0, got ${JSON.stringify(config)}`,
       );
     }
   }
@@ -108,7 +121,10 @@ export class LoadPolicy {
     const servers = this.deps.servers();
     const watched = new Set(servers.map((s) => s.serverId));
     for (const id of this.aboveSinceMs.keys()) if (!watched.has(id)) this.aboveSinceMs.delete(id);
+    for (const [id, until] of this.coolingUntilMs)
+      if (!watched.has(id) || nowMs >= until) this.coolingUntilMs.delete(id);
     for (const target of servers) {
+      if (this.coolingUntilMs.has(target.serverId)) continue;
       let rateHz: number;
       try {
         rateHz = await this.deps.source.packetRateHz(target.serverId);
@@ -128,10 +144,14 @@ export class LoadPolicy {
         if (this.config.sustainMs > 0) continue;
       } else if (nowMs - since < this.config.sustainMs) continue;
       this.aboveSinceMs.delete(target.serverId);
+      const cooldownMs = this.config.cooldownMs ?? DEFAULT_COOLDOWN_MS;
+      if (cooldownMs > 0) this.coolingUntilMs.set(target.serverId, nowMs + cooldownMs);
       this.record({ type: 'triggered', ...target, rateHz });
       try {
         await this.deps.migrate(target);
       } catch (err) {
+        // Nothing moved: no cooldown (Heat starts one only after an adjustment).
+        this.coolingUntilMs.delete(target.serverId);
         this.record({
           type: 'migrate-failed',
           ...target,
