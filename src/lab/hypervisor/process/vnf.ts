@@ -21,7 +21,8 @@
  * loss exceeded the lab's true downtime by the backlog (issue 2). A vNIC
  * move drains the old port the same way (the guest empties the ring of a
  * port it unplugs); there the VNF never stops, and what ends the port's
- * downtime is the first datagram through the new port.
+ * downtime is the fabric delivering to the new port (the VIM reads its
+ * switch time).
  *
  * With a volume (the flavor has storage) it also writes a journal record per
  * N packets and random blocks in the background (storage-workload.ts). It
@@ -201,8 +202,9 @@ export class Vnf {
    * location. What the fabric sends to the old port until it re-learns is
    * lost. What had reached the old port before the unplug is drained and
    * forwarded (the guest empties the rx ring of a port it unplugs, up to
-   * RX_RING_SLOTS). Those late forwards do not count as forwarding again:
-   * the downtime ends at the first datagram through the new port.
+   * RX_RING_SLOTS). Those late forwards are not logged as forwarding again;
+   * the port's downtime ends when the fabric delivers to the new port, and
+   * the first datagram through it (logged) may wait behind the drain.
    */
   async replaceDataPort(): Promise<PortMove> {
     const old = this.data;
