@@ -8,6 +8,7 @@ import { iperf3ConfigSchema } from '../drivers/iperf3/config.js';
 import { checkKubevirtAccess, kubevirtConfigShape } from '../drivers/kubevirt/config.js';
 import { checkNovaCredentials, novaConfigShape } from '../drivers/nova/config.js';
 import { checkSol003Auth, sol003ConfigShape } from '../drivers/sol003/config.js';
+import { DEFAULT_COOLDOWN_MS, DEFAULT_SUSTAIN_MS } from '../lab/vnfm/load-policy.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 
 const endpoint = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict();
@@ -126,8 +127,8 @@ export const labSchema = z
     loadPolicy: z
       .object({
         thresholdPps: z.number().positive().optional(),
-        sustainMs: z.number().int().min(0).default(1_000),
-        cooldownMs: z.number().int().min(0).default(60_000),
+        sustainMs: z.number().int().min(0).default(DEFAULT_SUSTAIN_MS),
+        cooldownMs: z.number().int().min(0).default(DEFAULT_COOLDOWN_MS),
       })
       .strict()
       .optional(),

@@ -22,6 +22,7 @@
  *   forward ends the downtime.
  */
 import { isoNow } from '../../util/clock.js';
+import type { FabricLocation } from '../fabric/fabric-api.js';
 import type { ComputeHost, Fabric, MovableVResourceKind, MigrationParams } from '../hypervisor/hypervisor.js';
 import type { ActionRecorder } from './instance-actions.js';
 import type { MigrationRecord, ServerRecord } from './records.js';
@@ -95,7 +96,7 @@ export async function runVResourceMove(run: VResourceMoveRun): Promise<void> {
     const resumedAtNs = r.resumedAtNs === null ? null : BigInt(r.resumedAtNs);
     let firstForwardAtNs: string | null = null;
     let downtimeMs = 0;
-    let learnt = null;
+    let learnt: FabricLocation | null = null;
     if (kind === 'vNIC' && pausedAtNs !== null) {
       firstForwardAtNs = await host
         .firstForwardAfter(server.id, String(pausedAtNs), run.firstForwardTimeoutMs)

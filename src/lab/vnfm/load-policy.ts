@@ -68,6 +68,8 @@ export interface LoadPolicyDeps {
 
 /** Heat's default scaling-policy cooldown. */
 export const DEFAULT_COOLDOWN_MS = 60_000;
+/** How long the load must stay above the threshold, by default (`lab.loadPolicy.sustainMs`). */
+export const DEFAULT_SUSTAIN_MS = 1_000;
 
 /** Keep this many events. */
 const KEPT_EVENTS = 100;
