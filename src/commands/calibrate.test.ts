@@ -18,6 +18,7 @@ const row = (over: Partial<CalibrationRow> = {}): CalibrationRow => ({
   gapDerivedMs: 99.9,
   rateHz: 10_000,
   offeredRateHz: 10_000,
+  gateRateHz: 10_001,
   resolutionMs: 0.1,
   lossErrorMs: 0.2,
   gapErrorMs: -0.1,
@@ -26,6 +27,7 @@ const row = (over: Partial<CalibrationRow> = {}): CalibrationRow => ({
   gateDropped: 1002,
   regular: true,
   attempts: 1,
+  realtime: true,
   ...over,
 });
 
@@ -44,6 +46,8 @@ describe('calibrate', () => {
       expect(Math.abs(r.lossErrorMs), JSON.stringify(r)).toBeLessThanOrEqual(r.boundMs);
       expect(Math.abs(r.gapErrorMs ?? Infinity), JSON.stringify(r)).toBeLessThanOrEqual(r.boundMs);
       expect(r.offeredRateHz).toBeGreaterThan(9_000);
+      // The gate's own count agrees with the rate the send times give.
+      expect(Math.abs(r.gateRateHz - r.offeredRateHz), JSON.stringify(r)).toBeLessThan(200);
     }
   });
 
@@ -126,9 +130,18 @@ describe('calibrate', () => {
     expect(withinBound(row({ gapErrorMs: 0.61 }))).toBe(false);
     const table = formatCalibrationTable([row(), row({ outageMs: 1, gapErrorMs: 2, regular: false })]);
     const lines = table.split('\n');
-    expect(lines[0]).toMatch(/^rate\/s\s+outage ms\s+true ms\s+frame-loss ms/);
+    expect(lines[0]).toMatch(/^rate\/s\s+gate saw\/s\s+outage ms\s+true ms\s+frame-loss ms/);
+    expect(lines[1]).toMatch(/^\s*10000\s+10001\s+100\s+100\.000\s+100\.200/);
     expect(lines[1]).toMatch(/100\.200\s+0\.200\s+99\.900\s+-0\.100\s+0\.600\s+1002\s+yes$/);
     expect(lines[2]).toMatch(/NO \(load irregular\)$/);
-    expect(lines[3]).toBe('1 of 2 outside one interval + 0.5 ms');
+    expect(lines[3]).toBe('tester threads: real time (SCHED_FIFO)');
+    expect(lines[4]).toBe('1 of 2 outside one interval + 0.5 ms');
+  });
+
+  it("says when the tester's threads did not run real time", () => {
+    const table = formatCalibrationTable([row(), row({ realtime: false })]);
+    expect(table.split('\n')[3]).toMatch(
+      /^tester threads: normal priority .*scheduling delays are part of these errors$/,
+    );
   });
 });

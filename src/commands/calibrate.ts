@@ -65,8 +65,14 @@ export interface CalibrationRow {
   readonly gapDerivedMs: number | null;
   /** Rate asked for, packets/s. */
   readonly rateHz: number;
-  /** Rate the generator really offered in the outage's window, packets/s. */
+  /** Rate the generator really offered in the outage's window, packets/s (from the packets' send times). */
   readonly offeredRateHz: number;
+  /**
+   * Rate the gate saw arrive over the same window, packets/s (its own
+   * count, forwarded + dropped, over its own clock): an independent check
+   * of the offered rate the frame-loss method divides by.
+   */
+  readonly gateRateHz: number;
   /** Resolution of both methods (one inter-packet interval), ms. */
   readonly resolutionMs: number;
   /** Measured - true, ms. */
@@ -81,6 +87,12 @@ export interface CalibrationRow {
   readonly regular: boolean;
   /** Tries it took (a disturbed sample is repeated). */
   readonly attempts: number;
+  /**
+   * The tester's threads (the gate's, as the generator's and receiver's)
+   * ran real time (util/realtime.ts): without it on a busy machine their
+   * own scheduling delays dominate the error.
+   */
+  readonly realtime: boolean;
 }
 
 /** How far, in ms of the outage, the load and the reference may stray in a valid sample. */
@@ -155,6 +167,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationRow[
           gapDerivedMs,
           rateHz: opts.rateHz,
           offeredRateHz: d?.offeredRateHz ?? 0,
+          gateRateHz: seenRateHz,
           resolutionMs: d?.resolutionMs ?? intervalMs,
           lossErrorMs: lossDerivedMs - trueMs,
           gapErrorMs: gapDerivedMs === null ? null : gapDerivedMs - trueMs,
@@ -163,6 +176,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationRow[
           gateDropped: drop.dropped,
           regular,
           attempts: attempt,
+          realtime: gate.realtime,
         });
         break;
       }
@@ -218,6 +232,7 @@ export function formatCalibrationTable(rows: readonly CalibrationRow[]): string 
   const f = (n: number | null, digits = 3): string => (n === null ? 'n/a' : n.toFixed(digits));
   const header = [
     'rate/s',
+    'gate saw/s',
     'outage ms',
     'true ms',
     'frame-loss ms',
@@ -230,6 +245,7 @@ export function formatCalibrationTable(rows: readonly CalibrationRow[]): string 
   ];
   const lines = rows.map((r) => [
     String(r.rateHz),
+    r.gateRateHz.toFixed(0),
     String(r.outageMs),
     f(r.trueMs),
     f(r.lossDerivedMs),
@@ -244,9 +260,14 @@ export function formatCalibrationTable(rows: readonly CalibrationRow[]): string 
   const row = (cells: readonly string[]): string =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i] ?? 0))).join('  ');
   const failed = rows.filter((r) => !withinBound(r)).length;
+  const scheduling = rows.every((r) => r.realtime)
+    ? 'tester threads: real time (SCHED_FIFO)'
+    : 'tester threads: normal priority (real time needs root or CAP_SYS_NICE, and VNFLAB_REALTIME unset or 1): ' +
+      'their own scheduling delays are part of these errors';
   return [
     row(header),
     ...lines.map(row),
+    scheduling,
     failed === 0
       ? `all ${rows.length} within one interval + 0.5 ms`
       : `${failed} of ${rows.length} outside one interval + 0.5 ms`,

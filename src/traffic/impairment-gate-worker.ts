@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Endpoint } from '../util/outcome.js';
+import { isRealtime } from '../util/realtime.js';
 import { applyThreadNice } from './thread-priority.js';
 
 /** What the gate worker starts with. */
@@ -46,7 +47,13 @@ export interface DropReport {
 
 /** Gate -> harness messages. */
 export type GateEvent =
-  | { readonly type: 'ready'; readonly ingress: Endpoint; readonly tcpRelayed: boolean }
+  | {
+      readonly type: 'ready';
+      readonly ingress: Endpoint;
+      readonly tcpRelayed: boolean;
+      /** This thread runs SCHED_FIFO. */
+      readonly realtime: boolean;
+    }
   | { readonly type: 'dropped'; readonly id: number; readonly report: DropReport }
   | {
       readonly type: 'stats';
@@ -172,6 +179,7 @@ async function main(cfg: GateConfig): Promise<void> {
     type: 'ready',
     ingress: { host: cfg.host, port: ingress.address().port },
     tcpRelayed: tcp !== null,
+    realtime: isRealtime(),
   };
   port.postMessage(ready);
 }

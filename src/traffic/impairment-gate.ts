@@ -24,6 +24,8 @@ export class ImpairmentGate {
     private readonly worker: Worker,
     /** Where traffic must be sent: the gate's ingress. */
     readonly ingress: Endpoint,
+    /** The gate's thread runs real time (SCHED_FIFO; util/realtime.ts, scope 'traffic'). */
+    readonly realtime: boolean,
   ) {
     worker.on('message', (e: GateEvent) => {
       if (e.type === 'ready') return;
@@ -53,7 +55,7 @@ export class ImpairmentGate {
         worker.once('error', reject);
       });
       if (ready.type !== 'ready') throw new Error('impairment gate did not start');
-      const gate = new ImpairmentGate(worker, ready.ingress);
+      const gate = new ImpairmentGate(worker, ready.ingress, ready.realtime);
       if (!relayTcp || ready.tcpRelayed) return gate;
       await gate.close();
       if (attempt >= 10) throw new Error(`impairment gate: no port free for both UDP and TCP on ${host}`);

@@ -8,8 +8,9 @@ import { enterRealtime } from '../util/realtime.js';
  * of emulated guests on two cores) a normal-priority thread waits several ms
  * for a CPU, which shows up as pacing gaps and late arrival stamps. Needs
  * CAP_SYS_NICE for negative values; without it the priority stays as it is.
- * Where permitted the thread also runs real-time (util/realtime.ts: it sleeps
- * between ticks, never spins). Returns the niceness in effect.
+ * Where permitted the thread also runs real-time (util/realtime.ts, scope
+ * 'traffic': on unless VNFLAB_REALTIME=0; it sleeps between ticks, never
+ * spins). Returns the niceness in effect.
  */
 export function applyThreadNice(nice: number | null): number {
   if (nice !== null) {
@@ -18,7 +19,7 @@ export function applyThreadNice(nice: number | null): number {
     } catch {
       // Not permitted: keep the inherited priority.
     }
-    enterRealtime();
+    enterRealtime('traffic');
   }
   return os.getPriority();
 }

@@ -6,7 +6,10 @@ import { currentThreadId, isRealtime } from './realtime.js';
 const moduleUrl = new URL('./realtime.ts', import.meta.url).href;
 
 /** Runs in a child process (a real-time test thread would stay real time): enter, then report. */
-function probe(env: NodeJS.ProcessEnv = {}): {
+function probe(
+  env: NodeJS.ProcessEnv = {},
+  scope: 'traffic' | 'lab' = 'lab',
+): {
   entered: boolean;
   realtime: boolean;
   workerRealtime: boolean;
@@ -14,7 +17,7 @@ function probe(env: NodeJS.ProcessEnv = {}): {
   const script = `
     const { Worker } = await import('node:worker_threads');
     const rt = await import(${JSON.stringify(moduleUrl)});
-    const entered = rt.enterRealtime();
+    const entered = rt.enterRealtime(${JSON.stringify(scope)});
     const realtime = rt.isRealtime();
     // A thread the real-time thread starts afterwards runs normal (SCHED_RESET_ON_FORK).
     const w = new Worker(\`const { parentPort } = require('node:worker_threads');
@@ -60,7 +63,7 @@ describe('realtime', () => {
     });
   });
 
-  it('off unless VNFLAB_REALTIME=1', () => {
+  it("the lab's data plane: off unless VNFLAB_REALTIME=1", () => {
     expect(probe({ VNFLAB_REALTIME: '' })).toEqual({
       entered: false,
       realtime: false,
@@ -71,5 +74,13 @@ describe('realtime', () => {
       realtime: false,
       workerRealtime: false,
     });
+  });
+
+  it("the traffic's threads: on unless VNFLAB_REALTIME=0 (where permitted)", () => {
+    const off = { entered: false, realtime: false, workerRealtime: false };
+    const on = permitted ? { entered: true, realtime: true, workerRealtime: false } : off;
+    expect(probe({ VNFLAB_REALTIME: '' }, 'traffic')).toEqual(on);
+    expect(probe({ VNFLAB_REALTIME: '1' }, 'traffic')).toEqual(on);
+    expect(probe({ VNFLAB_REALTIME: '0' }, 'traffic')).toEqual(off);
   });
 });

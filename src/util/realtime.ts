@@ -14,12 +14,28 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 
 /**
- * Opt-in with VNFLAB_REALTIME=1. Not the default: in a clean-clone CI run
- * (2 cores) one migration stalled at 39 % for 120 s with it on, most likely
- * the normal-priority migration thread starved; under investigation.
+ * Whose threads run real time:
+ *  - 'traffic': the measurement threads (traffic generator, receiver and
+ *    the calibration's impairment gate). On by default where permitted:
+ *    they sleep between packets and never spin, and without it the tester
+ *    itself is the largest error of the measurement (`vnflab calibrate` at
+ *    50k/s on the 2-core reference machine: the gate fell up to 90 ms behind
+ *    and the generator repaid stalls of 5-15 ms inside the outage; real time
+ *    brought every error under 1/rate + 0.5 ms).
+ *  - 'lab': the embedded lab's data plane (fabric, compute hosts' VNF
+ *    threads). Opt-in with VNFLAB_REALTIME=1: in a clean-clone CI run
+ *    (2 cores) one migration stalled at 39 % for 120 s with it on, most
+ *    likely the normal-priority migration thread starved; under
+ *    investigation.
+ * VNFLAB_REALTIME=0 turns both off, =1 turns both on.
  */
-export function realtimeWanted(): boolean {
-  return process.env.VNFLAB_REALTIME === '1';
+export type RealtimeScope = 'traffic' | 'lab';
+
+export function realtimeWanted(scope: RealtimeScope): boolean {
+  const v = process.env.VNFLAB_REALTIME;
+  if (v === '0') return false;
+  if (v === '1') return true;
+  return scope === 'traffic';
 }
 
 /** SCHED_FIFO priority of the lab's data-plane threads (1-99; low: kernel threads stay above). */
@@ -47,13 +63,13 @@ function chrt(args: readonly string[]): boolean {
 }
 
 /**
- * Make the calling thread SCHED_FIFO at `priority` unless VNFLAB_REALTIME=0;
- * false where not wanted or not permitted. Synchronous (it runs `chrt`): call
+ * Make the calling thread SCHED_FIFO at `priority` where `scope` wants it
+ * (see realtimeWanted); false where not wanted or not permitted. Synchronous (it runs `chrt`): call
  * it when a thread starts, never on a timed path - forking a process that
  * maps tens of MiB of guest memory took ~40 ms on the lab machine.
  */
-export function enterRealtime(priority: number = DATA_PLANE_RT_PRIORITY): boolean {
-  return realtimeWanted() && chrt(['--reset-on-fork', '--fifo', '-p', String(priority)]);
+export function enterRealtime(scope: RealtimeScope, priority: number = DATA_PLANE_RT_PRIORITY): boolean {
+  return realtimeWanted(scope) && chrt(['--reset-on-fork', '--fifo', '-p', String(priority)]);
 }
 
 /** The calling thread's policy is SCHED_FIFO or SCHED_RR (Linux /proc). */

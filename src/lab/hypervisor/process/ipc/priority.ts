@@ -14,8 +14,9 @@ export const LAB_PROCESS_NICE = -10;
 /**
  * Raise this process's main thread to `nice` (Linux: setpriority on the
  * calling thread) and, where permitted, to real-time scheduling
- * (util/realtime.ts). Needs CAP_SYS_NICE for either; without it the priority
- * stays as it is. Returns the niceness in effect.
+ * (util/realtime.ts, scope 'lab': only with VNFLAB_REALTIME=1). Needs
+ * CAP_SYS_NICE for either; without it the priority stays as it is. Returns
+ * the niceness in effect.
  *
  * Real time, measured on the main run (2 cores, root): with nice alone the
  * traffic's p99 latency through the lab was 5-30 ms after a migration, and
@@ -31,7 +32,7 @@ export function raisePriority(nice: number = LAB_PROCESS_NICE): number {
   } catch {
     // Not permitted: keep the inherited priority.
   }
-  enterRealtime();
+  enterRealtime('lab');
   return os.getPriority();
 }
 
