@@ -51,6 +51,41 @@ describe('frame-loss and timestamp methods (RFC 6201)', () => {
     expect(d?.episodes[0]?.gapDerivedMs).toBeCloseTo(200, 9);
   });
 
+  it('frame-loss counts an episode at the rate its packets were offered: a stall repaid inside the outage', () => {
+    // 1000/s, but the generator stalled from 290 to 300 ms and repaid the 10 packets at twice the rate, caught up
+    // by 320 ms. The outage drops what was sent in [300, 500) ms: seqs 290..509, 220 packets for 200 ms.
+    const sentAtMs = (seq: number): number =>
+      seq < 290 ? seq : seq < 330 ? 300 + (seq - 290) / 2 : seq - 10;
+    const outage = (seq: number): boolean => sentAtMs(seq) >= 300 && sentAtMs(seq) < 500;
+    const trace = syntheticTrace({ rateHz: RATE, sent: 1000, startMs: 0, sentAtMs, lost: outage });
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [trace] });
+    expect(d?.lost).toBe(220);
+    // At the average rate 220 ms; at the rate the lost packets were offered, (499 - 300) / 219 ms each.
+    expect(d?.lossDerivedMs).toBeCloseTo((220 * 199) / 219, 9);
+    expect(Math.abs((d?.lossDerivedMs ?? 0) - 200)).toBeLessThan(1);
+    expect(d?.episodes[0]?.lossDerivedMs).toBeCloseTo((220 * 199) / 219, 9);
+  });
+
+  it('frame-loss falls back to the average rate for a single lost packet, and sums corrections over flows', () => {
+    const one = disruptionFromTrace({
+      offeredRateHz: RATE,
+      flows: [syntheticTrace({ rateHz: RATE, sent: 100, lost: (seq) => seq === 50 })],
+    });
+    expect(one).toMatchObject({ lost: 1, lossDerivedMs: 1 });
+    // Two flows at 500/s each (2 ms apart): one evenly paced, one whose lost run was sent at 1 ms spacing.
+    const even = syntheticTrace({ rateHz: 500, sent: 200, lost: between(100, 119) });
+    const fast = syntheticTrace({
+      rateHz: 500,
+      sent: 200,
+      sentAtMs: (seq) => 1000 + (seq < 100 ? 2 * seq : seq < 120 ? 200 + (seq - 100) : 2 * seq - 20),
+      lost: between(100, 119),
+    });
+    const d = disruptionFromTrace({ offeredRateHz: RATE, flows: [even, fast] });
+    expect(d?.episodes.map((e) => e.lossDerivedMs)).toEqual([40, 20]);
+    // Averaged over the flows, as lost / aggregate rate is: (40 + 20) / 2.
+    expect(d?.lossDerivedMs).toBeCloseTo(30, 9);
+  });
+
   it('loss at the start: no packet before, so no gap', () => {
     const d = disruptionFromTrace({
       offeredRateHz: RATE,

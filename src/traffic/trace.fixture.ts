@@ -16,13 +16,15 @@ export interface SyntheticFlow {
   delayMs?: ReadonlyMap<number, number>;
   /** Packets delivered twice (the copy 0.01 ms after the original). */
   duplicated?: ReadonlySet<number>;
+  /** Send times other than the even schedule (a generator that stalled), ms. */
+  sentAtMs?: (seq: number) => number;
 }
 
 export function syntheticTrace(f: SyntheticFlow): TraceFlow & { firstSeq: number } {
   const firstSeq = f.firstSeq ?? 0;
   const startMs = f.startMs ?? 1000;
   const intervalMs = 1000 / f.rateHz;
-  const sentAtMs = (seq: number): number => startMs + (seq - firstSeq) * intervalMs;
+  const sentAtMs = f.sentAtMs ?? ((seq: number): number => startMs + (seq - firstSeq) * intervalMs);
   const arrivals: { seq: number; arrivedAtMs: number }[] = [];
   for (let seq = firstSeq; seq < firstSeq + f.sent; seq++) {
     if (f.lost?.(seq)) continue;
