@@ -13,11 +13,11 @@
  * a reference known better than the tolerance it checks. A sample is valid
  * when, to within SAMPLE_SLACK_MS (half the bound's 0.5 ms margin): the
  * window's offered rate matches the rate asked for over the outage's length
- * (the frame-loss method divides by the window's average rate), the gate
- * read the datagrams on time at the outage's edges (arrival gaps at most an
- * interval + the slack: a gate descheduled at an edge judges queued packets
- * late, so its "true" interval would be wrong for them), and it dropped as
- * many packets as the rate predicts; and, where the Traffic reports the
+ * (the frame-loss method divides by the window's average rate), the load
+ * was regular at the outage's edges (gaps at most an interval + the slack,
+ * on the clock the gate decides on: send stamps for the builtin's datagrams,
+ * arrival at the gate for others), and the gate dropped as many packets as
+ * the rate predicts; and, where the Traffic reports the
  * arrival of the packets bordering the loss (the builtin does), the
  * receiver read both with the same delay after they were sent (a receiver
  * descheduled when the first packet after the outage came stamps it late,

@@ -1,0 +1,82 @@
+import dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { monoMs, monoNs, sleep } from '../util/clock.js';
+import { ImpairmentGate } from './impairment-gate.js';
+import { HEADER_BYTES, isVnflabPacket, readSeq32, writeHeader } from './packet.js';
+
+/** A vnflab datagram with sequence number `seq` and send stamp `sentNs`. */
+function packet(seq: number, sentNs: bigint): Buffer {
+  const buf = Buffer.alloc(HEADER_BYTES + 32);
+  writeHeader(buf, 0, seq, 7, sentNs);
+  return buf;
+}
+
+describe('ImpairmentGate', () => {
+  const cleanup: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+
+  async function setup(): Promise<{ gate: ImpairmentGate; send: (b: Buffer) => void; got: string[] }> {
+    const sink = dgram.createSocket('udp4');
+    const got: string[] = [];
+    sink.on('message', (m) => got.push(isVnflabPacket(m) ? `seq ${readSeq32(m)}` : m.toString()));
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
+    cleanup.push(() => void sink.close());
+    const gate = await ImpairmentGate.start({ host: '127.0.0.1', port: sink.address().port });
+    cleanup.push(() => gate.close());
+    const client = dgram.createSocket('udp4');
+    cleanup.push(() => void client.close());
+    const send = (b: Buffer): void => client.send(b, gate.ingress.port, gate.ingress.host);
+    return { gate, send, got };
+  }
+
+  it('decides on each datagram by its send stamp, not by when it reaches the gate', async () => {
+    const { gate, send, got } = await setup();
+    const beforeNs = monoNs();
+    const drop = gate.dropFor(1000);
+    await sleep(200);
+    // Sent before the drop began, delivered during it (a backlog): forwarded.
+    send(packet(1, beforeNs));
+    // Sent and delivered during the drop: dropped.
+    const insideNs = monoNs();
+    send(packet(2, insideNs));
+    // Not a vnflab datagram: decided when the gate reads it, during the drop: dropped.
+    send(Buffer.from('foreign-during'));
+    const report = await drop;
+    expect(report.endMs - report.startMs).toBe(1000);
+    // The stamps above are where this test means them to be relative to the interval.
+    expect(Number(beforeNs) / 1e6).toBeLessThan(report.startMs);
+    expect(Number(insideNs) / 1e6).toBeGreaterThanOrEqual(report.startMs);
+    expect(monoMs()).toBeGreaterThanOrEqual(report.endMs);
+    // Sent during the drop, delivered after it (late): dropped.
+    send(packet(3, insideNs));
+    // Sent after: forwarded.
+    send(packet(4, monoNs()));
+    send(Buffer.from('foreign-after'));
+    for (let i = 0; i < 100 && got.length < 3; i++) await sleep(10);
+    await sleep(50);
+    expect(got).toEqual(['seq 1', 'seq 4', 'foreign-after']);
+    expect(report.dropped).toBe(2);
+    const stats = await gate.stats();
+    expect(stats).toMatchObject({ forwarded: 3, dropped: 3 });
+  });
+
+  it('reports the gaps across both edges on the send clock', async () => {
+    const { gate, send } = await setup();
+    const drop = gate.dropFor(300);
+    await sleep(100);
+    const t = monoNs();
+    // Stamped 250 ms before now (before the drop began), then now (inside), then 10 s ahead (after
+    // its end): the gate sees only the stamps, so the gaps are those of the stamps whenever they arrive.
+    send(packet(1, t - 250_000_000n));
+    send(packet(2, t));
+    send(packet(3, t + 10_000_000_000n));
+    const report = await drop;
+    expect(Number(t) / 1e6 - 250).toBeLessThan(report.startMs);
+    const [startGap, endGap] = report.edgeGapsMs;
+    expect(startGap).toBeCloseTo(250, 3);
+    expect(endGap).toBeCloseTo(10_000, 3);
+    expect(report.dropped).toBe(1);
+  });
+});
