@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TcResult } from '../../src/runner/result.js';
+import { MIGRATE_INPUTS, MIGRATE_STEP_TITLES } from '../spec-fixture.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -196,25 +197,12 @@ describe('vnflab CLI on the embedded lab', () => {
       steps: { n: number; title: string }[];
       inputs: string[];
     }[];
-    // 001 / 003 stop the traffic for the move and start it again: 14 steps; 002 / 004: 13.
-    expect(Object.fromEntries(list.map((t) => [t.id, t.steps.length]))).toEqual({
-      TC_VNF_MIGRATE_001: 14,
-      TC_VNF_MIGRATE_002: 13,
-      TC_VNF_MIGRATE_003: 14,
-      TC_VNF_MIGRATE_004: 13,
-    });
-    for (const tc of list)
-      expect(tc.inputs).toEqual(
-        expect.arrayContaining([
-          'SwImageID',
-          'triggerType',
-          'vResourceType',
-          'emConfigFile',
-          'vnfConfigFile',
-          'vnfLicenseFile',
-          'trafficConfigParameter',
-        ]),
-      );
+    // Every case, in order, with the plan's steps and inputs (001 / 003 stop the traffic for the move: 14 steps; 002 / 004: 13).
+    expect(list.map((t) => t.id)).toEqual(Object.keys(MIGRATE_STEP_TITLES));
+    for (const tc of list) {
+      expect(tc.steps.map((s) => s.title)).toEqual(MIGRATE_STEP_TITLES[tc.id]);
+      expect(tc.inputs).toEqual(MIGRATE_INPUTS);
+    }
     const text = vnflab(['list']);
     expect(text.code).toBe(0);
     for (const tc of list) {
