@@ -9,6 +9,21 @@
  * reads here is the one their runs have; the target is one inter-packet
  * interval + 0.5 ms.
  *
+ * Each method is set against the truth it observes. The frame-loss method
+ * counts the packets lost, so its reference is the drop interval: the gate
+ * decides on each datagram's send stamp, so exactly the packets sent in
+ * [start, end) are dropped. The timestamp method times the silence between
+ * the packets bordering the loss as they arrive, so its reference is the
+ * silence the gate's egress really had (DropReport.egressSilenceMs) less one
+ * interval, as the method subtracts. The two references differ by the
+ * change in the gate's own forwarding lag across the drop (0.1-1 ms at
+ * 50k/s on the 2-core reference machine, a few ms when the gate thread is
+ * descheduled): that is the forwarding element's behaviour, which a
+ * timestamp measurement of a real VNF must report, not an error of the
+ * tester. What is left in the timestamp error is the tester's own: the
+ * loopback path and the receiver stamping the two border packets with
+ * different delays.
+ *
  * RFC 6201's methods assume a constant offered load, and a calibration needs
  * a reference known better than the tolerance it checks. A sample is valid
  * when, to within SAMPLE_SLACK_MS (half the bound's 0.5 ms margin): the
@@ -17,15 +32,13 @@
  * was regular at the outage's edges (gaps at most an interval + the slack,
  * on the clock the gate decides on: send stamps for the builtin's datagrams,
  * arrival at the gate for others), and the gate dropped as many packets as
- * the rate predicts; and, where the Traffic reports the
- * arrival of the packets bordering the loss (the builtin does), the
- * receiver read both with the same delay after they were sent (a receiver
- * descheduled when the first packet after the outage came stamps it late,
- * and the RFC 6201 §4.2.2 timestamp method reads that as outage). A disturbed sample (the machine
- * descheduled a thread) is repeated, up to `attempts` times; the row says
- * how many it took and whether the one reported was valid.
+ * the rate predicts. A disturbed sample (the machine descheduled the
+ * generator) is repeated, up to `attempts` times; the row says how many it
+ * took and whether the one reported was valid. The receiver's timing is not
+ * a validity condition: its delays are the error being measured, so a
+ * sample is never repeated for them.
  */
-import type { Disruption, Traffic } from '../ports/traffic.js';
+import type { Traffic } from '../ports/traffic.js';
 import { BuiltinTraffic } from '../traffic/builtin-traffic.js';
 import { ImpairmentGate, type DropReport } from '../traffic/impairment-gate.js';
 import { sleep } from '../util/clock.js';
@@ -57,8 +70,14 @@ export interface CalibrateOptions {
 export interface CalibrationRow {
   /** Outage asked for, ms. */
   readonly outageMs: number;
-  /** Interval the gate really dropped, ms (monotonic clock). */
+  /** Interval the gate really dropped, ms (monotonic clock): the frame-loss method's reference. */
   readonly trueMs: number;
+  /**
+   * The silence the gate's egress really had around the drop less one
+   * interval, ms: the timestamp method's reference (see the file's comment);
+   * null where that method does not apply.
+   */
+  readonly trueGapMs: number | null;
   /** RFC 6201 frame-loss method, ms. */
   readonly lossDerivedMs: number;
   /** RFC 6201 timestamp method, ms; null when it does not apply (nothing lost, or no timestamps). */
@@ -155,22 +174,29 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationRow[
           d !== null &&
           (Math.abs(d.offeredRateHz - opts.rateHz) / opts.rateHz) * (drop.endMs - drop.startMs) <=
             SAMPLE_SLACK_MS;
-        const regular = heldRate && isRegular(drop, seenRateHz, intervalMs) && receiverOnTime(d);
+        const regular = heldRate && isRegular(drop, seenRateHz, intervalMs);
         if (!regular && attempt < attempts) continue;
         const trueMs = drop.endMs - drop.startMs;
         const lossDerivedMs = d?.lossDerivedMs ?? 0;
         const gapDerivedMs = d?.gapDerivedMs ?? null;
+        const resolutionMs = d?.resolutionMs ?? intervalMs;
+        // As the method: the border gap less one interval (src/traffic/disruption.ts, timestampDisruptionMs).
+        const trueGapMs =
+          gapDerivedMs === null || drop.egressSilenceMs === null
+            ? null
+            : Math.max(0, drop.egressSilenceMs - resolutionMs);
         rows.push({
           outageMs,
           trueMs,
+          trueGapMs,
           lossDerivedMs,
           gapDerivedMs,
           rateHz: opts.rateHz,
           offeredRateHz: d?.offeredRateHz ?? 0,
           gateRateHz: seenRateHz,
-          resolutionMs: d?.resolutionMs ?? intervalMs,
+          resolutionMs,
           lossErrorMs: lossDerivedMs - trueMs,
-          gapErrorMs: gapDerivedMs === null ? null : gapDerivedMs - trueMs,
+          gapErrorMs: gapDerivedMs === null || trueGapMs === null ? null : gapDerivedMs - trueGapMs,
           boundMs: intervalMs + 0.5,
           lost: d?.lost ?? 0,
           gateDropped: drop.dropped,
@@ -201,26 +227,6 @@ export function isRegular(drop: DropReport, seenRateHz: number, intervalMs: numb
   return Math.abs(drop.dropped - expected) <= Math.max(1, (seenRateHz * SAMPLE_SLACK_MS) / 1000);
 }
 
-/**
- * The receiver stamped the packets that border each loss episode with the
- * same one-way delay, to within SAMPLE_SLACK_MS. Their send times are those
- * of the lost packets next to them -/+ one interval (even pacing). True when
- * the Traffic does not report border arrivals (nothing to check).
- */
-export function receiverOnTime(d: Disruption | null): boolean {
-  if (!d) return true;
-  for (const e of d.episodes) {
-    const { arrivalBeforeMs: before, arrivalAfterMs: after } = e as Partial<
-      Record<'arrivalBeforeMs' | 'arrivalAfterMs', unknown>
-    >;
-    if (typeof before !== 'number' || typeof after !== 'number') continue;
-    const delayBefore = before - (e.firstLostSentAtMs - d.resolutionMs);
-    const delayAfter = after - (e.lastLostSentAtMs + d.resolutionMs);
-    if (Math.abs(delayAfter - delayBefore) > SAMPLE_SLACK_MS) return false;
-  }
-  return true;
-}
-
 /** |error| within the target for each method that applies. */
 export function withinBound(row: CalibrationRow): boolean {
   const ok = (e: number | null): boolean => e === null || Math.abs(e) <= row.boundMs;
@@ -237,6 +243,7 @@ export function formatCalibrationTable(rows: readonly CalibrationRow[]): string 
     'true ms',
     'frame-loss ms',
     'error ms',
+    'egress true ms',
     'timestamp ms',
     'error ms',
     'bound ms',
@@ -250,6 +257,7 @@ export function formatCalibrationTable(rows: readonly CalibrationRow[]): string 
     f(r.trueMs),
     f(r.lossDerivedMs),
     f(r.lossErrorMs),
+    f(r.trueGapMs),
     f(r.gapDerivedMs),
     f(r.gapErrorMs),
     f(r.boundMs),

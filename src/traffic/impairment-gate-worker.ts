@@ -14,6 +14,15 @@
  * to the method under test. On the send clock the gate behaves as an ideal
  * element one constant path delay away, whatever its own scheduling. Other
  * datagrams (iperf3's) are decided at read time, as before.
+ *
+ * Which datagrams are dropped is exact; when the others leave is not. This
+ * thread forwards in batches, 0.1-1 ms behind at 50k/s on the 2-core
+ * reference machine, and as much as 4 ms when descheduled, and the lag
+ * differs between the last datagram forwarded before a drop and the first
+ * after it. So the gate also reports the silence its egress really had
+ * (`egressSilenceMs`, stamped as each send returns): that, not the drop
+ * interval, is what the RFC 6201 timestamp method observes downstream, and
+ * the reference `vnflab calibrate` sets it against.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -56,6 +65,15 @@ export interface DropReport {
    * are sharp: the load was regular there.
    */
   readonly edgeGapsMs: readonly [number | null, number | null];
+  /**
+   * How long the gate's egress carried nothing around the drop, ms: from
+   * the return of its send of the last datagram forwarded before the drop
+   * to that of the first forwarded after (CLOCK_MONOTONIC, this thread).
+   * It differs from the drop interval by the change in the gate's own
+   * forwarding lag between those two datagrams. Null if no datagram was
+   * forwarded on either side, or the drop dropped nothing.
+   */
+  readonly egressSilenceMs: number | null;
 }
 
 /** Gate -> harness messages. */
@@ -133,6 +151,10 @@ async function main(cfg: GateConfig): Promise<void> {
   // Gaps across the drop's start and end (-1: not seen yet).
   let startGapMs = -1;
   let endGapMs = -1;
+  // When the send of the latest forward returned; the egress's edges around the current drop (-1: not yet).
+  let lastForwardMs = -1;
+  let egressBeforeMs = -1;
+  let egressAfterMs = -1;
 
   ingress.on('message', (msg, rinfo) => {
     const atMs = isVnflabPacket(msg) ? readSentMs(msg) : nowMs();
@@ -143,13 +165,16 @@ async function main(cfg: GateConfig): Promise<void> {
     lastAtMs = atMs;
     if (atMs >= dropStartMs && atMs < dropEndMs) {
       dropped++;
-      droppedInInterval++;
+      // Datagrams are read in the order they were sent (one sender, one socket): the last forward was the last before.
+      if (droppedInInterval++ === 0) egressBeforeMs = lastForwardMs;
       return;
     }
     forwarded++;
     const path = pathFor(rinfo.address, rinfo.port);
     if (path.ready) path.socket.send(msg);
     else path.queue.push(msg);
+    lastForwardMs = nowMs();
+    if (egressAfterMs < 0 && dropEndMs !== 0 && atMs >= dropEndMs) egressAfterMs = lastForwardMs;
   });
 
   port.on('message', (m: GateRequest) => {
@@ -157,6 +182,8 @@ async function main(cfg: GateConfig): Promise<void> {
       droppedInInterval = 0;
       startGapMs = -1;
       endGapMs = -1;
+      egressBeforeMs = -1;
+      egressAfterMs = -1;
       // Datagrams read before this line were sent before it: none of them is in the interval.
       const startMs = nowMs();
       const endMs = startMs + m.durationMs;
@@ -175,6 +202,7 @@ async function main(cfg: GateConfig): Promise<void> {
           endMs,
           dropped: droppedInInterval,
           edgeGapsMs: [startGapMs < 0 ? null : startGapMs, endGapMs < 0 ? null : endGapMs],
+          egressSilenceMs: egressBeforeMs < 0 || egressAfterMs < 0 ? null : egressAfterMs - egressBeforeMs,
         };
         const event: GateEvent = { type: 'dropped', id: m.id, report };
         port.postMessage(event);

@@ -79,4 +79,48 @@ describe('ImpairmentGate', () => {
     expect(endGap).toBeCloseTo(10_000, 3);
     expect(report.dropped).toBe(1);
   });
+
+  it("reports its egress's silence, from the last forward before the drop to the first after", async () => {
+    const sink = dgram.createSocket('udp4');
+    const arrivals = new Map<number, number>();
+    sink.on('message', (m) => arrivals.set(readSeq32(m), monoMs()));
+    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
+    cleanup.push(() => void sink.close());
+    const gate = await ImpairmentGate.start({ host: '127.0.0.1', port: sink.address().port });
+    cleanup.push(() => gate.close());
+    const client = dgram.createSocket('udp4');
+    cleanup.push(() => void client.close());
+    const send = (seq: number, sentNs: bigint): void =>
+      client.send(packet(seq, sentNs), gate.ingress.port, gate.ingress.host);
+    send(1, monoNs());
+    await sleep(30);
+    const beforeNs = monoNs();
+    const drop = gate.dropFor(100);
+    await sleep(20);
+    // Sent before the drop, read by the gate 20 ms into it (as a gate lagging behind its ingress
+    // reads a backlog): forwarded then, so the egress falls silent only now.
+    send(2, beforeNs);
+    await sleep(20);
+    send(3, monoNs()); // inside: dropped
+    await sleep(140);
+    // About 80 ms after the drop's end (nothing came in between): the egress's silence ends here.
+    send(4, monoNs());
+    const report = await drop;
+    for (let i = 0; i < 100 && arrivals.size < 3; i++) await sleep(5);
+    expect([...arrivals.keys()]).toEqual([1, 2, 4]);
+    expect(report.dropped).toBe(1);
+    const silence = report.egressSilenceMs ?? Number.NaN;
+    // What the sink saw, to within the loopback's delay, and not the drop interval.
+    expect(Math.abs(silence - ((arrivals.get(4) ?? 0) - (arrivals.get(2) ?? 0)))).toBeLessThan(3);
+    expect(silence).toBeGreaterThan(report.endMs - report.startMs + 40);
+  });
+
+  it('reports no egress silence when nothing was forwarded after the drop', async () => {
+    const { gate, send } = await setup();
+    send(packet(1, monoNs()));
+    await sleep(20);
+    const report = await gate.dropFor(10);
+    expect(report.dropped).toBe(0);
+    expect(report.egressSilenceMs).toBeNull();
+  });
 });
