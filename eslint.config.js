@@ -4,7 +4,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'results/**', 'coverage/**', '*.config.*', 'scripts/**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      '.bench-build/**',
+      'node_modules/**',
+      'results/**',
+      'coverage/**',
+      '*.config.*',
+      'scripts/**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
