@@ -20,8 +20,8 @@ import { readFileSync, readlinkSync } from 'node:fs';
  *    they sleep between packets and never spin, and without it the tester
  *    itself is the largest error of the measurement (`vnflab calibrate` at
  *    50k/s on the 2-core reference machine: the gate fell up to 90 ms behind
- *    and the generator repaid stalls of 5-15 ms inside the outage; real time
- *    brought 44 of the bench's 45 samples under 1/rate + 0.5 ms).
+ *    and the generator repaid stalls of 5-15 ms inside the outage; with real
+ *    time all 45 of the bench's samples were within 1/rate + 0.5 ms).
  *  - 'lab': the embedded lab's data plane (fabric, compute hosts' VNF
  *    threads). Opt-in with VNFLAB_REALTIME=1: in a clean-clone CI run
  *    (2 cores) one migration stalled at 39 % for 120 s with it on, most
