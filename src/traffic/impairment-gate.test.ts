@@ -17,10 +17,21 @@ describe('ImpairmentGate', () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function setup(): Promise<{ gate: ImpairmentGate; send: (b: Buffer) => void; got: string[] }> {
+  /** A gate in front of a sink that records what it got and, for vnflab datagrams, when (by sequence number). */
+  async function setup(): Promise<{
+    gate: ImpairmentGate;
+    send: (b: Buffer) => void;
+    got: string[];
+    arrivals: Map<number, number>;
+  }> {
     const sink = dgram.createSocket('udp4');
     const got: string[] = [];
-    sink.on('message', (m) => got.push(isVnflabPacket(m) ? `seq ${readSeq32(m)}` : m.toString()));
+    const arrivals = new Map<number, number>();
+    sink.on('message', (m) => {
+      const atMs = monoMs();
+      if (isVnflabPacket(m)) arrivals.set(readSeq32(m), atMs);
+      got.push(isVnflabPacket(m) ? `seq ${readSeq32(m)}` : m.toString());
+    });
     await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
     cleanup.push(() => void sink.close());
     const gate = await ImpairmentGate.start({ host: '127.0.0.1', port: sink.address().port });
@@ -28,7 +39,7 @@ describe('ImpairmentGate', () => {
     const client = dgram.createSocket('udp4');
     cleanup.push(() => void client.close());
     const send = (b: Buffer): void => client.send(b, gate.ingress.port, gate.ingress.host);
-    return { gate, send, got };
+    return { gate, send, got, arrivals };
   }
 
   it('decides on each datagram by its send stamp, not by when it reaches the gate', async () => {
@@ -81,17 +92,8 @@ describe('ImpairmentGate', () => {
   });
 
   it("reports its egress's silence, from the last forward before the drop to the first after", async () => {
-    const sink = dgram.createSocket('udp4');
-    const arrivals = new Map<number, number>();
-    sink.on('message', (m) => arrivals.set(readSeq32(m), monoMs()));
-    await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
-    cleanup.push(() => void sink.close());
-    const gate = await ImpairmentGate.start({ host: '127.0.0.1', port: sink.address().port });
-    cleanup.push(() => gate.close());
-    const client = dgram.createSocket('udp4');
-    cleanup.push(() => void client.close());
-    const send = (seq: number, sentNs: bigint): void =>
-      client.send(packet(seq, sentNs), gate.ingress.port, gate.ingress.host);
+    const { gate, send: sendRaw, arrivals } = await setup();
+    const send = (seq: number, sentNs: bigint): void => sendRaw(packet(seq, sentNs));
     send(1, monoNs());
     await sleep(30);
     const beforeNs = monoNs();
