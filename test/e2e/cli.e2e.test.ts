@@ -55,7 +55,7 @@ describe('vnflab CLI on the embedded lab', () => {
     if (!existsSync(cli)) throw new Error(`${cli} missing: run 'npm run build' first (npm test does)`);
   });
 
-  it("run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab's true downtime", () => {
+  it("run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab's true loss window (pause to switch)", () => {
     const out = tmp('vnflab-e2e-');
     const r = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--out', out, '--json']);
     const result = JSON.parse(r.stdout) as TcResult;
@@ -74,7 +74,6 @@ describe('vnflab CLI on the embedded lab', () => {
     expect(m.memoryVerified).toBe(true);
     expect(m.rounds).toBeGreaterThanOrEqual(1);
     expect(m.downtimeMs).toBeGreaterThan(0);
-    // Frame-loss disruption within a few ms of the lab's true pause-to-forwarding-again time.
     const paused = m.timeline?.pausedAtMs ?? 0;
     const evidence = JSON.stringify({
       disruptionMs: t.serviceDisruptionMs,
@@ -84,13 +83,18 @@ describe('vnflab CLI on the embedded lab', () => {
       timeline: m.timeline,
       windows: t.windows.map((w) => [w.name, w.lost]),
     });
-    expect(Math.abs(t.serviceDisruptionMs! - m.downtimeMs!), evidence).toBeLessThan(5);
     expect(t.gapDerivedMs).not.toBeNull();
     // The lost packets are the ones sent while the lab had the VNF paused and
     // the fabric still delivered to the old host (same monotonic clock).
     const tl = m.timeline!;
     expect(tl.pausedAtMs).not.toBeNull();
     expect(tl.switchedAtMs).toBeGreaterThan(tl.pausedAtMs!);
+    // So the frame-loss disruption is the pause to the fabric's switch, to within a few ms. Packets that reach
+    // the new host before its VNF forwards again wait there and are not lost: that wait is in the lab's downtime
+    // (pause to first forward) but not in the loss. One CI run lost 17.0 ms with the switch at 17.3 ms and the
+    // first forward at 22.6 ms.
+    expect(Math.abs(t.serviceDisruptionMs! - (tl.switchedAtMs! - tl.pausedAtMs!)), evidence).toBeLessThan(5);
+    expect(t.serviceDisruptionMs!, evidence).toBeLessThan(m.downtimeMs! + 5);
     const sentLost = t.episodes.map((e) => [e.firstLostSentAtMs, e.lastLostSentAtMs]).flat();
     expect(Math.min(...sentLost)).toBeGreaterThan(tl.pausedAtMs! - 5);
     expect(Math.max(...sentLost)).toBeLessThan(tl.switchedAtMs! + 5);
