@@ -162,9 +162,10 @@ export function runTrafficContract(opts: TrafficContractOptions): void {
         const closing = traffic.clearCounters('second');
         const opened = await traffic.readWindow();
         expect(opened.name).toBe('second');
-        // Opened at the call, not after the closed window's grace period.
+        // Opened at the call, not after the closed window's grace period (hundreds of ms). The margin
+        // covers the worker's scheduling on a loaded 2-core machine (a clean-clone CI run took 6 ms).
         expect(opened.openedAtMs).toBeGreaterThanOrEqual(calledAtMs);
-        expect(opened.openedAtMs - calledAtMs).toBeLessThan(5);
+        expect(opened.openedAtMs - calledAtMs).toBeLessThan(25);
         const closed = await closing;
         expect(closed).toMatchObject({ name: 'first' });
         expect(closed?.closedAtMs).toBe(opened.openedAtMs);

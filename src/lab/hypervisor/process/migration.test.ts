@@ -62,7 +62,7 @@ describe('live migration between two host processes under traffic', () => {
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });
 
-  it('moves a 64 MiB VM live: loss matches the measured downtime, memory digests match', async () => {
+  it('moves a 64 MiB VM live: loss matches the pause-to-switch window, memory digests match', async () => {
     const s = spec('live-1', { memoryMiB: 64 }, 10_000);
     sink.reset(); // a retry's sequence numbers start at 0 again
     const ingress = await bootOnA(s);
@@ -99,11 +99,13 @@ describe('live migration between two host processes under traffic', () => {
     expect(firstOnB).not.toBeNull();
     const downtimeMs = Number(BigInt(firstOnB ?? '0') - pausedAtNs) / 1e6;
     const lossMs = (lost / offeredHz) * 1000;
+    const learntAtNs = BigInt((await fabric.location(s.vmId))?.learntAtNs ?? '0');
+    const lossWindowMs = Number(learntAtNs - pausedAtNs) / 1e6;
     const totalMs = Number(BigInt(result.completedAtNs) - BigInt(result.startedAtNs)) / 1e6;
     console.log(
       `live 64 MiB: total ${totalMs.toFixed(0)} ms, rounds ${result.rounds}, ${(result.bytesTransferred / MB).toFixed(1)} MB, ` +
         `downtime ${downtimeMs.toFixed(2)} ms (resume after ${(Number(BigInt(incoming.resumedAtNs ?? '0') - pausedAtNs) / 1e6).toFixed(2)} ms), ` +
-        `lost ${lost} of ${sent} at ${offeredHz.toFixed(0)}/s = ${lossMs.toFixed(2)} ms, fabric learnt after ${(Number(BigInt((await fabric.location(s.vmId))?.learntAtNs ?? '0') - pausedAtNs) / 1e6).toFixed(2)} ms`,
+        `lost ${lost} of ${sent} at ${offeredHz.toFixed(0)}/s = ${lossMs.toFixed(2)} ms, fabric learnt after ${lossWindowMs.toFixed(2)} ms`,
     );
 
     expect(result.rounds).toBeGreaterThanOrEqual(2);
@@ -112,7 +114,12 @@ describe('live migration between two host processes under traffic', () => {
     expect(incoming.memoryDigest).toBe(result.memoryDigest);
     expect(BigInt(incoming.resumedAtNs ?? '0')).toBeGreaterThan(pausedAtNs);
     expect(lost).toBeGreaterThan(0);
-    expect(Math.abs(lossMs - downtimeMs)).toBeLessThan(Math.max(5, downtimeMs * 0.3));
+    // Lost: what the fabric still sent to A, from the pause to its switch to B. Datagrams that reach B before
+    // the VNF forwards again wait there and are not lost, so the downtime (to B's first forward) bounds the
+    // loss from above (a clean-clone CI run: 14.6 ms lost, switch at 15.7 ms, first forward at 21.7 ms).
+    expect(lossWindowMs).toBeGreaterThan(0);
+    expect(Math.abs(lossMs - lossWindowMs)).toBeLessThan(Math.max(5, lossWindowMs * 0.3));
+    expect(lossMs).toBeLessThan(downtimeMs + Math.max(5, downtimeMs * 0.3));
     expect(new Set(progress.map((p) => p.round)).size).toBeGreaterThanOrEqual(result.rounds);
     // Memory plus the volume's allocated blocks (block migration in the same stream).
     expect(progress.at(-1)?.totalBytes).toBeGreaterThan(64 * 1024 * 1024);
