@@ -10,7 +10,7 @@ export type {
   TrafficRecord,
   MigrationRecord,
   OverallStatus,
-} from './runner/result.js';
+} from './record/result.js';
 export { parseConfig, loadConfig } from './config/load.js';
 export { configSchema, type VnflabConfig, type ConfigInput } from './config/schema.js';
 export { ConfigError } from './config/errors.js';

@@ -4,7 +4,7 @@
  * the CLI end-to-end tests and the MIGRATE matrix.
  */
 import { expect } from 'vitest';
-import type { TcResult } from '../src/runner/result.js';
+import type { TcResult } from '../src/record/result.js';
 
 /** Disruption, downtime, loss episodes relative to the pause, timeline and windows: a failed check's message. */
 export function disruptionEvidence(r: TcResult): string {

@@ -2,7 +2,7 @@
  * Progress on stderr (stdout is kept for `--json`): one line per step end
  * and every error line of the log.
  */
-import type { StepRecord, TcResult } from '../runner/result.js';
+import type { StepRecord, TcResult } from '../record/result.js';
 import type { LogLevel, Reporter } from './reporter.js';
 
 export class ConsoleReporter implements Reporter {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from '../runner/result.js';
+import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from '../record/result.js';
 import { toHtml } from './html.js';
 import { mergeTimelines, timelineSvg } from './timeline-svg.js';
 

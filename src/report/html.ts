@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { TrafficTimeline } from '../ports/traffic.js';
-import type { TcResult } from '../runner/result.js';
+import type { TcResult } from '../record/result.js';
 import type { Reporter } from './reporter.js';
 import { mergeTimelines, timelineSvg, type TimelineMarker } from './timeline-svg.js';
 

@@ -1,6 +1,6 @@
 /** JUnit XML for CI dashboards: one testsuite per run, one testcase per step. */
 import { writeFileSync } from 'node:fs';
-import type { TcResult } from '../runner/result.js';
+import type { TcResult } from '../record/result.js';
 import type { Reporter } from './reporter.js';
 
 const esc = (s: string): string =>

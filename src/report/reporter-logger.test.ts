@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { runLoggerContract } from '../ports/logger.contract.js';
+import { runLoggerContract } from '../../test/contracts/logger.contract.js';
 import { LogFileReporter } from './log-file.js';
 import { ReporterLogger } from './reporter-logger.js';
 

@@ -4,7 +4,7 @@
  * each sink's failure so a broken sink cannot kill a run (Playwright's
  * multiplexer).
  */
-import type { StepRecord, TcResult } from '../runner/result.js';
+import type { StepRecord, TcResult } from '../record/result.js';
 
 export type LogLevel = 'INFO' | 'ERROR';
 

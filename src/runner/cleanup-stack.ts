@@ -5,7 +5,7 @@
  * entry is recorded and the rest still run.
  */
 import { monoMs } from '../util/clock.js';
-import type { CleanupRecord } from './result.js';
+import type { CleanupRecord } from '../record/result.js';
 
 export interface CleanupHandle {
   /** The resource was released by the normal flow: drop the entry without running it. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/errors.js';
 import { parseConfig } from '../config/load.js';
-import { FakeLab, fakeEnvironment, type Injection } from '../test-support/fakes.js';
-import type { TcResult } from './result.js';
+import { FakeLab, fakeEnvironment, type Injection } from '../../test/fakes/ports.js';
+import type { TcResult } from '../record/result.js';
 import { runTestCase } from './run-test-case.js';
 
 const config = parseConfig({

@@ -17,10 +17,10 @@ import { emptyMigrateState, type MigrateContext } from '../testcases/migrate-con
 import { recordTrafficTotals } from '../testcases/migrate-steps.js';
 import { isoNow, monoMs } from '../util/clock.js';
 import { CleanupStack } from './cleanup-stack.js';
-import { driverConfigs } from './driver-configs.js';
-import { createEnvironment, type RunEnvironment } from './environment.js';
+import { driverConfigs } from '../compose/driver-configs.js';
+import { createEnvironment, type RunEnvironment } from '../compose/environment.js';
 import { RunAborted } from './errors.js';
-import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from './result.js';
+import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from '../record/result.js';
 import { executeSteps, statusOf, stepRecords } from './step.js';
 
 export interface RunOptions {

@@ -6,7 +6,7 @@
 import { isoNow, monoMs } from '../util/clock.js';
 import type { MultiReporter } from '../report/reporter.js';
 import { RunAborted, StepFailed } from './errors.js';
-import type { OverallStatus, StepRecord, StepStatus, TcResult } from './result.js';
+import type { OverallStatus, StepRecord, StepStatus, TcResult } from '../record/result.js';
 
 export interface StepDefinition<C> {
   /** Step number in the spec's sequence. */

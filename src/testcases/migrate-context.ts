@@ -12,7 +12,7 @@ import type { Endpoint } from '../util/outcome.js';
 import type { VnfConfigurator } from '../ports/vnf-configurator.js';
 import type { LcmOperation, VResource, Vnfm, VnfRecord } from '../ports/vnfm.js';
 import type { CleanupHandle, CleanupStack } from '../runner/cleanup-stack.js';
-import type { TcResult } from '../runner/result.js';
+import type { TcResult } from '../record/result.js';
 
 export interface MigrateContext {
   readonly testCaseId: string;

@@ -9,7 +9,7 @@ import type { TrafficTotals } from '../ports/traffic.js';
 import type { VResource, VnfdResources } from '../ports/vnfm.js';
 import { StepFailed } from '../runner/errors.js';
 import { pollUntil } from '../runner/poll.js';
-import type { Stamp } from '../runner/result.js';
+import type { Stamp } from '../record/result.js';
 import { isoNow, monoMs, sleep } from '../util/clock.js';
 import { terminateVnf, waitForVnfState } from './lcm.js';
 import { requireVnf, type MigrateContext } from './migrate-context.js';

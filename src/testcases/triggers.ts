@@ -10,7 +10,7 @@
 import type { MigrationHandle, MigrationSubject } from '../ports/migrator.js';
 import { StepFailed } from '../runner/errors.js';
 import { pollUntil } from '../runner/poll.js';
-import type { Stamp } from '../runner/result.js';
+import type { Stamp } from '../record/result.js';
 import { monoMs } from '../util/clock.js';
 import type { MigrateContext } from './migrate-context.js';
 import { requireVnf } from './migrate-context.js';

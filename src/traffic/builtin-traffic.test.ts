@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrafficParams } from '../ports/traffic.js';
-import { runTrafficContract } from '../ports/traffic.contract.js';
+import { runTrafficContract } from '../../test/contracts/traffic.contract.js';
 import { sleep } from '../util/clock.js';
 import type { Endpoint } from '../util/outcome.js';
 import { BuiltinTraffic } from './builtin-traffic.js';

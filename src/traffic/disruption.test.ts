@@ -5,7 +5,7 @@ import {
   frameLossDisruptionMs,
   timestampDisruptionMs,
 } from './disruption.js';
-import { between, syntheticTrace } from './trace.fixture.js';
+import { between, syntheticTrace } from '../../test/fakes/traffic/trace.js';
 
 const RATE = 1000; // packets/s per flow: 1 ms between packets
 

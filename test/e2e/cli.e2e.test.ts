@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TcResult } from '../../src/runner/result.js';
+import type { TcResult } from '../../src/record/result.js';
 import { disruptionEvidence, lossWindowMs } from '../lab-truth.js';
 import { MIGRATE_INPUTS, MIGRATE_STEP_TITLES } from '../spec-fixture.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TcResult } from '../../src/runner/result.js';
+import type { TcResult } from '../../src/record/result.js';
 import { expectOfflineDisruptionMatchesLab } from '../lab-truth.js';
 
 const root = resolve(import.meta.dirname, '../..');

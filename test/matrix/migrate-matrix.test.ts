@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { novaTimeMs } from '../../src/drivers/nova/foreign-migration.js';
 import type { VResource } from '../../src/ports/vnfm.js';
-import type { TcResult } from '../../src/runner/result.js';
+import type { TcResult } from '../../src/record/result.js';
 import type * as VnflabLibrary from '../../src/index.js';
 import { expectOfflineDisruptionMatchesLab, lossWindowMs } from '../lab-truth.js';
 import { CASE_KIND, type Combination, matrix, SRIOV_VNFD_ID, type Trigger } from './matrix-plan.js';

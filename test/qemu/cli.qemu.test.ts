@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupQemuLabs, QEMU_RUN_ROOT } from '../../src/lab/hypervisor/qemu/cleanup.js';
-import type { TcResult } from '../../src/runner/result.js';
+import type { TcResult } from '../../src/record/result.js';
 import { qemuSkipReason } from './skip-reason.js';
 
 const root = resolve(import.meta.dirname, '../..');

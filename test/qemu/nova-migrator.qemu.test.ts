@@ -11,7 +11,7 @@ import { startQemuLab } from '../../src/lab/hypervisor/qemu/qemu-lab.js';
 import { LabVim } from '../../src/lab/vim/lab-vim.js';
 import { startNovaApi } from '../../src/lab/vim/nova/nova-api.js';
 import type { ServerCreateRequest } from '../../src/lab/vim/vim.js';
-import { runMigratorContract } from '../../src/ports/migrator.contract.js';
+import { runMigratorContract } from '../contracts/migrator.contract.js';
 import type { MigrationSubject } from '../../src/ports/migrator.js';
 import { qemuSkipReason } from './skip-reason.js';
 

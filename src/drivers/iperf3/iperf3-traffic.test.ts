@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImpairmentGate } from '../../traffic/impairment-gate.js';
-import { runTrafficContract } from '../../ports/traffic.contract.js';
+import { runTrafficContract } from '../../../test/contracts/traffic.contract.js';
 import { iperf3Available } from './iperf3-process.js';
 import { Iperf3Traffic } from './iperf3-traffic.js';
 

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeAccess, SERVICE_ACCOUNT_DIR } from './kube-config.js';
 import { KubevirtMigrator } from './kubevirt-migrator.js';
-import { startFakeKubeApi, type FakeKubeApi } from './testdata/fake-kube-api.js';
+import { startFakeKubeApi, type FakeKubeApi } from '../../../test/fakes/kubevirt/fake-kube-api.js';
 
-const CA_FILE = fileURLToPath(new URL('../nova/testdata/ca.crt', import.meta.url));
+const CA_FILE = fileURLToPath(new URL('../../../test/fakes/openstack/ca.crt', import.meta.url));
 
 describe('in-cluster config (service account)', () => {
   let kube: FakeKubeApi;

@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigratorContract } from '../../ports/migrator.contract.js';
+import { runMigratorContract } from '../../../test/contracts/migrator.contract.js';
 import type { MigrationHandle, MigrationStatus, MigrationSubject } from '../../ports/migrator.js';
 import { sleep } from '../../util/clock.js';
 import { KubevirtMigrator } from './kubevirt-migrator.js';
 import { decodeHandleId } from './migration-handle.js';
-import { startFakeKubeApi, type FakeKubeApi, type VmiSpec } from './testdata/fake-kube-api.js';
+import { startFakeKubeApi, type FakeKubeApi, type VmiSpec } from '../../../test/fakes/kubevirt/fake-kube-api.js';
 
 const notLive = { reason: 'DisksNotLiveMigratable', message: 'cannot migrate VMI: PVC disk0 is not shared' };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFakeLab } from '../../lab/vim/fake-host.js';
+import { createFakeLab } from '../../../test/fakes/lab/fake-host.js';
 import { LabVim } from '../../lab/vim/lab-vim.js';
 import { startNovaApi } from '../../lab/vim/nova/nova-api.js';
 import {
@@ -14,7 +14,7 @@ import {
   startFakeOpenStack,
   TEST_CA_FILE,
   type FakeOpenStack,
-} from './testdata/fake-openstack.js';
+} from '../../../test/fakes/openstack/fake-openstack.js';
 
 const appCredential = { id: 'a1b2c3', name: 'vnflab-ci', secret: 's3cr3t', userName: 'ci-bot' };
 const user = { name: 'alice', password: 'pw', projectId: '0123456789abcdef0123456789abcdef' };

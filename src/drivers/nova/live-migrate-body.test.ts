@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { V_RESOURCE_TYPES } from '../../ports/vnfm.js';
 import { parseLiveMigrate } from '../../lab/vim/nova/live-migrate-request.js';
-import { parseMicroversion } from './microversion.js';
+import { parseMicroversion } from '../../protocols/nova/microversion.js';
 import { LAB_VRESOURCE_TYPE_KEY, liveMigrateBody } from './live-migrate-body.js';
 
 const VERSIONS = ['2.1', '2.25', '2.30', '2.68', '2.80'];

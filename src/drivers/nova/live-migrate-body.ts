@@ -19,7 +19,7 @@
  * unknown key (additionalProperties: false in its schema).
  */
 import type { VResourceType } from '../../ports/vnfm.js';
-import { atLeast, type Microversion } from './microversion.js';
+import { atLeast, type Microversion } from '../../protocols/nova/microversion.js';
 
 /** The lab's vendor key carrying the vResource type in an os-migrateLive body. */
 export const LAB_VRESOURCE_TYPE_KEY = 'vnflab:vresource_type';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tokensUrl } from './keystone-client.js';
-import { chooseMicroversion, formatMicroversion } from './microversion.js';
+import { chooseMicroversion, formatMicroversion } from '../../protocols/nova/microversion.js';
 import { versionDocUrl } from './nova-client.js';
 
 const choose = (ours: string, min: string, max: string): string | null => {

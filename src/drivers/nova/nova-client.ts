@@ -26,7 +26,7 @@ import {
   DRIVER_MICROVERSION,
   formatMicroversion,
   type Microversion,
-} from './microversion.js';
+} from '../../protocols/nova/microversion.js';
 import { versionDocSchema } from './schemas.js';
 
 export interface NovaClientConfig extends KeystoneCredentials, TlsOptions {

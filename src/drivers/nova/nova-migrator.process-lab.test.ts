@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { startFabric } from '../../lab/fabric/fabric-client.js';
 import type { ComputeHost } from '../../lab/hypervisor/hypervisor.js';
 import { startProcessHost } from '../../lab/hypervisor/process/host-client.js';
-import { UdpSink } from '../../lab/hypervisor/process/test-kit.js';
+import { UdpSink } from '../../../test/fakes/process-lab/test-kit.js';
 import { LabVim } from '../../lab/vim/lab-vim.js';
 import { startNovaApi } from '../../lab/vim/nova/nova-api.js';
 import type { ServerCreateRequest } from '../../lab/vim/vim.js';
-import { runMigratorContract } from '../../ports/migrator.contract.js';
+import { runMigratorContract } from '../../../test/contracts/migrator.contract.js';
 import type { MigrationSubject } from '../../ports/migrator.js';
 import { NovaMigrator } from './nova-migrator.js';
 

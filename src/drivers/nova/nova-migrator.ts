@@ -36,7 +36,7 @@ import { NovaError } from './errors.js';
 import { decodeHandleId, DONE, encodeHandleId, FAILED, type Leg } from './migration-handle.js';
 import { legStartedAfter } from './foreign-migration.js';
 import { liveMigrateBody, migrateBody } from './live-migrate-body.js';
-import { atLeast, formatMicroversion } from './microversion.js';
+import { atLeast, formatMicroversion } from '../../protocols/nova/microversion.js';
 import { combineDecisions, isLabServer, migrationTypeOf } from './migration-type.js';
 import { NovaClient, type NovaClientConfig } from './nova-client.js';
 import {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { liveMigrateBody, migrateBody } from './live-migrate-body.js';
-import { parseMicroversion } from './microversion.js';
+import { parseMicroversion } from '../../protocols/nova/microversion.js';
 import {
   instanceActionSchema,
   instanceActionsSchema,
@@ -21,7 +21,7 @@ import {
   versionsListSchema,
 } from './schemas.js';
 
-const SAMPLES = fileURLToPath(new URL('./api-samples/', import.meta.url));
+const SAMPLES = fileURLToPath(new URL('../../../test/fixtures/nova-api-samples/', import.meta.url));
 const files = (dir = SAMPLES): string[] =>
   readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);

@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRetryAfterMs, retryDelayMs, Sol003HttpClient } from './http-client.js';
-import { json, type StubServer, startStubServer } from './stub-server.fixture.js';
+import { json, type StubServer, startStubServer } from '../../../test/fakes/sol003/stub-server.js';
 
-const testdata = new URL('../nova/testdata/', import.meta.url);
+const testdata = new URL('../../../test/fakes/openstack/', import.meta.url);
 const pem = (name: string): string => readFileSync(new URL(name, testdata), 'utf8');
 
 let stub: StubServer | null = null;

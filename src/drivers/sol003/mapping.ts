@@ -1,6 +1,6 @@
 /**
  * From SOL003 resources to the Vnfm port's values. The lab VNFM's metadata
- * extensions (lab/vnfm/lab-metadata.ts) give exact vResources and the data
+ * extensions (protocols/sol003/vnflab-metadata.ts) give exact vResources and the data
  * plane; without them (a real VNFM) each VNFC is one compute vResource.
  */
 import {
@@ -8,7 +8,7 @@ import {
   DATA_PLANE_METADATA_KEY,
   labComputeSchema,
   labDataPlaneSchema,
-} from '../../lab/vnfm/lab-metadata.js';
+} from '../../protocols/sol003/vnflab-metadata.js';
 import type {
   LcmOperation,
   VResource,
@@ -16,7 +16,7 @@ import type {
   VnfStateReport,
   VnfdResources,
 } from '../../ports/vnfm.js';
-import type { VnfInstance, VnfLcmOpOcc } from './sol003-types.js';
+import type { VnfInstance, VnfLcmOpOcc } from '../../protocols/sol003/sol003-types.js';
 
 const PORT_OPERATIONS: Readonly<Record<string, LcmOperation['operation']>> = {
   INSTANTIATE: 'INSTANTIATE',

@@ -8,7 +8,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LcmOperationStateType, ProblemDetails } from './sol003-types.js';
+import type { LcmOperationStateType, ProblemDetails } from '../../protocols/sol003/sol003-types.js';
 
 /** What the driver keeps of one occurrence notification. */
 export interface OpOccNotice {

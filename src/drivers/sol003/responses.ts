@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Sol003Error } from './errors.js';
-import type { VnfInstance, VnfLcmOpOcc } from './sol003-types.js';
+import type { VnfInstance, VnfLcmOpOcc } from '../../protocols/sol003/sol003-types.js';
 
 const resourceHandle = z.looseObject({
   resourceId: z.string(),

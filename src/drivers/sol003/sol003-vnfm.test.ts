@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runVnfmContract } from '../../ports/vnfm.contract.js';
+import { runVnfmContract } from '../../../test/contracts/vnfm.contract.js';
 import type { LcmOperation, Vnfm, VnfRecord } from '../../ports/vnfm.js';
-import { FakeVim } from '../../lab/vnfm/fake-vim.js';
+import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
 import { UDP_FORWARDER_VNFD } from '../../lab/vnfm/lab-vnfd.js';
 import { type LabVnfm, type LabVnfmOptions, startLabVnfm } from '../../lab/vnfm/server.js';
 import { type Sol003VnfmConfig, Sol003Vnfm } from './sol003-vnfm.js';
-import { json, type StubServer, startStubServer } from './stub-server.fixture.js';
+import { json, type StubServer, startStubServer } from '../../../test/fakes/sol003/stub-server.js';
 
 /** The lab VNFM with OAuth 2.0 on, as `vnflab lab up` runs it, and a driver configured for it. */
 async function oauth2Subject(notifications: boolean) {

@@ -17,7 +17,7 @@ import type {
   VnfStateReport,
   VnfdResources,
 } from '../../ports/vnfm.js';
-import { COMPUTE_METADATA_KEY } from '../../lab/vnfm/lab-metadata.js';
+import { COMPUTE_METADATA_KEY } from '../../protocols/sol003/vnflab-metadata.js';
 import { labVnfdSchema } from '../../lab/vnfm/lab-vnfd.js';
 import { sleep } from '../../util/clock.js';
 import type { Sol003Auth } from './auth.js';
@@ -34,7 +34,7 @@ import {
   type VimConnectionInfo,
   type VnfInstance,
   type VnfLcmOpOcc,
-} from './sol003-types.js';
+} from '../../protocols/sol003/sol003-types.js';
 import { labVnfdResources, readVnfdFile, VnfdFileError } from './vnfd-resources.js';
 
 export interface Sol003VnfmConfig {

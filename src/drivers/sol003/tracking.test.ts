@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VnfRecord } from '../../ports/vnfm.js';
 import type { Server, ServerCreateRequest } from '../../lab/vim/vim.js';
-import { FakeVim } from '../../lab/vnfm/fake-vim.js';
+import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
 import { UDP_FORWARDER_VNFD } from '../../lab/vnfm/lab-vnfd.js';
 import { type LabVnfm, startLabVnfm } from '../../lab/vnfm/server.js';
 import { NotificationListener } from './notification-listener.js';
 import { type Sol003VnfmConfig, Sol003Vnfm } from './sol003-vnfm.js';
-import { json, type StubServer, startStubServer } from './stub-server.fixture.js';
+import { json, type StubServer, startStubServer } from '../../../test/fakes/sol003/stub-server.js';
 
 /** A FakeVim whose createServer waits until released. */
 class GatedVim extends FakeVim {

@@ -1,4 +1,4 @@
-import { runVnfConfiguratorContract } from '../../ports/vnf-configurator.contract.js';
+import { runVnfConfiguratorContract } from '../../../test/contracts/vnf-configurator.contract.js';
 import { FileVnfConfigurator } from './file-vnf-configurator.js';
 
 runVnfConfiguratorContract({ name: 'FileVnfConfigurator', create: () => new FileVnfConfigurator() });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { monoNs } from '../../util/clock.js';
 import type { Endpoint } from '../../util/outcome.js';
 import { encodeAnnounce } from './announce.js';
-import { isAlive, until } from '../hypervisor/process/test-kit.js';
+import { isAlive, until } from '../../../test/fakes/process-lab/test-kit.js';
 import { startFabric, type ProcessFabric } from './fabric-client.js';
 
 /** A loopback UDP socket that collects what it receives. */

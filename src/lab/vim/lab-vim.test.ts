@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../util/clock.js';
-import { createFakeLab, type FakeLab } from './fake-host.js';
+import { createFakeLab, type FakeLab } from '../../../test/fakes/lab/fake-host.js';
 import { LabVim } from './lab-vim.js';
 import { VimError, type Server, type ServerCreateRequest, type VimMigration } from './vim.js';
 

@@ -11,7 +11,7 @@ import type { VResourceType } from '../../ports/vnfm.js';
 import { sleep } from '../../util/clock.js';
 import { startFabric, type ProcessFabric } from '../fabric/fabric-client.js';
 import { startProcessHost, type ProcessComputeHost } from '../hypervisor/process/host-client.js';
-import { isAlive, UdpSender, UdpSink, until } from '../hypervisor/process/test-kit.js';
+import { isAlive, UdpSender, UdpSink, until } from '../../../test/fakes/process-lab/test-kit.js';
 import { LabVim } from './lab-vim.js';
 import { VimError, type Server, type ServerCreateRequest, type VimMigration } from './vim.js';
 

@@ -6,7 +6,7 @@
  * or OAUTH2_CLIENT_CREDENTIALS; TLS_CERT needs nothing on plain HTTP).
  */
 import { AuthHeaderProvider, type Sol003Auth } from '../../drivers/sol003/auth.js';
-import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
+import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
 import type { LccnSubscriptionRequestBody } from './requests.js';
 
 /** Outcome of one call to the subscriber. */

@@ -5,8 +5,8 @@ import {
   buildOperateRequest,
   buildTerminateRequest,
 } from '../../drivers/sol003/requests.js';
-import { type CallbackReceiver, startCallbackReceiver } from './callback-receiver.fixture.js';
-import { FakeVim } from './fake-vim.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../../../test/fakes/sol003/callback-receiver.js';
+import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
 import { DEFAULT_LAB_VNFDS, UDP_FORWARDER_VNFD } from './lab-vnfd.js';
 import { type LabVnfm, startLabVnfm } from './server.js';
 import {
@@ -15,7 +15,7 @@ import {
   rawOpenapiSchema,
   schemaErrors,
   tst010Schema,
-} from './sol003-validators.fixture.js';
+} from '../../../test/fakes/sol003/sol003-validators.js';
 
 /** What a response body is, so it is checked against the right schemas. */
 type Kind =

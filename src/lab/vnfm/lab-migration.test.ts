@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LabFixture, startLabFixture } from './lab-api.fixture.js';
+import { type LabFixture, startLabFixture } from '../../../test/fakes/sol003/lab-api.js';
 import { LAST_MIGRATION_METADATA_KEY } from './lab-migration.js';
 import { LoadPolicy, type LoadSource, type WatchedServer } from './load-policy.js';
 

@@ -2,10 +2,10 @@
 // and a live migration seen through SOL003 - nothing in the VNFM relies on FakeVim.
 import { describe, expect, it } from 'vitest';
 import { Sol003Vnfm } from '../../drivers/sol003/sol003-vnfm.js';
-import { runVnfmContract } from '../../ports/vnfm.contract.js';
+import { runVnfmContract } from '../../../test/contracts/vnfm.contract.js';
 import type { LcmOperation, Vnfm } from '../../ports/vnfm.js';
 import { sleep } from '../../util/clock.js';
-import { createFakeLab } from '../vim/fake-host.js';
+import { createFakeLab } from '../../../test/fakes/lab/fake-host.js';
 import { LabVim } from '../vim/lab-vim.js';
 import { DEFAULT_VNFD_ID } from './lab-vnfd.js';
 import { startLabVnfm } from './server.js';

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { LcmOperationType, VimConnectionInfo } from '../../drivers/sol003/sol003-types.js';
+import type { LcmOperationType, VimConnectionInfo } from '../../protocols/sol003/sol003-types.js';
 import type { VnfBootConfig } from '../hypervisor/hypervisor.js';
 import type { Vim } from '../vim/vim.js';
 import { isoNow, monoMs } from '../../util/clock.js';

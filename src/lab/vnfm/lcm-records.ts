@@ -9,7 +9,7 @@ import type {
   LcmOperationType,
   ProblemDetails,
   VimConnectionInfo,
-} from '../../drivers/sol003/sol003-types.js';
+} from '../../protocols/sol003/sol003-types.js';
 import { isoNow } from '../../util/clock.js';
 
 /** One VNFC: a VDU realised as one VIM server. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Server, ServerCreateRequest } from '../vim/vim.js';
-import { FakeVim } from './fake-vim.js';
-import { type LabFixture, startLabFixture } from './lab-api.fixture.js';
+import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
+import { type LabFixture, startLabFixture } from '../../../test/fakes/sol003/lab-api.js';
 import { mergePatch } from './lcm-engine.js';
 
 /** A FakeVim whose createServer waits until released (to catch an operation mid-flight). */

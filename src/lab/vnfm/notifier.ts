@@ -11,7 +11,7 @@ import type {
   AffectedVnfc,
   LcmOperationStateType,
   ProblemDetails,
-} from '../../drivers/sol003/sol003-types.js';
+} from '../../protocols/sol003/sol003-types.js';
 import { isoNow } from '../../util/clock.js';
 import type { LcmOpOccRecord } from './lcm-records.js';
 import type { InstanceIdentity, LcmEvent, SubscriptionRecord, SubscriptionStore } from './subscriptions.js';

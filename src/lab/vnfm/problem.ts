@@ -3,7 +3,7 @@
  * `application/problem+json` ProblemDetails response (SOL003 §7.3 / SOL013
  * §6.4: `status` and `detail` are mandatory).
  */
-import type { ProblemDetails } from '../../drivers/sol003/sol003-types.js';
+import type { ProblemDetails } from '../../protocols/sol003/sol003-types.js';
 
 /** Stable codes, for tests and logs. */
 export type LabVnfmErrorCode =

@@ -4,7 +4,7 @@
  * ProblemDetails naming the offending attribute.
  */
 import { z } from 'zod';
-import type { VimConnectionInfo } from '../../drivers/sol003/sol003-types.js';
+import type { VimConnectionInfo } from '../../protocols/sol003/sol003-types.js';
 import { ProblemError } from './problem.js';
 
 const keyValuePairs = z.record(z.string(), z.unknown());

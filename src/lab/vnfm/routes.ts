@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiVersionInformation } from '../../drivers/sol003/sol003-types.js';
-import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
+import type { ApiVersionInformation } from '../../protocols/sol003/sol003-types.js';
+import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
 import type { Vim } from '../vim/vim.js';
 import { matchesFilter, parseFilter } from './filter.js';
 import { readJsonObject, sendEmpty, sendJson } from './http-io.js';

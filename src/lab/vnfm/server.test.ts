@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeVim } from './fake-vim.js';
+import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
 import { type LabVnfm, startLabVnfm, type LabVnfmOptions } from './server.js';
 
 interface Answer {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
+import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
 import type { Vim } from '../vim/vim.js';
 import { LabAuthenticator, type LabVnfmAuth, TOKEN_PATH } from './auth.js';
 import { sendProblem } from './http-io.js';

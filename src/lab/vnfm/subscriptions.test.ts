@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CallbackReceiver, startCallbackReceiver } from './callback-receiver.fixture.js';
-import { type LabFixture, startLabFixture } from './lab-api.fixture.js';
+import { type CallbackReceiver, startCallbackReceiver } from '../../../test/fakes/sol003/callback-receiver.js';
+import { type LabFixture, startLabFixture } from '../../../test/fakes/sol003/lab-api.js';
 import { filterMatches, type LcmEvent } from './subscriptions.js';
 
 let f: LabFixture;

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { LcmOperationStateType, LcmOperationType } from '../../drivers/sol003/sol003-types.js';
+import type { LcmOperationStateType, LcmOperationType } from '../../protocols/sol003/sol003-types.js';
 import { CallbackClient } from './callback-client.js';
 import { ProblemError } from './problem.js';
 import type { LccnSubscriptionRequestBody, LifecycleChangeNotificationsFilter } from './requests.js';

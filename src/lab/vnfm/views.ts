@@ -11,7 +11,7 @@ import type {
   VnfInstance,
   VnfLcmOpOcc,
   VnfcResourceInfo,
-} from '../../drivers/sol003/sol003-types.js';
+} from '../../protocols/sol003/sol003-types.js';
 import type { Server, Vim } from '../vim/vim.js';
 import type { LabVnfd } from './lab-vnfd.js';
 import {
@@ -19,7 +19,7 @@ import {
   DATA_PLANE_METADATA_KEY,
   type LabComputeMetadata,
   type LabDataPlaneMetadata,
-} from './lab-metadata.js';
+} from '../../protocols/sol003/vnflab-metadata.js';
 import type { LcmOpOccRecord, VnfInstanceRecord, VnfcRecord } from './lcm-records.js';
 
 /** URIs of the VNF LCM API below one apiRoot (SOL003 §5.1). */

@@ -3,7 +3,7 @@
  * with the VIM's own message (as Tacker reports a Heat / Nova fault), and
  * polling a server until it reaches a status.
  */
-import type { ProblemDetails } from '../../drivers/sol003/sol003-types.js';
+import type { ProblemDetails } from '../../protocols/sol003/sol003-types.js';
 import { monoMs, sleep } from '../../util/clock.js';
 import type { Server, ServerStatus, Vim } from '../vim/vim.js';
 import { problemDetails } from './problem.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFabric, type ProcessFabric } from '../../fabric/fabric-client.js';
 import type { VmSpec } from '../hypervisor.js';
 import { startProcessHost, type ProcessComputeHost } from './host-client.js';
-import { isAlive, UdpSender, UdpSink, until } from './test-kit.js';
+import { isAlive, UdpSender, UdpSink, until } from '../../../../test/fakes/process-lab/test-kit.js';
 
 const capacity = { vCpu: 4, memoryMiB: 64, storageGiB: 20, nics: 4 };
 

@@ -3,7 +3,7 @@ import { startFabric, type ProcessFabric } from '../../fabric/fabric-client.js';
 import type { MigrationParams, MigrationProgress, VmSpec } from '../hypervisor.js';
 import { startProcessHost, type ProcessComputeHost } from './host-client.js';
 import type { Endpoint } from '../../../util/outcome.js';
-import { isAlive, UdpSender, UdpSink, until } from './test-kit.js';
+import { isAlive, UdpSender, UdpSink, until } from '../../../../test/fakes/process-lab/test-kit.js';
 import { VOLUME_STORED_BYTES } from './volume.js';
 
 const capacity = { vCpu: 8, memoryMiB: 512, storageGiB: 100, nics: 8 };

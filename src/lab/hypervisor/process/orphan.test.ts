@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { siblingEntry } from '../../../util/entry.js';
-import { isAlive, until } from './test-kit.js';
+import { isAlive, until } from '../../../../test/fakes/process-lab/test-kit.js';
 
 describe('lab child processes', () => {
   it('exit by themselves when their parent is killed', async () => {

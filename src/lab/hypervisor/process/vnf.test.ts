@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../util/outcome.js';
 import { GuestMemory, PAGE_SIZE } from './guest-memory.js';
-import { UdpSink, until } from './test-kit.js';
+import { UdpSink, until } from '../../../../test/fakes/process-lab/test-kit.js';
 import { RX_RING_SLOTS, Vnf } from './vnf.js';
 import { vnfMemoryLayout } from './vnf-memory-layout.js';
 

@@ -3,7 +3,7 @@
  * and the VM slots (a VM keeps its slot, hence its MACs and addresses, on
  * every host it moves to).
  */
-import type { QemuMigrationStats } from '../../../drivers/qemu/migration-info.js';
+import type { QemuMigrationStats } from '../../../protocols/qmp/migration-info.js';
 import type { LabNames } from './address-plan.js';
 import { MAX_SLOT } from './address-plan.js';
 import { QemuLabError } from './errors.js';

@@ -9,14 +9,14 @@
  *   startVm           `cont`; the first time, wait for the guest's ready marker
  *   stopVm            `stop` (the guest is paused, memory kept)
  *   prepareIncoming   QEMU with the same devices and `-incoming tcp:<host>:<port>`
- *   migrateOut        QMP migrate (drivers/qemu/qmp-migration.ts)
+ *   migrateOut        QMP migrate (protocols/qmp/qmp-migration.ts)
  *   cancelMigration   migrate_cancel
  *   destroyVm         quit QEMU, delete its taps
  */
 import { join } from 'node:path';
-import { runQmpMigration } from '../../../drivers/qemu/qmp-migration.js';
-import { hypervisorFigures, type QemuMigrationInfo } from '../../../drivers/qemu/migration-info.js';
-import type { QmpEvent } from '../../../drivers/qemu/qmp-client.js';
+import { runQmpMigration } from '../../../protocols/qmp/qmp-migration.js';
+import { hypervisorFigures, type QemuMigrationInfo } from '../../../protocols/qmp/migration-info.js';
+import type { QmpEvent } from '../../../protocols/qmp/qmp-client.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import type {
   ComputeHost,

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { sleep } from '../../../util/clock.js';
-import { QmpClient } from '../../../drivers/qemu/qmp-client.js';
+import { QmpClient } from '../../../protocols/qmp/qmp-client.js';
 import { QemuLabError } from './errors.js';
 import { guestKernelFault } from './guest-console.js';
 

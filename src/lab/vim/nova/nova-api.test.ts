@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../../util/clock.js';
-import { createFakeLab, type FakeLab } from '../fake-host.js';
+import { createFakeLab, type FakeLab } from '../../../../test/fakes/lab/fake-host.js';
 import { LabVim } from '../lab-vim.js';
 import type { ServerCreateRequest } from '../vim.js';
 import { startNovaApi, type NovaApi } from './nova-api.js';

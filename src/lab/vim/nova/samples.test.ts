@@ -11,13 +11,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../../util/clock.js';
-import { createFakeLab, type FakeLab } from '../fake-host.js';
+import { createFakeLab, type FakeLab } from '../../../../test/fakes/lab/fake-host.js';
 import { LabVim } from '../lab-vim.js';
 import type { ServerCreateRequest, VimMigration } from '../vim.js';
 import { idOf } from './keystone.js';
 import { startNovaApi, type NovaApi } from './nova-api.js';
 
-const SAMPLES = fileURLToPath(new URL('../../../drivers/nova/api-samples/', import.meta.url));
+const SAMPLES = fileURLToPath(new URL('../../../../test/fixtures/nova-api-samples/', import.meta.url));
 const OUR_MAX = 80;
 
 /** Keys Nova added after 2.80 (path in the sample -> microversion): absent from our answers by design. */

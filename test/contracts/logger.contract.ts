@@ -3,7 +3,7 @@
  * implementation runs it, reading back what reached its sink.
  */
 import { describe, expect, it } from 'vitest';
-import type { TcLogger } from './logger.js';
+import type { TcLogger } from '../../src/ports/logger.js';
 
 export interface LoggerContractOptions {
   readonly name: string;

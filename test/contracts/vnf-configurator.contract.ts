@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { VnfConfigurator } from './vnf-configurator.js';
+import type { VnfConfigurator } from '../../src/ports/vnf-configurator.js';
 
 export interface VnfConfiguratorContractOptions {
   readonly name: string;

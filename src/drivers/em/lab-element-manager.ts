@@ -6,9 +6,9 @@
  * With the lab VNFM's address it can also ask the VNFM to migrate the VNF
  * (trigger type `em`), through the lab VNFM's migrate resource.
  */
-import { Sol003HttpClient } from '../../drivers/sol003/http-client.js';
-import { SOL003_LCM_API_VERSION } from '../../drivers/sol003/sol003-types.js';
-import type { Sol003VnfmConfig } from '../../drivers/sol003/sol003-vnfm.js';
+import { Sol003HttpClient } from '../sol003/http-client.js';
+import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
+import type { Sol003VnfmConfig } from '../sol003/sol003-vnfm.js';
 import type { ElementManager, EmInstantiationParams } from '../../ports/element-manager.js';
 import type { VResourceType, VnfRecord } from '../../ports/vnfm.js';
 import { readMappingFile } from '../../util/read-doc.js';

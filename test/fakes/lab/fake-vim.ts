@@ -6,7 +6,7 @@
  * at once. `failNext` makes the next call of a method fail like the VIM would.
  */
 import { randomUUID } from 'node:crypto';
-import type { HostCapacity } from '../hypervisor/hypervisor.js';
+import type { HostCapacity } from '../../../src/lab/hypervisor/hypervisor.js';
 import {
   type Flavor,
   type HostView,
@@ -17,7 +17,7 @@ import {
   type Vim,
   VimError,
   type VimMigration,
-} from '../vim/vim.js';
+} from '../../../src/lab/vim/vim.js';
 
 type FailableMethod = 'createServer' | 'startServer' | 'stopServer' | 'deleteServer' | 'liveMigrate';
 

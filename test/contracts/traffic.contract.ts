@@ -22,10 +22,10 @@
  */
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ImpairmentGate, type DropReport } from '../traffic/impairment-gate.js';
-import { monoMs, sleep } from '../util/clock.js';
-import type { Endpoint } from '../util/outcome.js';
-import type { Traffic, TrafficParams, WindowStats } from './traffic.js';
+import { ImpairmentGate, type DropReport } from '../../src/traffic/impairment-gate.js';
+import { monoMs, sleep } from '../../src/util/clock.js';
+import type { Endpoint } from '../../src/util/outcome.js';
+import type { Traffic, TrafficParams, WindowStats } from '../../src/ports/traffic.js';
 
 type ForwarderStats = Awaited<ReturnType<ImpairmentGate['stats']>>;
 

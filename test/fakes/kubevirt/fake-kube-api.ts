@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 /** The test CA shared with the nova driver's tests. */
-const NOVA_TESTDATA = '../../nova/testdata/';
+const NOVA_TESTDATA = '../openstack/';
 const CA_FILE = here(`${NOVA_TESTDATA}ca.crt`);
 const KEY_FILE = here(`${NOVA_TESTDATA}server.key`);
 const CERT_FILE = here(`${NOVA_TESTDATA}server.crt`);

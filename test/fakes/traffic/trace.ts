@@ -1,6 +1,6 @@
 // Synthetic packet traces for the tracker and disruption tests: a flow at a
 // constant rate, with chosen packets lost, delayed (reordered) or duplicated.
-import type { TraceFlow } from './disruption.js';
+import type { TraceFlow } from '../../../src/traffic/disruption.js';
 
 export interface SyntheticFlow {
   rateHz: number;

@@ -5,7 +5,7 @@
  * Active, stop, terminate, delete) and the refusals a harness relies on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LcmOperation, Vnfm, VnfRecord } from './vnfm.js';
+import type { LcmOperation, Vnfm, VnfRecord } from '../../src/ports/vnfm.js';
 
 /** One backend under test, fresh per test case. */
 export interface VnfmContractSubject {

@@ -8,13 +8,13 @@ import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.js';
 import { HttpVnfAgent } from '../drivers/vnf-mgmt/http-vnf-agent.js';
 import type { VnfAgent } from '../ports/vnf-agent.js';
-import { LabElementManager } from '../lab/em/lab-element-manager.js';
+import { LabElementManager } from '../drivers/em/lab-element-manager.js';
 import type { ElementManager } from '../ports/element-manager.js';
 import type { Migrator } from '../ports/migrator.js';
 import type { Traffic } from '../ports/traffic.js';
 import type { VnfConfigurator } from '../ports/vnf-configurator.js';
 import type { Vnfm } from '../ports/vnfm.js';
-import type { CleanupStack } from './cleanup-stack.js';
+import type { CleanupStack } from '../runner/cleanup-stack.js';
 import { driverConfigs } from './driver-configs.js';
 import { labLoadPolicy } from './lab-load-policy.js';
 

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
 import { iperf3Available } from '../drivers/iperf3/iperf3-process.js';
-import { CleanupStack } from './cleanup-stack.js';
+import { CleanupStack } from '../runner/cleanup-stack.js';
 import { createEnvironment } from './environment.js';
 
-const CA_FILE = fileURLToPath(new URL('../drivers/nova/testdata/ca.crt', import.meta.url));
+const CA_FILE = fileURLToPath(new URL('../../test/fakes/openstack/ca.crt', import.meta.url));
 const hasIperf3 = await iperf3Available();
 
 const KUBECONFIG = `apiVersion: v1

@@ -3,8 +3,8 @@
  * to answer like a VNFM / VIM / traffic generator, journal every call, and
  * let a test inject a failure into any call.
  */
-import type { ElementManager } from '../ports/element-manager.js';
-import type { MigrationHandle, MigrationStatus, Migrator, MigrationSubject } from '../ports/migrator.js';
+import type { ElementManager } from '../../src/ports/element-manager.js';
+import type { MigrationHandle, MigrationStatus, Migrator, MigrationSubject } from '../../src/ports/migrator.js';
 import type {
   Disruption,
   LoadLevel,
@@ -12,8 +12,8 @@ import type {
   TrafficParams,
   TrafficTotals,
   WindowStats,
-} from '../ports/traffic.js';
-import type { VnfConfigurator } from '../ports/vnf-configurator.js';
+} from '../../src/ports/traffic.js';
+import type { VnfConfigurator } from '../../src/ports/vnf-configurator.js';
 import type {
   LcmOperation,
   VResource,
@@ -21,11 +21,11 @@ import type {
   Vnfm,
   VnfStateReport,
   VnfdResources,
-} from '../ports/vnfm.js';
-import type { CleanupStack } from '../runner/cleanup-stack.js';
-import type { RunEnvironment } from '../runner/environment.js';
-import { monoMs } from '../util/clock.js';
-import { ok } from '../util/outcome.js';
+} from '../../src/ports/vnfm.js';
+import type { CleanupStack } from '../../src/runner/cleanup-stack.js';
+import type { RunEnvironment } from '../../src/compose/environment.js';
+import { monoMs } from '../../src/util/clock.js';
+import { ok } from '../../src/util/outcome.js';
 
 /** A failure to inject: throw, or answer with a value that means failure. */
 export type Injection = { throws: string } | { answer: unknown };
@@ -170,7 +170,7 @@ export class FakeMigrator implements Migrator {
     for (const r of this.lab.resources) this.lab.allocated.add(r.id);
     return { state: 'COMPLETED' };
   }
-  async getMigrationReport(): Promise<import('../ports/migrator.js').MigrationReport> {
+  async getMigrationReport(): Promise<import('../../src/ports/migrator.js').MigrationReport> {
     return {
       type: 'LIVE',
       fromHost: 'compute-1',

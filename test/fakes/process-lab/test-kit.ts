@@ -4,8 +4,8 @@
  */
 import dgram from 'node:dgram';
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../../../util/entry.js';
-import type { Endpoint } from '../../../util/outcome.js';
+import { startWorker } from '../../../src/util/entry.js';
+import type { Endpoint } from '../../../src/util/outcome.js';
 import type { SenderWorkerData } from './udp-sender-worker.js';
 
 /** Poll `cond` every 5 ms until it holds; throws after `timeoutMs`. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { monoNs } from '../../util/clock.js';
 import { QmpError } from './errors.js';
-import { FakeQmpServer } from './fake-qmp.fixture.js';
+import { FakeQmpServer } from '../../../test/fakes/qmp/fake-qmp.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
 
 describe('QmpClient', () => {

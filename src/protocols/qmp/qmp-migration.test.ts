@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeQmpServer } from './fake-qmp.fixture.js';
+import { FakeQmpServer } from '../../../test/fakes/qmp/fake-qmp.js';
 import type { QemuMigrationInfo, QemuRamStats } from './migration-info.js';
 import { QmpClient } from './qmp-client.js';
 import { runQmpMigration } from './qmp-migration.js';

@@ -11,7 +11,7 @@ export interface ConformanceData {
 }
 
 export const conformance = JSON.parse(
-  readFileSync(new URL('./conformance/sol003-schemas.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/sol003-conformance/sol003-schemas.json', import.meta.url), 'utf8'),
 ) as ConformanceData;
 
 /**

@@ -2,9 +2,9 @@
  * In-memory Fabric for unit tests of the VIM (with fake-host.ts): it only
  * remembers ingress ports and the location each VM announced last.
  */
-import { monoNs } from '../../util/clock.js';
-import type { Endpoint } from '../../util/outcome.js';
-import type { Fabric } from '../hypervisor/hypervisor.js';
+import { monoNs } from '../../../src/util/clock.js';
+import type { Endpoint } from '../../../src/util/outcome.js';
+import type { Fabric } from '../../../src/lab/hypervisor/hypervisor.js';
 
 /** A fabric that only remembers ingress ports and learnt locations. */
 export class FakeFabric implements Fabric {

@@ -1,6 +1,6 @@
 // Test support: a lab VNFM on a FakeVim, and a small SOL003 client for it.
-import { FakeVim } from './fake-vim.js';
-import { type LabVnfm, type LabVnfmOptions, startLabVnfm } from './server.js';
+import { FakeVim } from '../lab/fake-vim.js';
+import { type LabVnfm, type LabVnfmOptions, startLabVnfm } from '../../../src/lab/vnfm/server.js';
 
 export interface Answer {
   status: number;

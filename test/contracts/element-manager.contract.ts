@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ElementManager } from './element-manager.js';
+import type { ElementManager } from '../../src/ports/element-manager.js';
 
 export interface ElementManagerContractOptions {
   readonly name: string;

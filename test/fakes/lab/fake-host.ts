@@ -6,8 +6,8 @@
  * different memory digest. Endpoint ports are labels, not bound sockets.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { monoNs, sleep } from '../../util/clock.js';
-import type { Endpoint } from '../../util/outcome.js';
+import { monoNs, sleep } from '../../../src/util/clock.js';
+import type { Endpoint } from '../../../src/util/outcome.js';
 import { FakeFabric } from './fake-fabric.js';
 import type {
   ComputeHost,
@@ -22,7 +22,7 @@ import type {
   VmInfo,
   VmSpec,
   VmState,
-} from '../hypervisor/hypervisor.js';
+} from '../../../src/lab/hypervisor/hypervisor.js';
 
 const MIB = 1024 * 1024;
 

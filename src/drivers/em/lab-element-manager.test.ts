@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Sol003Vnfm } from '../../drivers/sol003/sol003-vnfm.js';
-import { runElementManagerContract } from '../../ports/element-manager.contract.js';
-import { startLabFixture } from '../vnfm/lab-api.fixture.js';
-import { LAST_MIGRATION_METADATA_KEY } from '../vnfm/lab-migration.js';
+import { Sol003Vnfm } from '../sol003/sol003-vnfm.js';
+import { runElementManagerContract } from '../../../test/contracts/element-manager.contract.js';
+import { startLabFixture } from '../../../test/fakes/sol003/lab-api.js';
+import { LAST_MIGRATION_METADATA_KEY } from '../../lab/vnfm/lab-migration.js';
 import { LabElementManager } from './lab-element-manager.js';
 
 runElementManagerContract({
