@@ -2,7 +2,7 @@
  * vnflab as a library: `import { runTestCase, parseConfig } from 'vnflab'`.
  * Everything the CLI does is callable from here.
  */
-export { runTestCase, defaultOutDir, type RunOptions, type RunOutput } from './runner/run-test-case.js';
+export { runTestCase, defaultOutDir, type RunOptions, type RunOutput } from './compose/run-test-case.js';
 export type {
   TcResult,
   StepRecord,
@@ -13,7 +13,7 @@ export type {
 } from './record/result.js';
 export { parseConfig, loadConfig } from './config/load.js';
 export { configSchema, type VnflabConfig, type ConfigInput } from './config/schema.js';
-export { ConfigError } from './config/errors.js';
+export { ConfigError } from './util/errors.js';
 export { listTestCases } from './commands/list.js';
 export { TEST_CASES } from './testcases/index.js';
 export { startLab, type LabInfo, type RunningLab } from './lab/lab.js';

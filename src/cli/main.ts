@@ -15,7 +15,7 @@ import {
   parseRate,
   withinBound,
 } from '../commands/calibrate.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../util/errors.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
 import { labUp, parsePort } from '../commands/lab-up.js';

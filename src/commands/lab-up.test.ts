@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
-import { labSol003Config, type LabInfo } from '../lab/lab.js';
+import { labSol003Config } from '../compose/lab-drivers.js';
+import type { LabInfo } from '../lab/lab.js';
 import { formatLabInfo, labUp, parsePort } from './lab-up.js';
 
 /** A port that was free a moment ago (bind port 0, read it, release it). */

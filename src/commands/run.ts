@@ -4,11 +4,11 @@
  * the flag or field.
  */
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../util/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { VnflabConfig } from '../config/schema.js';
 import type { Reporter } from '../report/reporter.js';
-import { runTestCase, type RunOutput } from '../runner/run-test-case.js';
+import { runTestCase, type RunOutput } from '../compose/run-test-case.js';
 
 /**
  * The spec's timeouts on the QEMU lab, at least. Its guest runs under TCG

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../util/errors.js';
 import { loadConfig, parseConfig } from '../config/load.js';
 import { driverConfigs } from './driver-configs.js';
 

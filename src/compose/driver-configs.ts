@@ -5,7 +5,7 @@
  * anything starts. createEnvironment builds the drivers from this.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../util/errors.js';
 import type { VnflabConfig } from '../config/schema.js';
 import { toIperf3TrafficOptions } from '../drivers/iperf3/config.js';
 import type { Iperf3TrafficOptions } from '../drivers/iperf3/iperf3-traffic.js';

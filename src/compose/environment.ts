@@ -4,29 +4,24 @@
  * is registered on the cleanup stack, so it is released on every path.
  */
 import type { VnflabConfig } from '../config/schema.js';
-import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.js';
 import { HttpVnfAgent } from '../drivers/vnf-mgmt/http-vnf-agent.js';
-import type { VnfAgent } from '../ports/vnf-agent.js';
 import { LabElementManager } from '../drivers/em/lab-element-manager.js';
-import type { ElementManager } from '../ports/element-manager.js';
-import type { Migrator } from '../ports/migrator.js';
-import type { Traffic } from '../ports/traffic.js';
-import type { VnfConfigurator } from '../ports/vnf-configurator.js';
-import type { Vnfm } from '../ports/vnfm.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
+import type { MigratePorts } from '../testcases/migrate/setup.js';
 import { driverConfigs } from './driver-configs.js';
+import type { LabProcess } from '../lab/lab-process.js';
+import {
+  build,
+  MIGRATOR_DRIVERS,
+  TRAFFIC_DRIVERS,
+  VNFM_DRIVERS,
+  vnfmConfigOf,
+  type FactoryInput,
+} from './registry.js';
 import { labLoadPolicy } from './lab-load-policy.js';
 
-export interface RunEnvironment {
-  readonly vnfm: Vnfm;
-  readonly migrator: Migrator;
-  readonly traffic: Traffic;
-  readonly em: ElementManager;
-  readonly vnfConfigurator: VnfConfigurator;
-  readonly vnfAgent: VnfAgent;
-  /** additionalParams the harness adds to instantiation. */
-  readonly harnessInstantiateParams: Record<string, unknown>;
+export interface RunEnvironment extends MigratePorts {
   /** For the result record: what was driven, where. */
   readonly description: Record<string, unknown>;
 }
@@ -39,19 +34,9 @@ export async function createEnvironment(
 ): Promise<RunEnvironment> {
   // Before anything starts: a config mistake (an unset secret variable) costs nothing.
   const drivers = driverConfigs(config, baseDir);
-  // Drivers load on demand: a run against external systems never loads the lab.
-  const { Sol003Vnfm } = await import('../drivers/sol003/sol003-vnfm.js');
-  const { NovaMigrator } = await import('../drivers/nova/nova-migrator.js');
-  const { BuiltinTraffic } = await import('../traffic/index.js');
-  const { startLabProcess } = await import('../lab/lab-process.js');
   const description: Record<string, unknown> = {};
   const needsLab = config.vnfm.driver === 'lab' || config.migrator.driver === 'lab';
-  // OAuth 2.0 on, as a VNFM under test would have it (SOL013 §8.3): the lab's
-  // VNFM is reached through the same authenticated driver path as Tacker.
-  const loadPolicy = labLoadPolicy(config);
-  const lab = needsLab
-    ? await startLabProcess(config.lab, { vnfmAuth: 'oauth2', ...(loadPolicy ? { loadPolicy } : {}) })
-    : null;
+  const lab = needsLab ? await startEmbeddedLab(config) : null;
   if (lab) {
     cleanup.defer('stop embedded lab', () => lab.stop());
     description.lab = {
@@ -62,69 +47,42 @@ export async function createEnvironment(
       ...(lab.info.qemuLabId !== undefined ? { qemuLabId: lab.info.qemuLabId } : {}),
     };
   }
+  const input: FactoryInput = { lab, traffic: config.traffic };
 
-  let vnfmConfig: Sol003VnfmConfig;
-  if (drivers.vnfm.driver === 'lab') {
-    if (!lab) throw new Error('lab not started');
-    const { labSol003Config } = await import('../lab/lab.js');
-    vnfmConfig = labSol003Config(lab.info);
-  } else vnfmConfig = drivers.vnfm.config;
-  const vnfm: Vnfm = new Sol003Vnfm(vnfmConfig);
-  cleanup.defer('close VNFM driver', () => vnfm.close());
-  description.vnfm = {
-    driver: vnfm.name,
-    baseUrl: vnfmConfig.baseUrl,
-    auth: vnfmConfig.auth?.type ?? 'none',
-  };
+  const vnfm = await build(VNFM_DRIVERS, drivers.vnfm, input);
+  cleanup.defer('close VNFM driver', () => vnfm.port.close());
+  description.vnfm = vnfm.description;
 
-  let migrator: Migrator;
-  if (drivers.migrator.driver === 'lab') {
-    if (!lab) throw new Error('lab not started');
-    migrator = new NovaMigrator({ ...lab.info.keystone });
-    description.migrator = { driver: migrator.name, authUrl: lab.info.keystone.authUrl };
-  } else if (drivers.migrator.driver === 'nova') {
-    migrator = new NovaMigrator(drivers.migrator.config);
-    description.migrator = { driver: migrator.name, authUrl: drivers.migrator.config.authUrl };
-  } else {
-    const { KubevirtMigrator } = await import('../drivers/kubevirt/kubevirt-migrator.js');
-    const kubevirt = new KubevirtMigrator(drivers.migrator.config);
-    migrator = kubevirt;
-    description.migrator = { driver: kubevirt.name, server: kubevirt.server, namespace: kubevirt.namespace };
-  }
-  cleanup.defer('close migrator driver', () => migrator.close());
+  const migrator = await build(MIGRATOR_DRIVERS, drivers.migrator, input);
+  cleanup.defer('close migrator driver', () => migrator.port.close());
+  description.migrator = migrator.description;
 
-  // A lab that says where the traffic must bind and arrive (the QEMU lab: its
-  // fabric's address, so packets pass through the guest) overrides loopback.
-  const labTraffic = lab?.info.traffic;
-  let traffic: Traffic;
-  if (drivers.traffic.driver === 'iperf3') {
-    const { Iperf3Traffic } = await import('../drivers/iperf3/index.js');
-    traffic = new Iperf3Traffic({
-      ...drivers.traffic.options,
-      ...(labTraffic !== undefined ? { sinkHost: labTraffic.sinkHost } : {}),
-    });
-  } else {
-    traffic = new BuiltinTraffic({
-      sinkHost: labTraffic?.sinkHost ?? config.traffic.sinkHost,
-      ...(labTraffic !== undefined ? { sourceHost: labTraffic.sourceHost } : {}),
-      sinkPort: config.traffic.sinkPort,
-      graceMs: config.traffic.graceMs,
-    });
-  }
-  cleanup.defer('close traffic', () => traffic.close());
-  const { sink } = await traffic.prepare();
-  description.traffic = { driver: traffic.name, sink };
+  const traffic = await build(TRAFFIC_DRIVERS, drivers.traffic, input);
+  cleanup.defer('close traffic', () => traffic.port.close());
+  const { sink } = await traffic.port.prepare();
+  description.traffic = { ...traffic.description, sink };
 
   return {
-    vnfm,
-    migrator,
-    traffic,
+    vnfm: vnfm.port,
+    migrator: migrator.port,
+    traffic: traffic.port,
     // The lab's EM asks the lab VNFM for EM-triggered migrations; a real VNFM serves no such request.
-    em: new LabElementManager(drivers.vnfm.driver === 'lab' ? { vnfm: vnfmConfig } : {}),
+    em: new LabElementManager(drivers.vnfm.driver === 'lab' ? { vnfm: vnfmConfigOf(drivers.vnfm, lab) } : {}),
     vnfConfigurator: new FileVnfConfigurator(),
     vnfAgent: new HttpVnfAgent(),
     // The lab's VNF learns where to forward from instantiation; a real VNF from its own config.
     harnessInstantiateParams: lab ? { egress: sink } : {},
     description,
   };
+}
+
+/**
+ * The embedded lab in its own process. OAuth 2.0 on, as a VNFM under test
+ * would have it (SOL013 §8.3): the lab's VNFM is reached through the same
+ * authenticated driver path as Tacker.
+ */
+export async function startEmbeddedLab(config: VnflabConfig): Promise<LabProcess> {
+  const { startLabProcess } = await import('../lab/lab-process.js');
+  const loadPolicy = labLoadPolicy(config);
+  return startLabProcess(config.lab, { vnfmAuth: 'oauth2', ...(loadPolicy ? { loadPolicy } : {}) });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../util/errors.js';
 import { loadConfig, mergeConfig, parseConfig } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnflab-config-'));

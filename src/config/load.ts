@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../util/errors.js';
 import { configSchema, type ConfigInput, type VnflabConfig } from './schema.js';
 
 /** Turn the first zod issue into one line that names the field and says what is expected. */

@@ -8,7 +8,7 @@ import { iperf3ConfigSchema } from '../drivers/iperf3/config.js';
 import { checkKubevirtAccess, kubevirtConfigShape } from '../drivers/kubevirt/config.js';
 import { checkNovaCredentials, novaConfigShape } from '../drivers/nova/config.js';
 import { checkSol003Auth, sol003ConfigShape } from '../drivers/sol003/config.js';
-import { DEFAULT_COOLDOWN_MS, DEFAULT_SUSTAIN_MS } from '../lab/vnfm/load-policy.js';
+import { labSchema } from '../lab/config.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 
 const endpoint = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict();
@@ -97,44 +97,6 @@ export const timeoutsSchema = z
   })
   .strict();
 
-/** The embedded lab (used when `vnfm.driver` is 'lab'). */
-export const labSchema = z
-  .object({
-    hypervisor: z.enum(['process', 'qemu']).default('process'),
-    hosts: z.number().int().min(2).max(8).default(2),
-    hostCapacity: z
-      .object({
-        vCpu: z.number().int().positive().default(8),
-        memoryMiB: z.number().int().positive().default(4096),
-        storageGiB: z.number().int().positive().default(100),
-        nics: z.number().int().positive().default(8),
-      })
-      .strict()
-      .default({ vCpu: 8, memoryMiB: 4096, storageGiB: 100, nics: 8 }),
-    /** Background page-dirtying rate of the VNF's workload (4 KiB pages/s). */
-    dirtyPagesPerSec: z.number().min(0).default(2_000),
-    /** QEMU-like migrate-set-parameters for the lab's hypervisor. */
-    migrationBandwidthMiBps: z.number().positive().default(256),
-    downtimeLimitMs: z.number().positive().default(30),
-    maxRounds: z.number().int().positive().default(30),
-    /**
-     * The lab VNFM's load policy, on for triggerType 'load' only ("higher
-     * traffic load over a longer period of time"): it migrates a VNF whose
-     * packet rate stayed above thresholdPps for sustainMs, then leaves it
-     * alone for cooldownMs. Default threshold: halfway between the rates of
-     * traffic.loadLevel and traffic.triggerLoadLevel.
-     */
-    loadPolicy: z
-      .object({
-        thresholdPps: z.number().positive().optional(),
-        sustainMs: z.number().int().min(0).default(DEFAULT_SUSTAIN_MS),
-        cooldownMs: z.number().int().min(0).default(DEFAULT_COOLDOWN_MS),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
 export const vnfmSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('lab') }).strict(),
   // docs/tacker.md: every field and how it maps onto the driver.
@@ -178,7 +140,6 @@ export const configSchema = z
 
 export type VnflabConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type LabConfig = z.infer<typeof labSchema>;
 export type TrafficConfig = z.infer<typeof trafficSchema>;
 
 /** A config with the test case's defaults applied (what a run uses). */

@@ -9,7 +9,7 @@
  *   traffic must bind and send where the lab says (`traffic`), or its
  *   packets do not pass through the guest.
  */
-import type { LabConfig } from '../config/schema.js';
+import type { LabConfig } from './config.js';
 import { startFabric } from './fabric/fabric-client.js';
 import type { ComputeHost, Fabric } from './hypervisor/hypervisor.js';
 import { startProcessHost } from './hypervisor/process/host-client.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
-import { labSol003Config } from './lab.js';
+import { labSol003Config } from '../compose/lab-drivers.js';
 import { startLabProcess } from './lab-process.js';
 
 function alive(pid: number): boolean {

@@ -3,7 +3,7 @@
  * VIM never share an event loop with the harness's measurements.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import type { LabConfig } from '../config/schema.js';
+import type { LabConfig } from './config.js';
 import { siblingEntry } from '../util/entry.js';
 import type { LabInfo, LabVnfmAuthMode } from './lab.js';
 import type { LoadPolicyConfig } from './vnfm/load-policy.js';

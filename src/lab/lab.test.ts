@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
 import type { LcmOperation } from '../ports/vnfm.js';
-import { labSol003Config, startLab } from './lab.js';
+import { labSol003Config } from '../compose/lab-drivers.js';
+import { startLab } from './lab.js';
 import { LAST_MIGRATION_METADATA_KEY } from './vnfm/lab-migration.js';
 
 describe('embedded lab: the VNFM load policy on the VIM packet rates', () => {

@@ -7,8 +7,7 @@
  * `lab-process.ts` runs it in a child process for the harness.
  */
 import { randomBytes } from 'node:crypto';
-import type { LabConfig } from '../config/schema.js';
-import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
+import type { LabConfig } from './config.js';
 import { startLabCompute, type LabTrafficEndpoints } from './lab-compute.js';
 import { LabVim } from './vim/lab-vim.js';
 import { startNovaApi } from './vim/nova/nova-api.js';
@@ -72,17 +71,6 @@ export interface LabStartOptions {
    * unless another `source` is given.
    */
   readonly loadPolicy?: LoadPolicyConfig & { readonly source?: LoadSource };
-}
-
-/** The SOL003 driver configuration for a lab: base URL plus its OAuth 2.0 client credentials, if any. */
-export function labSol003Config(info: LabInfo): Sol003VnfmConfig {
-  const { baseUrl, tokenUrl, clientId, clientSecret } = info.sol003;
-  return {
-    baseUrl,
-    ...(tokenUrl !== undefined && clientId !== undefined && clientSecret !== undefined
-      ? { auth: { type: 'oauth2' as const, tokenUrl, clientId, clientSecret } }
-      : {}),
-  };
 }
 
 export async function startLab(config: LabConfig, options: LabStartOptions = {}): Promise<RunningLab> {

@@ -3,7 +3,7 @@
  * sends `{ type: 'ready', info }` over IPC once up, and tears the lab down
  * on `{ type: 'stop' }`, SIGTERM / SIGINT, or when its parent goes away.
  */
-import type { LabConfig } from '../config/schema.js';
+import type { LabConfig } from './config.js';
 import { type LabStartOptions, startLab, type RunningLab } from './lab.js';
 
 let lab: RunningLab | null = null;

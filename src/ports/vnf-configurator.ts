@@ -15,3 +15,12 @@ export interface VnfConfigurator {
   /** VNF.SetVNFLicense(vnfRecord, vnfLicenseFile): returns the additionalParams to instantiate with. */
   setVnfLicense(vnf: VnfRecord, vnfLicenseFile: string): Promise<Outcome<Record<string, unknown>>>;
 }
+
+/** License the VNF checks when it boots (from the user's vnfLicenseFile). */
+export interface VnfLicense {
+  readonly licensee: string;
+  readonly product: string;
+  /** ISO date; the VNF refuses to boot after it. */
+  readonly expires: string;
+  readonly key: string;
+}

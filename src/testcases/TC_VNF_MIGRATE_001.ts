@@ -4,8 +4,8 @@
  * and proven again after. `../shared/spec/TC_VNF_MIGRATE_001.txt`.
  */
 import type { TestCaseDefinition } from '../runner/step.js';
-import type { MigrateContext } from './migrate-context.js';
-import * as d from './migrate-step-defs.js';
+import type { MigrateContext } from './migrate/context.js';
+import * as d from './migrate/step-defs.js';
 
 export const TC_VNF_MIGRATE_001: TestCaseDefinition<MigrateContext> = {
   id: 'TC_VNF_MIGRATE_001',

@@ -3,8 +3,8 @@
  * under traffic load. `../shared/spec/TC_VNF_MIGRATE_002.txt`, step by step.
  */
 import type { TestCaseDefinition } from '../runner/step.js';
-import type { MigrateContext } from './migrate-context.js';
-import * as d from './migrate-step-defs.js';
+import type { MigrateContext } from './migrate/context.js';
+import * as d from './migrate/step-defs.js';
 
 export const TC_VNF_MIGRATE_002: TestCaseDefinition<MigrateContext> = {
   id: 'TC_VNF_MIGRATE_002',

@@ -5,8 +5,8 @@
  * `../shared/spec/TC_VNF_MIGRATE_004.txt`.
  */
 import type { TestCaseDefinition } from '../runner/step.js';
-import type { MigrateContext } from './migrate-context.js';
-import * as d from './migrate-step-defs.js';
+import type { MigrateContext } from './migrate/context.js';
+import * as d from './migrate/step-defs.js';
 
 export const TC_VNF_MIGRATE_004: TestCaseDefinition<MigrateContext> = {
   id: 'TC_VNF_MIGRATE_004',

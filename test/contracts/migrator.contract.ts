@@ -15,7 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/util/clock.js';
-import type { MigrationHandle, MigrationStatus, MigrationSubject, Migrator } from '../../src/ports/migrator.js';
+import type {
+  MigrationHandle,
+  MigrationStatus,
+  MigrationSubject,
+  Migrator,
+} from '../../src/ports/migrator.js';
 
 /** The system under test, built once per suite. */
 export interface MigratorContractFixture {

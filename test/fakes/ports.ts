@@ -4,7 +4,12 @@
  * let a test inject a failure into any call.
  */
 import type { ElementManager } from '../../src/ports/element-manager.js';
-import type { MigrationHandle, MigrationStatus, Migrator, MigrationSubject } from '../../src/ports/migrator.js';
+import type {
+  MigrationHandle,
+  MigrationStatus,
+  Migrator,
+  MigrationSubject,
+} from '../../src/ports/migrator.js';
 import type {
   Disruption,
   LoadLevel,

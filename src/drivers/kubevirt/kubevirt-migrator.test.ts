@@ -8,7 +8,11 @@ import type { MigrationHandle, MigrationStatus, MigrationSubject } from '../../p
 import { sleep } from '../../util/clock.js';
 import { KubevirtMigrator } from './kubevirt-migrator.js';
 import { decodeHandleId } from './migration-handle.js';
-import { startFakeKubeApi, type FakeKubeApi, type VmiSpec } from '../../../test/fakes/kubevirt/fake-kube-api.js';
+import {
+  startFakeKubeApi,
+  type FakeKubeApi,
+  type VmiSpec,
+} from '../../../test/fakes/kubevirt/fake-kube-api.js';
 
 const notLive = { reason: 'DisksNotLiveMigratable', message: 'cannot migrate VMI: PVC disk0 is not shared' };
 

@@ -4,7 +4,10 @@ import { migrationStateSchema, timeMs, vmimSchema, vmiSchema } from './resources
 
 /** KubeVirt's API round-trip fixture: every VMI field set to a placeholder. */
 const roundtrip = JSON.parse(
-  readFileSync(new URL('../../../test/fakes/kubevirt/VirtualMachineInstance.roundtrip.json', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../../test/fakes/kubevirt/VirtualMachineInstance.roundtrip.json', import.meta.url),
+    'utf8',
+  ),
 ) as { status: { migrationState: Record<string, unknown> } };
 
 describe("KubeVirt's VMI shape", () => {

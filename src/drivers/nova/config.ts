@@ -8,7 +8,7 @@
  * driver configuration is built, not when the file is parsed.
  */
 import { z } from 'zod';
-import { ConfigError } from '../../config/errors.js';
+import { ConfigError } from '../../util/errors.js';
 import type { NovaMigratorConfig } from './nova-migrator.js';
 
 const name = z.string().min(1);

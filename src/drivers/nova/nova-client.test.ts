@@ -1,6 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NovaClient, type NovaClientConfig } from './nova-client.js';
-import { startFakeOpenStack, TEST_CA_FILE, type FakeOpenStack } from '../../../test/fakes/openstack/fake-openstack.js';
+import {
+  startFakeOpenStack,
+  TEST_CA_FILE,
+  type FakeOpenStack,
+} from '../../../test/fakes/openstack/fake-openstack.js';
 
 const appCredential = { id: 'ac-1', name: 'ci', secret: 'very-secret', userName: 'bot' };
 const user = { name: 'alice', password: 'pw', projectId: 'p-1' };

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Sol003Error } from './errors.js';
 import { nextLink, Sol003HttpClient } from './http-client.js';
-import { json, type StubHandler, type StubServer, startStubServer } from '../../../test/fakes/sol003/stub-server.js';
+import {
+  json,
+  type StubHandler,
+  type StubServer,
+  startStubServer,
+} from '../../../test/fakes/sol003/stub-server.js';
 
 let stub: StubServer | null = null;
 let client: Sol003HttpClient | null = null;

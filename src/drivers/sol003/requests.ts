@@ -1,6 +1,10 @@
 /** SOL003 request bodies built from the Vnfm port's arguments (SOL003 §5.5.2). */
 import type { InstantiateRequest } from '../../ports/vnfm.js';
-import type { InstantiateVnfRequest, OperateVnfRequest, TerminateVnfRequest } from '../../protocols/sol003/sol003-types.js';
+import type {
+  InstantiateVnfRequest,
+  OperateVnfRequest,
+  TerminateVnfRequest,
+} from '../../protocols/sol003/sol003-types.js';
 
 /**
  * InstantiateVnfRequest. SOL003 has no attribute for the software image: the

@@ -18,7 +18,7 @@ import type {
   VnfdResources,
 } from '../../ports/vnfm.js';
 import { COMPUTE_METADATA_KEY } from '../../protocols/sol003/vnflab-metadata.js';
-import { labVnfdSchema } from '../../lab/vnfm/lab-vnfd.js';
+import { labVnfdSchema } from '../../protocols/sol003/vnflab-vnfd.js';
 import { sleep } from '../../util/clock.js';
 import type { Sol003Auth } from './auth.js';
 import { Sol003Error } from './errors.js';

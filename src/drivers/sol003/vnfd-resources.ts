@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { type LabVnfd, labVnfdSchema } from '../../lab/vnfm/lab-vnfd.js';
+import { type LabVnfd, labVnfdSchema } from '../../protocols/sol003/vnflab-vnfd.js';
 import type { VduResources, VnfdResources } from '../../ports/vnfm.js';
 
 /** Why a VNFD document could not be used. */

@@ -5,8 +5,7 @@
  * license itself when it boots, so an expired license fails instantiation
  * with the VNF's own reason.
  */
-import type { VnfLicense } from '../../lab/hypervisor/hypervisor.js';
-import type { VnfConfigurator } from '../../ports/vnf-configurator.js';
+import type { VnfConfigurator, VnfLicense } from '../../ports/vnf-configurator.js';
 import { readMappingFile } from '../../util/read-doc.js';
 import { fail, ok, type Outcome } from '../../util/outcome.js';
 

@@ -7,6 +7,7 @@
  * system-wide clock on Linux, see util/clock.ts), carried as decimal strings
  * so they survive IPC and JSON.
  */
+import type { VnfLicense } from '../../ports/vnf-configurator.js';
 import type { HypervisorMigrationFigures } from '../../ports/migrator.js';
 import type { VResourceKind } from '../../ports/vnfm.js';
 import type { Endpoint } from '../../util/outcome.js';
@@ -38,15 +39,6 @@ export interface VResourceAllocation {
   readonly pinnedCores?: readonly number[];
   /** vStorage only: the storage pool holding the VM's volume. */
   readonly pool?: string;
-}
-
-/** License the VNF checks when it boots (from the user's vnfLicenseFile). */
-export interface VnfLicense {
-  readonly licensee: string;
-  readonly product: string;
-  /** ISO date; the VNF refuses to boot after it. */
-  readonly expires: string;
-  readonly key: string;
 }
 
 /** What the VNF boots with (cloud-init user data, in a real VIM). */

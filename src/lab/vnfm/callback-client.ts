@@ -5,40 +5,48 @@
  * the subscription's SubscriptionAuthentication asks (SOL013 §8.3.4: BASIC
  * or OAUTH2_CLIENT_CREDENTIALS; TLS_CERT needs nothing on plain HTTP).
  */
-import { AuthHeaderProvider, type Sol003Auth } from '../../drivers/sol003/auth.js';
+import { basicAuthHeader, OAuth2TokenSource } from '../../protocols/sol013/client-auth.js';
 import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
 import type { LccnSubscriptionRequestBody } from './requests.js';
 
 /** Outcome of one call to the subscriber. */
 export type CallbackOutcome = { readonly ok: true } | { readonly ok: false; readonly detail: string };
 
-function authOf(auth: LccnSubscriptionRequestBody['authentication']): Sol003Auth | undefined {
-  if (!auth) return undefined;
+/** The Authorization header source the subscription asks for; null: none. */
+interface SubscriberAuth {
+  header(signal: AbortSignal): Promise<string | null>;
+  invalidate(): void;
+  /** A 401 may be cured by a new token. */
+  readonly refreshable: boolean;
+}
+
+function authOf(auth: LccnSubscriptionRequestBody['authentication'], timeoutMs: number): SubscriberAuth {
+  const none: SubscriberAuth = { header: async () => null, invalidate: () => undefined, refreshable: false };
+  if (!auth) return none;
   if (auth.authType.includes('OAUTH2_CLIENT_CREDENTIALS')) {
     const p = auth.paramsOauth2ClientCredentials;
     if (p?.tokenEndpoint && p.clientId !== undefined) {
-      return {
-        type: 'oauth2',
-        tokenUrl: p.tokenEndpoint,
-        clientId: p.clientId,
-        clientSecret: p.clientPassword ?? '',
-      };
+      return new OAuth2TokenSource(
+        { tokenUrl: p.tokenEndpoint, clientId: p.clientId, clientSecret: p.clientPassword ?? '' },
+        timeoutMs,
+      );
     }
   }
   if (auth.authType.includes('BASIC') && auth.paramsBasic?.userName !== undefined) {
-    return { type: 'basic', username: auth.paramsBasic.userName, password: auth.paramsBasic.password ?? '' };
+    const value = basicAuthHeader(auth.paramsBasic.userName, auth.paramsBasic.password ?? '');
+    return { header: async () => value, invalidate: () => undefined, refreshable: false };
   }
-  return undefined;
+  return none;
 }
 
 export class CallbackClient {
-  private readonly auth: AuthHeaderProvider;
+  private readonly auth: SubscriberAuth;
 
   constructor(
     authentication: LccnSubscriptionRequestBody['authentication'],
     private readonly timeoutMs: number,
   ) {
-    this.auth = new AuthHeaderProvider(authOf(authentication), timeoutMs);
+    this.auth = authOf(authentication, timeoutMs);
   }
 
   /** The endpoint test: GET, expecting 204 No Content. */
@@ -56,7 +64,8 @@ export class CallbackClient {
     try {
       const headers: Record<string, string> = { Version: SOL003_LCM_API_VERSION, Accept: 'application/json' };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      Object.assign(headers, await this.auth.headers(signal));
+      const authorization = await this.auth.header(signal);
+      if (authorization !== null) headers.Authorization = authorization;
       let res = await fetch(uri, {
         method,
         headers,
@@ -67,7 +76,8 @@ export class CallbackClient {
         // A token the subscriber no longer accepts: fetch a new one, once.
         await res.body?.cancel();
         this.auth.invalidate();
-        Object.assign(headers, await this.auth.headers(signal));
+        const authorization = await this.auth.header(signal);
+        if (authorization !== null) headers.Authorization = authorization;
         res = await fetch(uri, {
           method,
           headers,

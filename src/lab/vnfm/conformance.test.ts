@@ -5,7 +5,10 @@ import {
   buildOperateRequest,
   buildTerminateRequest,
 } from '../../drivers/sol003/requests.js';
-import { type CallbackReceiver, startCallbackReceiver } from '../../../test/fakes/sol003/callback-receiver.js';
+import {
+  type CallbackReceiver,
+  startCallbackReceiver,
+} from '../../../test/fakes/sol003/callback-receiver.js';
 import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
 import { DEFAULT_LAB_VNFDS, UDP_FORWARDER_VNFD } from './lab-vnfd.js';
 import { type LabVnfm, startLabVnfm } from './server.js';

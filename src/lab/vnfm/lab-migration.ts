@@ -11,7 +11,7 @@
 import type { VResourceType } from '../../ports/vnfm.js';
 import { isoNow } from '../../util/clock.js';
 import type { Vim } from '../vim/vim.js';
-import type { LabVnfd } from './lab-vnfd.js';
+import type { LabVnfd } from '../../protocols/sol003/vnflab-vnfd.js';
 import type { LcmRecords, VnfInstanceRecord } from './lcm-records.js';
 import { OPEN_STATES } from './lcm-records.js';
 import { ProblemError } from './problem.js';

@@ -12,7 +12,7 @@ import type { LcmOperationType, VimConnectionInfo } from '../../protocols/sol003
 import type { VnfBootConfig } from '../hypervisor/hypervisor.js';
 import type { Vim } from '../vim/vim.js';
 import { isoNow, monoMs } from '../../util/clock.js';
-import { type LabVnfd, swImageIds } from './lab-vnfd.js';
+import { type LabVnfd, swImageIds } from '../../protocols/sol003/vnflab-vnfd.js';
 import {
   enterState,
   type LcmOpOccRecord,

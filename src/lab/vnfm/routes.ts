@@ -11,7 +11,7 @@ import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
 import type { Vim } from '../vim/vim.js';
 import { matchesFilter, parseFilter } from './filter.js';
 import { readJsonObject, sendEmpty, sendJson } from './http-io.js';
-import type { LabVnfd } from './lab-vnfd.js';
+import type { LabVnfd } from '../../protocols/sol003/vnflab-vnfd.js';
 import type { LabMigrations } from './lab-migration.js';
 import type { LcmEngine } from './lcm-engine.js';
 import type { LcmOpOccRecord, LcmRecords, VnfInstanceRecord } from './lcm-records.js';

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CallbackReceiver, startCallbackReceiver } from '../../../test/fakes/sol003/callback-receiver.js';
+import {
+  type CallbackReceiver,
+  startCallbackReceiver,
+} from '../../../test/fakes/sol003/callback-receiver.js';
 import { type LabFixture, startLabFixture } from '../../../test/fakes/sol003/lab-api.js';
 import { filterMatches, type LcmEvent } from './subscriptions.js';
 

@@ -13,7 +13,7 @@ import type {
   VnfcResourceInfo,
 } from '../../protocols/sol003/sol003-types.js';
 import type { Server, Vim } from '../vim/vim.js';
-import type { LabVnfd } from './lab-vnfd.js';
+import type { LabVnfd } from '../../protocols/sol003/vnflab-vnfd.js';
 import {
   COMPUTE_METADATA_KEY,
   DATA_PLANE_METADATA_KEY,

@@ -3,9 +3,9 @@
  * its logger writes), bound to their step functions. Each case file lists
  * them in its own order; `numbered` gives them the case's step numbers.
  */
-import type { StepDefinition } from '../runner/step.js';
-import type { MigrateContext } from './migrate-context.js';
-import * as s from './migrate-steps.js';
+import type { StepDefinition } from '../../runner/step.js';
+import type { MigrateContext } from './context.js';
+import * as s from './steps.js';
 
 type Step = Omit<StepDefinition<MigrateContext>, 'n'>;
 

@@ -2,10 +2,10 @@
  * LCM helpers shared by the steps: wait for an operation occurrence and a
  * VNF state together, and the terminate / delete cleanup actions.
  */
-import type { LcmOperation, VnfState, Vnfm, VnfRecord } from '../ports/vnfm.js';
-import { StepFailed } from '../runner/errors.js';
-import { pollUntil } from '../runner/poll.js';
-import { monoMs } from '../util/clock.js';
+import type { LcmOperation, VnfState, Vnfm, VnfRecord } from '../../ports/vnfm.js';
+import { StepFailed } from '../../runner/errors.js';
+import { pollUntil } from '../../runner/poll.js';
+import { monoMs } from '../../util/clock.js';
 
 const FAILED_STATES = new Set(['FAILED_TEMP', 'FAILED', 'ROLLED_BACK']);
 

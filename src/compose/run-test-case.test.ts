@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../util/errors.js';
 import { parseConfig } from '../config/load.js';
 import { FakeLab, fakeEnvironment, type Injection } from '../../test/fakes/ports.js';
 import type { TcResult } from '../record/result.js';

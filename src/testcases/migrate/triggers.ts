@@ -7,13 +7,13 @@
  * For the last three the harness did not start the migration itself: it waits
  * for the VIM to show one for the VNF, started after the trigger.
  */
-import type { MigrationHandle, MigrationSubject } from '../ports/migrator.js';
-import { StepFailed } from '../runner/errors.js';
-import { pollUntil } from '../runner/poll.js';
-import type { Stamp } from '../record/result.js';
-import { monoMs } from '../util/clock.js';
-import type { MigrateContext } from './migrate-context.js';
-import { requireVnf } from './migrate-context.js';
+import type { MigrationHandle, MigrationSubject } from '../../ports/migrator.js';
+import { StepFailed } from '../../runner/errors.js';
+import { pollUntil } from '../../runner/poll.js';
+import type { Stamp } from '../../record/result.js';
+import { monoMs } from '../../util/clock.js';
+import type { MigrateContext } from './context.js';
+import { requireVnf } from './context.js';
 
 export interface IssuedTrigger {
   readonly handle: MigrationHandle;

@@ -2,17 +2,17 @@
  * What the MIGRATE family's steps share: the ports, the run's record, the
  * cleanup stack, and the state one step hands to the next.
  */
-import type { RunConfig } from '../config/schema.js';
-import type { ElementManager } from '../ports/element-manager.js';
-import type { TcLogger } from '../ports/logger.js';
-import type { MigrationHandle, MigrationSubject, Migrator } from '../ports/migrator.js';
-import type { Traffic, TrafficTotals } from '../ports/traffic.js';
-import type { VnfAgent } from '../ports/vnf-agent.js';
-import type { Endpoint } from '../util/outcome.js';
-import type { VnfConfigurator } from '../ports/vnf-configurator.js';
-import type { LcmOperation, VResource, Vnfm, VnfRecord } from '../ports/vnfm.js';
-import type { CleanupHandle, CleanupStack } from '../runner/cleanup-stack.js';
-import type { TcResult } from '../record/result.js';
+import type { RunConfig } from '../../config/schema.js';
+import type { ElementManager } from '../../ports/element-manager.js';
+import type { TcLogger } from '../../ports/logger.js';
+import type { MigrationHandle, MigrationSubject, Migrator } from '../../ports/migrator.js';
+import type { Traffic, TrafficTotals } from '../../ports/traffic.js';
+import type { VnfAgent } from '../../ports/vnf-agent.js';
+import type { Endpoint } from '../../util/outcome.js';
+import type { VnfConfigurator } from '../../ports/vnf-configurator.js';
+import type { LcmOperation, VResource, Vnfm, VnfRecord } from '../../ports/vnfm.js';
+import type { CleanupHandle, CleanupStack } from '../../runner/cleanup-stack.js';
+import type { TcResult } from '../../record/result.js';
 
 export interface MigrateContext {
   readonly testCaseId: string;

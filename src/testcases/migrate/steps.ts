@@ -4,15 +4,15 @@
  * spec's order. Where the spec's pseudo-code has a known bug, the function
  * does what the spec means and says so in a comment.
  */
-import type { MigrationSubject, MigrationType } from '../ports/migrator.js';
-import type { TrafficTotals } from '../ports/traffic.js';
-import type { VResource, VnfdResources } from '../ports/vnfm.js';
-import { StepFailed } from '../runner/errors.js';
-import { pollUntil } from '../runner/poll.js';
-import type { Stamp } from '../record/result.js';
-import { isoNow, monoMs, sleep } from '../util/clock.js';
+import type { MigrationSubject, MigrationType } from '../../ports/migrator.js';
+import type { TrafficTotals } from '../../ports/traffic.js';
+import type { VResource, VnfdResources } from '../../ports/vnfm.js';
+import { StepFailed } from '../../runner/errors.js';
+import { pollUntil } from '../../runner/poll.js';
+import type { Stamp } from '../../record/result.js';
+import { isoNow, monoMs, sleep } from '../../util/clock.js';
 import { terminateVnf, waitForVnfState } from './lcm.js';
-import { requireVnf, type MigrateContext } from './migrate-context.js';
+import { requireVnf, type MigrateContext } from './context.js';
 import { issueTrigger } from './triggers.js';
 
 const stamp = (): Stamp => ({ at: isoNow(), monoMs: monoMs() });

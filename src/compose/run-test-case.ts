@@ -4,24 +4,22 @@
  * acquired (VNF instance and record, traffic, lab processes).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { RunConfig, VnflabConfig } from '../config/schema.js';
-import { ConfigError } from '../config/errors.js';
+import type { TcResult } from '../record/result.js';
 import { HtmlReporter } from '../report/html.js';
 import { JUnitReporter } from '../report/junit.js';
 import { LogFileReporter } from '../report/log-file.js';
 import { MultiReporter, type Reporter } from '../report/reporter.js';
 import { ReporterLogger } from '../report/reporter-logger.js';
+import type { CleanupStack } from '../runner/cleanup-stack.js';
+import { execute } from '../runner/run.js';
 import { TEST_CASES } from '../testcases/index.js';
-import { emptyMigrateState, type MigrateContext } from '../testcases/migrate-context.js';
-import { recordTrafficTotals } from '../testcases/migrate-steps.js';
-import { isoNow, monoMs } from '../util/clock.js';
-import { CleanupStack } from './cleanup-stack.js';
-import { driverConfigs } from '../compose/driver-configs.js';
-import { createEnvironment, type RunEnvironment } from '../compose/environment.js';
-import { RunAborted } from './errors.js';
-import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from '../record/result.js';
-import { executeSteps, statusOf, stepRecords } from './step.js';
+import { migrateContext, newMigrateRecord } from '../testcases/migrate/setup.js';
+import { ConfigError } from '../util/errors.js';
+import { VNFLAB_VERSION } from '../util/version.js';
+import { driverConfigs } from './driver-configs.js';
+import { createEnvironment, type RunEnvironment } from './environment.js';
 
 export interface RunOptions {
   readonly config: VnflabConfig;
@@ -46,8 +44,6 @@ export interface RunOutput {
   readonly resultFile: string;
   readonly logFile: string;
 }
-
-const VERSION = '0.1.0';
 
 export function defaultOutDir(testCase: string, now = new Date()): string {
   const ts = now.toISOString().replace(/[:]/g, '').replace(/\..+$/, 'Z');
@@ -93,80 +89,29 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     ...(opts.reporters ?? []),
   ]);
   const log = new ReporterLogger(reporter);
-
-  const t0 = monoMs();
-  const result: TcResult = {
-    testCase: testCase.id,
-    title: testCase.title,
-    overallStatus: 'ERROR',
-    failure: null,
-    startedAt: isoNow(),
-    endedAt: null,
-    durationMs: null,
-    tcInput: { ...config.tcInput, trafficConfigParameter: config.traffic },
-    environment: { vnflab: VERSION, node: process.version, platform: `${process.platform}-${process.arch}` },
-    steps: stepRecords(testCase as never),
-    timeRecord: emptyTimeRecord(),
-    resourceList: { initialVnfd: null, activeResource: null, afterMigration: null, released: null },
-    traffic: emptyTrafficRecord(),
-    migration: {
-      migrationType: null,
-      migrationTypeReason: null,
-      vResourceType: config.tcInput.vResourceType,
-      triggerType: config.tcInput.triggerType,
-      initiatedBy: null,
-      migrationId: null,
-    },
-    cleanup: [],
-    vnfInstanceId: null,
-  };
-  const writeResult = (): void => writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
-  writeResult();
-  await reporter.onRunStart(result);
-  log.info(`Starting ${testCase.id}`);
-
-  const cleanup = new CleanupStack();
+  const result = newMigrateRecord(testCase, config, VNFLAB_VERSION);
   const signal = opts.signal ?? new AbortController().signal;
-  try {
-    const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir);
-    Object.assign(result.environment, env.description);
-    writeResult();
-    if (signal.aborted) throw new RunAborted('run interrupted');
-    const ctx: MigrateContext = {
-      testCaseId: testCase.id,
-      config,
-      log,
-      result,
-      cleanup,
-      signal,
-      vnfm: env.vnfm,
-      migrator: env.migrator,
-      traffic: env.traffic,
-      em: env.em,
-      vnfConfigurator: env.vnfConfigurator,
-      vnfAgent: env.vnfAgent,
-      recordTrafficTotals: (totals) => recordTrafficTotals(ctx, totals),
-      harnessInstantiateParams: env.harnessInstantiateParams,
-      resolveFile: (p) => (isAbsolute(p) ? p : resolve(baseDir, p)),
-      state: emptyMigrateState(),
-    };
-    result.overallStatus = await executeSteps(testCase, ctx, result, reporter, log, signal);
-  } catch (err) {
-    // The environment could not be set up (or a bug): no step ran to blame.
-    result.overallStatus = statusOf(err) === 'ABORTED' ? 'ABORTED' : 'ERROR';
-    result.failure = { step: null, message: (err as Error).message };
-    log.error(`${testCase.id} - Execution completed with errors - ${(err as Error).message}`);
-  } finally {
-    const records = await cleanup.unwind();
-    for (const r of records) {
-      if (r.status === 'FAILED') log.error(`cleanup '${r.name}' failed: ${r.message ?? ''}`);
-    }
-    result.cleanup = [...cleanup.records];
-    result.endedAt = isoNow();
-    result.durationMs = monoMs() - t0;
-    writeResult();
-    await log.close();
-    await reporter.onRunEnd(result);
-  }
+  await execute({
+    testCase,
+    record: result,
+    reporter,
+    log,
+    signal,
+    saveRecord: () => writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`),
+    setUp: async (cleanup) => {
+      const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir);
+      const context = migrateContext({
+        testCaseId: testCase.id,
+        config,
+        log,
+        result,
+        cleanup,
+        signal,
+        ports: env,
+        baseDir,
+      });
+      return { context, description: env.description };
+    },
+  });
   return { result, outDir, resultFile, logFile };
 }

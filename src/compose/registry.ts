@@ -1,0 +1,125 @@
+/**
+ * The one place that says which implementation serves which port, by the
+ * name the config gives (`vnfm.driver`, `migrator.driver`, `traffic.driver`).
+ * Each factory builds its driver from the driver's own configuration
+ * (driver-configs.ts) and, for 'lab', from the running embedded lab. Drivers
+ * load on demand: a run against external systems never loads the lab's or
+ * another driver's code.
+ */
+import type { LabProcess } from '../lab/lab-process.js';
+import type { Migrator } from '../ports/migrator.js';
+import type { Traffic } from '../ports/traffic.js';
+import type { Vnfm } from '../ports/vnfm.js';
+import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
+import type { DriverConfigs } from './driver-configs.js';
+import { labSol003Config } from './lab-drivers.js';
+
+/** A driver and what the result record says about it. */
+export interface Built<P> {
+  readonly port: P;
+  readonly description: Record<string, unknown>;
+}
+
+/** What a factory may use besides its own configuration. */
+export interface FactoryInput {
+  /** The embedded lab, when the run started one. */
+  readonly lab: LabProcess | null;
+  /** The run's traffic settings the builtin generator takes directly. */
+  readonly traffic: { readonly sinkHost: string; readonly sinkPort: number; readonly graceMs: number };
+}
+
+type Factories<D extends { readonly driver: string }, P> = {
+  readonly [K in D['driver']]: (
+    config: Extract<D, { readonly driver: K }>,
+    input: FactoryInput,
+  ) => Promise<Built<P>>;
+};
+
+function requireLab(input: FactoryInput): LabProcess {
+  if (!input.lab) throw new Error("driver 'lab' needs the embedded lab, and none was started");
+  return input.lab;
+}
+
+/** The SOL003 configuration a `vnfm` driver name resolves to. */
+export function vnfmConfigOf(config: DriverConfigs['vnfm'], lab: LabProcess | null): Sol003VnfmConfig {
+  return config.driver === 'lab'
+    ? labSol003Config(requireLab({ lab, traffic: NO_TRAFFIC }).info)
+    : config.config;
+}
+const NO_TRAFFIC = { sinkHost: '127.0.0.1', sinkPort: 0, graceMs: 0 };
+
+async function sol003(config: Sol003VnfmConfig): Promise<Built<Vnfm>> {
+  const { Sol003Vnfm } = await import('../drivers/sol003/sol003-vnfm.js');
+  const vnfm = new Sol003Vnfm(config);
+  return {
+    port: vnfm,
+    description: { driver: vnfm.name, baseUrl: config.baseUrl, auth: config.auth?.type ?? 'none' },
+  };
+}
+
+/** vnfm.driver: 'lab' is the SOL003 driver against the lab's VNFM, through the same client as Tacker. */
+export const VNFM_DRIVERS: Factories<DriverConfigs['vnfm'], Vnfm> = {
+  lab: async (config, input) => sol003(vnfmConfigOf(config, input.lab)),
+  sol003: async (config) => sol003(config.config),
+};
+
+/** migrator.driver: 'lab' is the Nova driver against the lab's Nova-compatible API. */
+export const MIGRATOR_DRIVERS: Factories<DriverConfigs['migrator'], Migrator> = {
+  lab: async (_config, input) => {
+    const { NovaMigrator } = await import('../drivers/nova/nova-migrator.js');
+    const { keystone } = requireLab(input).info;
+    const migrator = new NovaMigrator({ ...keystone });
+    return { port: migrator, description: { driver: migrator.name, authUrl: keystone.authUrl } };
+  },
+  nova: async (config) => {
+    const { NovaMigrator } = await import('../drivers/nova/nova-migrator.js');
+    const migrator = new NovaMigrator(config.config);
+    return { port: migrator, description: { driver: migrator.name, authUrl: config.config.authUrl } };
+  },
+  kubevirt: async (config) => {
+    const { KubevirtMigrator } = await import('../drivers/kubevirt/kubevirt-migrator.js');
+    const migrator = new KubevirtMigrator(config.config);
+    return {
+      port: migrator,
+      description: { driver: migrator.name, server: migrator.server, namespace: migrator.namespace },
+    };
+  },
+};
+
+/**
+ * traffic.driver. A lab that says where the traffic must bind and arrive
+ * (the QEMU lab: its fabric's address, so packets pass through the guest)
+ * overrides loopback.
+ */
+export const TRAFFIC_DRIVERS: Factories<DriverConfigs['traffic'], Traffic> = {
+  builtin: async (_config, input) => {
+    const { BuiltinTraffic } = await import('../traffic/builtin-traffic.js');
+    const labTraffic = input.lab?.info.traffic;
+    const traffic = new BuiltinTraffic({
+      sinkHost: labTraffic?.sinkHost ?? input.traffic.sinkHost,
+      ...(labTraffic !== undefined ? { sourceHost: labTraffic.sourceHost } : {}),
+      sinkPort: input.traffic.sinkPort,
+      graceMs: input.traffic.graceMs,
+    });
+    return { port: traffic, description: { driver: traffic.name } };
+  },
+  iperf3: async (config, input) => {
+    const { Iperf3Traffic } = await import('../drivers/iperf3/index.js');
+    const labTraffic = input.lab?.info.traffic;
+    const traffic = new Iperf3Traffic({
+      ...config.options,
+      ...(labTraffic !== undefined ? { sinkHost: labTraffic.sinkHost } : {}),
+    });
+    return { port: traffic, description: { driver: traffic.name } };
+  },
+};
+
+/** Build the driver a configuration names, from its table. */
+export function build<D extends { readonly driver: string }, P>(
+  table: Factories<D, P>,
+  config: D,
+  input: FactoryInput,
+): Promise<Built<P>> {
+  const factory = table[config.driver as D['driver']] as (c: D, i: FactoryInput) => Promise<Built<P>>;
+  return factory(config, input);
+}

@@ -1,0 +1,47 @@
+/**
+ * The embedded lab's configuration (the run config's `lab` section): the lab
+ * contributes its own schema, as each driver does; config/schema.ts
+ * assembles them.
+ */
+import { z } from 'zod';
+import { DEFAULT_COOLDOWN_MS, DEFAULT_SUSTAIN_MS } from './vnfm/load-policy.js';
+
+/** The embedded lab (used when `vnfm.driver` is 'lab'). */
+export const labSchema = z
+  .object({
+    hypervisor: z.enum(['process', 'qemu']).default('process'),
+    hosts: z.number().int().min(2).max(8).default(2),
+    hostCapacity: z
+      .object({
+        vCpu: z.number().int().positive().default(8),
+        memoryMiB: z.number().int().positive().default(4096),
+        storageGiB: z.number().int().positive().default(100),
+        nics: z.number().int().positive().default(8),
+      })
+      .strict()
+      .default({ vCpu: 8, memoryMiB: 4096, storageGiB: 100, nics: 8 }),
+    /** Background page-dirtying rate of the VNF's workload (4 KiB pages/s). */
+    dirtyPagesPerSec: z.number().min(0).default(2_000),
+    /** QEMU-like migrate-set-parameters for the lab's hypervisor. */
+    migrationBandwidthMiBps: z.number().positive().default(256),
+    downtimeLimitMs: z.number().positive().default(30),
+    maxRounds: z.number().int().positive().default(30),
+    /**
+     * The lab VNFM's load policy, on for triggerType 'load' only ("higher
+     * traffic load over a longer period of time"): it migrates a VNF whose
+     * packet rate stayed above thresholdPps for sustainMs, then leaves it
+     * alone for cooldownMs. Default threshold: halfway between the rates of
+     * traffic.loadLevel and traffic.triggerLoadLevel.
+     */
+    loadPolicy: z
+      .object({
+        thresholdPps: z.number().positive().optional(),
+        sustainMs: z.number().int().min(0).default(DEFAULT_SUSTAIN_MS),
+        cooldownMs: z.number().int().min(0).default(DEFAULT_COOLDOWN_MS),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type LabConfig = z.infer<typeof labSchema>;
