@@ -39,7 +39,7 @@
  * sample is never repeated for them.
  */
 import type { Traffic } from '../ports/traffic.js';
-import { BuiltinTraffic } from '../traffic/builtin-traffic.js';
+import { loopbackTraffic } from '../compose/registry.js';
 import { ImpairmentGate, type DropReport } from '../traffic/impairment-gate.js';
 import { sleep } from '../util/clock.js';
 
@@ -137,7 +137,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<CalibrationRow[
   const signal = opts.signal;
   signal?.throwIfAborted();
   const intervalMs = 1000 / opts.rateHz;
-  const traffic = opts.createTraffic?.() ?? new BuiltinTraffic();
+  const traffic = opts.createTraffic?.() ?? (await loopbackTraffic());
   let gate: ImpairmentGate | null = null;
   try {
     const { sink } = await traffic.prepare();

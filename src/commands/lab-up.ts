@@ -1,6 +1,7 @@
 /** `vnflab lab up`: run the embedded lab in the foreground until Ctrl-C. */
 import { parseConfig } from '../config/load.js';
-import { startLab, type LabInfo, type LabVnfmAuthMode } from '../lab/lab.js';
+import { startEmbeddedLabHere } from '../compose/embedded-lab.js';
+import type { LabInfo, LabVnfmAuthMode } from '../lab/lab.js';
 
 /** The human-readable banner: endpoints, credentials and a first curl to try. */
 export function formatLabInfo(info: LabInfo): string {
@@ -41,7 +42,7 @@ export async function labUp(opts: {
   auth?: LabVnfmAuthMode;
 }): Promise<void> {
   const config = parseConfig({});
-  const lab = await startLab(config.lab, {
+  const lab = await startEmbeddedLabHere(config, {
     ...(opts.port !== undefined ? { sol003Port: opts.port } : {}),
     vnfmAuth: opts.auth ?? 'oauth2',
   });

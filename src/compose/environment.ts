@@ -10,7 +10,7 @@ import { LabElementManager } from '../drivers/em/lab-element-manager.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
 import type { MigratePorts } from '../testcases/migrate/setup.js';
 import { driverConfigs } from './driver-configs.js';
-import type { LabProcess } from '../lab/lab-process.js';
+import { startEmbeddedLab } from './embedded-lab.js';
 import {
   build,
   MIGRATOR_DRIVERS,
@@ -19,7 +19,6 @@ import {
   vnfmConfigOf,
   type FactoryInput,
 } from './registry.js';
-import { labLoadPolicy } from './lab-load-policy.js';
 
 export interface RunEnvironment extends MigratePorts {
   /** For the result record: what was driven, where. */
@@ -74,15 +73,4 @@ export async function createEnvironment(
     harnessInstantiateParams: lab ? { egress: sink } : {},
     description,
   };
-}
-
-/**
- * The embedded lab in its own process. OAuth 2.0 on, as a VNFM under test
- * would have it (SOL013 §8.3): the lab's VNFM is reached through the same
- * authenticated driver path as Tacker.
- */
-export async function startEmbeddedLab(config: VnflabConfig): Promise<LabProcess> {
-  const { startLabProcess } = await import('../lab/lab-process.js');
-  const loadPolicy = labLoadPolicy(config);
-  return startLabProcess(config.lab, { vnfmAuth: 'oauth2', ...(loadPolicy ? { loadPolicy } : {}) });
 }

@@ -123,3 +123,9 @@ export function build<D extends { readonly driver: string }, P>(
   const factory = table[config.driver as D['driver']] as (c: D, i: FactoryInput) => Promise<Built<P>>;
   return factory(config, input);
 }
+
+/** The builtin generator alone, on loopback (calibration: no lab, no VNF). */
+export async function loopbackTraffic(): Promise<Traffic> {
+  const built = await build(TRAFFIC_DRIVERS, { driver: 'builtin' }, { lab: null, traffic: NO_TRAFFIC });
+  return built.port;
+}
