@@ -24,8 +24,8 @@ export interface Built<P> {
 export interface FactoryInput {
   /** The embedded lab, when the run started one. */
   readonly lab: LabProcess | null;
-  /** The run's traffic settings the builtin generator takes directly. */
-  readonly traffic: { readonly sinkHost: string; readonly sinkPort: number; readonly graceMs: number };
+  /** The run's traffic settings the builtin generator takes directly; absent: its defaults. */
+  readonly traffic?: { readonly sinkHost: string; readonly sinkPort: number; readonly graceMs: number };
 }
 
 type Factories<D extends { readonly driver: string }, P> = {
@@ -42,11 +42,8 @@ function requireLab(input: FactoryInput): LabProcess {
 
 /** The SOL003 configuration a `vnfm` driver name resolves to. */
 export function vnfmConfigOf(config: DriverConfigs['vnfm'], lab: LabProcess | null): Sol003VnfmConfig {
-  return config.driver === 'lab'
-    ? labSol003Config(requireLab({ lab, traffic: NO_TRAFFIC }).info)
-    : config.config;
+  return config.driver === 'lab' ? labSol003Config(requireLab({ lab }).info) : config.config;
 }
-const NO_TRAFFIC = { sinkHost: '127.0.0.1', sinkPort: 0, graceMs: 0 };
 
 async function sol003(config: Sol003VnfmConfig): Promise<Built<Vnfm>> {
   const { Sol003Vnfm } = await import('../drivers/sol003/sol003-vnfm.js');
@@ -95,11 +92,12 @@ export const TRAFFIC_DRIVERS: Factories<DriverConfigs['traffic'], Traffic> = {
   builtin: async (_config, input) => {
     const { BuiltinTraffic } = await import('../traffic/builtin-traffic.js');
     const labTraffic = input.lab?.info.traffic;
+    const run = input.traffic;
     const traffic = new BuiltinTraffic({
-      sinkHost: labTraffic?.sinkHost ?? input.traffic.sinkHost,
-      ...(labTraffic !== undefined ? { sourceHost: labTraffic.sourceHost } : {}),
-      sinkPort: input.traffic.sinkPort,
-      graceMs: input.traffic.graceMs,
+      ...(run !== undefined ? { sinkHost: run.sinkHost, sinkPort: run.sinkPort, graceMs: run.graceMs } : {}),
+      ...(labTraffic !== undefined
+        ? { sinkHost: labTraffic.sinkHost, sourceHost: labTraffic.sourceHost }
+        : {}),
     });
     return { port: traffic, description: { driver: traffic.name } };
   },
@@ -126,6 +124,6 @@ export function build<D extends { readonly driver: string }, P>(
 
 /** The builtin generator alone, on loopback (calibration: no lab, no VNF). */
 export async function loopbackTraffic(): Promise<Traffic> {
-  const built = await build(TRAFFIC_DRIVERS, { driver: 'builtin' }, { lab: null, traffic: NO_TRAFFIC });
+  const built = await build(TRAFFIC_DRIVERS, { driver: 'builtin' }, { lab: null });
   return built.port;
 }

@@ -5,6 +5,7 @@
  * oldest record created at or after the trigger. Nova's `created_at` is UTC
  * without a zone suffix (`2026-11-25T10:12:26.123456`).
  */
+import { VRESOURCE_TYPE_KEY } from '../../protocols/nova/vnflab-extensions.js';
 import type { MigrationType } from '../../ports/migrator.js';
 import type { VResourceType } from '../../ports/vnfm.js';
 import type { Leg } from './migration-handle.js';
@@ -36,7 +37,7 @@ export function legStartedAfter(
   const fresh = records
     .filter((m) => m.instance_uuid === serverId && novaTimeMs(m.created_at) >= startedAfterMs)
     .filter((m) => {
-      const labType = (m as { 'vnflab:vresource_type'?: unknown })['vnflab:vresource_type'];
+      const labType = m[VRESOURCE_TYPE_KEY];
       return typeof labType !== 'string' || labType === vResourceType || labType === 'any';
     })
     .sort((a, b) => a.id - b.id);

@@ -20,16 +20,14 @@
  */
 import type { VResourceType } from '../../ports/vnfm.js';
 import { atLeast, type Microversion } from '../../protocols/nova/microversion.js';
-
-/** The lab's vendor key carrying the vResource type in an os-migrateLive body. */
-export const LAB_VRESOURCE_TYPE_KEY = 'vnflab:vresource_type';
+import { VRESOURCE_TYPE_KEY } from '../../protocols/nova/vnflab-extensions.js';
 
 export function liveMigrateBody(
   v: Microversion,
   host: string | null,
   lab: { vResourceType: VResourceType } | null = null,
 ): { 'os-migrateLive': Record<string, unknown> } {
-  const vendor = lab === null ? {} : { [LAB_VRESOURCE_TYPE_KEY]: lab.vResourceType };
+  const vendor = lab === null ? {} : { [VRESOURCE_TYPE_KEY]: lab.vResourceType };
   if (!atLeast(v, '2.25'))
     return { 'os-migrateLive': { host, block_migration: false, disk_over_commit: false, ...vendor } };
   if (atLeast(v, '2.30') && !atLeast(v, '2.68') && host !== null)

@@ -21,6 +21,7 @@
  * can (live-migrate-body.ts); its migration record says what moved
  * (`vnflab:vresource_changes`), reported in MigrationReport.details.
  */
+import { vnflabMigrationFields } from '../../protocols/nova/vnflab-extensions.js';
 import { z } from 'zod';
 import type { VResourceType } from '../../ports/vnfm.js';
 import type {
@@ -432,22 +433,7 @@ export class NovaMigrator implements Migrator {
 }
 
 /** The lab's per-vResource figures on a migration record. */
-const labMoveSchema = z.object({
-  id: z.number(),
-  'vnflab:vresource_type': z.string().optional(),
-  'vnflab:vresource_changes': z
-    .object({
-      vResourceType: z.string(),
-      moved: z.string(),
-      before: z.record(z.string(), z.unknown()),
-      after: z.record(z.string(), z.unknown()),
-    })
-    .nullable()
-    .optional(),
-  'vnflab:storage_verified': z.boolean().nullable().optional(),
-  'vnflab:released_allocation_ids': z.array(z.string()).optional(),
-  'vnflab:new_allocation_ids': z.array(z.string()).optional(),
-});
+const labMoveSchema = z.object({ id: z.number(), ...vnflabMigrationFields });
 
 const nsToMs = (ns: string | null): number | null => (ns === null ? null : Number(BigInt(ns)) / 1e6);
 

@@ -5,6 +5,7 @@
  * sample of Nova's API reference parses (see schemas.test.ts).
  */
 import { z } from 'zod';
+import { vnflabMigrationFields, vnflabServerFields } from '../../protocols/nova/vnflab-extensions.js';
 
 const nullableString = z.string().nullable();
 const nullableNumber = z.number().nullable();
@@ -45,16 +46,6 @@ export const tokenSchema = z.object({
   }),
 });
 
-/** vnflab: one vResource allocation (lab only). */
-export const labAllocationSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  amount: z.number(),
-  unit: z.string(),
-  host: z.string(),
-  specialized: z.boolean().optional(),
-});
-
 export const serverSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -69,51 +60,12 @@ export const serverSchema = z.object({
   }),
   metadata: z.record(z.string(), z.string()).default({}),
   fault: z.object({ code: z.number(), message: z.string() }).optional(),
-  'vnflab:allocations': z.array(labAllocationSchema).optional(),
-  'vnflab:live_migratable': z.boolean().optional(),
+  ...vnflabServerFields,
 });
 export type NovaServer = z.infer<typeof serverSchema>;
 
 export const serverResponseSchema = z.object({ server: serverSchema });
 export const serversDetailSchema = z.object({ servers: z.array(serverSchema) });
-
-/** vnflab: figures on migration records (lab only; a real Nova has none). */
-const labFigures = {
-  'vnflab:downtime_ms': nullableNumber.optional(),
-  'vnflab:total_time_ms': nullableNumber.optional(),
-  'vnflab:setup_time_ms': nullableNumber.optional(),
-  'vnflab:rounds': nullableNumber.optional(),
-  'vnflab:bytes_transferred': nullableNumber.optional(),
-  'vnflab:memory_verified': z.boolean().nullable().optional(),
-  'vnflab:released_allocation_ids': z.array(z.string()).optional(),
-  'vnflab:new_allocation_ids': z.array(z.string()).optional(),
-  'vnflab:error': nullableString.optional(),
-  /** The hypervisor's own figures (ports/migrator.ts HypervisorMigrationFigures; the lab on QEMU). */
-  'vnflab:hypervisor': z
-    .object({
-      name: z.string(),
-      downtimeMs: nullableNumber,
-      totalTimeMs: nullableNumber,
-      setupTimeMs: nullableNumber,
-      ramTotalBytes: nullableNumber,
-      ramTransferredBytes: nullableNumber,
-      dirtySyncCount: nullableNumber,
-      mbps: nullableNumber,
-      errorDesc: nullableString,
-    })
-    .nullable()
-    .optional(),
-  /** Switch-over instants, monotonic ns as decimal strings (see lab/vim/vim.ts MigrationTimeline). */
-  'vnflab:timeline': z
-    .object({
-      pausedAtNs: nullableString,
-      resumedAtNs: nullableString,
-      switchedAtNs: nullableString,
-      firstForwardAtNs: nullableString,
-    })
-    .nullable()
-    .optional(),
-};
 
 const migrationCommon = {
   id: z.number(),
@@ -123,7 +75,7 @@ const migrationCommon = {
   source_compute: nullableString,
   dest_compute: nullableString,
   uuid: z.string().optional(),
-  ...labFigures,
+  ...vnflabMigrationFields,
 };
 
 /** GET /servers/{id}/migrations[/{mid}] entry (2.23+). */

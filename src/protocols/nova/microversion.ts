@@ -1,7 +1,9 @@
 /**
- * Compute API microversions on the client side: parse, compare, and pick
- * the version to speak: min(ours, the server's maximum), refused when the
- * server's minimum is above ours (Nova's "Microversions" API guide).
+ * Compute API microversions (Nova's "Microversions" API guide): parse,
+ * compare, and, for a client, pick the version to speak: min(ours, the
+ * server's maximum), refused when the server's minimum is above ours. The
+ * lab's Nova API negotiates with the same primitives
+ * (lab/vim/nova/microversion.ts).
  */
 export interface Microversion {
   readonly major: number;
@@ -12,7 +14,8 @@ export interface Microversion {
 export const DRIVER_MICROVERSION = '2.80';
 
 export function parseMicroversion(text: string): Microversion | null {
-  const m = /^(\d+)\.(\d+)$/.exec(text.trim());
+  // nova/api/openstack/api_version_request.py: no leading zeros.
+  const m = /^([1-9]\d*)\.(0|[1-9]\d*)$/.exec(text.trim());
   return m === null ? null : { major: Number(m[1]), minor: Number(m[2]) };
 }
 

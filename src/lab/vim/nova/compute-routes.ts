@@ -9,7 +9,7 @@ import { VimError, type ServerAllocation, type Vim, type VimMigration } from '..
 import { NovaFault } from './faults.js';
 import { instanceActionDetail, instanceActionSummary } from './instance-action-view.js';
 import { parseLiveMigrate, parseMigrate } from './live-migrate-request.js';
-import { atLeast } from './microversion.js';
+import { atLeast } from '../../../protocols/nova/microversion.js';
 import { osMigrationView, serverMigrationView } from './migration-view.js';
 import { paginate } from './pagination.js';
 import { serverDetail, serverSummary, type ViewContext } from './server-view.js';

@@ -5,7 +5,7 @@
  * maximum); `traceback` is admin-only, and the lab's user is admin.
  */
 import type { InstanceAction } from '../vim.js';
-import { atLeast } from './microversion.js';
+import { atLeast } from '../../../protocols/nova/microversion.js';
 import { hostIdOf, type ViewContext } from './server-view.js';
 import { toMicros } from './time-format.js';
 

@@ -16,10 +16,11 @@
  * spec's vResource types). A real Nova has no such key and rejects it as an
  * additional property; the nova driver sends it only to the lab.
  */
+import { VRESOURCE_TYPE_KEY } from '../../../protocols/nova/vnflab-extensions.js';
 import { V_RESOURCE_TYPES, type VResourceType } from '../../../ports/vnfm.js';
 import { fail, ok, type Outcome } from '../../../util/outcome.js';
 import { NovaFault } from './faults.js';
-import { atLeast, type Microversion } from './microversion.js';
+import { atLeast, type Microversion } from '../../../protocols/nova/microversion.js';
 
 export interface LiveMigrateRequest {
   readonly host: string | null;
@@ -28,9 +29,6 @@ export interface LiveMigrateRequest {
   /** Lab: the vResource type to move (`vnflab:vresource_type`). */
   readonly vResourceType?: VResourceType;
 }
-
-/** The lab's vendor key in the os-migrateLive body. */
-export const VRESOURCE_TYPE_KEY = 'vnflab:vresource_type';
 
 /** nova/api/validation/parameter_types.py boolean: JSON booleans and these strings. */
 const TRUE_STRINGS = ['True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes'];

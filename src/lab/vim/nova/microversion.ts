@@ -6,34 +6,17 @@
  * header means the minimum 2.1; an unsupported version is 406 and a
  * malformed one 400. The version served is echoed in both headers.
  */
+import {
+  compareMicroversions,
+  formatMicroversion,
+  parseMicroversion,
+  type Microversion,
+} from '../../../protocols/nova/microversion.js';
 import { fail, ok, type Outcome } from '../../../util/outcome.js';
-
-export interface Microversion {
-  readonly major: number;
-  readonly minor: number;
-}
 
 export const MIN_VERSION: Microversion = { major: 2, minor: 1 };
 /** The highest microversion the lab serves (Nova Ussuri's maximum). */
 export const MAX_VERSION: Microversion = { major: 2, minor: 80 };
-
-export const formatVersion = (v: Microversion): string => `${v.major}.${v.minor}`;
-
-export function compareVersions(a: Microversion, b: Microversion): number {
-  return a.major - b.major || a.minor - b.minor;
-}
-
-/** Is `v` at least `min` ('2.23')? */
-export function atLeast(v: Microversion, min: string): boolean {
-  const m = parseVersion(min);
-  if (m === null) throw new Error(`bad microversion literal ${min}`);
-  return compareVersions(v, m) >= 0;
-}
-
-export function parseVersion(text: string): Microversion | null {
-  const match = /^([1-9]\d*)\.(0|[1-9]\d*)$/.exec(text.trim());
-  return match === null ? null : { major: Number(match[1]), minor: Number(match[2]) };
-}
 
 /** The requested version from the headers: 406 when out of range, 400 when malformed. */
 export function negotiate(headers: {
@@ -43,16 +26,16 @@ export function negotiate(headers: {
   const requested = fromOpenStackHeader(headers.openStackApiVersion) ?? headers.novaApiVersion?.trim();
   if (requested === undefined || requested === '') return ok(MIN_VERSION);
   if (requested.toLowerCase() === 'latest') return ok(MAX_VERSION);
-  const v = parseVersion(requested);
+  const v = parseMicroversion(requested);
   if (v === null)
     return {
       ...fail(`API Version String ${requested} is of invalid format. Must be of format MajorNum.MinorNum.`),
       status: 400,
     };
-  if (compareVersions(v, MIN_VERSION) < 0 || compareVersions(v, MAX_VERSION) > 0)
+  if (compareMicroversions(v, MIN_VERSION) < 0 || compareMicroversions(v, MAX_VERSION) > 0)
     return {
       ...fail(
-        `Version ${requested} is not supported by the API. Minimum is ${formatVersion(MIN_VERSION)} and maximum is ${formatVersion(MAX_VERSION)}.`,
+        `Version ${requested} is not supported by the API. Minimum is ${formatMicroversion(MIN_VERSION)} and maximum is ${formatMicroversion(MAX_VERSION)}.`,
       ),
       status: 406,
     };
@@ -72,8 +55,8 @@ function fromOpenStackHeader(value: string | undefined): string | undefined {
 /** Response headers that state the version served. */
 export function versionHeaders(v: Microversion): Record<string, string> {
   return {
-    'OpenStack-API-Version': `compute ${formatVersion(v)}`,
-    'X-OpenStack-Nova-API-Version': formatVersion(v),
+    'OpenStack-API-Version': `compute ${formatMicroversion(v)}`,
+    'X-OpenStack-Nova-API-Version': formatMicroversion(v),
     Vary: 'OpenStack-API-Version, X-OpenStack-Nova-API-Version',
   };
 }

@@ -9,10 +9,11 @@
  *   `user_id`/`project_id`.
  * The lab's own figures go into `vnflab:` keys (Nova has no downtime).
  */
+import { VRESOURCE_TYPE_KEY, type VnflabMigrationFields } from '../../../protocols/nova/vnflab-extensions.js';
 import { isInProgress } from '../records.js';
 import { flavorName } from './server-view.js';
 import type { VimMigration } from '../vim.js';
-import { atLeast } from './microversion.js';
+import { atLeast } from '../../../protocols/nova/microversion.js';
 import type { ViewContext } from './server-view.js';
 import { toMicros } from './time-format.js';
 
@@ -57,7 +58,7 @@ function versioned(
 }
 
 /** Vendor keys: what the lab measured, null until known. */
-export function labFigures(m: VimMigration): Record<string, unknown> {
+export function labFigures(m: VimMigration): VnflabMigrationFields {
   return {
     'vnflab:downtime_ms': m.downtimeMs,
     'vnflab:total_time_ms': m.totalTimeMs,
@@ -70,7 +71,7 @@ export function labFigures(m: VimMigration): Record<string, unknown> {
     'vnflab:released_allocation_ids': [...m.releasedAllocationIds],
     'vnflab:new_allocation_ids': [...m.newAllocationIds],
     'vnflab:error': m.error,
-    'vnflab:vresource_type': m.vResourceType ?? 'any',
+    [VRESOURCE_TYPE_KEY]: m.vResourceType ?? 'any',
     'vnflab:vresource_changes': m.vResourceChanges ?? null,
     'vnflab:storage_verified': m.storageVerified ?? null,
   };

@@ -5,7 +5,7 @@
  * and a "next" link when a page is full.
  */
 import { NovaFault } from './faults.js';
-import { atLeast, type Microversion } from './microversion.js';
+import { atLeast, type Microversion } from '../../../protocols/nova/microversion.js';
 
 export interface Page<T> {
   readonly items: T[];

@@ -16,9 +16,10 @@
  * A flavor with specialized NICs carries `pci_passthrough:alias` in its
  * extra_specs, as an SR-IOV / passthrough flavor does in Nova.
  */
+import type { VnflabServerFields } from '../../../protocols/nova/vnflab-extensions.js';
 import { createHash } from 'node:crypto';
 import type { Flavor, Server, ServerAllocation } from '../vim.js';
-import { atLeast, type Microversion } from './microversion.js';
+import { atLeast, type Microversion } from '../../../protocols/nova/microversion.js';
 import { toMicros, toSecondsZ } from './time-format.js';
 
 export interface ViewContext {
@@ -141,19 +142,22 @@ export function serverDetail(
   if (atLeast(v, '2.73')) view.locked_reason = null;
   if (s.fault !== undefined)
     view.fault = { code: s.fault.code, message: s.fault.message, created: toSecondsZ(s.fault.created) };
-  view['vnflab:allocations'] = allocations.map((a) => ({
-    id: a.id,
-    kind: a.kind,
-    amount: a.amount,
-    unit: a.unit,
-    host: a.host,
-    specialized: a.specialized === true,
-    ...(a.pinnedCores === undefined ? {} : { pinned_cores: [...a.pinnedCores] }),
-    ...(a.pool === undefined ? {} : { pool: a.pool }),
-  }));
-  view['vnflab:data_plane'] = s.dataPlane === null ? null : { ingress: { ...s.dataPlane.ingress } };
-  view['vnflab:live_migratable'] = s.liveMigratable;
-  view['vnflab:management'] = s.management == null ? null : { url: s.management.url };
+  const lab: VnflabServerFields = {
+    'vnflab:allocations': allocations.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      amount: a.amount,
+      unit: a.unit,
+      host: a.host,
+      specialized: a.specialized === true,
+      ...(a.pinnedCores === undefined ? {} : { pinned_cores: [...a.pinnedCores] }),
+      ...(a.pool === undefined ? {} : { pool: a.pool }),
+    })),
+    'vnflab:data_plane': s.dataPlane === null ? null : { ingress: { ...s.dataPlane.ingress } },
+    'vnflab:live_migratable': s.liveMigratable,
+    'vnflab:management': s.management == null ? null : { url: s.management.url },
+  };
+  Object.assign(view, lab);
   return view;
 }
 

@@ -3,7 +3,8 @@
  * `GET /` lists the versions, `GET /v2.1/` describes the one the lab serves.
  * Both are unauthenticated, as in Nova.
  */
-import { formatVersion, MAX_VERSION, MIN_VERSION } from './microversion.js';
+import { formatMicroversion } from '../../../protocols/nova/microversion.js';
+import { MAX_VERSION, MIN_VERSION } from './microversion.js';
 
 const UPDATED = '2013-07-23T11:33:21Z';
 
@@ -11,8 +12,8 @@ function entry(): Record<string, unknown> {
   return {
     id: 'v2.1',
     status: 'CURRENT',
-    version: formatVersion(MAX_VERSION),
-    min_version: formatVersion(MIN_VERSION),
+    version: formatMicroversion(MAX_VERSION),
+    min_version: formatMicroversion(MIN_VERSION),
     updated: UPDATED,
   };
 }
