@@ -70,6 +70,10 @@ program
       "the embedded lab's hypervisor (qemu: see `vnflab lab setup qemu`)",
     ).choices(['process', 'qemu']),
   )
+  .option('--max-disruption-ms <MS>', 'criteria.maxServiceDisruptionMs: fail above this service disruption')
+  .option('--max-switchover-ms <MS>', 'criteria.maxSwitchOverMs: fail above this switch-over (blackout) loss')
+  .option('--max-migration-ms <MS>', 'criteria.maxMigrationTimeMs: fail above this migration time')
+  .option('--max-latency-ms <MS>', 'criteria.maxLatencyP99Ms: fail above this p99 one-way latency')
   .option('--json', 'also print the result record on stdout')
   .action(async (testCase: string, o: Record<string, string | boolean | undefined>) => {
     const str = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
@@ -85,6 +89,10 @@ program
       ...str('license'),
       ...str('emConfig'),
       ...str('lab'),
+      ...str('maxDisruptionMs'),
+      ...str('maxSwitchoverMs'),
+      ...str('maxMigrationMs'),
+      ...str('maxLatencyMs'),
       reporters: [new ConsoleReporter()],
       signal: interruptSignal(),
     });

@@ -37,6 +37,11 @@ export interface RunCommandOptions {
   readonly emConfig?: string;
   /** The embedded lab's hypervisor (`--lab process|qemu`): lab.hypervisor. */
   readonly lab?: string;
+  /** Criteria flags (`--max-*-ms`): override the config's `criteria`. */
+  readonly maxDisruptionMs?: string;
+  readonly maxSwitchoverMs?: string;
+  readonly maxMigrationMs?: string;
+  readonly maxLatencyMs?: string;
   readonly reporters?: readonly Reporter[];
   readonly signal?: AbortSignal;
 }
@@ -54,11 +59,24 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
     tcInput.emConfigFile = resolve(opts.emConfig);
     tcInput.emVnfSystem = true;
   }
+  const criteria: Record<string, number> = {};
+  const limit = (flag: string, field: string, text: string | undefined): void => {
+    if (text === undefined) return;
+    const ms = Number(text);
+    if (!Number.isFinite(ms) || ms <= 0)
+      throw new ConfigError(`${flag} '${text}': give a positive number of milliseconds, e.g. ${flag} 50`);
+    criteria[field] = ms;
+  };
+  limit('--max-disruption-ms', 'maxServiceDisruptionMs', opts.maxDisruptionMs);
+  limit('--max-switchover-ms', 'maxSwitchOverMs', opts.maxSwitchoverMs);
+  limit('--max-migration-ms', 'maxMigrationTimeMs', opts.maxMigrationMs);
+  limit('--max-latency-ms', 'maxLatencyP99Ms', opts.maxLatencyMs);
   const config = await loadConfig({
     ...(opts.config !== undefined ? { file: opts.config } : {}),
     overrides: {
       testCase: opts.testCase,
       tcInput,
+      ...(Object.keys(criteria).length > 0 ? { criteria } : {}),
       ...(opts.lab !== undefined ? { lab: { hypervisor: opts.lab } } : {}),
     },
   });
@@ -96,9 +114,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunOutput> {
   });
 }
 
-/** Exit codes: 0 pass, 1 test failed (or errored), 2 bad usage or config, 130 interrupted. */
+/**
+ * Exit codes: 0 pass, 1 test failed (or errored), 2 bad usage or config,
+ * 3 inconclusive (every step passed but the figures cannot be trusted), 130
+ * interrupted.
+ */
 export function exitCodeOf(status: string): number {
   if (status === 'PASS') return 0;
+  if (status === 'INCONCLUSIVE') return 3;
   if (status === 'ABORTED') return 130;
   return 1;
 }

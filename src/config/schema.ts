@@ -97,6 +97,28 @@ export const timeoutsSchema = z
   })
   .strict();
 
+/**
+ * Pass criteria (docs/configuration.md): limits on what the run measures.
+ * Each one set is judged and recorded with value, limit and outcome; none
+ * set, the disruption is measured but not judged (the run says so). Loss
+ * during the move outside the switch-over is judged with limit 0 unless
+ * maxLossOutsideSwitchOverPackets allows more.
+ */
+export const criteriaSchema = z
+  .object({
+    /** Service disruption over the move, RFC 6201 frame-loss method (step 11), ms. */
+    maxServiceDisruptionMs: z.number().positive().optional(),
+    /** Loss in the switch-over (blackout: pause to the path's switch), frame-loss method, ms. */
+    maxSwitchOverMs: z.number().positive().optional(),
+    /** Migration time, trigger to completion, ms. */
+    maxMigrationTimeMs: z.number().positive().optional(),
+    /** Packets lost during the move outside the switch-over (pre-copy, after the switch); default 0. */
+    maxLossOutsideSwitchOverPackets: z.number().int().min(0).optional(),
+    /** One-way latency p99 of the worst flow over the run, ms. */
+    maxLatencyP99Ms: z.number().positive().optional(),
+  })
+  .strict();
+
 export const vnfmSchema = z.discriminatedUnion('driver', [
   z.object({ driver: z.literal('lab') }).strict(),
   // docs/tacker.md: every field and how it maps onto the driver.
@@ -126,6 +148,7 @@ export const configSchema = z
     tcInput: tcInputSchema.default(tcInputSchema.parse({})),
     traffic: trafficSchema.default(trafficSchema.parse({})),
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
+    criteria: criteriaSchema.default({}),
     lab: labSchema.default(labSchema.parse({})),
     /** 'lab' = the embedded lab's SOL003 VNFM over HTTP. */
     vnfm: vnfmSchema.default({ driver: 'lab' }),

@@ -130,6 +130,24 @@ export interface Disruption {
   readonly episodes: readonly LossEpisode[];
 }
 
+/**
+ * The tester's own health over a session, so a verdict can say when its
+ * figures were disturbed by the tester rather than the system under test.
+ * Null fields: the implementation cannot tell.
+ */
+export interface TesterSelfCheck {
+  /** Datagrams the kernel dropped at the receiver's socket (receive queue overflow). */
+  readonly receiverSocketDrops: number | null;
+  /** Arrived after the grace period (counted lost). */
+  readonly late: number | null;
+  /** Packets the generator did not send because it lagged beyond what it repays. */
+  readonly skipped: number | null;
+  /** Most datagrams sent back to back (after a stall). */
+  readonly maxBurstPackets: number | null;
+  /** Send calls the OS refused. */
+  readonly sendErrors: number | null;
+}
+
 export interface TrafficTotals {
   readonly sent: number;
   readonly received: number;
@@ -144,6 +162,8 @@ export interface TrafficTotals {
   readonly latency?: readonly FlowLatency[];
   /** Received / lost per bin over the whole run (see WindowStats.timeline). */
   readonly timeline?: TrafficTimeline;
+  /** The tester's own health over the session, where the implementation knows it. */
+  readonly selfCheck?: TesterSelfCheck;
 }
 
 export interface Traffic {

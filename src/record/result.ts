@@ -4,10 +4,16 @@
  * overallStatus) so a reader can map it to the test plan.
  */
 import type { MigrationReport, MigrationType } from '../ports/migrator.js';
-import type { FlowLatency, LossEpisode, WindowStats } from '../ports/traffic.js';
+import type { FlowLatency, LossEpisode, TesterSelfCheck, WindowStats } from '../ports/traffic.js';
+import type { LossPlacement, VerdictRecord } from './verdict.js';
 import type { VResource, VnfdResources } from '../ports/vnfm.js';
 
-export type OverallStatus = 'PASS' | 'FAIL' | 'ERROR' | 'ABORTED';
+/**
+ * INCONCLUSIVE: every step passed but the figures cannot be trusted (the
+ * tester or the embedded lab was disturbed, or a criterion set could not be
+ * measured): see `verdict`.
+ */
+export type OverallStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'ABORTED';
 export type StepStatus = 'PASS' | 'FAIL' | 'ERROR' | 'ABORTED' | 'NOT_RUN';
 
 export interface StepRecord {
@@ -74,6 +80,19 @@ export interface TrafficRecord {
   targetRateHz: number | null;
   loadLevel: string | null;
   episodes: LossEpisode[];
+  /**
+   * The window the disruption figures and `episodes` refer to, with its own
+   * counts (not the run's). `partial`: the run ended before step 11, so the
+   * figures describe what was measured up to then, not a disruption.
+   */
+  disruptionWindow: {
+    name: string;
+    lost: number;
+    offeredRateHz: number;
+    partial: boolean;
+  } | null;
+  /** The tester's own health over the run (see ports/traffic.ts TesterSelfCheck). */
+  selfCheck: TesterSelfCheck | null;
   windows: WindowStats[];
   /** One-way latency per flow of the last traffic session, where the driver measures it. */
   latency: FlowLatency[] | null;
@@ -101,8 +120,8 @@ export interface TcResult {
   testCase: string;
   title: string;
   overallStatus: OverallStatus;
-  /** The first failing step and why. */
-  failure: { step: number | null; message: string } | null;
+  /** The first failing step (or the criterion, or why the figures are not trusted) and why. */
+  failure: { step: number | null; criterion?: string; message: string } | null;
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;
@@ -113,6 +132,10 @@ export interface TcResult {
   resourceList: ResourceList;
   traffic: TrafficRecord;
   migration: MigrationRecord;
+  /** The move's loss placed on its own timeline (phases, switch-over, degradation); null: not measured. */
+  disruption: LossPlacement | null;
+  /** Criteria judged and the figures' validity; null until the run concluded. */
+  verdict: VerdictRecord | null;
   cleanup: CleanupRecord[];
   vnfInstanceId: string | null;
 }
@@ -132,6 +155,8 @@ export function emptyTrafficRecord(): TrafficRecord {
     targetRateHz: null,
     loadLevel: null,
     episodes: [],
+    disruptionWindow: null,
+    selfCheck: null,
     windows: [],
     latency: null,
   };

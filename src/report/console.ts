@@ -23,17 +23,65 @@ export class ConsoleReporter implements Reporter {
   }
 
   onRunEnd(result: TcResult): void {
-    const t = result.traffic;
-    const m = result.migration;
-    if (t.serviceDisruptionMs !== null) {
-      this.stream.write(
-        `  service disruption ${t.serviceDisruptionMs.toFixed(2)} ms (frame-loss, ${t.lost ?? 0} lost at ${t.rateHz?.toFixed(0) ?? '?'} pkt/s)` +
-          `; timestamp method ${t.gapDerivedMs === null ? 'n/a' : `${t.gapDerivedMs.toFixed(2)} ms`}` +
-          `; lab downtime ${m.downtimeMs == null ? 'n/a' : `${m.downtimeMs.toFixed(2)} ms`}\n`,
-      );
-    }
+    for (const line of verdictLines(result)) this.stream.write(`  ${line}\n`);
     this.stream.write(
       `${result.testCase}: ${result.overallStatus}${result.failure ? ` - ${result.failure.message}` : ''}\n`,
     );
   }
+}
+
+const ms = (v: number | null | undefined): string => (v == null ? 'n/a' : `${v.toFixed(2)} ms`);
+
+/**
+ * What the run measured and how it was judged, in lines a person reads: the
+ * disruption (or, on a run that ended early, what was measured of the
+ * window, said as such), its placement on the move, the criteria, and
+ * whether the figures can be trusted.
+ */
+export function verdictLines(result: TcResult): string[] {
+  const t = result.traffic;
+  const m = result.migration;
+  const w = t.disruptionWindow;
+  const out: string[] = [];
+  if (w !== null && t.serviceDisruptionMs !== null) {
+    const counts = `${w.lost} lost at ${w.offeredRateHz.toFixed(0)} pkt/s in window '${w.name}'`;
+    out.push(
+      w.partial
+        ? `measured before the run stopped (partial window, not a disruption figure): ${ms(t.serviceDisruptionMs)} by frame loss, ${counts}`
+        : `service disruption ${ms(t.serviceDisruptionMs)} (frame-loss, ${counts}); timestamp method ${ms(t.gapDerivedMs)}`,
+    );
+  }
+  const d = result.disruption;
+  if (d !== null) {
+    out.push(
+      `  switch-over ${ms(d.switchOver.lossDerivedMs)} (${d.switchOver.lost} lost; timestamp ${ms(d.switchOver.gapDerivedMs)}), ` +
+        `degradation ${ms(d.degradation.lossDerivedMs)} (${d.degradation.lost} lost in pre-copy / after the switch); ` +
+        `events: ${d.events.source}, +-${d.events.precisionMs.toFixed(2)} ms`,
+    );
+  }
+  if (m.downtimeMs != null || m.hypervisor?.downtimeMs != null) {
+    const lab = m.downtimeMs == null ? '' : `target's downtime (pause to first forward) ${ms(m.downtimeMs)}`;
+    const hv =
+      m.hypervisor?.downtimeMs == null
+        ? ''
+        : `${m.hypervisor.name}'s own downtime ${ms(m.hypervisor.downtimeMs)}`;
+    out.push(
+      `  ${[lab, hv].filter((x) => x !== '').join('; ')} (the target's view; the service figure is the one above)`,
+    );
+  }
+  const v = result.verdict;
+  if (v !== null) {
+    if (v.criteria.length === 0) out.push('criteria: none set: the disruption was measured, not judged');
+    for (const c of v.criteria) {
+      const value = c.value === null ? 'not measured' : c.unit === 'ms' ? ms(c.value) : `${c.value} packets`;
+      const limit = c.unit === 'ms' ? ms(c.limit) : `${c.limit} packets`;
+      out.push(
+        `criterion ${c.outcome.padEnd(12)} ${c.name}: ${value} (limit ${limit}${c.defaulted ? ', default' : ''})`,
+      );
+    }
+    if (v.criteria.length > 0 && !v.disruptionJudged && t.serviceDisruptionMs !== null)
+      out.push('  no limit set on the disruption itself: measured, not judged (--max-disruption-ms)');
+    for (const f of v.validity.findings) out.push(`NOT TRUSTED  ${f.element}: ${f.detail}`);
+  }
+  return out;
 }

@@ -77,6 +77,8 @@ function result(): TcResult {
       timeline: { pausedAtMs: 1031, resumedAtMs: 1047, switchedAtMs: 1049, firstForwardAtMs: 1050 },
     },
     cleanup: [],
+    disruption: null,
+    verdict: null,
     vnfInstanceId: 'vnf-1',
   };
 }

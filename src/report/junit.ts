@@ -1,14 +1,41 @@
 /** JUnit XML for CI dashboards: one testsuite per run, one testcase per step. */
 import { writeFileSync } from 'node:fs';
 import type { TcResult } from '../record/result.js';
+import { describeCriterion } from '../record/verdict.js';
 import type { Reporter } from './reporter.js';
 
 const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** The run's figures as JUnit properties: CI dashboards chart them. */
+function properties(r: TcResult): [string, string][] {
+  const out: [string, string][] = [['overallStatus', r.overallStatus]];
+  const add = (k: string, v: number | string | null | undefined): void => {
+    if (v !== null && v !== undefined)
+      out.push([k, typeof v === 'number' ? String(Number(v.toFixed(3))) : v]);
+  };
+  add(
+    'serviceDisruptionMs',
+    r.traffic.disruptionWindow?.partial === false ? r.traffic.serviceDisruptionMs : null,
+  );
+  add('timestampMethodMs', r.traffic.disruptionWindow?.partial === false ? r.traffic.gapDerivedMs : null);
+  add('switchOverMs', r.disruption?.switchOver.lossDerivedMs);
+  add('degradationMs', r.disruption?.degradation.lossDerivedMs);
+  add('lossOutsideSwitchOverPackets', r.disruption?.degradation.lost);
+  add('migrationTimeMs', r.timeRecord.migrationTimeMs);
+  add('targetDowntimeMs', r.migration.downtimeMs);
+  for (const c of r.verdict?.criteria ?? []) {
+    add(`criterion.${c.name}.value`, c.value);
+    add(`criterion.${c.name}.limit`, c.limit);
+    add(`criterion.${c.name}.outcome`, c.outcome);
+  }
+  if (r.verdict) add('trusted', String(r.verdict.validity.trusted));
+  for (const [i, f] of (r.verdict?.validity.findings ?? []).entries())
+    add(`notTrusted.${i}`, `${f.element}: ${f.detail}`);
+  return out;
+}
+
 export function toJUnitXml(result: TcResult): string {
-  const failures = result.steps.filter((s) => s.status === 'FAIL').length;
-  const errors = result.steps.filter((s) => s.status === 'ERROR' || s.status === 'ABORTED').length;
   const skipped = result.steps.filter((s) => s.status === 'NOT_RUN').length;
   const cases = result.steps.map((s) => {
     const time = ((s.durationMs ?? 0) / 1000).toFixed(3);
@@ -20,10 +47,31 @@ export function toJUnitXml(result: TcResult): string {
     if (s.status === 'NOT_RUN') return `${head}>\n      <skipped/>\n    </testcase>`;
     return `${head}/>`;
   });
+  const verdict = result.verdict;
+  if (verdict !== null) {
+    // The run's verdict as one more testcase, so a CI dashboard shows a failed criterion or an untrusted figure.
+    const head = `    <testcase classname="${esc(result.testCase)}" name="verdict" time="0.000"`;
+    const failed = verdict.criteria.filter((c) => c.outcome === 'FAIL');
+    if (result.overallStatus === 'INCONCLUSIVE')
+      cases.push(
+        `${head}>\n      <error type="INCONCLUSIVE" message="${esc(verdict.summary)}"/>\n    </testcase>`,
+      );
+    else if (failed.length > 0)
+      cases.push(
+        `${head}>\n${failed.map((c) => `      <failure type="criterion" message="${esc(describeCriterion(c))}"/>`).join('\n')}\n    </testcase>`,
+      );
+    else cases.push(`${head}/>`);
+  }
   const time = ((result.durationMs ?? 0) / 1000).toFixed(3);
+  const props = properties(result)
+    .map(([k, v]) => `      <property name="${esc(k)}" value="${esc(v)}"/>`)
+    .join('\n');
+  const failures = cases.filter((c) => c.includes('<failure')).length;
+  const errors = cases.filter((c) => c.includes('<error')).length;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites>\n  <testsuite name="${esc(result.testCase)}" tests="${result.steps.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}" timestamp="${esc(result.startedAt)}">\n` +
+    `<testsuites>\n  <testsuite name="${esc(result.testCase)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${time}" timestamp="${esc(result.startedAt)}">\n` +
+    `    <properties>\n${props}\n    </properties>\n` +
     `${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
   );
 }

@@ -46,7 +46,17 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
     Object.assign(record.environment, description);
     o.saveRecord();
     if (signal.aborted) throw new RunAborted('run interrupted');
-    record.overallStatus = await executeSteps(testCase, context, record, reporter, log, signal);
+    const stepsStatus = await executeSteps(testCase, context, record, reporter, log, signal);
+    record.overallStatus = stepsStatus;
+    if (testCase.conclude) {
+      try {
+        record.overallStatus = testCase.conclude(context, stepsStatus);
+      } catch (err) {
+        record.overallStatus = 'ERROR';
+        record.failure ??= { step: null, message: `judging the run failed: ${(err as Error).message}` };
+        log.error(`${testCase.id} - judging the run failed - ${(err as Error).message}`);
+      }
+    }
   } catch (err) {
     // The environment could not be set up (or a bug): no step ran to blame.
     record.overallStatus = statusOf(err) === 'ABORTED' ? 'ABORTED' : 'ERROR';

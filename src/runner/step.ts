@@ -26,6 +26,11 @@ export interface TestCaseDefinition<C> {
   /** tcInput defaults of this case (e.g. a VNFD whose migration type fits it). */
   readonly defaultInput: { readonly vnfdId: string };
   readonly steps: readonly StepDefinition<C>[];
+  /**
+   * After the steps: judge what they measured (criteria, validity) and
+   * return the run's final status, given the steps' own.
+   */
+  readonly conclude?: (ctx: C, stepsStatus: OverallStatus) => OverallStatus;
 }
 
 export function statusOf(err: unknown): StepStatus {

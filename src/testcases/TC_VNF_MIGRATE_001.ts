@@ -6,12 +6,14 @@
 import type { TestCaseDefinition } from '../runner/step.js';
 import type { MigrateContext } from './migrate/context.js';
 import * as d from './migrate/step-defs.js';
+import { concludeMigrate } from './migrate/verdict/verdict.js';
 
 export const TC_VNF_MIGRATE_001: TestCaseDefinition<MigrateContext> = {
   id: 'TC_VNF_MIGRATE_001',
   title: 'Migration of virtual resource with live migration set without traffic load',
   inputs: d.MIGRATE_INPUTS,
   defaultInput: { vnfdId: 'vnfd-vnflab-udp-fwd' },
+  conclude: concludeMigrate,
   steps: d.numbered([
     d.INSTANTIATE, // 1
     d.VALIDATE_INACTIVE, // 2

@@ -11,6 +11,7 @@ import type { Disruption, LoadLevel, Traffic, TrafficParams } from '../ports/tra
 import { monoMs, sleep } from '../util/clock.js';
 import type { Endpoint } from '../util/outcome.js';
 import type { WindowCounts } from './analyzer.js';
+import { readUdpSocketDrops } from './socket-drops.js';
 import { computeDisruption } from './disruption.js';
 import { TrafficError } from './errors.js';
 import { Generator } from './generator.js';
@@ -287,6 +288,8 @@ export class BuiltinTraffic implements Traffic {
     const sum = (f: (w: BuiltinWindowStats) => number): number => windows.reduce((n, w) => n + f(w), 0);
     const durationMs = stoppedAtMs - run.startedAtMs;
     const sent = sum((w) => w.sent);
+    // Read while the receiver's socket is still open: the counter goes with it.
+    const receiverSocketDrops = await readUdpSocketDrops(this.requireReceiver().sink.port);
     return {
       sent,
       received: sum((w) => w.received),
@@ -300,6 +303,13 @@ export class BuiltinTraffic implements Traffic {
       skipped: run.state.skipped,
       maxBurstPackets: run.state.maxBurst,
       sendErrors: run.state.sendErrors,
+      selfCheck: {
+        receiverSocketDrops,
+        late: sum((w) => w.late),
+        skipped: run.state.skipped,
+        maxBurstPackets: run.state.maxBurst,
+        sendErrors: run.state.sendErrors,
+      },
       ...withDetail(await this.requireReceiver().detail(null)),
     };
   }

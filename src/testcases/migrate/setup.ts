@@ -58,6 +58,8 @@ export function newMigrateRecord(
       initiatedBy: null,
       migrationId: null,
     },
+    disruption: null,
+    verdict: null,
     cleanup: [],
     vnfInstanceId: null,
   };

@@ -5,7 +5,7 @@
  * does what the spec means and says so in a comment.
  */
 import type { MigrationSubject, MigrationType } from '../../ports/migrator.js';
-import type { TrafficTotals } from '../../ports/traffic.js';
+import type { TesterSelfCheck, TrafficTotals } from '../../ports/traffic.js';
 import type { VResource, VnfdResources } from '../../ports/vnfm.js';
 import { StepFailed } from '../../runner/errors.js';
 import { pollUntil } from '../../runner/poll.js';
@@ -14,6 +14,7 @@ import { isoNow, monoMs, sleep } from '../../util/clock.js';
 import { terminateVnf, waitForVnfState } from './lcm.js';
 import { requireVnf, type MigrateContext } from './context.js';
 import { issueTrigger } from './triggers.js';
+import { placeMoveLoss } from './verdict/verdict.js';
 
 const stamp = (): Stamp => ({ at: isoNow(), monoMs: monoMs() });
 
@@ -358,17 +359,23 @@ export async function validateTrafficAfterMigration(ctx: MigrateContext): Promis
 
 /** Step 11: service disruption by packet drop calculation over the migration window (RFC 6201). */
 export async function determineServiceDisruption(ctx: MigrateContext): Promise<void> {
-  const found = await recordDisruption(ctx);
+  const found = await recordDisruption(ctx, { partial: false });
   if (!found)
     throw new StepFailed(
       'Unable to calculate the service disruption: no packets were offered during the migration',
     );
 }
 
-/** Fill the record's disruption fields from the migration window; false when nothing can be computed. */
-async function recordDisruption(ctx: MigrateContext): Promise<boolean> {
+/**
+ * Fill the record's disruption fields from the migration window and place
+ * its loss on the move's timeline (verdict/phases.ts); false when nothing
+ * can be computed. `partial`: the run ended before step 11 (what was
+ * measured up to then, not a disruption figure).
+ */
+async function recordDisruption(ctx: MigrateContext, opts: { partial: boolean }): Promise<boolean> {
   await settleWindowCuts(ctx);
-  const d = await ctx.traffic.calculateServiceDisruptionLength('duringMigration');
+  const window = 'duringMigration';
+  const d = await ctx.traffic.calculateServiceDisruptionLength(window);
   if (!d) return false;
   const tr = ctx.result.traffic;
   tr.serviceDisruptionMs = d.lossDerivedMs;
@@ -376,10 +383,24 @@ async function recordDisruption(ctx: MigrateContext): Promise<boolean> {
   tr.gapDerivedMs = d.gapDerivedMs;
   tr.resolutionMs = d.resolutionMs;
   tr.episodes = [...d.episodes];
+  tr.disruptionWindow = { name: window, lost: d.lost, offeredRateHz: d.offeredRateHz, partial: opts.partial };
+  const placed = placeMoveLoss(ctx.result, ctx.config.timeouts.pollIntervalMs, ctx.config.traffic.flows);
+  ctx.result.disruption = placed;
+  const what = opts.partial
+    ? `Measured before the run stopped (partial window '${window}', not a disruption figure)`
+    : 'Service disruption';
   ctx.log.info(
-    `Service disruption: ${d.lossDerivedMs.toFixed(3)} ms by frame loss (${d.lost} lost at ${d.offeredRateHz.toFixed(1)} packets/s), ` +
+    `${what}: ${d.lossDerivedMs.toFixed(3)} ms by frame loss (${d.lost} lost at ${d.offeredRateHz.toFixed(1)} packets/s), ` +
       `${d.gapDerivedMs === null ? 'n/a' : d.gapDerivedMs.toFixed(3)} ms by timestamps, resolution ${d.resolutionMs.toFixed(3)} ms`,
   );
+  if (placed) {
+    const ms = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(3)} ms`);
+    ctx.log.info(
+      `Loss on the move's timeline (events: ${placed.events.source}): switch-over ${placed.switchOver.lost} lost, ` +
+        `${ms(placed.switchOver.lossDerivedMs)} by frame loss, ${ms(placed.switchOver.gapDerivedMs)} by timestamps; ` +
+        `degradation (during the move, outside the switch-over) ${placed.degradation.lost} lost, ${ms(placed.degradation.lossDerivedMs)}`,
+    );
+  }
   return true;
 }
 
@@ -401,6 +422,21 @@ async function stopTrafficAndRecord(ctx: MigrateContext): Promise<void> {
   recordTrafficTotals(ctx, totals);
 }
 
+/** Two sessions' self-checks (001 / 003 run traffic twice): counts add up, the worst burst stays. */
+function mergeSelfCheck(a: TesterSelfCheck | null, b: TesterSelfCheck): TesterSelfCheck {
+  if (!a) return b;
+  const add = (x: number | null, y: number | null): number | null =>
+    x === null && y === null ? null : (x ?? 0) + (y ?? 0);
+  return {
+    receiverSocketDrops: add(a.receiverSocketDrops, b.receiverSocketDrops),
+    late: add(a.late, b.late),
+    skipped: add(a.skipped, b.skipped),
+    maxBurstPackets:
+      a.maxBurstPackets === null ? b.maxBurstPackets : Math.max(a.maxBurstPackets, b.maxBurstPackets ?? 0),
+    sendErrors: add(a.sendErrors, b.sendErrors),
+  };
+}
+
 /** Add one traffic session's totals to the record. */
 export function recordTrafficTotals(ctx: MigrateContext, totals: TrafficTotals): void {
   // 001 / 003 run traffic twice (before and after the move): the record sums both sessions.
@@ -414,6 +450,7 @@ export function recordTrafficTotals(ctx: MigrateContext, totals: TrafficTotals):
   tr.rateHz = totals.offeredRateHz;
   tr.windows = [...tr.windows, ...totals.windows];
   tr.latency = totals.latency ? [...totals.latency] : null;
+  if (totals.selfCheck) tr.selfCheck = mergeSelfCheck(tr.selfCheck, totals.selfCheck);
   ctx.log.info(`Traffic stopped: ${totals.sent} sent, ${totals.received} received, ${totals.lost} lost`);
 }
 
@@ -425,7 +462,7 @@ export function recordTrafficTotals(ctx: MigrateContext, totals: TrafficTotals):
 export async function stopTrafficAfterFailure(ctx: MigrateContext): Promise<void> {
   await stopTrafficAndRecord(ctx);
   if (ctx.state.migration && ctx.result.traffic.lossDerivedMs === null) {
-    await recordDisruption(ctx).catch(() => false);
+    await recordDisruption(ctx, { partial: true }).catch(() => false);
   }
 }
 

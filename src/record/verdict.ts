@@ -1,0 +1,139 @@
+/**
+ * The verdict's part of result.json: the loss placed on the migration's
+ * timeline (phases), the pass criteria judged, and whether the figures can
+ * be trusted (the tester's and the embedded lab's self-checks). Computed by
+ * testcases/migrate/verdict/.
+ */
+
+export const PHASES = ['beforeTrigger', 'preCopy', 'switchOver', 'afterSwitch', 'afterCompletion'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Where the phase boundaries came from, and how precise they are. */
+export type EventSource =
+  /** The lab's own pause / switch instants, on the traffic's monotonic clock. */
+  | 'lab'
+  /** The hypervisor's or VIM's own figures (QEMU downtime, Nova / KubeVirt records) placed on the move. */
+  | 'vim'
+  /** No switch-over event: the longest loss episode of the move stands for it. */
+  | 'traffic';
+
+/** Monotonic ms (the traffic's clock) of the events that bound the phases. */
+export interface MigrationEvents {
+  readonly triggerAtMs: number;
+  /** Start of the switch-over; null when the target gave none. */
+  readonly pausedAtMs: number | null;
+  /** End of the switch-over (the path's switch, else resume); null when the target gave none. */
+  readonly switchedAtMs: number | null;
+  /** When the harness saw the migration complete (precision: the poll interval). */
+  readonly completedAtMs: number | null;
+  readonly source: EventSource;
+  /** How far an event may be from the instant it names, ms. */
+  readonly precisionMs: number;
+  /** Which events were used, in words, for the record. */
+  readonly used: readonly string[];
+}
+
+/** The loss of one phase, by both RFC 6201 methods (averaged over flows, like the whole-window figure). */
+export interface PhaseLoss {
+  readonly phase: Phase;
+  /** Phase bounds, monotonic ms; null where open-ended. */
+  readonly fromMs: number | null;
+  readonly toMs: number | null;
+  readonly lost: number;
+  readonly episodes: number;
+  /** RFC 6201 §4.2.1 frame-loss method over the phase's share of the episodes, ms. */
+  readonly lossDerivedMs: number;
+  /** RFC 6201 §4.2.2 timestamp method over the phase's share of the episodes, ms; null: no gap known. */
+  readonly gapDerivedMs: number | null;
+}
+
+export interface LossPlacement {
+  readonly events: MigrationEvents;
+  readonly phases: readonly PhaseLoss[];
+  /** Loss in the switch-over (the blackout). */
+  readonly switchOver: {
+    readonly lost: number;
+    readonly lossDerivedMs: number;
+    readonly gapDerivedMs: number | null;
+  };
+  /** Loss during the move outside the switch-over (pre-copy and after the switch). */
+  readonly degradation: {
+    readonly lost: number;
+    readonly lossDerivedMs: number;
+    readonly gapDerivedMs: number | null;
+  };
+  /** Loss before the trigger or after completion (outside the move; steps 7 and 10 judge it). */
+  readonly outsideMove: { readonly lost: number };
+}
+
+/** The criteria a user can set; absent: not judged (but see lossOutsideSwitchOverPackets). */
+export interface CriteriaConfig {
+  /** Service disruption over the move, RFC 6201 frame-loss method (step 11), ms. */
+  readonly maxServiceDisruptionMs?: number | undefined;
+  /** Switch-over (blackout) loss, frame-loss method, ms. */
+  readonly maxSwitchOverMs?: number | undefined;
+  /** Trigger to completion (timeRecord.migrationTimeMs), ms. */
+  readonly maxMigrationTimeMs?: number | undefined;
+  /**
+   * Packets lost during the move outside the switch-over (pre-copy, after the
+   * switch). Default 0 for a move under traffic: a live migration should lose
+   * nothing but its blackout.
+   */
+  readonly maxLossOutsideSwitchOverPackets?: number | undefined;
+  /** One-way latency p99 of any flow over the run, ms. */
+  readonly maxLatencyP99Ms?: number | undefined;
+}
+
+export type CriterionName = keyof CriteriaConfig;
+export type CriterionOutcome = 'PASS' | 'FAIL' | 'NOT_MEASURED';
+
+export interface CriterionResult {
+  readonly name: CriterionName;
+  /** What it limits, in words. */
+  readonly what: string;
+  readonly unit: 'ms' | 'packets';
+  readonly limit: number;
+  /** True when the user did not set it and the default applies. */
+  readonly defaulted: boolean;
+  readonly value: number | null;
+  readonly outcome: CriterionOutcome;
+}
+
+/** Who was disturbed. */
+export type FindingElement = 'tester.receiver' | 'tester.generator' | 'lab' | 'path';
+
+export interface Finding {
+  readonly element: FindingElement;
+  /** Stable short name of the check. */
+  readonly check: string;
+  /** What was seen, with numbers and where on the timeline. */
+  readonly detail: string;
+}
+
+export interface Validity {
+  readonly trusted: boolean;
+  readonly findings: readonly Finding[];
+  /** The checks that ran, so a reader knows what "trusted" covered. */
+  readonly checked: readonly string[];
+}
+
+/** What the verdict judged, and why the run's status is what it is. */
+export interface VerdictRecord {
+  /** Every criterion judged (set by the user, or defaulted); empty: none set. */
+  readonly criteria: readonly CriterionResult[];
+  /** True when no criterion was set by the user: the disruption was measured, not judged. */
+  readonly disruptionJudged: boolean;
+  readonly validity: Validity;
+  /** One line: why the status is what it is. */
+  readonly summary: string;
+}
+
+/** One line for a failed criterion: names it and both numbers. */
+export function describeCriterion(c: CriterionResult): string {
+  const v = c.value === null ? 'not measured' : `${fmt(c.value, c.unit)}`;
+  return `${c.name}: ${c.what} ${v}, limit ${fmt(c.limit, c.unit)}${c.defaulted ? ' (default)' : ''}: ${c.outcome}`;
+}
+
+function fmt(n: number, unit: 'ms' | 'packets'): string {
+  return unit === 'ms' ? `${n.toFixed(2)} ms` : `${Math.round(n)} packets`;
+}

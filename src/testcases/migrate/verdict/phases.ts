@@ -1,0 +1,154 @@
+/**
+ * Loss on the migration's own timeline. Each loss episode is placed in a
+ * phase by the send times of its packets (a packet is charged to when it was
+ * offered, like the traffic windows do):
+ *
+ *   beforeTrigger | preCopy | switchOver | afterSwitch | afterCompletion
+ *                 ^trigger  ^pause       ^switch       ^completion
+ *
+ * The switch-over is the blackout the plan's "minimal service disruption"
+ * is about: from the pause (or a port's unplug, or an offline move's stop)
+ * to the path's switch to the destination (or the VIM's equivalent). An
+ * episode that overlaps it is the switch-over's loss as a whole, packets
+ * queued inside the VNF when it paused included. Any other episode is split
+ * over the phases its packets' send times cover. Loss during the move but
+ * outside the switch-over is **degradation** (pre-copy or post-switch loss:
+ * a live migration should have none).
+ */
+import type { LossEpisode } from '../../../ports/traffic.js';
+import {
+  PHASES,
+  type LossPlacement,
+  type MigrationEvents,
+  type Phase,
+  type PhaseLoss,
+} from '../../../record/verdict.js';
+
+interface Share {
+  phase: Phase;
+  fraction: number;
+}
+
+/**
+ * When the target gave no switch-over events, the longest loss episode of
+ * the move (by its packets' send span) stands for the switch-over: its
+ * bounds are the send times of its first and last lost packets.
+ */
+export function inferSwitchOver(
+  episodes: readonly LossEpisode[],
+  triggerAtMs: number,
+  completedAtMs: number | null,
+): { pausedAtMs: number; switchedAtMs: number } | null {
+  let best: LossEpisode | null = null;
+  for (const e of episodes) {
+    if (e.lastLostSentAtMs < triggerAtMs) continue;
+    if (completedAtMs !== null && e.firstLostSentAtMs > completedAtMs) continue;
+    if (best === null || e.lost > best.lost) best = e;
+  }
+  return best === null ? null : { pausedAtMs: best.firstLostSentAtMs, switchedAtMs: best.lastLostSentAtMs };
+}
+
+/** Phase bounds in order: [from, to) of each phase; null = open. */
+function bounds(ev: MigrationEvents): Record<Phase, [number | null, number | null]> {
+  const t = ev.triggerAtMs;
+  const p = ev.pausedAtMs;
+  const s = ev.switchedAtMs;
+  const c = ev.completedAtMs;
+  return {
+    beforeTrigger: [null, t],
+    preCopy: [t, p ?? c],
+    switchOver: [p, p === null ? null : (s ?? p)],
+    afterSwitch: [s ?? p, c],
+    afterCompletion: [c, null],
+  };
+}
+
+/** The phase an instant falls in (boundaries belong to the later phase). */
+function phaseAt(ms: number, ev: MigrationEvents): Phase {
+  if (ms < ev.triggerAtMs) return 'beforeTrigger';
+  if (ev.completedAtMs !== null && ms >= ev.completedAtMs) return 'afterCompletion';
+  if (ev.pausedAtMs === null) return 'preCopy';
+  if (ms < ev.pausedAtMs) return 'preCopy';
+  if (ms <= (ev.switchedAtMs ?? ev.pausedAtMs)) return 'switchOver';
+  return 'afterSwitch';
+}
+
+function sharesOf(e: LossEpisode, ev: MigrationEvents): Share[] {
+  const first = e.firstLostSentAtMs;
+  const last = e.lastLostSentAtMs;
+  // Overlapping the switch-over: the blackout's loss, whole.
+  if (ev.pausedAtMs !== null) {
+    const end = ev.switchedAtMs ?? ev.pausedAtMs;
+    if (first <= end && last >= ev.pausedAtMs) return [{ phase: 'switchOver', fraction: 1 }];
+  }
+  if (last <= first) return [{ phase: phaseAt(first, ev), fraction: 1 }];
+  // Split over the phases its send span covers, in proportion to time (the packets were offered at a steady rate).
+  const span = last - first;
+  const out: Share[] = [];
+  for (const [phase, [from, to]] of Object.entries(bounds(ev)) as [Phase, [number | null, number | null]][]) {
+    const lo = Math.max(first, from ?? -Infinity);
+    const hi = Math.min(last, to ?? Infinity);
+    if (hi > lo) out.push({ phase, fraction: (hi - lo) / span });
+  }
+  return out.length > 0 ? out : [{ phase: phaseAt(first, ev), fraction: 1 }];
+}
+
+/**
+ * Place each episode on the migration's timeline. `flows`: the figures are
+ * averaged over flows like the window's own disruption figure.
+ */
+export function placeLoss(
+  episodes: readonly LossEpisode[],
+  events: MigrationEvents,
+  flows = 1,
+): LossPlacement {
+  const acc = new Map<
+    Phase,
+    { lost: number; episodes: number; lossMs: number; gapMs: number; gapKnown: boolean }
+  >();
+  for (const phase of PHASES) acc.set(phase, { lost: 0, episodes: 0, lossMs: 0, gapMs: 0, gapKnown: false });
+  for (const e of episodes) {
+    const lossMs = e.lossDerivedMs ?? 0;
+    const gapMs = e.gapDerivedMs ?? null;
+    for (const { phase, fraction } of sharesOf(e, events)) {
+      const a = acc.get(phase)!;
+      a.lost += e.lost * fraction;
+      a.episodes += 1;
+      a.lossMs += lossMs * fraction;
+      if (gapMs !== null) {
+        a.gapMs += gapMs * fraction;
+        a.gapKnown = true;
+      }
+    }
+  }
+  const b = bounds(events);
+  const n = Math.max(1, flows);
+  const phases: PhaseLoss[] = PHASES.map((phase) => {
+    const a = acc.get(phase)!;
+    return {
+      phase,
+      fromMs: b[phase][0],
+      toMs: b[phase][1],
+      lost: Math.round(a.lost),
+      episodes: a.episodes,
+      lossDerivedMs: a.lossMs / n,
+      gapDerivedMs: a.gapKnown ? a.gapMs / n : null,
+    };
+  });
+  const of = (p: Phase): PhaseLoss => phases.find((x) => x.phase === p)!;
+  const sum = (ps: PhaseLoss[]): { lost: number; lossDerivedMs: number; gapDerivedMs: number | null } => ({
+    lost: ps.reduce((s, x) => s + x.lost, 0),
+    lossDerivedMs: ps.reduce((s, x) => s + x.lossDerivedMs, 0),
+    gapDerivedMs: ps.some((x) => x.gapDerivedMs !== null)
+      ? ps.reduce((s, x) => s + (x.gapDerivedMs ?? 0), 0)
+      : null,
+  });
+  const sw = of('switchOver');
+  return {
+    events,
+    phases,
+    switchOver: { lost: sw.lost, lossDerivedMs: sw.lossDerivedMs, gapDerivedMs: sw.gapDerivedMs },
+    degradation: sum([of('preCopy'), of('afterSwitch')]),
+    outsideMove: { lost: of('beforeTrigger').lost + of('afterCompletion').lost },
+  };
+}
