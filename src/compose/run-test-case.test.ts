@@ -6,6 +6,7 @@ import { ConfigError } from '../util/errors.js';
 import { parseConfig } from '../config/load.js';
 import { FakeLab, fakeEnvironment, type Injection } from '../../test/fakes/ports.js';
 import type { TcResult } from '../record/result.js';
+import { monoMs } from '../util/clock.js';
 import { runTestCase } from './run-test-case.js';
 
 const config = parseConfig({
@@ -13,10 +14,14 @@ const config = parseConfig({
   timeouts: { pollIntervalMs: 5, maxVnfActivateTimeMs: 200 },
 });
 
-async function run(lab: FakeLab, signal?: AbortSignal): Promise<{ result: TcResult; dir: string }> {
+async function run(
+  lab: FakeLab,
+  signal?: AbortSignal,
+  withConfig = config,
+): Promise<{ result: TcResult; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-'));
   const { result } = await runTestCase({
-    config,
+    config: withConfig,
     outDir: dir,
     createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
     ...(signal ? { signal } : {}),
@@ -159,5 +164,103 @@ describe('runTestCase (fake ports)', () => {
     );
     expect(started).toBe(false);
     expect(existsSync(outDir)).toBe(false);
+  });
+});
+
+describe('runTestCase verdict (fake ports)', () => {
+  const episode = (fromMs: number, lost: number) => ({
+    flow: 0,
+    firstLostSeq: 1,
+    lastLostSeq: lost,
+    lost,
+    gapMs: null,
+    firstLostSentAtMs: fromMs,
+    lastLostSentAtMs: fromMs + (lost - 1) * 0.1,
+    lossDerivedMs: lost * 0.1,
+    resolutionMs: 0.1,
+  });
+  const disruption = (episodes: unknown[]) => ({
+    lossDerivedMs: 5,
+    gapDerivedMs: 5.1,
+    resolutionMs: 0.1,
+    lost: 50,
+    offeredRateHz: 10_000,
+    episodes,
+  });
+
+  it('FAILs a run whose every step passed when a criterion fails, naming it and both numbers (result, JUnit)', async () => {
+    const lab = new FakeLab();
+    const strict = parseConfig({ ...config, criteria: { maxServiceDisruptionMs: 2 } });
+    const { result, dir } = await run(lab, undefined, strict);
+    expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
+    expect(result.overallStatus).toBe('FAIL');
+    expect(result.failure).toMatchObject({ step: null, criterion: 'maxServiceDisruptionMs' });
+    expect(result.failure?.message).toContain('5.00 ms, limit 2.00 ms');
+    expect(result.verdict?.criteria.find((c) => c.name === 'maxServiceDisruptionMs')).toMatchObject({
+      value: 5,
+      limit: 2,
+      outcome: 'FAIL',
+    });
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain('<property name="criterion.maxServiceDisruptionMs.outcome" value="FAIL"/>');
+    expect(junit).toMatch(
+      /<failure type="criterion" message="maxServiceDisruptionMs: .*5\.00 ms, limit 2\.00 ms/,
+    );
+  });
+
+  it('FAILs loss in the pre-copy by the default criterion on loss outside the switch-over', async () => {
+    const lab = new FakeLab();
+    // Two episodes sent during the move (stamped when the trigger reaches the fake VIM). The fake VIM
+    // gives no pause instant, so the longer episode stands for the switch-over and the shorter one is
+    // loss outside it.
+    let triggeredAtMs = 0;
+    const hit = lab.journal.hit.bind(lab.journal);
+    lab.journal.hit = (call: string) => {
+      if (call === 'migrator.triggerMigration') triggeredAtMs = monoMs();
+      return hit(call);
+    };
+    lab.journal.injections.set('traffic.calculateServiceDisruptionLength', {
+      answer: {
+        ...disruption([]),
+        get episodes() {
+          const at = (dt: number, lost: number) => ({
+            ...episode(triggeredAtMs + dt, lost),
+            lastLostSentAtMs: triggeredAtMs + dt,
+          });
+          return [at(0.001, 40), at(0.002, 3)];
+        },
+      },
+    });
+    const { result } = await run(lab);
+    expect(result.disruption?.events.source).toBe('traffic');
+    expect(result.disruption?.switchOver.lost).toBe(40);
+    expect(result.disruption?.degradation.lost).toBe(3);
+    expect(result.overallStatus).toBe('FAIL');
+    expect(result.failure?.criterion).toBe('maxLossOutsideSwitchOverPackets');
+  });
+
+  it('makes a run INCONCLUSIVE, not PASS, when the tester says its receiver dropped datagrams', async () => {
+    const lab = new FakeLab();
+    lab.journal.injections.set('traffic.stopTraffic', {
+      answer: {
+        selfCheck: { receiverSocketDrops: 12, late: 0, skipped: 0, maxBurstPackets: 1, sendErrors: 0 },
+      },
+    });
+    const { result, dir } = await run(lab);
+    expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
+    expect(result.overallStatus).toBe('INCONCLUSIVE');
+    expect(result.verdict?.validity.findings[0]).toMatchObject({ element: 'tester.receiver' });
+    expect(result.failure?.message).toContain('12 datagrams');
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<error type="INCONCLUSIVE"');
+    expect(readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toContain(
+      'Measurement disturbed (tester.receiver)',
+    );
+  });
+
+  it('says on a run with no criterion set that the disruption was measured, not judged', async () => {
+    const { result, dir } = await run(new FakeLab());
+    expect(result.overallStatus).toBe('PASS');
+    expect(result.verdict?.disruptionJudged).toBe(false);
+    expect(readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toContain('measured, not judged');
   });
 });

@@ -257,7 +257,8 @@ export class FakeTraffic implements Traffic {
     };
   }
   async stopTraffic(): Promise<TrafficTotals> {
-    this.lab.journal.hit('traffic.stopTraffic');
+    // An injected answer overrides some of the totals (e.g. the tester's selfCheck).
+    const injected = this.lab.journal.hit('traffic.stopTraffic');
     this.lab.trafficRunning = false;
     return {
       sent: 300,
@@ -268,6 +269,7 @@ export class FakeTraffic implements Traffic {
       offeredRateHz: 10_000,
       durationMs: 30,
       windows: this.#closed,
+      ...(injected?.answer as Partial<TrafficTotals> | undefined),
     };
   }
   async close(): Promise<void> {

@@ -93,6 +93,20 @@ function sharesOf(e: LossEpisode, ev: MigrationEvents): Share[] {
   return out.length > 0 ? out : [{ phase: phaseAt(first, ev), fraction: 1 }];
 }
 
+/** Whole packet counts for shares of whole episodes that keep the total (largest remainder). */
+function wholeCounts(shares: readonly number[]): number[] {
+  const total = Math.round(shares.reduce((a, b) => a + b, 0));
+  const out = shares.map((x) => Math.floor(x + 1e-9));
+  let left = total - out.reduce((a, b) => a + b, 0);
+  const order = shares.map((x, i) => ({ i, rem: x - Math.floor(x + 1e-9) })).sort((a, b) => b.rem - a.rem);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    out[i] = (out[i] ?? 0) + 1;
+    left--;
+  }
+  return out;
+}
+
 /**
  * Place each episode on the migration's timeline. `flows`: the figures are
  * averaged over flows like the window's own disruption figure.
@@ -123,13 +137,14 @@ export function placeLoss(
   }
   const b = bounds(events);
   const n = Math.max(1, flows);
-  const phases: PhaseLoss[] = PHASES.map((phase) => {
+  const whole = wholeCounts(PHASES.map((phase) => acc.get(phase)!.lost));
+  const phases: PhaseLoss[] = PHASES.map((phase, i) => {
     const a = acc.get(phase)!;
     return {
       phase,
       fromMs: b[phase][0],
       toMs: b[phase][1],
-      lost: Math.round(a.lost),
+      lost: whole[i] ?? 0,
       episodes: a.episodes,
       lossDerivedMs: a.lossMs / n,
       gapDerivedMs: a.gapKnown ? a.gapMs / n : null,
