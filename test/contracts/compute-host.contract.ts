@@ -303,7 +303,9 @@ export function runComputeHostContract(opts: ComputeHostContractOptions): void {
           { ...params, ...over, dest: migrationEndpoint, mode: 'live' },
           (p) => progress.push(p),
         );
-        await sleep(100);
+        // Under way once the source says so (the call may take a while to reach a loaded host).
+        const deadline = Date.now() + 5_000;
+        while ((await a.getVm(id))?.state !== 'MIGRATING_OUT' && Date.now() < deadline) await sleep(10);
         expect((await a.getVm(id))?.state).toBe('MIGRATING_OUT');
         await a.cancelMigration(id);
         const sent = await within(outgoing, 10_000, 'cancelled migrateOut');

@@ -44,7 +44,7 @@ export interface FabricContractFixture {
 export interface FabricContractOptions {
   readonly name: string;
   create(): Promise<FabricContractFixture>;
-  /** Longest the fabric may take to learn an announcement or deliver a datagram, ms (default 2000). */
+  /** Longest the fabric may take to learn an announcement or deliver a datagram, ms (default 5000). */
   readonly learnTimeoutMs?: number;
   /** Skip the whole suite, saying why. */
   readonly skip?: string | false;
@@ -54,7 +54,7 @@ const sameEndpoint = (a: Endpoint | undefined, b: Endpoint): boolean =>
   a !== undefined && a.host === b.host && a.port === b.port;
 
 export function runFabricContract(opts: FabricContractOptions): void {
-  const learnMs = opts.learnTimeoutMs ?? 2_000;
+  const learnMs = opts.learnTimeoutMs ?? 5_000;
 
   describe.skipIf(Boolean(opts.skip))(
     `Fabric contract: ${opts.name}${opts.skip ? ` (skipped: ${opts.skip})` : ''}`,
