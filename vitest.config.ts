@@ -33,7 +33,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          // The fakes' contract tests live beside the fakes in test/; they are as fast as unit tests.
+          include: ['src/**/*.test.ts', 'test/fakes/**/*.test.ts'],
           exclude: MEASURING,
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -54,7 +55,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.test.ts'],
           // The MIGRATE matrix takes minutes: its own config and CI stage (vitest.matrix.config.ts).
-          exclude: ['test/matrix/**'],
+          // test/fakes: the fakes' contract tests, run with the unit tests.
+          exclude: ['test/matrix/**', 'test/fakes/**'],
           fileParallelism: false,
           testTimeout: 240_000,
           sequence: { groupOrder: 2 },

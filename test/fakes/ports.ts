@@ -1,14 +1,18 @@
 /**
  * In-memory fakes of the ports for runner tests: they keep just enough state
  * to answer like a VNFM / VIM / traffic generator, journal every call, and
- * let a test inject a failure into any call.
+ * let a test inject a failure into any call. Each one passes its port's
+ * contract (test/fakes/ports.contract.test.ts): what the runner sees from a
+ * fake, it could see from a real driver.
  */
-import type { ElementManager } from '../../src/ports/element-manager.js';
+import type { ElementManager, EmInstantiationParams } from '../../src/ports/element-manager.js';
 import type {
   MigrationHandle,
+  MigrationReport,
   MigrationStatus,
-  Migrator,
   MigrationSubject,
+  MigrationType,
+  Migrator,
 } from '../../src/ports/migrator.js';
 import type {
   Disruption,
@@ -20,8 +24,10 @@ import type {
 } from '../../src/ports/traffic.js';
 import type { VnfConfigurator } from '../../src/ports/vnf-configurator.js';
 import type {
+  InstantiateRequest,
   LcmOperation,
   VResource,
+  VResourceType,
   VnfRecord,
   Vnfm,
   VnfStateReport,
@@ -30,7 +36,8 @@ import type {
 import type { CleanupStack } from '../../src/runner/cleanup-stack.js';
 import type { RunEnvironment } from '../../src/compose/environment.js';
 import { monoMs } from '../../src/util/clock.js';
-import { ok } from '../../src/util/outcome.js';
+import { fail, ok, type Outcome } from '../../src/util/outcome.js';
+import { readMappingFile } from '../../src/util/read-doc.js';
 
 /** A failure to inject: throw, or answer with a value that means failure. */
 export type Injection = { throws: string } | { answer: unknown };
@@ -48,7 +55,18 @@ export class Journal {
   }
 }
 
-const VNFD: VnfdResources = {
+/** A refusal with the HTTP status a real VNFM / VIM would answer (the runner retries a 409). */
+class FakeRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FakeRefusal';
+  }
+}
+
+export const FAKE_VNFD: VnfdResources = {
   vnfdId: 'vnfd-vnflab-udp-fwd',
   flavourId: 'default',
   vdus: [
@@ -64,146 +82,333 @@ const VNFD: VnfdResources = {
   ],
 };
 
-const resourcesOn = (host: string, gen: number): VResource[] =>
+/** The two compute hosts of the fake lab. */
+const HOSTS = ['compute-1', 'compute-2'] as const;
+
+/** One VIM server (a VNFC's compute resource) of the fake lab. */
+export interface FakeServer {
+  readonly id: string;
+  readonly liveMigratable: boolean;
+  host: string;
+  resources: VResource[];
+}
+
+const resourcesOn = (serverId: string, host: string, gen: number): VResource[] =>
   (['vCPU', 'vMemory', 'vStorage', 'vNIC'] as const).map((kind) => ({
-    id: `${host}-${kind}-${gen}`,
+    id: `${serverId}-${host}-${kind}-${gen}`,
     kind,
     amount: { vCPU: 1, vMemory: 128, vStorage: 1, vNIC: 2 }[kind],
     unit: kind === 'vMemory' ? 'MiB' : kind === 'vStorage' ? 'GiB' : 'count',
     host,
-    vnfcId: 'vnfc-1',
-    computeResourceId: 'server-1',
+    vnfcId: `vnfc-${serverId}`,
+    computeResourceId: serverId,
   }));
 
+/** The state the fakes share: the VNF's record, the VIM's servers and inventory, the traffic. */
 export class FakeLab {
   readonly journal = new Journal();
   instantiated = false;
   started = false;
   recordExists = false;
-  host = 'compute-1';
-  resources: VResource[] = [];
-  allocated = new Set<string>();
   trafficRunning = false;
+  /** VIM servers by id. */
+  readonly servers = new Map<string, FakeServer>();
+  /** vResource ids the VIM inventory holds. */
+  readonly allocated = new Set<string>();
+  /** How the next migration behaves (taken when it is triggered). */
+  nextMigration: { slowMs?: number; failReason?: string } = {};
+  #serverSeq = 0;
+  #generation = 0;
+
+  /** A server with the VNFD's vResources on `host`. */
+  addServer(opts: { liveMigratable?: boolean; host?: string } = {}): FakeServer {
+    const id = `server-${++this.#serverSeq}`;
+    const server: FakeServer = {
+      id,
+      liveMigratable: opts.liveMigratable ?? true,
+      host: opts.host ?? HOSTS[0],
+      resources: [],
+    };
+    this.servers.set(id, server);
+    this.place(server, server.host);
+    return server;
+  }
+
+  /** The server moves: new vResources on `host`, the old ones released. */
+  moveServer(server: FakeServer, host: string): void {
+    this.place(server, host);
+  }
+
+  removeServer(id: string): void {
+    const server = this.servers.get(id);
+    if (server === undefined) return;
+    for (const r of server.resources) this.allocated.delete(r.id);
+    this.servers.delete(id);
+  }
+
+  private place(server: FakeServer, host: string): void {
+    for (const r of server.resources) this.allocated.delete(r.id);
+    server.host = host;
+    server.resources = resourcesOn(server.id, host, ++this.#generation);
+    for (const r of server.resources) this.allocated.add(r.id);
+  }
 }
 
+/** A VNFM of one VNF (record 'vnf-1', one VDU): SOL003's LCM path with its refusals. */
 export class FakeVnfm implements Vnfm {
   readonly name = 'fake-vnfm';
+  #record: VnfRecord | null = null;
+  #serverId: string | null = null;
+  readonly #ops = new Map<string, LcmOperation>();
   constructor(readonly lab: FakeLab) {}
+
   #op(operation: LcmOperation['operation']): LcmOperation {
-    return { id: `op-${this.lab.journal.calls.length}`, operation, state: 'COMPLETED' };
+    const op: LcmOperation = { id: `op-${this.lab.journal.calls.length}`, operation, state: 'COMPLETED' };
+    this.#ops.set(op.id, op);
+    return op;
   }
+
+  /** The record, which must be this VNFM's and still exist (404 otherwise). */
+  #require(vnf: VnfRecord): VnfRecord {
+    const record = this.#record;
+    if (!this.lab.recordExists || record === null || record.vnfInstanceId !== vnf.vnfInstanceId)
+      throw new FakeRefusal(404, `VNF instance ${vnf.vnfInstanceId} not found`);
+    return record;
+  }
+
+  #requireInstantiated(vnf: VnfRecord, what: string): void {
+    this.#require(vnf);
+    if (!this.lab.instantiated)
+      throw new FakeRefusal(409, `cannot ${what} VNF instance ${vnf.vnfInstanceId}: it is NOT_INSTANTIATED`);
+  }
+
   async createVnfRecord(req: { vnfdId: string; vnfInstanceName: string }): Promise<VnfRecord> {
     this.lab.journal.hit('vnfm.createVnfRecord');
+    if (req.vnfdId !== FAKE_VNFD.vnfdId) throw new FakeRefusal(422, `VNFD ${req.vnfdId} is not onboarded`);
     this.lab.recordExists = true;
-    return { vnfInstanceId: 'vnf-1', vnfdId: req.vnfdId, vnfInstanceName: req.vnfInstanceName };
+    this.#record = { vnfInstanceId: 'vnf-1', vnfdId: req.vnfdId, vnfInstanceName: req.vnfInstanceName };
+    return this.#record;
   }
-  async instantiate(): Promise<LcmOperation> {
+  async instantiate(vnf: VnfRecord, req: InstantiateRequest): Promise<LcmOperation> {
     this.lab.journal.hit('vnfm.instantiate');
+    this.#require(vnf);
+    if (this.lab.instantiated)
+      throw new FakeRefusal(409, `VNF instance ${vnf.vnfInstanceId} is already INSTANTIATED`);
+    if (!FAKE_VNFD.vdus.some((vdu) => vdu.swImageId === req.swImageId))
+      throw new FakeRefusal(
+        422,
+        `software image ${req.swImageId} is not declared by VNFD ${FAKE_VNFD.vnfdId}`,
+      );
     this.lab.instantiated = true;
-    this.lab.resources = resourcesOn(this.lab.host, 1);
-    for (const r of this.lab.resources) this.lab.allocated.add(r.id);
+    this.#serverId = this.lab.addServer().id;
     return this.#op('INSTANTIATE');
   }
-  async start(): Promise<LcmOperation> {
+  async start(vnf: VnfRecord): Promise<LcmOperation> {
     this.lab.journal.hit('vnfm.start');
+    this.#requireInstantiated(vnf, 'start');
     this.lab.started = true;
     return this.#op('OPERATE');
   }
-  async stop(): Promise<LcmOperation> {
+  async stop(vnf: VnfRecord): Promise<LcmOperation> {
     this.lab.journal.hit('vnfm.stop');
+    this.#requireInstantiated(vnf, 'stop');
     this.lab.started = false;
     return this.#op('OPERATE');
   }
-  async terminate(): Promise<LcmOperation> {
+  async terminate(vnf: VnfRecord): Promise<LcmOperation> {
     this.lab.journal.hit('vnfm.terminate');
+    this.#requireInstantiated(vnf, 'terminate');
     this.lab.instantiated = false;
     this.lab.started = false;
-    for (const r of this.lab.resources) this.lab.allocated.delete(r.id);
-    this.lab.resources = [];
+    if (this.#serverId !== null) this.lab.removeServer(this.#serverId);
+    this.#serverId = null;
     return this.#op('TERMINATE');
   }
-  async deleteVnfRecord(): Promise<void> {
+  async deleteVnfRecord(vnf: VnfRecord): Promise<void> {
     this.lab.journal.hit('vnfm.deleteVnfRecord');
+    this.#require(vnf);
+    // SOL003: an instantiated VNF's record cannot be deleted (409).
+    if (this.lab.instantiated)
+      throw new FakeRefusal(409, `VNF instance ${vnf.vnfInstanceId} is INSTANTIATED: terminate it first`);
     this.lab.recordExists = false;
+    this.#record = null;
   }
   async getLcmOperation(id: string): Promise<LcmOperation> {
-    return { id, operation: 'INSTANTIATE', state: 'COMPLETED' };
+    const op = this.#ops.get(id);
+    if (op === undefined) throw new FakeRefusal(404, `LCM operation ${id} not found`);
+    return op;
   }
-  async getVnfState(): Promise<VnfStateReport> {
+  async getVnfState(vnf: VnfRecord): Promise<VnfStateReport> {
     const injected = this.lab.journal.hit(
       `vnfm.getVnfState.${this.lab.started ? 'started' : this.lab.instantiated ? 'stopped' : 'none'}`,
     );
     if (injected) return injected.answer as VnfStateReport;
+    this.#require(vnf);
     if (!this.lab.instantiated) return { state: 'NOT_INSTANTIATED', instantiationState: 'NOT_INSTANTIATED' };
     return this.lab.started
       ? { state: 'ACTIVE', instantiationState: 'INSTANTIATED', vnfState: 'STARTED' }
       : { state: 'INACTIVE', instantiationState: 'INSTANTIATED', vnfState: 'STOPPED' };
   }
-  async getVResourceList(): Promise<VResource[]> {
-    return [...this.lab.resources];
+  async getVResourceList(vnf: VnfRecord): Promise<VResource[]> {
+    this.#require(vnf);
+    const server = this.#serverId === null ? undefined : this.lab.servers.get(this.#serverId);
+    return server === undefined ? [] : [...server.resources];
   }
-  async getVnfdVResourceList(): Promise<VnfdResources> {
-    return VNFD;
+  async getVnfdVResourceList(vnfdId: string): Promise<VnfdResources> {
+    if (vnfdId !== FAKE_VNFD.vnfdId) throw new FakeRefusal(404, `VNFD ${vnfdId} not found`);
+    return FAKE_VNFD;
   }
-  async getDataPlane(): Promise<{ ingress: { host: string; port: number } }> {
-    return { ingress: { host: '127.0.0.1', port: 9 } };
+  async getDataPlane(vnf: VnfRecord): Promise<{ ingress: { host: string; port: number } } | null> {
+    this.#require(vnf);
+    return this.lab.instantiated ? { ingress: { host: '127.0.0.1', port: 9 } } : null;
   }
   async close(): Promise<void> {}
 }
 
+interface FakeMigration {
+  readonly handle: MigrationHandle;
+  readonly servers: readonly FakeServer[];
+  readonly fromHost: string;
+  readonly toHost: string;
+  /** Not COMPLETED before this instant (monotonic ms). */
+  readonly notBeforeMs: number;
+  readonly failReason: string | undefined;
+  polls: number;
+  aborted: boolean;
+  final: MigrationStatus | null;
+}
+
+/**
+ * A live-only Migrator over the fake lab's servers: a migration completes on
+ * its second poll (the servers move to the other host, with new vResources)
+ * unless `lab.nextMigration` slows it down or fails it.
+ */
 export class FakeMigrator implements Migrator {
   readonly name = 'fake-migrator';
-  #polls = 0;
+  readonly #migrations = new Map<string, FakeMigration>();
+  #seq = 0;
   constructor(readonly lab: FakeLab) {}
-  async getMigrationType(): Promise<{ type: 'LIVE_MIGRATION'; reason: string }> {
+
+  #servers(subject: MigrationSubject): (FakeServer | undefined)[] {
+    return subject.computeResourceIds.map((id) => this.lab.servers.get(id));
+  }
+
+  async getMigrationType(subject: MigrationSubject): Promise<{ type: MigrationType; reason: string }> {
     const injected = this.lab.journal.hit('migrator.getMigrationType');
-    if (injected) return injected.answer as { type: 'LIVE_MIGRATION'; reason: string };
-    return { type: 'LIVE_MIGRATION', reason: 'fake' };
+    if (injected) return injected.answer as { type: MigrationType; reason: string };
+    const servers = this.#servers(subject);
+    if (servers.length === 0 || servers.includes(undefined))
+      return { type: 'NONE', reason: 'the VIM does not know the compute resources' };
+    if (servers.some((s) => s?.liveMigratable === false))
+      return { type: 'NONE', reason: 'the VNFD forbids live migration and this VIM has no offline path' };
+    return { type: 'LIVE_MIGRATION', reason: 'every compute resource may be live-migrated' };
   }
-  async triggerMigration(subject: MigrationSubject): Promise<MigrationHandle> {
+
+  async triggerMigration(
+    subject: MigrationSubject,
+    vResourceType: VResourceType,
+    opts: { targetHost?: string } = {},
+  ): Promise<MigrationHandle> {
     this.lab.journal.hit('migrator.triggerMigration');
-    return { id: 'mig-1', subject, vResourceType: 'vMemory', type: 'LIVE_MIGRATION' };
+    const found = this.#servers(subject);
+    const servers = found.filter((s): s is FakeServer => s !== undefined);
+    if (servers.length === 0 || servers.length !== found.length)
+      throw new FakeRefusal(404, 'the VIM does not know the compute resources');
+    if (servers.some((s) => !s.liveMigratable))
+      throw new FakeRefusal(409, 'the VNF may not be live-migrated (no offline path)');
+    const busy = [...this.#migrations.values()].some(
+      (m) => m.final === null && m.servers.some((s) => servers.includes(s)),
+    );
+    if (busy) throw new FakeRefusal(409, 'a migration of this VNF is already in progress');
+    const fromHost = servers[0]?.host ?? HOSTS[0];
+    const toHost = opts.targetHost ?? HOSTS.find((h) => h !== fromHost) ?? HOSTS[1];
+    const next = this.lab.nextMigration;
+    this.lab.nextMigration = {};
+    const handle: MigrationHandle = {
+      id: `mig-${++this.#seq}`,
+      subject,
+      vResourceType,
+      type: 'LIVE_MIGRATION',
+    };
+    this.#migrations.set(handle.id, {
+      handle,
+      servers,
+      fromHost,
+      toHost,
+      notBeforeMs: monoMs() + (next.slowMs ?? 0),
+      failReason: next.failReason,
+      polls: 0,
+      aborted: false,
+      final: null,
+    });
+    return handle;
   }
-  async validateMigrationSuccess(): Promise<MigrationStatus> {
+
+  #migration(handle: MigrationHandle): FakeMigration {
+    const m = this.#migrations.get(handle.id);
+    if (m === undefined) throw new FakeRefusal(404, `migration ${handle.id} not found`);
+    return m;
+  }
+
+  async validateMigrationSuccess(handle: MigrationHandle): Promise<MigrationStatus> {
     const injected = this.lab.journal.hit('migrator.validateMigrationSuccess');
     if (injected) return injected.answer as MigrationStatus;
-    if (++this.#polls < 2) return { state: 'IN_PROGRESS' };
-    // The move: new allocations on the other host, the old ones freed.
-    for (const r of this.lab.resources) this.lab.allocated.delete(r.id);
-    this.lab.host = 'compute-2';
-    this.lab.resources = resourcesOn(this.lab.host, 2);
-    for (const r of this.lab.resources) this.lab.allocated.add(r.id);
-    return { state: 'COMPLETED' };
+    const m = this.#migration(handle);
+    if (m.final !== null) return m.final;
+    if (m.aborted) m.final = { state: 'FAILED', reason: 'migration aborted (cancelled by the harness)' };
+    else if (m.failReason !== undefined) m.final = { state: 'FAILED', reason: m.failReason };
+    else if (++m.polls < 2 || monoMs() < m.notBeforeMs) return { state: 'IN_PROGRESS' };
+    else {
+      for (const s of m.servers) this.lab.moveServer(s, m.toHost);
+      m.final = { state: 'COMPLETED' };
+    }
+    return m.final;
   }
-  async getMigrationReport(): Promise<import('../../src/ports/migrator.js').MigrationReport> {
+
+  async getMigrationReport(handle: MigrationHandle): Promise<MigrationReport> {
+    const m = this.#migration(handle);
+    const completed = m.final?.state === 'COMPLETED';
     return {
       type: 'LIVE',
-      fromHost: 'compute-1',
-      toHost: 'compute-2',
-      downtimeMs: 5,
-      totalTimeMs: 100,
-      bytesTransferred: 1,
-      rounds: 2,
+      fromHost: m.fromHost,
+      toHost: m.toHost,
+      downtimeMs: completed ? 5 : null,
+      totalTimeMs: completed ? 100 : null,
+      bytesTransferred: completed ? 1 : null,
+      rounds: completed ? 2 : null,
     };
   }
-  async abortMigration(): Promise<void> {
+
+  /** Cancels a migration still in progress; a finished one is left as it is. */
+  async abortMigration(handle: MigrationHandle): Promise<void> {
     this.lab.journal.hit('migrator.abortMigration');
+    const m = this.#migrations.get(handle.id);
+    if (m !== undefined && m.final === null) m.aborted = true;
   }
+
   async findAllocatedVResources(ids: readonly string[]): Promise<string[]> {
     return ids.filter((id) => this.lab.allocated.has(id));
   }
   async close(): Promise<void> {}
 }
 
+/**
+ * A Traffic that sends nothing: every window counts 100 packets sent and
+ * received, the disruption is a fixed 5 ms. Windows, totals and the
+ * lifecycle (stop twice, close, no start after close) behave as the
+ * Traffic contract requires of any implementation.
+ */
 export class FakeTraffic implements Traffic {
   readonly name = 'fake-traffic';
   #window: WindowStats | null = null;
   readonly #closed: WindowStats[] = [];
+  #totals: TrafficTotals | null = null;
+  #isClosed = false;
   constructor(readonly lab: FakeLab) {}
-  #open(name: string): WindowStats {
+  #open(name: string, openedAtMs = monoMs()): WindowStats {
     return {
       name,
-      openedAtMs: monoMs(),
+      openedAtMs,
       closedAtMs: null,
       sent: 100,
       received: 100,
@@ -213,6 +418,15 @@ export class FakeTraffic implements Traffic {
       offeredRateHz: 10_000,
     };
   }
+  /** Close the open window at `atMs`; the closed window. */
+  #cut(atMs: number): WindowStats | null {
+    const open = this.#window;
+    if (open === null) return null;
+    const closed = { ...open, closedAtMs: atMs };
+    this.#closed.push(closed);
+    this.#window = null;
+    return closed;
+  }
   async prepare(): Promise<{ sink: { host: string; port: number } }> {
     return { sink: { host: '127.0.0.1', port: 9 } };
   }
@@ -221,7 +435,9 @@ export class FakeTraffic implements Traffic {
   }
   async startTraffic(name = 'first'): Promise<void> {
     this.lab.journal.hit('traffic.startTraffic');
+    if (this.#isClosed) throw new Error('fake traffic is closed');
     this.lab.trafficRunning = true;
+    this.#totals = null;
     this.#window = this.#open(name);
   }
   async doesTrafficFlow(): Promise<boolean> {
@@ -231,11 +447,12 @@ export class FakeTraffic implements Traffic {
     const injected = this.lab.journal.hit(`traffic.anyTrafficLoss.${this.#window?.name ?? ''}`);
     return injected ? (injected.answer as boolean) : false;
   }
+  /** The cut is made at the call: the closed window ends where the new one opens. */
   async clearCounters(next: string): Promise<WindowStats | null> {
-    const prev = this.#window;
-    if (prev) this.#closed.push({ ...prev, closedAtMs: monoMs() });
-    this.#window = this.#open(next);
-    return prev;
+    const atMs = monoMs();
+    const closed = this.#cut(atMs);
+    this.#window = this.#open(next, atMs);
+    return closed;
   }
   async readWindow(): Promise<WindowStats> {
     if (!this.#window) throw new Error('not started');
@@ -256,40 +473,87 @@ export class FakeTraffic implements Traffic {
       episodes: [],
     };
   }
+  /** Closes the last window; the totals add up the windows. A second call returns the same totals. */
   async stopTraffic(): Promise<TrafficTotals> {
     // An injected answer overrides some of the totals (e.g. the tester's selfCheck).
     const injected = this.lab.journal.hit('traffic.stopTraffic');
     this.lab.trafficRunning = false;
-    return {
-      sent: 300,
-      received: 250,
-      lost: 50,
-      duplicated: 0,
-      reordered: 0,
-      offeredRateHz: 10_000,
-      durationMs: 30,
-      windows: this.#closed,
+    if (this.#totals !== null) return this.#totals;
+    const startedAtMs = this.#closed[0]?.openedAtMs ?? this.#window?.openedAtMs ?? null;
+    const stoppedAtMs = monoMs();
+    this.#cut(stoppedAtMs);
+    const windows = [...this.#closed];
+    const sum = (field: 'sent' | 'received' | 'lost' | 'duplicated' | 'reordered'): number =>
+      windows.reduce((n, w) => n + w[field], 0);
+    this.#totals = {
+      sent: sum('sent'),
+      received: sum('received'),
+      lost: sum('lost'),
+      duplicated: sum('duplicated'),
+      reordered: sum('reordered'),
+      offeredRateHz: windows.length > 0 ? 10_000 : 0,
+      durationMs: startedAtMs === null ? 0 : stoppedAtMs - startedAtMs,
+      windows,
       ...(injected?.answer as Partial<TrafficTotals> | undefined),
     };
+    return this.#totals;
   }
   async close(): Promise<void> {
     this.lab.trafficRunning = false;
+    this.#isClosed = true;
+    this.#window = null;
+  }
+}
+
+/** An EM whose config file needs a `vnfConfig` mapping (as the lab's EM); journals its calls. */
+export class FakeElementManager implements ElementManager {
+  readonly name = 'fake-em';
+  #configured = false;
+  constructor(readonly lab: FakeLab) {}
+  async setEmConfiguration(_vnf: VnfRecord, emConfigFile: string): Promise<Outcome<EmInstantiationParams>> {
+    this.lab.journal.hit('em.setEmConfiguration');
+    const doc = await readMappingFile(emConfigFile);
+    if (!doc.ok) return doc;
+    const vnfConfig = doc.value['vnfConfig'];
+    if (vnfConfig === null || typeof vnfConfig !== 'object' || Array.isArray(vnfConfig))
+      return fail(`${emConfigFile}: field 'vnfConfig' is missing or not a mapping`);
+    this.#configured = true;
+    return ok({ additionalParams: { vnfConfig } });
+  }
+  async startEm(): Promise<Outcome> {
+    this.lab.journal.hit('em.startEm');
+    return this.#configured
+      ? ok(undefined)
+      : fail('the EM has no configuration: SetEMConfiguration must succeed first');
+  }
+  async stopEm(): Promise<void> {
+    this.lab.journal.hit('em.stopEm');
+  }
+}
+
+/** Reads the user's files as the file driver does (a reason naming the file when one is bad); journals its calls. */
+export class FakeVnfConfigurator implements VnfConfigurator {
+  readonly name = 'fake-cfg';
+  constructor(readonly lab: FakeLab) {}
+  async setVnfConfigFile(_vnf: VnfRecord, file: string): Promise<Outcome<Record<string, unknown>>> {
+    this.lab.journal.hit('cfg.setVnfConfigFile');
+    const doc = await readMappingFile(file);
+    return doc.ok ? ok({ vnfConfig: doc.value }) : doc;
+  }
+  async setVnfLicense(_vnf: VnfRecord, file: string): Promise<Outcome<Record<string, unknown>>> {
+    this.lab.journal.hit('cfg.setVnfLicense');
+    const doc = await readMappingFile(file);
+    if (!doc.ok) return doc;
+    const missing = ['licensee', 'product', 'expires', 'key'].filter(
+      (field) => doc.value[field] === undefined || doc.value[field] === '',
+    );
+    if (missing.length > 0) return fail(`${file}: license field(s) ${missing.join(', ')} missing`);
+    return ok({ license: doc.value });
   }
 }
 
 /** A RunEnvironment made of fakes sharing one FakeLab. */
 export function fakeEnvironment(lab: FakeLab, cleanup: CleanupStack): RunEnvironment {
-  const em: ElementManager = {
-    name: 'fake-em',
-    setEmConfiguration: async () => ok({ additionalParams: {} }),
-    startEm: async () => ok(undefined),
-    stopEm: async () => {},
-  };
-  const vnfConfigurator: VnfConfigurator = {
-    name: 'fake-cfg',
-    setVnfConfigFile: async () => ok({}),
-    setVnfLicense: async () => ok({}),
-  };
   const traffic = new FakeTraffic(lab);
   // As the real environment does: the traffic driver is closed on the way out.
   cleanup.defer('close traffic', () => traffic.close());
@@ -297,8 +561,8 @@ export function fakeEnvironment(lab: FakeLab, cleanup: CleanupStack): RunEnviron
     vnfm: new FakeVnfm(lab),
     migrator: new FakeMigrator(lab),
     traffic,
-    em,
-    vnfConfigurator,
+    em: new FakeElementManager(lab),
+    vnfConfigurator: new FakeVnfConfigurator(lab),
     vnfAgent: { name: 'fake-agent', requestMigration: async () => ok(undefined) },
     harnessInstantiateParams: {},
     description: { fake: true },

@@ -4,8 +4,11 @@
  * rounds with progress, a short pause and a switch-over, and can be made to
  * fail (at prepare, during transfer, at the destination) or to deliver a
  * different memory digest. Endpoint ports are labels, not bound sockets.
+ * Refusals are HostErrors with the codes every ComputeHost uses (the
+ * ComputeHost contract, test/contracts/compute-host.contract.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { HostError } from '../../../src/lab/hypervisor/process/errors.js';
 import { monoNs, sleep } from '../../../src/util/clock.js';
 import type { Endpoint } from '../../../src/util/outcome.js';
 import { FakeFabric } from './fake-fabric.js';
@@ -40,6 +43,11 @@ export interface FakeMigrationBehaviour {
 
 /** A one-shot fault for the next migration. */
 export interface FakeMigrationFault {
+  /**
+   * prepare: prepareIncoming throws; transfer: the source gives up half-way;
+   * incoming: the destination fails to resume, which fails the source side
+   * (it runs again, as on a process host); corrupt-memory: the digests differ.
+   */
   readonly at: 'prepare' | 'transfer' | 'incoming' | 'corrupt-memory';
   readonly reason: string;
 }
@@ -50,6 +58,8 @@ interface FakeVm {
   allocations: VResourceAllocation[];
   dataEndpoint: Endpoint;
   resumedAtNs: bigint | null;
+  /** Its memory went to another host: it may not run here again. */
+  migratedAway: boolean;
   cancelRequested: boolean;
   incoming: Deferred<IncomingResult> | null;
 }
@@ -148,7 +158,8 @@ export class FakeComputeHost implements ComputeHost {
     return settle(() => {
       const vm = this.vm(vmId);
       if (vm.state === 'INCOMING' || vm.state === 'MIGRATING_OUT' || vm.state === 'ERROR')
-        throw new Error(`cannot start VM ${vmId} in state ${vm.state}`);
+        throw this.invalid(vm, 'start');
+      if (vm.migratedAway) throw this.invalid(vm, 'start', 'its memory was migrated to another host');
       vm.state = 'RUNNING';
       this.lab.fabric.learn(vmId, vm.dataEndpoint);
       return this.info(vm);
@@ -158,6 +169,7 @@ export class FakeComputeHost implements ComputeHost {
   stopVm(vmId: string): Promise<VmInfo> {
     return settle(() => {
       const vm = this.vm(vmId);
+      if (vm.state === 'MIGRATING_OUT' || vm.state === 'INCOMING') throw this.invalid(vm, 'stop');
       vm.state = 'STOPPED';
       return this.info(vm);
     });
@@ -204,8 +216,9 @@ export class FakeComputeHost implements ComputeHost {
     const { fault } = target;
     const wasRunning = vm.state === 'RUNNING';
     const before = vm.state;
-    if (params.mode === 'live' && !wasRunning)
-      throw new Error(`live migration needs a running VM, ${vmId} is ${vm.state}`);
+    const movable =
+      params.mode === 'live' ? wasRunning : ['RUNNING', 'STOPPED', 'CREATED'].includes(vm.state);
+    if (!movable || vm.migratedAway) throw this.invalid(vm, `migrate (${params.mode})`);
     // Offline: the VNF stops first and every page goes once (one round).
     const offline = params.mode === 'offline';
     const behaviour = offline ? { ...target.behaviour, rounds: 1 } : target.behaviour;
@@ -246,6 +259,14 @@ export class FakeComputeHost implements ComputeHost {
     vm.cancelRequested = false;
     await sleep(behaviour.pauseMs);
     if (!offline) transferredBytes += Math.floor(totalBytes / 2 ** behaviour.rounds);
+    if (fault?.at === 'incoming') {
+      // As on a process host: the destination's failure to resume fails the source side,
+      // and the source runs again (it never handed its memory over).
+      target.host.failIncoming(target.vmId, fault.reason);
+      vm.state = before;
+      return result(false, behaviour.rounds, pausedAtNs, `destination failed: ${fault.reason}`);
+    }
+    vm.migratedAway = true;
     target.host.completeIncoming(target.vmId, wasRunning, fault);
     return result(true, behaviour.rounds, pausedAtNs);
   }
@@ -264,7 +285,7 @@ export class FakeComputeHost implements ComputeHost {
     this.lab.next = {};
     const behaviour = { ...this.lab.behaviour, ...over };
     const vm = this.vm(vmId);
-    if (vm.state !== 'RUNNING') throw new Error(`cannot move a vResource of VM ${vmId} in state ${vm.state}`);
+    if (vm.state !== 'RUNNING') throw this.invalid(vm, `move its ${req.kind}`);
     const startedAtNs = String(monoNs());
     const base = {
       kind: req.kind,
@@ -310,7 +331,8 @@ export class FakeComputeHost implements ComputeHost {
 
   waitIncoming(vmId: string): Promise<IncomingResult> {
     return settle(() => this.vm(vmId).incoming).then((incoming) => {
-      if (incoming === null) throw new Error(`VM ${vmId} is not incoming`);
+      if (incoming === null)
+        throw new HostError('VM_NOT_FOUND', `no incoming migration of ${vmId} on ${this.name}`, { vmId });
       return incoming.promise;
     });
   }
@@ -333,10 +355,6 @@ export class FakeComputeHost implements ComputeHost {
   completeIncoming(vmId: string, running: boolean, fault?: FakeMigrationFault): void {
     const vm = this.vms.get(vmId);
     if (vm?.incoming == null) return;
-    if (fault?.at === 'incoming') {
-      this.failIncoming(vmId, fault.reason);
-      return;
-    }
     vm.state = running ? 'RUNNING' : 'STOPPED';
     vm.resumedAtNs = running ? monoNs() : null;
     if (running) this.lab.fabric.learn(vmId, vm.dataEndpoint);
@@ -358,20 +376,29 @@ export class FakeComputeHost implements ComputeHost {
 
   private add(spec: VmSpec, state: VmState): FakeVm {
     this.assertUp();
-    if (this.vms.has(spec.vmId)) throw new Error(`VM ${spec.vmId} already exists on ${this.name}`);
+    if (this.vms.has(spec.vmId))
+      throw new HostError('VM_EXISTS', `VM ${spec.vmId} already exists on ${this.name}`, { vmId: spec.vmId });
     const used = this.used();
     const fits =
       used.vCpu + spec.vCpu <= this.capacity.vCpu &&
       used.memoryMiB + spec.memoryMiB <= this.capacity.memoryMiB &&
       used.storageGiB + spec.storageGiB <= this.capacity.storageGiB &&
       used.nics + spec.nics <= this.capacity.nics;
-    if (!fits) throw new Error(`host ${this.name} has not enough capacity for VM ${spec.vmId}`);
+    if (!fits)
+      throw new HostError(
+        'CAPACITY_EXCEEDED',
+        `host ${this.name} has not enough capacity for VM ${spec.vmId}`,
+        {
+          vmId: spec.vmId,
+        },
+      );
     const vm: FakeVm = {
       spec,
       state,
       allocations: allocate(spec),
       dataEndpoint: { host: '127.0.0.1', port: this.lab.allocatePort() },
       resumedAtNs: null,
+      migratedAway: false,
       cancelRequested: false,
       incoming: null,
     };
@@ -393,12 +420,21 @@ export class FakeComputeHost implements ComputeHost {
   private vm(vmId: string): FakeVm {
     this.assertUp();
     const vm = this.vms.get(vmId);
-    if (vm === undefined) throw new Error(`no VM ${vmId} on ${this.name}`);
+    if (vm === undefined) throw new HostError('VM_NOT_FOUND', `no VM ${vmId} on ${this.name}`, { vmId });
     return vm;
   }
 
+  private invalid(vm: FakeVm, action: string, why?: string): HostError {
+    const vmId = vm.spec.vmId;
+    return new HostError(
+      'INVALID_STATE',
+      `cannot ${action} VM ${vmId} in state ${vm.state}${why === undefined ? '' : `: ${why}`}`,
+      { vmId, state: vm.state },
+    );
+  }
+
   private assertUp(): void {
-    if (this.down) throw new Error(`host ${this.name} is shut down`);
+    if (this.down) throw new HostError('HOST_GONE', `host ${this.name} is shut down`, { host: this.name });
   }
 
   private info(vm: FakeVm): VmInfo {

@@ -4,9 +4,13 @@
  * change when a server moves. Nothing runs and nothing binds: the data-plane
  * ingress it reports is a made-up loopback port. A live migration completes
  * at once. `failNext` makes the next call of a method fail like the VIM would.
+ * Refusals carry LabVim's statuses and codes (the Vim contract,
+ * test/contracts/lab-vim.contract.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { HostCapacity } from '../../../src/lab/hypervisor/hypervisor.js';
+import { NO_VALID_HOST } from '../../../src/lab/vim/scheduler.js';
+import { validateCreate } from '../../../src/lab/vim/server-rules.js';
 import {
   type Flavor,
   type HostView,
@@ -16,7 +20,9 @@ import {
   type ServerCreateRequest,
   type Vim,
   VimError,
+  type VimErrorCode,
   type VimMigration,
+  type VimRequestOptions,
 } from '../../../src/lab/vim/vim.js';
 
 type FailableMethod = 'createServer' | 'startServer' | 'stopServer' | 'deleteServer' | 'liveMigrate';
@@ -26,6 +32,8 @@ interface FakeServer extends Server {
   host: string;
   allocations: ServerAllocation[];
   updated: string;
+  dataPlane: Server['dataPlane'];
+  fault?: NonNullable<Server['fault']>;
 }
 
 export interface FakeVimOptions {
@@ -67,55 +75,67 @@ export class FakeVim implements Vim {
     );
   }
 
+  /** As LabVim: a bad request or an unknown host is refused; no room puts the server into ERROR. */
   createServer(req: ServerCreateRequest): Promise<Server> {
     return this.guard('createServer', req.name, () => {
+      validateCreate(req);
+      if (req.host !== undefined && !this.hosts.some((h) => h.name === req.host))
+        throw refusal(400, `Compute host ${req.host} could not be found.`, 'VIM_HOST_NOT_FOUND');
       const host = req.host ?? this.pickHost(req.flavor, null);
-      if (!this.fits(host, req.flavor)) {
-        throw new VimError(409, `No valid host was found: ${host} cannot hold the flavor`);
-      }
       const now = new Date().toISOString();
       const server: FakeServer = {
         id: randomUUID(),
         name: req.name,
         status: 'SHUTOFF',
-        host,
+        host: '',
         imageId: req.imageId,
         flavor: req.flavor,
         liveMigratable: req.liveMigratable,
-        allocations: this.allocate(host, req.flavor),
-        dataPlane: { ingress: { host: '127.0.0.1', port: this.nextIngressPort++ } },
+        allocations: [],
+        dataPlane: null,
         taskState: null,
         metadata: { ...req.metadata },
         created: now,
         updated: now,
       };
+      if (host === null || !this.fits(host, req.flavor)) {
+        server.status = 'ERROR';
+        server.fault = {
+          code: 500,
+          message: `${NO_VALID_HOST} (${req.host ?? 'no host has room'})`,
+          created: now,
+        };
+      } else {
+        server.host = host;
+        server.allocations = this.allocate(host, req.flavor);
+        server.dataPlane = { ingress: { host: '127.0.0.1', port: this.nextIngressPort++ } };
+      }
       this.servers.set(server.id, server);
       this.record(server.id, 'create');
       return snapshot(server);
     });
   }
 
-  startServer(id: string): Promise<Server> {
+  startServer(id: string, opts: VimRequestOptions = {}): Promise<Server> {
     return this.guard('startServer', id, () => {
       const server = this.require(id);
-      if (server.status !== 'SHUTOFF')
-        throw new VimError(409, `Cannot 'start' instance ${id} while it is ${server.status}`);
-      return this.transition(server, 'ACTIVE', 'start');
+      if (server.status !== 'SHUTOFF') throw stateConflict('start', server);
+      return this.transition(server, 'ACTIVE', 'start', opts.requestId);
     });
   }
 
-  stopServer(id: string): Promise<Server> {
+  stopServer(id: string, opts: VimRequestOptions = {}): Promise<Server> {
     return this.guard('stopServer', id, () => {
       const server = this.require(id);
-      if (server.status !== 'ACTIVE')
-        throw new VimError(409, `Cannot 'stop' instance ${id} while it is ${server.status}`);
-      return this.transition(server, 'SHUTOFF', 'stop');
+      if (server.status !== 'ACTIVE' && server.status !== 'ERROR') throw stateConflict('stop', server);
+      delete server.fault;
+      return this.transition(server, 'SHUTOFF', 'stop', opts.requestId);
     });
   }
 
-  deleteServer(id: string): Promise<void> {
+  deleteServer(id: string, opts: VimRequestOptions = {}): Promise<void> {
     return this.guard('deleteServer', id, () => {
-      if (this.servers.delete(id)) this.record(id, 'delete');
+      if (this.servers.delete(id)) this.record(id, 'delete', opts.requestId);
     });
   }
 
@@ -128,23 +148,44 @@ export class FakeVim implements Vim {
     return Promise.resolve([...this.servers.values()].map(snapshot));
   }
 
-  /** Moves the server at once: new allocations on the destination, the source's released. */
-  liveMigrate(id: string, opts: { host?: string | null } = {}): Promise<VimMigration> {
+  /**
+   * Moves the server at once: new allocations on the destination, the
+   * source's released. Refused, with LabVim's codes, where Nova refuses.
+   */
+  liveMigrate(id: string, opts: { host?: string | null } & VimRequestOptions = {}): Promise<VimMigration> {
     return this.guard('liveMigrate', id, () => {
       const server = this.require(id);
-      if (server.status !== 'ACTIVE')
-        throw new VimError(409, `Cannot live-migrate instance ${id} while it is ${server.status}`);
-      if (!server.liveMigratable) throw new VimError(400, `instance ${id} does not support live migration`);
-      const dest = opts.host ?? this.pickHost(server.flavor, server.host);
-      if (dest === server.host || !this.fits(dest, server.flavor)) {
-        throw new VimError(400, `No valid host was found for instance ${id} (requested ${dest})`);
-      }
+      if (server.status !== 'ACTIVE') throw stateConflict('os-migrateLive', server);
+      if (!server.liveMigratable)
+        throw refusal(
+          409,
+          `Instance ${id} may not be live-migrated: its VNFD declares no live migration.`,
+          'VIM_NOT_LIVE_MIGRATABLE',
+        );
+      if ((server.flavor.specializedNics ?? 0) > 0)
+        throw refusal(
+          409,
+          `Instance ${id} has specialized NICs (SR-IOV / PCI passthrough): live migration is not possible.`,
+          'VIM_SPECIALIZED_NIC',
+        );
+      const requested = opts.host ?? null;
+      if (requested !== null && !this.hosts.some((h) => h.name === requested))
+        throw refusal(400, `Compute host ${requested} could not be found.`, 'VIM_HOST_NOT_FOUND');
+      if (requested === server.host)
+        throw new VimError(400, `Unable to migrate instance (${id}) to current host (${server.host}).`);
+      const dest = requested ?? this.pickHost(server.flavor, server.host);
+      if (dest === null || !this.fits(dest, server.flavor))
+        throw refusal(
+          400,
+          `${NO_VALID_HOST} (instance ${id}, requested ${dest ?? 'any host'})`,
+          'VIM_NO_VALID_HOST',
+        );
       const released = server.allocations.map((a) => a.id);
       const source = server.host;
       server.allocations = this.allocate(dest, server.flavor);
       server.host = dest;
       server.updated = new Date().toISOString();
-      this.record(id, 'live-migration');
+      this.record(id, 'live-migration', opts.requestId);
       const now = server.updated;
       const migration: VimMigration = {
         id: this.migrations.length + 1,
@@ -186,8 +227,20 @@ export class FakeVim implements Vim {
     );
   }
 
+  /** Every migration here is finished at once: nothing to abort. */
   abortMigration(serverId: string, migrationId: number): Promise<void> {
-    return Promise.reject(new VimError(400, `migration ${migrationId} of ${serverId} is not in progress`));
+    const m = this.migrations.find((m) => m.serverId === serverId && m.id === migrationId);
+    if (m === undefined)
+      return Promise.reject(
+        new VimError(404, `Migration ${migrationId} for instance ${serverId} could not be found.`),
+      );
+    return Promise.reject(
+      refusal(
+        400,
+        `Migration ${migrationId} state of instance ${serverId} is ${m.status}. Cannot abort live migration while the migration is in this state.`,
+        'VIM_INVALID_MIGRATION_STATE',
+      ),
+    );
   }
 
   findAllocated(ids: readonly string[]): Promise<string[]> {
@@ -196,6 +249,8 @@ export class FakeVim implements Vim {
   }
 
   instanceActions(serverId: string): Promise<InstanceAction[]> {
+    if (!this.servers.has(serverId))
+      return Promise.reject(new VimError(404, `Instance ${serverId} could not be found.`));
     return Promise.resolve([...(this.actions.get(serverId) ?? [])]);
   }
 
@@ -219,23 +274,28 @@ export class FakeVim implements Vim {
 
   private require(id: string): FakeServer {
     const server = this.servers.get(id);
-    if (!server) throw new VimError(404, `Instance ${id} could not be found`);
+    if (!server) throw new VimError(404, `Instance ${id} could not be found.`);
     return server;
   }
 
-  private transition(server: FakeServer, status: Server['status'], action: string): Server {
+  private transition(
+    server: FakeServer,
+    status: Server['status'],
+    action: string,
+    requestId: string | undefined,
+  ): Server {
     server.status = status;
     server.updated = new Date().toISOString();
-    this.record(server.id, action);
+    this.record(server.id, action, requestId);
     return snapshot(server);
   }
 
-  private record(serverId: string, action: string): void {
+  private record(serverId: string, action: string, requestId = `req-${randomUUID()}`): void {
     const now = new Date().toISOString();
     const list = this.actions.get(serverId) ?? [];
     list.unshift({
       action,
-      requestId: `req-${randomUUID()}`,
+      requestId,
       startTime: now,
       updatedAt: now,
       message: null,
@@ -244,8 +304,11 @@ export class FakeVim implements Vim {
     this.actions.set(serverId, list);
   }
 
+  /** The host's allocations, each with the server holding it (as HostView.allocations has them). */
   private allocationsOn(host: string): ServerAllocation[] {
-    return [...this.servers.values()].flatMap((s) => s.allocations.filter((a) => a.host === host));
+    return [...this.servers.values()].flatMap((s) =>
+      s.allocations.filter((a) => a.host === host).map((a) => ({ ...a, serverId: s.id })),
+    );
   }
 
   private fits(hostName: string, flavor: Flavor): boolean {
@@ -260,15 +323,13 @@ export class FakeVim implements Vim {
     );
   }
 
-  /** The least loaded host (by memory) that fits, other than `except`. */
-  private pickHost(flavor: Flavor, except: string | null): string {
+  /** The least loaded host (by memory, then name) that fits, other than `except`; null if none. */
+  private pickHost(flavor: Flavor, except: string | null): string | null {
     const candidates = this.hosts
       .filter((h) => h.name !== except && this.fits(h.name, flavor))
       .map((h) => ({ name: h.name, usedMiB: usage(this.allocationsOn(h.name)).memoryMiB }))
-      .sort((a, b) => a.usedMiB - b.usedMiB);
-    const best = candidates[0];
-    if (!best) throw new VimError(409, 'No valid host was found: no host has room for the flavor');
-    return best.name;
+      .sort((a, b) => a.usedMiB - b.usedMiB || a.name.localeCompare(b.name));
+    return candidates[0]?.name ?? null;
   }
 
   private allocate(host: string, flavor: Flavor): ServerAllocation[] {
@@ -288,6 +349,27 @@ export class FakeVim implements Vim {
     }
     return list;
   }
+}
+
+/** A refusal with its stable code. */
+function refusal(status: VimError['status'], message: string, code: VimErrorCode): VimError {
+  return new VimError(status, message, { code });
+}
+
+/** Nova's InstanceInvalidState, as LabVim words it. */
+function stateConflict(action: string, server: Server): VimError {
+  const vmState = {
+    BUILD: 'building',
+    SHUTOFF: 'stopped',
+    ACTIVE: 'active',
+    MIGRATING: 'active',
+    ERROR: 'error',
+  }[server.status];
+  return refusal(
+    409,
+    `Cannot '${action}' instance ${server.id} while it is in vm_state ${vmState}`,
+    'VIM_INVALID_STATE',
+  );
 }
 
 function usage(allocations: readonly ServerAllocation[]): HostCapacity {
