@@ -11,7 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 60_000,
-    // Each combination is a measurement on two shared cores: see vitest.config.ts.
+    // Each combination measures real time on two shared cores (test/measures-real-time.ts); every retry is reported.
     retry: 2,
   },
 });

@@ -11,7 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 120_000,
-    // A TCG guest on two shared cores: one retry, a whole new run held to the same checks (see vitest.config.ts).
+    // A TCG guest on two shared cores: one retry, a whole new run held to the same checks (see test/measures-real-time.ts; every retry is reported).
     retry: 1,
     env: { VNFLAB_QEMU_E2E: '1' },
   },

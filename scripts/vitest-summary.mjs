@@ -20,6 +20,16 @@ for (const file of files) {
   total.failed += (r.numFailedTests ?? 0) + brokenSuites;
   total.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
 }
+// Retries (scripts/retry-reporter.mjs writes <report>.retries.json beside each report):
+// a test that passed only on a retry is named, so a race cannot hide behind it.
+const retried = [];
+for (const file of files) {
+  const retries = file.replace(/\.json$/, '.retries.json');
+  if (existsSync(retries)) retried.push(...JSON.parse(readFileSync(retries, 'utf8')));
+}
+const passedOnRetry = retried.filter((r) => r.state === 'passed');
+console.log(`${passedOnRetry.length} passed only on a retry${passedOnRetry.length ? ':' : ''}`);
+for (const r of passedOnRetry) console.log(`  ${r.file} > ${r.test} (${r.retries} retr${r.retries === 1 ? 'y' : 'ies'})`);
 console.log(
   `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
 );

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEASURES_REAL_TIME } from '../measures-real-time.js';
 import type { TcResult } from '../../src/record/result.js';
 import { disruptionEvidence, lossWindowMs } from '../lab-truth.js';
 import { MIGRATE_INPUTS, MIGRATE_STEP_TITLES } from '../spec-fixture.js';
@@ -56,49 +57,61 @@ describe('vnflab CLI on the embedded lab', () => {
     if (!existsSync(cli)) throw new Error(`${cli} missing: run 'npm run build' first (npm test does)`);
   });
 
-  it("run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab's true loss window (pause to switch)", () => {
-    const out = tmp('vnflab-e2e-');
-    const r = vnflab(['run', 'TC_VNF_MIGRATE_002', '--config', 'examples/lab.yaml', '--out', out, '--json']);
-    const result = JSON.parse(r.stdout) as TcResult;
-    expect(result.overallStatus, `${r.stderr}\n${JSON.stringify(result.failure)}`).toBe('PASS');
-    expect(r.code).toBe(0);
-    expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
+  it(
+    "run TC_VNF_MIGRATE_002 passes with a measured disruption that matches the lab's true loss window (pause to switch) [measures real time]",
+    MEASURES_REAL_TIME,
+    () => {
+      const out = tmp('vnflab-e2e-');
+      const r = vnflab([
+        'run',
+        'TC_VNF_MIGRATE_002',
+        '--config',
+        'examples/lab.yaml',
+        '--out',
+        out,
+        '--json',
+      ]);
+      const result = JSON.parse(r.stdout) as TcResult;
+      expect(result.overallStatus, `${r.stderr}\n${JSON.stringify(result.failure)}`).toBe('PASS');
+      expect(r.code).toBe(0);
+      expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
 
-    const t = result.traffic;
-    const m = result.migration;
-    expect(t.lost).toBeGreaterThan(0);
-    const windows = Object.fromEntries(t.windows.map((w) => [w.name, w]));
-    expect(windows.beforeTrigger?.lost).toBe(0);
-    expect(windows.afterMigration?.lost).toBe(0);
-    expect(windows.duringMigration?.lost).toBe(t.lost);
-    expect(m.fromHost).not.toBe(m.toHost);
-    expect(m.memoryVerified).toBe(true);
-    expect(m.rounds).toBeGreaterThanOrEqual(1);
-    expect(m.downtimeMs).toBeGreaterThan(0);
-    const evidence = disruptionEvidence(result);
-    expect(t.gapDerivedMs).not.toBeNull();
-    // The lost packets are the ones sent while the lab had the VNF paused and
-    // the fabric still delivered to the old host (same monotonic clock).
-    const tl = m.timeline!;
-    expect(tl.pausedAtMs).not.toBeNull();
-    expect(tl.switchedAtMs).toBeGreaterThan(tl.pausedAtMs!);
-    // So the frame-loss disruption is the pause to the fabric's switch, to within a few ms. Packets that reach
-    // the new host before its VNF forwards again wait there and are not lost: that wait is in the lab's downtime
-    // (pause to first forward) but not in the loss. One CI run lost 17.0 ms with the switch at 17.3 ms and the
-    // first forward at 22.6 ms.
-    expect(Math.abs(t.serviceDisruptionMs! - lossWindowMs(result)!), evidence).toBeLessThan(5);
-    expect(t.serviceDisruptionMs!, evidence).toBeLessThan(m.downtimeMs! + 5);
-    const sentLost = t.episodes.map((e) => [e.firstLostSentAtMs, e.lastLostSentAtMs]).flat();
-    expect(Math.min(...sentLost)).toBeGreaterThan(tl.pausedAtMs! - 5);
-    expect(Math.max(...sentLost)).toBeLessThan(tl.switchedAtMs! + 5);
-    expect(result.timeRecord.activateTimeMs).toBeGreaterThan(0);
-    expect(result.resourceList.released!.length).toBeGreaterThan(0);
+      const t = result.traffic;
+      const m = result.migration;
+      expect(t.lost).toBeGreaterThan(0);
+      const windows = Object.fromEntries(t.windows.map((w) => [w.name, w]));
+      expect(windows.beforeTrigger?.lost).toBe(0);
+      expect(windows.afterMigration?.lost).toBe(0);
+      expect(windows.duringMigration?.lost).toBe(t.lost);
+      expect(m.fromHost).not.toBe(m.toHost);
+      expect(m.memoryVerified).toBe(true);
+      expect(m.rounds).toBeGreaterThanOrEqual(1);
+      expect(m.downtimeMs).toBeGreaterThan(0);
+      const evidence = disruptionEvidence(result);
+      expect(t.gapDerivedMs).not.toBeNull();
+      // The lost packets are the ones sent while the lab had the VNF paused and
+      // the fabric still delivered to the old host (same monotonic clock).
+      const tl = m.timeline!;
+      expect(tl.pausedAtMs).not.toBeNull();
+      expect(tl.switchedAtMs).toBeGreaterThan(tl.pausedAtMs!);
+      // So the frame-loss disruption is the pause to the fabric's switch, to within a few ms. Packets that reach
+      // the new host before its VNF forwards again wait there and are not lost: that wait is in the lab's downtime
+      // (pause to first forward) but not in the loss. One CI run lost 17.0 ms with the switch at 17.3 ms and the
+      // first forward at 22.6 ms.
+      expect(Math.abs(t.serviceDisruptionMs! - lossWindowMs(result)!), evidence).toBeLessThan(5);
+      expect(t.serviceDisruptionMs!, evidence).toBeLessThan(m.downtimeMs! + 5);
+      const sentLost = t.episodes.map((e) => [e.firstLostSentAtMs, e.lastLostSentAtMs]).flat();
+      expect(Math.min(...sentLost)).toBeGreaterThan(tl.pausedAtMs! - 5);
+      expect(Math.max(...sentLost)).toBeLessThan(tl.switchedAtMs! + 5);
+      expect(result.timeRecord.activateTimeMs).toBeGreaterThan(0);
+      expect(result.resourceList.released!.length).toBeGreaterThan(0);
 
-    const log = readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
-    expect(log).toContain('INFO - Validating VNF has migrated');
-    expect(log).toContain('INFO - TC_VNF_MIGRATE_002 - Execution completed successfully');
-    expectNoLeftovers(result);
-  });
+      const log = readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
+      expect(log).toContain('INFO - Validating VNF has migrated');
+      expect(log).toContain('INFO - TC_VNF_MIGRATE_002 - Execution completed successfully');
+      expectNoLeftovers(result);
+    },
+  );
 
   it('an expired license fails the run at instantiation, still writes the record and log, and leaves nothing behind', () => {
     const dir = tmp('vnflab-e2e-lic-');

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEASURES_REAL_TIME } from '../../../test/measures-real-time.js';
 import type { VResourceType } from '../../ports/vnfm.js';
 import { sleep } from '../../util/clock.js';
 import { startFabric, type ProcessFabric } from '../fabric/fabric-client.js';
@@ -162,24 +163,28 @@ describe('vResource types on process hosts under 10k packets/s', () => {
     expect(idsOf(m.after).filter((id) => released.includes(id))).toEqual([]);
   }
 
-  it('vMemory: the whole VNF moves to the other host (pre-copy with its volume); every id changes', async () => {
-    const m = await moveUnderTraffic('vMemory');
-    expect(m.migration).toMatchObject({
-      status: 'completed',
-      vResourceType: 'vMemory',
-      memoryVerified: true,
-    });
-    expect(m.migration.storageVerified).toBe(true);
-    expect(m.after.host).not.toBe(m.before.host);
-    expect(m.migration.vResourceChanges).toMatchObject({
-      moved: 'server',
-      before: { host: m.before.host },
-      after: { host: m.after.host },
-    });
-    expect(idsOf(m.after).filter((id) => idsOf(m.before).includes(id))).toEqual([]);
-    expect(await vim.findAllocated(idsOf(m.before))).toEqual([]);
-    expect(m.lost).toBeGreaterThan(0); // the VNF was paused for the stop-and-copy
-  });
+  it(
+    'vMemory: the whole VNF moves to the other host (pre-copy with its volume); every id changes [measures real time]',
+    MEASURES_REAL_TIME,
+    async () => {
+      const m = await moveUnderTraffic('vMemory');
+      expect(m.migration).toMatchObject({
+        status: 'completed',
+        vResourceType: 'vMemory',
+        memoryVerified: true,
+      });
+      expect(m.migration.storageVerified).toBe(true);
+      expect(m.after.host).not.toBe(m.before.host);
+      expect(m.migration.vResourceChanges).toMatchObject({
+        moved: 'server',
+        before: { host: m.before.host },
+        after: { host: m.after.host },
+      });
+      expect(idsOf(m.after).filter((id) => idsOf(m.before).includes(id))).toEqual([]);
+      expect(await vim.findAllocated(idsOf(m.before))).toEqual([]);
+      expect(m.lost).toBeGreaterThan(0); // the VNF was paused for the stop-and-copy
+    },
+  );
 
   it('vCPU: the compute moves to another host, pinned to its cores; pinning recorded before and after', async () => {
     const m = await moveUnderTraffic('vCPU');
@@ -238,27 +243,31 @@ describe('vResource types on process hosts under 10k packets/s', () => {
     expect(m.lost).toBeLessThan(m.sent / 100);
   });
 
-  it('vNIC: the port moves (new vNIC id, new data endpoint the fabric re-learns); a brief disruption', async () => {
-    const m = await moveUnderTraffic('vNIC');
-    expect(m.migration).toMatchObject({ status: 'completed', vResourceType: 'vNIC' });
-    expect(m.after.host).toBe(m.before.host);
-    onlyKindChanged(m, 'vNIC');
-    expect(m.migration.releasedAllocationIds).toHaveLength(1);
-    const changes = m.migration.vResourceChanges;
-    expect(changes?.moved).toBe('vNIC');
-    expect(changes?.after.dataEndpoint).not.toEqual(changes?.before.dataEndpoint);
-    // The port's downtime: unplugged until the fabric delivers to the new port (not the
-    // first forward through it, which can wait behind the old port's drain, losing nothing).
-    const t = m.migration.timeline!;
-    expect(t.switchedAtNs).not.toBeNull();
-    expect(BigInt(t.switchedAtNs!)).toBeGreaterThan(BigInt(t.pausedAtNs!));
-    expect(BigInt(t.firstForwardAtNs!)).toBeGreaterThanOrEqual(BigInt(t.switchedAtNs!));
-    expect(m.migration.downtimeMs).toBeCloseTo(
-      Number(BigInt(t.switchedAtNs!) - BigInt(t.pausedAtNs!)) / 1e6,
-      6,
-    );
-    expect(await vim.findAllocated(m.migration.releasedAllocationIds)).toEqual([]);
-  });
+  it(
+    'vNIC: the port moves (new vNIC id, new data endpoint the fabric re-learns); a brief disruption [measures real time]',
+    MEASURES_REAL_TIME,
+    async () => {
+      const m = await moveUnderTraffic('vNIC');
+      expect(m.migration).toMatchObject({ status: 'completed', vResourceType: 'vNIC' });
+      expect(m.after.host).toBe(m.before.host);
+      onlyKindChanged(m, 'vNIC');
+      expect(m.migration.releasedAllocationIds).toHaveLength(1);
+      const changes = m.migration.vResourceChanges;
+      expect(changes?.moved).toBe('vNIC');
+      expect(changes?.after.dataEndpoint).not.toEqual(changes?.before.dataEndpoint);
+      // The port's downtime: unplugged until the fabric delivers to the new port (not the
+      // first forward through it, which can wait behind the old port's drain, losing nothing).
+      const t = m.migration.timeline!;
+      expect(t.switchedAtNs).not.toBeNull();
+      expect(BigInt(t.switchedAtNs!)).toBeGreaterThan(BigInt(t.pausedAtNs!));
+      expect(BigInt(t.firstForwardAtNs!)).toBeGreaterThanOrEqual(BigInt(t.switchedAtNs!));
+      expect(m.migration.downtimeMs).toBeCloseTo(
+        Number(BigInt(t.switchedAtNs!) - BigInt(t.pausedAtNs!)) / 1e6,
+        6,
+      );
+      expect(await vim.findAllocated(m.migration.releasedAllocationIds)).toEqual([]);
+    },
+  );
 
   it('a specialized (SR-IOV) NIC is not live-migratable: the vNIC move is refused, nothing changes', async () => {
     const sink = await UdpSink.open();

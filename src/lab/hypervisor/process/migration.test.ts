@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEASURES_REAL_TIME } from '../../../../test/measures-real-time.js';
 import { startFabric, type ProcessFabric } from '../../fabric/fabric-client.js';
 import type { MigrationParams, MigrationProgress, VmSpec } from '../hypervisor.js';
 import { startProcessHost, type ProcessComputeHost } from './host-client.js';
@@ -62,93 +63,97 @@ describe('live migration between two host processes under traffic', () => {
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
   });
 
-  it('moves a 64 MiB VM live: loss matches the pause-to-switch window, memory digests match', async () => {
-    const s = spec('live-1', { memoryMiB: 64 }, 10_000);
-    sink.reset(); // a retry's sequence numbers start at 0 again
-    const ingress = await bootOnA(s);
-    const before = (await hostA.getVm(s.vmId))?.allocations.map((a) => a.id) ?? [];
-    const sender = await UdpSender.open(ingress, RATE_HZ);
-    await sleep(300);
-    expect(sink.received).toBeGreaterThan(1000);
+  it(
+    'moves a 64 MiB VM live: loss matches the pause-to-switch window, memory digests match [measures real time]',
+    MEASURES_REAL_TIME,
+    async () => {
+      const s = spec('live-1', { memoryMiB: 64 }, 10_000);
+      sink.reset(); // a retry's sequence numbers start at 0 again
+      const ingress = await bootOnA(s);
+      const before = (await hostA.getVm(s.vmId))?.allocations.map((a) => a.id) ?? [];
+      const sender = await UdpSender.open(ingress, RATE_HZ);
+      await sleep(300);
+      expect(sink.received).toBeGreaterThan(1000);
 
-    const { migrationEndpoint, vm: incomingVm } = await hostB.prepareIncoming(s);
-    expect(incomingVm.state).toBe('INCOMING');
-    const params: MigrationParams = {
-      dest: migrationEndpoint,
-      mode: 'live',
-      bandwidthBytesPerSec: 200 * MB,
-      downtimeLimitMs: 30,
-      maxRounds: 30,
-    };
-    const progress: MigrationProgress[] = [];
-    const result = await hostA.migrateOut(s.vmId, params, (p) => progress.push(p));
-    const incoming = await hostB.waitIncoming(s.vmId);
-    expect(result).toMatchObject({ ok: true });
-    expect(incoming).toMatchObject({ ok: true, vmId: s.vmId });
+      const { migrationEndpoint, vm: incomingVm } = await hostB.prepareIncoming(s);
+      expect(incomingVm.state).toBe('INCOMING');
+      const params: MigrationParams = {
+        dest: migrationEndpoint,
+        mode: 'live',
+        bandwidthBytesPerSec: 200 * MB,
+        downtimeLimitMs: 30,
+        maxRounds: 30,
+      };
+      const progress: MigrationProgress[] = [];
+      const result = await hostA.migrateOut(s.vmId, params, (p) => progress.push(p));
+      const incoming = await hostB.waitIncoming(s.vmId);
+      expect(result).toMatchObject({ ok: true });
+      expect(incoming).toMatchObject({ ok: true, vmId: s.vmId });
 
-    await sleep(300);
-    const sent = await sender.stop();
-    const offeredHz = sender.offeredRateHz;
-    await sender.close();
-    await until(() => sink.received + 1000 >= sent, 2000, 'traffic through B');
-    await sleep(100); // the last datagrams in flight
-    const lost = sent - sink.received;
+      await sleep(300);
+      const sent = await sender.stop();
+      const offeredHz = sender.offeredRateHz;
+      await sender.close();
+      await until(() => sink.received + 1000 >= sent, 2000, 'traffic through B');
+      await sleep(100); // the last datagrams in flight
+      const lost = sent - sink.received;
 
-    const pausedAtNs = BigInt(result.pausedAtNs ?? '0');
-    const firstOnB = await hostB.firstForwardAfter(s.vmId, pausedAtNs.toString(), 1000);
-    expect(firstOnB).not.toBeNull();
-    const downtimeMs = Number(BigInt(firstOnB ?? '0') - pausedAtNs) / 1e6;
-    const lossMs = (lost / offeredHz) * 1000;
-    const learntAtNs = BigInt((await fabric.location(s.vmId))?.learntAtNs ?? '0');
-    const lossWindowMs = Number(learntAtNs - pausedAtNs) / 1e6;
-    const totalMs = Number(BigInt(result.completedAtNs) - BigInt(result.startedAtNs)) / 1e6;
-    console.log(
-      `live 64 MiB: total ${totalMs.toFixed(0)} ms, rounds ${result.rounds}, ${(result.bytesTransferred / MB).toFixed(1)} MB, ` +
-        `downtime ${downtimeMs.toFixed(2)} ms (resume after ${(Number(BigInt(incoming.resumedAtNs ?? '0') - pausedAtNs) / 1e6).toFixed(2)} ms), ` +
-        `lost ${lost} of ${sent} at ${offeredHz.toFixed(0)}/s = ${lossMs.toFixed(2)} ms, fabric learnt after ${lossWindowMs.toFixed(2)} ms`,
-    );
+      const pausedAtNs = BigInt(result.pausedAtNs ?? '0');
+      const firstOnB = await hostB.firstForwardAfter(s.vmId, pausedAtNs.toString(), 1000);
+      expect(firstOnB).not.toBeNull();
+      const downtimeMs = Number(BigInt(firstOnB ?? '0') - pausedAtNs) / 1e6;
+      const lossMs = (lost / offeredHz) * 1000;
+      const learntAtNs = BigInt((await fabric.location(s.vmId))?.learntAtNs ?? '0');
+      const lossWindowMs = Number(learntAtNs - pausedAtNs) / 1e6;
+      const totalMs = Number(BigInt(result.completedAtNs) - BigInt(result.startedAtNs)) / 1e6;
+      console.log(
+        `live 64 MiB: total ${totalMs.toFixed(0)} ms, rounds ${result.rounds}, ${(result.bytesTransferred / MB).toFixed(1)} MB, ` +
+          `downtime ${downtimeMs.toFixed(2)} ms (resume after ${(Number(BigInt(incoming.resumedAtNs ?? '0') - pausedAtNs) / 1e6).toFixed(2)} ms), ` +
+          `lost ${lost} of ${sent} at ${offeredHz.toFixed(0)}/s = ${lossMs.toFixed(2)} ms, fabric learnt after ${lossWindowMs.toFixed(2)} ms`,
+      );
 
-    expect(result.rounds).toBeGreaterThanOrEqual(2);
-    expect(result.bytesTransferred).toBeGreaterThan(64 * 1024 * 1024);
-    expect(result.memoryDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect(incoming.memoryDigest).toBe(result.memoryDigest);
-    expect(BigInt(incoming.resumedAtNs ?? '0')).toBeGreaterThan(pausedAtNs);
-    expect(lost).toBeGreaterThan(0);
-    // Lost: what the fabric still sent to A, from the pause to its switch to B. Datagrams that reach B before
-    // the VNF forwards again wait there and are not lost, so the downtime (to B's first forward) bounds the
-    // loss from above (a clean-clone CI run: 14.6 ms lost, switch at 15.7 ms, first forward at 21.7 ms).
-    expect(lossWindowMs).toBeGreaterThan(0);
-    expect(Math.abs(lossMs - lossWindowMs)).toBeLessThan(Math.max(5, lossWindowMs * 0.3));
-    expect(lossMs).toBeLessThan(downtimeMs + Math.max(5, downtimeMs * 0.3));
-    expect(new Set(progress.map((p) => p.round)).size).toBeGreaterThanOrEqual(result.rounds);
-    // Memory plus the volume's allocated blocks (block migration in the same stream).
-    expect(progress.at(-1)?.totalBytes).toBeGreaterThan(64 * 1024 * 1024);
-    expect(progress.at(-1)?.totalBytes).toBeLessThanOrEqual(64 * 1024 * 1024 + VOLUME_STORED_BYTES);
-    expect(result.blocksTransferred).toBeGreaterThan(0);
-    expect(result.volumeDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect(incoming.volumeDigest).toBe(result.volumeDigest);
+      expect(result.rounds).toBeGreaterThanOrEqual(2);
+      expect(result.bytesTransferred).toBeGreaterThan(64 * 1024 * 1024);
+      expect(result.memoryDigest).toMatch(/^[0-9a-f]{64}$/);
+      expect(incoming.memoryDigest).toBe(result.memoryDigest);
+      expect(BigInt(incoming.resumedAtNs ?? '0')).toBeGreaterThan(pausedAtNs);
+      expect(lost).toBeGreaterThan(0);
+      // Lost: what the fabric still sent to A, from the pause to its switch to B. Datagrams that reach B before
+      // the VNF forwards again wait there and are not lost, so the downtime (to B's first forward) bounds the
+      // loss from above (a clean-clone CI run: 14.6 ms lost, switch at 15.7 ms, first forward at 21.7 ms).
+      expect(lossWindowMs).toBeGreaterThan(0);
+      expect(Math.abs(lossMs - lossWindowMs)).toBeLessThan(Math.max(5, lossWindowMs * 0.3));
+      expect(lossMs).toBeLessThan(downtimeMs + Math.max(5, downtimeMs * 0.3));
+      expect(new Set(progress.map((p) => p.round)).size).toBeGreaterThanOrEqual(result.rounds);
+      // Memory plus the volume's allocated blocks (block migration in the same stream).
+      expect(progress.at(-1)?.totalBytes).toBeGreaterThan(64 * 1024 * 1024);
+      expect(progress.at(-1)?.totalBytes).toBeLessThanOrEqual(64 * 1024 * 1024 + VOLUME_STORED_BYTES);
+      expect(result.blocksTransferred).toBeGreaterThan(0);
+      expect(result.volumeDigest).toMatch(/^[0-9a-f]{64}$/);
+      expect(incoming.volumeDigest).toBe(result.volumeDigest);
 
-    // The VM runs on B and B is where the fabric delivers; A keeps a paused copy until the VIM frees it.
-    const onB = await hostB.getVm(s.vmId);
-    expect(onB?.state).toBe('RUNNING');
-    expect(onB?.counters.forwarded).toBeGreaterThan(1000);
-    expect((await fabric.location(s.vmId))?.endpoint).toEqual(onB?.dataEndpoint);
-    const onA = await hostA.getVm(s.vmId);
-    expect(onA?.state).toBe('PAUSED');
-    expect(onA?.counters.droppedWhilePaused).toBeGreaterThan(0);
-    await expect(hostA.startVm(s.vmId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+      // The VM runs on B and B is where the fabric delivers; A keeps a paused copy until the VIM frees it.
+      const onB = await hostB.getVm(s.vmId);
+      expect(onB?.state).toBe('RUNNING');
+      expect(onB?.counters.forwarded).toBeGreaterThan(1000);
+      expect((await fabric.location(s.vmId))?.endpoint).toEqual(onB?.dataEndpoint);
+      const onA = await hostA.getVm(s.vmId);
+      expect(onA?.state).toBe('PAUSED');
+      expect(onA?.counters.droppedWhilePaused).toBeGreaterThan(0);
+      await expect(hostA.startVm(s.vmId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
 
-    // Release of the old vResources is the VIM's act.
-    await hostA.destroyVm(s.vmId);
-    expect((await hostA.inventory())[s.vmId]).toBeUndefined();
-    const after = (await hostB.inventory())[s.vmId]?.map((a) => a.id) ?? [];
-    expect(after).toHaveLength(before.length);
-    expect(after.filter((id) => before.includes(id))).toEqual([]);
-    expect(after.every((id) => id.startsWith('hostB-'))).toBe(true);
+      // Release of the old vResources is the VIM's act.
+      await hostA.destroyVm(s.vmId);
+      expect((await hostA.inventory())[s.vmId]).toBeUndefined();
+      const after = (await hostB.inventory())[s.vmId]?.map((a) => a.id) ?? [];
+      expect(after).toHaveLength(before.length);
+      expect(after.filter((id) => before.includes(id))).toEqual([]);
+      expect(after.every((id) => id.startsWith('hostB-'))).toBe(true);
 
-    await hostB.destroyVm(s.vmId);
-    await fabric.detach(s.vmId);
-  });
+      await hostB.destroyVm(s.vmId);
+      await fabric.detach(s.vmId);
+    },
+  );
 
   it('moves a VM offline: it stops, its state moves, the counters continue on the destination', async () => {
     const s = spec('off-1');
