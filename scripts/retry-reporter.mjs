@@ -20,6 +20,9 @@ export default class RetryReporter {
   }
 
   onTestRunEnd() {
-    writeFileSync(process.env.VNFLAB_RETRY_REPORT ?? '.vitest-retries.json', `${JSON.stringify(this.retried, null, 2)}\n`);
+    writeFileSync(
+      process.env.VNFLAB_RETRY_REPORT ?? '.vitest-retries.json',
+      `${JSON.stringify(this.retried, null, 2)}\n`,
+    );
   }
 }

@@ -29,7 +29,8 @@ for (const file of files) {
 }
 const passedOnRetry = retried.filter((r) => r.state === 'passed');
 console.log(`${passedOnRetry.length} passed only on a retry${passedOnRetry.length ? ':' : ''}`);
-for (const r of passedOnRetry) console.log(`  ${r.file} > ${r.test} (${r.retries} retr${r.retries === 1 ? 'y' : 'ies'})`);
+for (const r of passedOnRetry)
+  console.log(`  ${r.file} > ${r.test} (${r.retries} retr${r.retries === 1 ? 'y' : 'ies'})`);
 console.log(
   `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
 );
