@@ -13,6 +13,7 @@ export default tseslint.config(
       'coverage/**',
       '*.config.*',
       'scripts/**/*.mjs',
+      '.dependency-cruiser.cjs',
     ],
   },
   js.configs.recommended,
