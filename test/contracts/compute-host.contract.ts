@@ -55,6 +55,12 @@ export interface ComputeHostContractOptions {
   readonly incomingTimeoutMs?: number;
   /** Skip the whole suite, saying why. */
   readonly skip?: string | false;
+  /**
+   * The host's forward counter also counts frames the guest sends by itself
+   * (the QEMU host counts its egress tap, where the guest's ARP and QEMU's
+   * self-announce pass too): "nothing forwarded" cannot be checked there.
+   */
+  readonly forwardCounterCountsOwnFrames?: boolean;
 }
 
 const DEFAULT_PARAMS: ParamsWithoutDest = {
@@ -258,7 +264,8 @@ export function runComputeHostContract(opts: ComputeHostContractOptions): void {
         expect((await a.inventory())[id]).toBeUndefined();
         expect(ids((await b.inventory())[id] ?? [])).toEqual(fresh);
         // Nothing was sent to it: no forwarded datagram after the pause.
-        expect(await b.firstForwardAfter(id, String(pausedAtNs), 50)).toBeNull();
+        if (!opts.forwardCounterCountsOwnFrames)
+          expect(await b.firstForwardAfter(id, String(pausedAtNs), 50)).toBeNull();
         expect((await b.stopVm(id)).state).toBe('STOPPED');
       });
 

@@ -11,6 +11,8 @@ runComputeHostContract({
   skip: qemuSkipReason() ?? false,
   // A TCG guest resumes slowly on a loaded 2-core machine.
   incomingTimeoutMs: 60_000,
+  // Its forward watch counts the egress tap, where the guest's own frames (ARP, QEMU's self-announce) pass too.
+  forwardCounterCountsOwnFrames: true,
   async create() {
     await cleanupQemuLabs();
     const lab = await startQemuLab({

@@ -47,6 +47,11 @@ export class FdbMonitor {
     } else if (have?.dev !== e.dev) this.where.set(e.mac, { dev: e.dev, learntAtNs: at });
   }
 
+  /** Forget where `mac` was (its VM was detached): a VM that reuses the MAC starts unknown. */
+  forget(mac: string): void {
+    this.where.delete(mac);
+  }
+
   /** Port the bridge forwards `mac` to, and when it learnt it; null if unknown. */
   location(mac: string): { dev: string; learntAtNs: bigint } | null {
     return this.where.get(mac) ?? null;

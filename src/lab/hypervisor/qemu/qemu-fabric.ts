@@ -11,6 +11,7 @@ import type { Fabric } from '../hypervisor.js';
 import { SERVICE_PORT } from './address-plan.js';
 import { FdbMonitor } from './fdb-monitor.js';
 import type { QemuLabContext } from './lab-context.js';
+import { tryExec } from './exec.js';
 import { removeServiceRoute } from './lab-network.js';
 
 export class QemuFabric implements Fabric {
@@ -37,6 +38,24 @@ export class QemuFabric implements Fabric {
     const slot = this.lab.slots.get(vmId);
     if (slot === undefined) return;
     await removeServiceRoute(this.lab.names, slot);
+    // The bridge keeps a learnt MAC for minutes: flush it, or the next VM in this slot (same MAC)
+    // would report the old VM's location and switch-over time until it announced itself.
+    const mac = this.lab.names.vmMac(slot, 0);
+    const learnt = this.monitor.location(mac);
+    if (learnt !== null)
+      await tryExec('ip', [
+        'netns',
+        'exec',
+        this.lab.names.fabricNs,
+        'bridge',
+        'fdb',
+        'del',
+        mac,
+        'dev',
+        learnt.dev,
+        'master',
+      ]);
+    this.monitor.forget(mac);
     this.lab.slots.release(vmId);
   }
 

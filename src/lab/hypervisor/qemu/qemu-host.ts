@@ -60,6 +60,8 @@ interface HostVm {
   incoming: Promise<IncomingResult> | null;
   watch: ForwardWatch | null;
   migration: AbortController | null;
+  /** Its memory went to another host (a completed migration): never run it here again (two copies). */
+  migratedAway?: boolean;
   error?: string;
 }
 
@@ -129,6 +131,11 @@ export class QemuHost implements ComputeHost {
     const vm = this.vm(vmId);
     if (vm.state === 'INCOMING' || vm.state === 'MIGRATING_OUT')
       throw new QemuLabError('INVALID_STATE', `VM ${vmId} is ${vm.state}: cannot start`);
+    if (vm.migratedAway === true)
+      throw new QemuLabError(
+        'INVALID_STATE',
+        `VM ${vmId}: cannot start: its memory was migrated to another host`,
+      );
     await vm.proc.qmp?.execute('cont');
     if (!vm.booted) {
       try {
@@ -191,7 +198,13 @@ export class QemuHost implements ComputeHost {
   ): Promise<QemuSourceMigrationResult> {
     const vm = this.vm(vmId);
     const qmp = vm.proc.qmp;
-    if (qmp === null || vm.migration !== null || vm.state === 'INCOMING' || vm.state === 'CREATED')
+    if (
+      qmp === null ||
+      vm.migration !== null ||
+      vm.migratedAway === true ||
+      vm.state === 'INCOMING' ||
+      vm.state === 'CREATED'
+    )
       throw new QemuLabError('INVALID_STATE', `VM ${vmId} is ${vm.state}: cannot migrate`);
     if (params.mode === 'live' && vm.state !== 'RUNNING')
       throw new QemuLabError('INVALID_STATE', `VM ${vmId} is ${vm.state}: live migration needs a running VM`);
@@ -226,9 +239,10 @@ export class QemuHost implements ComputeHost {
         completedAtNs: String(r.finishedAtNs),
       };
       this.lab.migrations.set(vmId, record);
-      if (r.ok)
+      if (r.ok) {
         vm.state = 'PAUSED'; // postmigrate: released by destroyVm once the VIM is done
-      else {
+        vm.migratedAway = true;
+      } else {
         this.lab.resumeAfterIncoming.delete(vmId);
         // QEMU restarts the source itself after a failed or cancelled live migration.
         if (params.mode === 'offline' && wasRunning) await qmp.execute('cont').catch(() => undefined);
