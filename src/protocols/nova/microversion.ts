@@ -3,6 +3,8 @@
  * the version to speak: min(ours, the server's maximum), refused when the
  * server's minimum is above ours (Nova's "Microversions" API guide).
  */
+import { VnflabBugError } from '../../util/errors.js';
+
 export interface Microversion {
   readonly major: number;
   readonly minor: number;
@@ -25,7 +27,7 @@ export function compareMicroversions(a: Microversion, b: Microversion): number {
 /** Is `v` at least 'X.Y'? */
 export function atLeast(v: Microversion, min: string): boolean {
   const m = parseMicroversion(min);
-  if (m === null) throw new Error(`bad microversion literal ${min}`);
+  if (m === null) throw new VnflabBugError(`bad microversion literal ${min}`);
   return compareMicroversions(v, m) >= 0;
 }
 

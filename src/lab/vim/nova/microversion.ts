@@ -7,6 +7,7 @@
  * malformed one 400. The version served is echoed in both headers.
  */
 import { fail, ok, type Outcome } from '../../../util/outcome.js';
+import { VnflabBugError } from '../../../util/errors.js';
 
 export interface Microversion {
   readonly major: number;
@@ -26,7 +27,7 @@ export function compareVersions(a: Microversion, b: Microversion): number {
 /** Is `v` at least `min` ('2.23')? */
 export function atLeast(v: Microversion, min: string): boolean {
   const m = parseVersion(min);
-  if (m === null) throw new Error(`bad microversion literal ${min}`);
+  if (m === null) throw new VnflabBugError(`bad microversion literal ${min}`);
   return compareVersions(v, m) >= 0;
 }
 
