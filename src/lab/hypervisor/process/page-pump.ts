@@ -46,7 +46,7 @@ export type PumpCommand =
 
 export type PumpEvent =
   | { readonly op: 'done'; readonly id: number }
-  /** A job threw: its error as {@link toWireError} sends it (the class is rebuilt on this side). */
+  /** A job threw: its error as errors.ts toWireError sends it; fromWireError rebuilds the class here. */
   | { readonly op: 'failed'; readonly id: number; readonly error: HostWireError }
   | { readonly op: 'counters'; readonly counters: PumpCounters }
   | { readonly op: 'frame'; readonly type: number; readonly body: Uint8Array }
