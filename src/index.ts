@@ -13,7 +13,7 @@ export type {
 } from './record/result.js';
 export { parseConfig, loadConfig } from './config/load.js';
 export { configSchema, type VnflabConfig, type ConfigInput } from './config/schema.js';
-export { ConfigError } from './util/errors.js';
+export { ConfigError, VnflabBugError, VnflabError } from './util/errors.js';
 export { listTestCases } from './commands/list.js';
 export { TEST_CASES } from './testcases/index.js';
 export { startLab, type LabInfo, type RunningLab } from './lab/lab.js';

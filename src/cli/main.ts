@@ -15,7 +15,7 @@ import {
   parseRate,
   withinBound,
 } from '../commands/calibrate.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, Interrupted } from '../util/errors.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
 import { labUp, parsePort } from '../commands/lab-up.js';
@@ -33,7 +33,7 @@ function interruptSignal(): AbortSignal {
     count++;
     if (count === 1) {
       process.stderr.write(`\n${name}: stopping and cleaning up (again to force)\n`);
-      ac.abort(new Error(name));
+      ac.abort(new Interrupted(name));
     } else process.exit(130);
   };
   process.on('SIGINT', () => onSignal('SIGINT'));

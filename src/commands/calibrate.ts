@@ -42,6 +42,7 @@ import type { Traffic } from '../ports/traffic.js';
 import { loopbackTraffic } from '../compose/registry.js';
 import { ImpairmentGate, type DropReport } from '../traffic/impairment-gate.js';
 import { sleep } from '../util/clock.js';
+import { VnflabError } from '../util/errors.js';
 
 /** Outages of the default table, ms (those of issue 3's "Done when"). */
 export const DEFAULT_OUTAGES_MS: readonly number[] = [1, 10, 100, 1000, 2000];
@@ -118,7 +119,7 @@ export interface CalibrationRow {
 export const SAMPLE_SLACK_MS = 0.25;
 
 /** Options that cannot be calibrated with; `code` is stable. */
-export class CalibrationError extends Error {
+export class CalibrationError extends VnflabError {
   readonly code = 'CALIBRATION_INVALID_OPTIONS';
   constructor(message: string) {
     super(message);

@@ -10,6 +10,7 @@ import type { LabProcess } from '../lab/lab-process.js';
 import type { Migrator } from '../ports/migrator.js';
 import type { Traffic } from '../ports/traffic.js';
 import type { Vnfm } from '../ports/vnfm.js';
+import { VnflabBugError } from '../util/errors.js';
 import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import type { DriverConfigs } from './driver-configs.js';
 import { labSol003Config } from './lab-drivers.js';
@@ -36,7 +37,7 @@ type Factories<D extends { readonly driver: string }, P> = {
 };
 
 function requireLab(input: FactoryInput): LabProcess {
-  if (!input.lab) throw new Error("driver 'lab' needs the embedded lab, and none was started");
+  if (!input.lab) throw new VnflabBugError("driver 'lab' needs the embedded lab, and none was started");
   return input.lab;
 }
 

@@ -56,6 +56,12 @@ describe('config', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'a: [1,\n');
     await expect(loadConfig({ file: bad })).rejects.toThrow(/bad\.yaml: not valid YAML/);
+    const list = join(dir, 'list.yaml');
+    writeFileSync(list, '- a\n- b\n');
+    await expect(loadConfig({ file: list })).rejects.toMatchObject({
+      code: 'VNFLAB_CONFIG',
+      message: `config file ${list}: the top level must be a mapping of keys to values`,
+    });
   });
 
   it('mergeConfig replaces arrays and scalars, merges mappings', () => {

@@ -35,18 +35,19 @@ export async function readConfigFile(file: string): Promise<ConfigInput> {
       { cause: err },
     );
   }
+  let doc: unknown;
   try {
-    const doc: unknown = parseYaml(text);
-    if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
-      throw new Error('top level must be a mapping');
-    }
-    return doc ?? {};
+    doc = parseYaml(text);
   } catch (err) {
     throw new ConfigError(
       `config file ${file}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`,
       { cause: err },
     );
   }
+  if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
+    throw new ConfigError(`config file ${file}: the top level must be a mapping of keys to values`);
+  }
+  return doc ?? {};
 }
 
 /** Deep-merge plain objects; later wins; arrays and scalars replace. */

@@ -7,6 +7,7 @@ import type { LabConfig } from './config.js';
 import { siblingEntry } from '../util/entry.js';
 import type { LabInfo, LabVnfmAuthMode } from './lab.js';
 import type { LoadPolicyConfig } from './vnfm/load-policy.js';
+import { VnflabError } from '../util/errors.js';
 
 export interface LabProcess {
   readonly info: LabInfo;
@@ -15,7 +16,7 @@ export interface LabProcess {
   stop(): Promise<void>;
 }
 
-export class LabStartError extends Error {
+export class LabStartError extends VnflabError {
   readonly code = 'VNFLAB_LAB_START';
 }
 

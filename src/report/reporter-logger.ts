@@ -6,12 +6,13 @@
  */
 import type { TcLogger } from '../ports/logger.js';
 import type { LogLevel } from './reporter.js';
+import { VnflabError } from '../util/errors.js';
 
 export interface LogSink {
   onLog(level: LogLevel, message: string, at: Date): void | Promise<void>;
 }
 
-export class LoggerClosedError extends Error {
+export class LoggerClosedError extends VnflabError {
   readonly code = 'VNFLAB_LOGGER_CLOSED';
 }
 

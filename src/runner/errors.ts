@@ -4,16 +4,20 @@
  * interrupted run throws {@link RunAborted} (ABORTED). Anything else thrown
  * is an ERROR: the harness or its environment broke, not the SUT.
  */
-export class StepFailed extends Error {
-  readonly code = 'VNFLAB_STEP_FAILED';
+import { VnflabError } from '../util/errors.js';
+
+export class StepFailed extends VnflabError {
+  /** VNFLAB_STEP_TIMEOUT for a {@link StepTimeout}: match on the code to tell a timeout from other failures. */
+  readonly code: 'VNFLAB_STEP_FAILED' | 'VNFLAB_STEP_TIMEOUT' = 'VNFLAB_STEP_FAILED';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StepFailed';
   }
 }
 
+/** A step waited in vain (pollUntil's deadline): a FAIL like {@link StepFailed}, with its own code. */
 export class StepTimeout extends StepFailed {
-  override readonly code = 'VNFLAB_STEP_FAILED';
+  override readonly code = 'VNFLAB_STEP_TIMEOUT';
   readonly timeout = true;
   constructor(message: string) {
     super(message);
@@ -21,7 +25,7 @@ export class StepTimeout extends StepFailed {
   }
 }
 
-export class RunAborted extends Error {
+export class RunAborted extends VnflabError {
   readonly code = 'VNFLAB_ABORTED';
   constructor(reason: string) {
     super(reason);

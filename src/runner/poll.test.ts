@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunAborted, StepTimeout } from './errors.js';
+import { RunAborted, StepFailed, StepTimeout } from './errors.js';
 import { pollUntil } from './poll.js';
 
 describe('pollUntil', () => {
@@ -14,15 +14,17 @@ describe('pollUntil', () => {
   });
 
   it('times out naming what it waited for and the last state seen', async () => {
-    await expect(
-      pollUntil(async () => ({ done: false, last: 'STARTING' }), {
-        timeoutMs: 30,
-        intervalMs: 5,
-        what: 'VNF state Inactive',
-      }),
-    ).rejects.toThrow(
+    const timedOut = pollUntil(async () => ({ done: false, last: 'STARTING' }), {
+      timeoutMs: 30,
+      intervalMs: 5,
+      what: 'VNF state Inactive',
+    });
+    await expect(timedOut).rejects.toThrow(
       new StepTimeout('Timeout - VNF state Inactive not reached within 30 ms (last seen: STARTING)'),
     );
+    // A FAIL (a StepFailed) with its own code.
+    await expect(timedOut).rejects.toBeInstanceOf(StepFailed);
+    await expect(timedOut).rejects.toMatchObject({ code: 'VNFLAB_STEP_TIMEOUT' });
   });
 
   it('stops when the run is aborted', async () => {

@@ -4,6 +4,7 @@
  * what a step throws into the step's status, and marks the rest NOT_RUN.
  */
 import { isoNow, monoMs } from '../util/clock.js';
+import { VnflabBugError } from '../util/errors.js';
 import type { MultiReporter } from '../report/reporter.js';
 import { RunAborted, StepFailed } from './errors.js';
 import type { OverallStatus, StepRecord, StepStatus, TcResult } from '../record/result.js';
@@ -66,7 +67,7 @@ export async function executeSteps<C>(
 ): Promise<OverallStatus> {
   for (const [i, step] of testCase.steps.entries()) {
     const record = result.steps[i];
-    if (record === undefined) throw new Error(`step record ${i} missing`);
+    if (record === undefined) throw new VnflabBugError(`step record ${i} missing`);
     if (signal.aborted) {
       record.status = 'ABORTED';
       record.message = 'not started: run interrupted';

@@ -2,6 +2,8 @@
  * Errors of the built-in traffic generator/analyzer. Each carries a stable
  * `code` callers and tests match on (STYLE.md: errors carry data).
  */
+import { VnflabError } from '../util/errors.js';
+
 export type TrafficErrorCode =
   | 'TRAFFIC_INVALID_PARAMS'
   | 'TRAFFIC_NOT_PREPARED'
@@ -12,10 +14,12 @@ export type TrafficErrorCode =
   | 'TRAFFIC_UNKNOWN_WINDOW'
   | 'TRAFFIC_WORKER_FAILED'
   | 'TRAFFIC_CLOSED'
-  | 'TRAFFIC_BAD_PACKET';
+  | 'TRAFFIC_BAD_PACKET'
+  /** The impairment gate found no port number free for both UDP and TCP. */
+  | 'TRAFFIC_NO_FREE_PORT';
 
 /** Any failure of the builtin traffic; match on `code`. */
-export class TrafficError extends Error {
+export class TrafficError extends VnflabError {
   readonly code: TrafficErrorCode;
   constructor(code: TrafficErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);

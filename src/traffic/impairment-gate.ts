@@ -9,7 +9,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../util/entry.js';
+import { VnflabBugError } from '../util/errors.js';
 import type { Endpoint } from '../util/outcome.js';
+import { TrafficError } from './errors.js';
 import type { DropReport, GateConfig, GateEvent, GateRequest } from './impairment-gate-worker.js';
 
 export type { DropReport } from './impairment-gate-worker.js';
@@ -54,25 +56,30 @@ export class ImpairmentGate {
         worker.once('message', resolve);
         worker.once('error', reject);
       });
-      if (ready.type !== 'ready') throw new Error('impairment gate did not start');
+      if (ready.type !== 'ready')
+        throw new TrafficError('TRAFFIC_WORKER_FAILED', 'impairment gate did not start');
       const gate = new ImpairmentGate(worker, ready.ingress, ready.realtime);
       if (!relayTcp || ready.tcpRelayed) return gate;
       await gate.close();
-      if (attempt >= 10) throw new Error(`impairment gate: no port free for both UDP and TCP on ${host}`);
+      if (attempt >= 10)
+        throw new TrafficError(
+          'TRAFFIC_NO_FREE_PORT',
+          `impairment gate: no port free for both UDP and TCP on ${host}`,
+        );
     }
   }
 
   /** Drop every datagram for `durationMs`; resolves after it with the exact interval and count. */
   async dropFor(durationMs: number): Promise<DropReport> {
     const e = await this.request({ type: 'drop', id: this.nextId++, durationMs });
-    if (e.type !== 'dropped') throw new Error('unexpected gate reply');
+    if (e.type !== 'dropped') throw new VnflabBugError('unexpected gate reply');
     return e.report;
   }
 
   /** Datagrams forwarded and dropped so far, and when (monotonic ms) that was read. */
   async stats(): Promise<{ forwarded: number; dropped: number; atMs: number }> {
     const e = await this.request({ type: 'stats', id: this.nextId++ });
-    if (e.type !== 'stats') throw new Error('unexpected gate reply');
+    if (e.type !== 'stats') throw new VnflabBugError('unexpected gate reply');
     return { forwarded: e.forwarded, dropped: e.dropped, atMs: e.atMs };
   }
 

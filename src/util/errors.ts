@@ -1,8 +1,46 @@
+/**
+ * The base of vnflab's errors and the errors every layer may throw. Each
+ * error class has a stable string `code` (STYLE.md, as vitest's errors.ts):
+ * users and tests match on codes, never on classes' messages. Codes are
+ * unique across the product (src/util/errors.test.ts checks it); data goes
+ * in readonly fields, a cause in `{ cause }`.
+ */
+export abstract class VnflabError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // The class's own name in stack traces and step records, unless it sets another.
+    this.name = new.target.name;
+  }
+}
+
 /** Bad user input: one line naming the field or file and the fix; CLI exit code 2. */
-export class ConfigError extends Error {
+export class ConfigError extends VnflabError {
   readonly code = 'VNFLAB_CONFIG';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ConfigError';
+  }
+}
+
+/**
+ * An invariant of vnflab broke ("step record missing", "step 5 did not
+ * run"): a bug in vnflab, or in code calling its library against the
+ * documented contract; never a fault of the system under test or the config.
+ */
+export class VnflabBugError extends VnflabError {
+  readonly code = 'VNFLAB_INTERNAL';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VnflabBugError';
+  }
+}
+
+/** The process got SIGINT or SIGTERM (Ctrl-C): the abort reason of the CLI's signal; the message is the signal's name. */
+export class Interrupted extends VnflabError {
+  readonly code = 'VNFLAB_INTERRUPTED';
+  constructor(readonly signalName: string) {
+    super(signalName);
+    this.name = 'Interrupted';
   }
 }

@@ -1,4 +1,6 @@
 /** Errors of the iperf3 traffic driver, with stable codes to match on. */
+import { VnflabError } from '../../util/errors.js';
+
 export type Iperf3ErrorCode =
   | 'IPERF3_NOT_FOUND'
   | 'IPERF3_SERVER_FAILED'
@@ -13,7 +15,7 @@ export type Iperf3ErrorCode =
   | 'IPERF3_CLOSED';
 
 /** Any failure of the iperf3 driver; `details` carries what iperf3 said when it said something. */
-export class Iperf3Error extends Error {
+export class Iperf3Error extends VnflabError {
   constructor(
     readonly code: Iperf3ErrorCode,
     message: string,

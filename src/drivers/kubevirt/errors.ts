@@ -1,4 +1,6 @@
 /** Errors of the kubevirt driver, with stable codes to match on. */
+import { VnflabError } from '../../util/errors.js';
+
 export type KubevirtErrorCode =
   /** The Kubernetes API answered with an error status, or did not answer. */
   | 'KUBEVIRT_API_ERROR'
@@ -15,7 +17,7 @@ export type KubevirtErrorCode =
   /** A handle id this driver did not make. */
   | 'KUBEVIRT_BAD_HANDLE';
 
-export class KubevirtError extends Error {
+export class KubevirtError extends VnflabError {
   constructor(
     readonly code: KubevirtErrorCode,
     message: string,

@@ -51,8 +51,9 @@ export function loadKubeAccess(c: KubeAccessConfig, pathPrefix = ''): KubeAccess
         process.env.KUBERNETES_SERVICE_HOST === undefined ||
         process.env.KUBERNETES_SERVICE_PORT === undefined
       )
-        throw new Error(
-          'KUBERNETES_SERVICE_HOST / KUBERNETES_SERVICE_PORT are not set (not running in a pod?)',
+        throw new KubevirtError(
+          'KUBEVIRT_CONFIG_INVALID',
+          `${where}: KUBERNETES_SERVICE_HOST / KUBERNETES_SERVICE_PORT are not set (not running in a pod?)`,
         );
       readFileSync(`${serviceAccountDir}/token`);
       kc.loadFromCluster(pathPrefix);
@@ -60,8 +61,9 @@ export function loadKubeAccess(c: KubeAccessConfig, pathPrefix = ''): KubeAccess
     else kc.loadFromDefault();
     if (c.context !== undefined) {
       if (kc.getContextObject(c.context) === null)
-        throw new Error(
-          `no context ${c.context} (has: ${kc
+        throw new KubevirtError(
+          'KUBEVIRT_CONFIG_INVALID',
+          `${where}: no context ${c.context} (has: ${kc
             .getContexts()
             .map((x) => x.name)
             .join(', ')})`,

@@ -1,4 +1,6 @@
 /** Errors of the nova driver, with stable codes to match on. */
+import { VnflabError } from '../../util/errors.js';
+
 export type NovaErrorCode =
   | 'NOVA_AUTH_FAILED'
   | 'NOVA_NO_COMPUTE_ENDPOINT'
@@ -12,7 +14,7 @@ export type NovaErrorCode =
   | 'NOVA_ABORT_UNSUPPORTED'
   | 'NOVA_BAD_HANDLE';
 
-export class NovaError extends Error {
+export class NovaError extends VnflabError {
   constructor(
     readonly code: NovaErrorCode,
     message: string,

@@ -1,4 +1,5 @@
 /** Errors of the SOL003 driver, with stable codes (STYLE.md: errors carry data). */
+import { VnflabError } from '../../util/errors.js';
 
 export type Sol003ErrorCode =
   /** 400: the VNFM refused the request's syntax or a required header. */
@@ -37,7 +38,7 @@ const codeByStatus: Readonly<Record<number, Sol003ErrorCode>> = {
   422: 'SOL003_UNPROCESSABLE',
 };
 
-export class Sol003Error extends Error {
+export class Sol003Error extends VnflabError {
   readonly code: Sol003ErrorCode;
   /** HTTP status of the answer; null when there was none. */
   readonly status: number | null;

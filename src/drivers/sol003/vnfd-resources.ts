@@ -10,9 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { type LabVnfd, labVnfdSchema } from '../../protocols/sol003/vnflab-vnfd.js';
 import type { VduResources, VnfdResources } from '../../ports/vnfm.js';
+import { VnflabError } from '../../util/errors.js';
 
 /** Why a VNFD document could not be used. */
-export class VnfdFileError extends Error {
+export class VnfdFileError extends VnflabError {
   readonly code = 'SOL003_VNFD_FILE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -3,9 +3,10 @@ import { awaitExit, forkChild } from '../hypervisor/process/ipc/child.js';
 import { RpcClient } from '../hypervisor/process/ipc/rpc-client.js';
 import type { Endpoint } from '../../util/outcome.js';
 import type { FabricPortStats, FabricReady, FabricRpcApi } from './fabric-api.js';
+import { VnflabError } from '../../util/errors.js';
 
 /** Error of the fabric process, with a stable code. */
-export class FabricError extends Error {
+export class FabricError extends VnflabError {
   constructor(
     readonly code: 'FABRIC_ERROR' | 'FABRIC_GONE',
     message: string,

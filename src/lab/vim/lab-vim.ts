@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { VResourceType } from '../../ports/vnfm.js';
 import { isoNow, monoNs, sleep } from '../../util/clock.js';
+import { VnflabBugError } from '../../util/errors.js';
 import type {
   ComputeHost,
   Fabric,
@@ -85,7 +86,7 @@ export class LabVim implements Vim {
 
   constructor(opts: LabVimOptions) {
     this.hosts = new Map(opts.hosts.map((h) => [h.name, h]));
-    if (this.hosts.size !== opts.hosts.length) throw new Error('compute host names must be unique');
+    if (this.hosts.size !== opts.hosts.length) throw new VnflabBugError('compute host names must be unique');
     this.fabric = opts.fabric;
     this.migrationParams = { ...DEFAULT_MIGRATION_PARAMS, ...opts.migrationDefaults };
     this.incomingTimeoutMs = opts.incomingTimeoutMs ?? 10_000;
@@ -190,7 +191,8 @@ export class LabVim implements Vim {
       const ev = action.event('compute_start_instance', server.host);
       try {
         const vm = await this.host(server.host).startVm(id);
-        if (vm.state !== 'RUNNING') throw new Error(vm.error ?? `VM is ${vm.state} after start`);
+        if (vm.state !== 'RUNNING')
+          throw new VimError(500, vm.error ?? `VM is ${vm.state} after start`, { code: 'VIM_START_FAILED' });
         server.status = 'ACTIVE';
         server.updated = isoNow();
         ev.ok();

@@ -15,6 +15,7 @@ import type {
   VResourceAllocation,
   VnfBootConfig,
 } from '../hypervisor/hypervisor.js';
+import { VnflabError } from '../../util/errors.js';
 
 export interface Flavor {
   readonly vCpu: number;
@@ -203,7 +204,7 @@ const DEFAULT_CODES: Record<VimError['status'], VimErrorCode> = {
 };
 
 /** Errors carry a Nova-like HTTP status so the API layer can map them, and a stable code. */
-export class VimError extends Error {
+export class VimError extends VnflabError {
   readonly code: VimErrorCode;
   constructor(
     readonly status: 400 | 404 | 409 | 500,

@@ -22,6 +22,7 @@
  *   forward ends the downtime.
  */
 import { isoNow } from '../../util/clock.js';
+import { VnflabBugError } from '../../util/errors.js';
 import type { FabricLocation } from '../fabric/fabric-api.js';
 import type { ComputeHost, Fabric, MovableVResourceKind, MigrationParams } from '../hypervisor/hypervisor.js';
 import type { ActionRecorder } from './instance-actions.js';
@@ -58,7 +59,8 @@ export async function runVResourceMove(run: VResourceMoveRun): Promise<void> {
     server.updated = isoNow();
   };
   try {
-    if (host.moveVResource === undefined) throw new Error(`host ${host.name} cannot move single vResources`);
+    if (host.moveVResource === undefined)
+      throw new VnflabBugError(`host ${host.name} cannot move single vResources`);
     if (migration.control.abortRequested) {
       finishServer();
       migration.error = 'migration cancelled before the move started';

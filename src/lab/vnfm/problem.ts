@@ -4,6 +4,7 @@
  * §6.4: `status` and `detail` are mandatory).
  */
 import type { ProblemDetails } from '../../protocols/sol003/sol003-types.js';
+import { VnflabError } from '../../util/errors.js';
 
 /** Stable codes, for tests and logs. */
 export type LabVnfmErrorCode =
@@ -44,7 +45,7 @@ const titleByStatus: Readonly<Record<number, string>> = {
 };
 
 /** An HTTP error answer of the lab VNFM. */
-export class ProblemError extends Error {
+export class ProblemError extends VnflabError {
   readonly code: LabVnfmErrorCode;
   constructor(
     readonly status: number,

@@ -167,7 +167,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
             .flatMap((inst) => inst.vnfcs.map((v) => ({ vnfInstanceId: inst.id, serverId: v.serverId }))),
         async migrate(target) {
           const inst = records.instances.get(target.vnfInstanceId);
-          if (!inst) throw new Error(`VNF instance ${target.vnfInstanceId} is gone`);
+          if (!inst) throw new ProblemError(404, `VNF instance ${target.vnfInstanceId} is gone`);
           await migrations.migrate(inst, {
             initiator: 'POLICY',
             vResourceType: options.loadPolicy?.vResourceType ?? 'any',

@@ -7,9 +7,11 @@ import type { ProblemDetails } from '../../protocols/sol003/sol003-types.js';
 import { monoMs, sleep } from '../../util/clock.js';
 import type { Server, ServerStatus, Vim } from '../vim/vim.js';
 import { problemDetails } from './problem.js';
+import { VnflabError } from '../../util/errors.js';
 
 /** Why an LCM operation failed; becomes the occurrence's `error` ProblemDetails. */
-export class LcmOpFailure extends Error {
+export class LcmOpFailure extends VnflabError {
+  readonly code = 'LAB_VNFM_LCM_OP_FAILED';
   constructor(
     readonly status: number,
     readonly detail: string,

@@ -5,6 +5,8 @@
  * lab's Nova API negotiates with the same primitives
  * (lab/vim/nova/microversion.ts).
  */
+import { VnflabBugError } from '../../util/errors.js';
+
 export interface Microversion {
   readonly major: number;
   readonly minor: number;
@@ -28,7 +30,7 @@ export function compareMicroversions(a: Microversion, b: Microversion): number {
 /** Is `v` at least 'X.Y'? */
 export function atLeast(v: Microversion, min: string): boolean {
   const m = parseMicroversion(min);
-  if (m === null) throw new Error(`bad microversion literal ${min}`);
+  if (m === null) throw new VnflabBugError(`bad microversion literal ${min}`);
   return compareMicroversions(v, m) >= 0;
 }
 

@@ -1,4 +1,5 @@
 /** Errors of the QMP client, with stable codes (STYLE.md). */
+import { VnflabError } from '../../util/errors.js';
 
 export type QmpErrorCode =
   /** The socket could not be reached within the timeout. */
@@ -12,7 +13,7 @@ export type QmpErrorCode =
   /** Not QMP: bad greeting or a line that is not JSON. */
   | 'QMP_PROTOCOL';
 
-export class QmpError extends Error {
+export class QmpError extends VnflabError {
   constructor(
     readonly code: QmpErrorCode,
     message: string,

@@ -4,6 +4,7 @@
  * (RFC 6750). Shared by the SOL003 driver (towards a VNFM) and the lab VNFM
  * (towards a subscriber's callback, §8.3.4 SubscriptionAuthentication).
  */
+import { VnflabError } from '../../util/errors.js';
 
 export interface OAuth2ClientCredentials {
   readonly tokenUrl: string;
@@ -18,7 +19,7 @@ export type FetchLike = (
   init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<Response>;
 
-export class OAuth2TokenError extends Error {
+export class OAuth2TokenError extends VnflabError {
   readonly code = 'VNFLAB_OAUTH2_TOKEN';
   constructor(
     readonly tokenUrl: string,

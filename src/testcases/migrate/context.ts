@@ -9,6 +9,7 @@ import type { MigrationHandle, MigrationSubject, Migrator } from '../../ports/mi
 import type { Traffic, TrafficTotals } from '../../ports/traffic.js';
 import type { VnfAgent } from '../../ports/vnf-agent.js';
 import type { Endpoint } from '../../util/outcome.js';
+import { VnflabBugError } from '../../util/errors.js';
 import type { VnfConfigurator } from '../../ports/vnf-configurator.js';
 import type { LcmOperation, VResource, Vnfm, VnfRecord } from '../../ports/vnfm.js';
 import type { CleanupHandle, CleanupStack } from '../../runner/cleanup-stack.js';
@@ -77,6 +78,6 @@ export function emptyMigrateState(): MigrateState {
 
 /** The VNF record, or a bug in the step order. */
 export function requireVnf(ctx: MigrateContext): VnfRecord {
-  if (!ctx.state.vnfRecord) throw new Error('no VNF record: step 1 did not run');
+  if (!ctx.state.vnfRecord) throw new VnflabBugError('no VNF record: step 1 did not run');
   return ctx.state.vnfRecord;
 }

@@ -11,6 +11,7 @@ import { StepFailed } from '../../runner/errors.js';
 import { pollUntil } from '../../runner/poll.js';
 import type { Stamp } from '../../record/result.js';
 import { isoNow, monoMs, sleep } from '../../util/clock.js';
+import { VnflabBugError } from '../../util/errors.js';
 import { terminateVnf, waitForVnfState } from './lcm.js';
 import { requireVnf, type MigrateContext } from './context.js';
 import { issueTrigger } from './triggers.js';
@@ -262,7 +263,7 @@ export async function validateTrafficBeforeMigration(ctx: MigrateContext): Promi
 /** Step 8: trigger the migration of the vResource through the VNFM's VIM (time stamp). */
 export async function triggerMigration(ctx: MigrateContext): Promise<void> {
   const subject = ctx.state.subject;
-  if (!subject) throw new Error('no migration subject: step 5 did not run');
+  if (!subject) throw new VnflabBugError('no migration subject: step 5 did not run');
   const input = ctx.config.tcInput;
   ctx.result.migration.triggerType = input.triggerType;
   // The window boundary and the time stamp are taken BEFORE the trigger is
@@ -288,7 +289,7 @@ export async function triggerMigration(ctx: MigrateContext): Promise<void> {
 export async function validateVnfHasMigrated(ctx: MigrateContext): Promise<void> {
   const vnf = requireVnf(ctx);
   const handle = ctx.state.migration;
-  if (!handle) throw new Error('no migration: step 8 did not run');
+  if (!handle) throw new VnflabBugError('no migration: step 8 did not run');
   const t = ctx.config.timeouts;
   const status = await pollUntil(
     async () => {

@@ -10,7 +10,7 @@ import type {
   VResourceMoveRequest,
 } from '../hypervisor.js';
 import type { Endpoint } from '../../../util/outcome.js';
-import { HostError, type HostErrorCode } from './errors.js';
+import { fromWireError, HostError } from './errors.js';
 import { PROGRESS_EVENT, type HostInit, type HostRpcApi, type ProgressEvent } from './host-api.js';
 import { awaitExit, forkChild } from './ipc/child.js';
 import { RpcClient } from './ipc/rpc-client.js';
@@ -33,7 +33,7 @@ export async function startProcessHost(opts: ProcessHostOptions): Promise<Proces
   const handle = await forkChild(import.meta.url, 'host-main', init);
   const rpc = new RpcClient<HostRpcApi>(
     handle.child,
-    (e) => new HostError(e.code as HostErrorCode, e.message, e.data),
+    fromWireError,
     (why) => new HostError('HOST_GONE', `host ${opts.name} process ${why}`, { host: opts.name }),
   );
   const progressListeners = new Map<string, (p: MigrationProgress) => void>();

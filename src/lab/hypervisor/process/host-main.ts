@@ -4,8 +4,7 @@
  */
 import { announceReady, emit, exitWithParent, readInit, serveRpc } from './ipc/serve.js';
 import { raisePriority } from './ipc/priority.js';
-import type { WireError } from './ipc/wire.js';
-import { HostError } from './errors.js';
+import { toWireError } from './errors.js';
 import { PROGRESS_EVENT, type HostInit, type HostRpcApi, type ProgressEvent } from './host-api.js';
 import { ProcessHost } from './host.js';
 
@@ -37,13 +36,7 @@ const api: HostRpcApi = {
   shutdown: () => host.close(),
 };
 
-function toWire(err: unknown): WireError {
-  if (err instanceof HostError)
-    return { code: err.code, message: err.message, ...(err.data ? { data: err.data } : {}) };
-  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-}
-
-serveRpc(api, toWire, (method) => {
+serveRpc(api, toWireError, (method) => {
   if (method === 'shutdown') process.exit(0);
 });
 announceReady({ name: init.name, nice });

@@ -304,7 +304,12 @@ export class ProcessHost {
     onProgress?: (p: MigrationProgress) => void,
   ): Promise<VResourceMoveResult> {
     const source = vm.vnf.volume;
-    if (source === null) return refused(new Error(`VM ${vm.vmId} has no volume (flavor storage 0 GiB)`));
+    if (source === null)
+      return refused(
+        new HostError('INVALID_SPEC', `VM ${vm.vmId} has no volume (flavor storage 0 GiB)`, {
+          vmId: vm.vmId,
+        }),
+      );
     let claim;
     try {
       claim = this.stock.claimOtherPool(vm.vmId);

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import type { Endpoint } from '../../../util/outcome.js';
+import { HostError } from './errors.js';
 import { FrameDecoder } from './migration-frames.js';
 
 const DESTROY_AFTER_END_MS = 2_000;
@@ -44,11 +45,25 @@ export class MigrationChannel {
       const socket = net.connect({ host: to.host, port: to.port });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`no connection to ${to.host}:${to.port} within ${timeoutMs} ms`));
+        reject(
+          new HostError(
+            'MIGRATION_CONNECT_FAILED',
+            `no connection to ${to.host}:${to.port} within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       socket.once('error', (err) => {
         clearTimeout(timer);
-        reject(new Error(`cannot connect to ${to.host}:${to.port}: ${err.message}`));
+        reject(
+          new HostError(
+            'MIGRATION_CONNECT_FAILED',
+            `cannot connect to ${to.host}:${to.port}: ${err.message}`,
+            {},
+            {
+              cause: err,
+            },
+          ),
+        );
       });
       socket.once('connect', () => {
         clearTimeout(timer);
@@ -68,7 +83,7 @@ export class MigrationChannel {
   }
 
   async send(frame: Buffer): Promise<void> {
-    if (this.closedReason !== null) throw new Error(this.closedReason);
+    if (this.closedReason !== null) throw new HostError('MIGRATION_STREAM_CLOSED', this.closedReason);
     this.bytesSent += frame.length;
     if (this.socket.write(frame)) return;
     await new Promise<void>((resolve, reject) => this.drainWaiters.push({ resolve, reject }));
@@ -99,7 +114,7 @@ export class MigrationChannel {
     this.closedReason = reason;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
-    for (const w of waiters) w.reject(new Error(reason));
+    for (const w of waiters) w.reject(new HostError('MIGRATION_STREAM_CLOSED', reason));
     for (const l of this.closeListeners.splice(0)) l(reason);
   }
 }

@@ -13,6 +13,7 @@ import net from 'node:net';
 import { LOOPBACK } from '../../fabric/udp.js';
 import type { Endpoint } from '../../../util/outcome.js';
 import type { IncomingResult } from '../hypervisor.js';
+import { HostError } from './errors.js';
 import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
 import { lowerForBulkWork } from './ipc/priority.js';
 import { MigrationChannel } from './migration-channel.js';
@@ -112,13 +113,13 @@ export class IncomingMigration {
         this.onHello(parseJsonBody(body) as Hello);
         return;
       case FRAME.pages:
-        if (this.hello === null) throw new Error('PAGES before HELLO');
+        if (this.hello === null) throw new HostError('MIGRATION_PROTOCOL', 'PAGES before HELLO');
         applyPagesBody(this.o.memory, body);
         return;
       case FRAME.blocks: {
         const volume = this.o.vnf.volume;
         if (this.hello === null || volume === null)
-          throw new Error('BLOCKS before HELLO or without a volume');
+          throw new HostError('MIGRATION_PROTOCOL', 'BLOCKS before HELLO or without a volume');
         applyBlocksBody(volume, body);
         return;
       }
@@ -134,7 +135,7 @@ export class IncomingMigration {
         );
         return;
       default:
-        throw new Error(`unknown frame type ${type}`);
+        throw new HostError('MIGRATION_PROTOCOL', `unknown frame type ${type}`);
     }
   }
 

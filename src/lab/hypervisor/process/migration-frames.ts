@@ -12,6 +12,7 @@
  *   RESUMED   json {resumedAtNs}: the VM runs on the dest      dst -> src
  *   FAILED    json {reason}                                    dst -> src
  */
+import { HostError } from './errors.js';
 import type { GuestMemory } from './guest-memory.js';
 import { PAGE_SIZE } from './guest-memory.js';
 import { BLOCK_SIZE, type Volume } from './volume.js';
@@ -68,7 +69,7 @@ export function encodePagesFrame(
 export function applyPagesBody(memory: GuestMemory, body: Buffer): number {
   const count = body.readUInt32BE(0);
   if (body.length !== 4 + count * (4 + PAGE_SIZE))
-    throw new Error(`PAGES frame of ${body.length} bytes for ${count} pages`);
+    throw new HostError('MIGRATION_PROTOCOL', `PAGES frame of ${body.length} bytes for ${count} pages`);
   let data = 4 + count * 4;
   for (let i = 0; i < count; i++) {
     memory.loadPage(body.readUInt32BE(4 + i * 4), body, data);
@@ -104,7 +105,7 @@ export function encodeBlocksFrame(
 export function applyBlocksBody(volume: Volume, body: Buffer): number {
   const count = body.readUInt32BE(0);
   if (body.length !== 4 + count * (4 + BLOCK_SIZE))
-    throw new Error(`BLOCKS frame of ${body.length} bytes for ${count} blocks`);
+    throw new HostError('MIGRATION_PROTOCOL', `BLOCKS frame of ${body.length} bytes for ${count} blocks`);
   let data = 4 + count * 4;
   for (let i = 0; i < count; i++) {
     volume.loadBlock(body.readUInt32BE(4 + i * 4), body, data);
@@ -145,7 +146,10 @@ export class FrameDecoder {
         this.type = this.header.readUInt8(0);
         const length = this.header.readUInt32BE(1);
         if (length > MAX_BODY_BYTES)
-          throw new Error(`frame body of ${length} bytes exceeds ${MAX_BODY_BYTES}`);
+          throw new HostError(
+            'MIGRATION_PROTOCOL',
+            `frame body of ${length} bytes exceeds ${MAX_BODY_BYTES}`,
+          );
         this.headerFill = 0;
         if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(length);
         this.body = this.scratch.subarray(0, length);

@@ -23,7 +23,9 @@
  * running (QEMU resumes the source when migration fails after stop).
  */
 import { monoNs } from '../../../util/clock.js';
+import { VnflabBugError } from '../../../util/errors.js';
 import type { MigrationParams, MigrationProgress, SourceMigrationResult } from '../hypervisor.js';
+import { HostError } from './errors.js';
 import { DIGEST_PACING, PAGE_SIZE, type GuestMemory } from './guest-memory.js';
 import { encodeJsonFrame, FRAME, parseJsonBody } from './migration-frames.js';
 import { PagePump } from './page-pump.js';
@@ -42,8 +44,6 @@ export interface OutgoingMigrationOptions {
   readonly specializedNics: number;
   readonly onProgress: (p: MigrationProgress) => void;
 }
-
-class Cancelled extends Error {}
 
 export class OutgoingMigration {
   private channel: PagePump | null = null;
@@ -101,7 +101,8 @@ export class OutgoingMigration {
       );
       this.checkCancelled();
       if (params.mode === 'live' && this.o.specializedNics > 0) {
-        throw new Error(
+        throw new HostError(
+          'MIGRATION_BLOCKED',
           `live migration blocked: the VM has ${this.o.specializedNics} specialized NIC(s) (SR-IOV / PCI passthrough)`,
         );
       }
@@ -207,7 +208,7 @@ export class OutgoingMigration {
   }
 
   private pump(): PagePump {
-    if (this.channel === null) throw new Error('not connected');
+    if (this.channel === null) throw new VnflabBugError('not connected');
     return this.channel;
   }
 
@@ -231,7 +232,10 @@ export class OutgoingMigration {
   private awaitReply(): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`destination did not resume within ${REPLY_TIMEOUT_MS} ms`)),
+        () =>
+          reject(
+            new HostError('MIGRATION_TIMEOUT', `destination did not resume within ${REPLY_TIMEOUT_MS} ms`),
+          ),
         REPLY_TIMEOUT_MS,
       );
       this.reply = (type, body) => {
@@ -239,12 +243,17 @@ export class OutgoingMigration {
         if (type === FRAME.resumed) resolve();
         else
           reject(
-            new Error(`destination failed: ${(body as { reason?: string }).reason ?? 'no reason given'}`),
+            new HostError(
+              'MIGRATION_DEST_FAILED',
+              `destination failed: ${(body as { reason?: string }).reason ?? 'no reason given'}`,
+            ),
           );
       };
       this.channel?.onClose((why) => {
         clearTimeout(timer);
-        reject(new Error(`destination went away before resuming the VM (${why})`));
+        reject(
+          new HostError('MIGRATION_STREAM_CLOSED', `destination went away before resuming the VM (${why})`),
+        );
       });
     });
   }
@@ -261,9 +270,9 @@ export class OutgoingMigration {
   }
 
   private checkCancelled(): void {
-    if (this.cancelReason !== null) throw new Cancelled(this.cancelReason);
+    if (this.cancelReason !== null) throw new HostError('MIGRATION_CANCELLED', this.cancelReason);
     const closed = this.channel?.closed ?? null;
-    if (closed !== null) throw new Error(closed);
+    if (closed !== null) throw new HostError('MIGRATION_STREAM_CLOSED', closed);
   }
 
   /** The migration failed after the source stopped: run it again where it is; null or why not. */

@@ -7,6 +7,8 @@
  */
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { VnflabBugError } from '../../../util/errors.js';
+import { HostError, toWireError } from './errors.js';
 import { PAGE_SIZE } from './guest-memory.js';
 import { BULK_WORK_NICE } from './ipc/priority.js';
 import { MigrationChannel } from './migration-channel.js';
@@ -25,7 +27,7 @@ const BURST_BYTES = 4 * PAGES_PER_FRAME * PAGE_SIZE;
 const COUNTERS_EVERY_MS = 20;
 
 const port = parentPort;
-if (port === null) throw new Error('page-pump-worker must run as a worker thread');
+if (port === null) throw new VnflabBugError('page-pump-worker must run as a worker thread');
 // Copying is bulk work: below the VNF and the fabric, as a hypervisor's
 // migration thread yields to vCPU and vhost threads (Linux: this thread only).
 // On the 2-core lab machine a copier at the VNF's priority took the CPU the
@@ -63,9 +65,9 @@ function postCounters(force: boolean): void {
 }
 
 function open(): MigrationChannel {
-  if (channel === null) throw new Error('not connected');
+  if (channel === null) throw new VnflabBugError('not connected');
   const closed = channel.closed;
-  if (closed !== null) throw new Error(closed);
+  if (closed !== null) throw new HostError('MIGRATION_STREAM_CLOSED', closed);
   return channel;
 }
 
@@ -79,7 +81,7 @@ function pace(bytes: number): Promise<void> {
 }
 
 function session(): NonNullable<typeof setup> {
-  if (setup === null) throw new Error('not connected');
+  if (setup === null) throw new VnflabBugError('not connected');
   return setup;
 }
 
@@ -98,7 +100,7 @@ async function sendPages(pages: Uint32Array): Promise<void> {
 
 async function sendBlocks(blocks: Uint32Array): Promise<void> {
   const { volume } = session();
-  if (volume === null) throw new Error('this VM has no volume');
+  if (volume === null) throw new VnflabBugError('this VM has no volume');
   for (let at = 0; at < blocks.length; at += BLOCKS_PER_FRAME) {
     const end = Math.min(at + BLOCKS_PER_FRAME, blocks.length);
     await pace(4 + (end - at) * (4 + BLOCK_SIZE) + 5);
@@ -111,7 +113,7 @@ async function sendBlocks(blocks: Uint32Array): Promise<void> {
 async function run(command: Exclude<PumpMessage, { op: 'end' }>): Promise<void> {
   switch (command.op) {
     case 'connect':
-      if (setup !== null) throw new Error('this migration thread is in use');
+      if (setup !== null) throw new VnflabBugError('this migration thread is in use');
       setup = connectSetup(command.setup);
       channel = await MigrationChannel.connect(command.setup.dest, (type, body) =>
         // The body is only valid during the call: copy it out.
@@ -154,7 +156,7 @@ port.on('message', (command: PumpMessage) => {
       post({ op: 'done', id: job.id });
     } catch (err) {
       postCounters(true);
-      post({ op: 'failed', id: job.id, message: err instanceof Error ? err.message : String(err) });
+      post({ op: 'failed', id: job.id, error: toWireError(err) });
     }
   });
 });

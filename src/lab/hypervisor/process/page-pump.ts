@@ -16,7 +16,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../../util/entry.js';
+import { VnflabBugError } from '../../../util/errors.js';
 import type { Endpoint } from '../../../util/outcome.js';
+import { fromWireError, HostError, type HostWireError } from './errors.js';
 
 /** What one migration's thread works on. */
 export interface PumpSetup {
@@ -44,7 +46,8 @@ export type PumpCommand =
 
 export type PumpEvent =
   | { readonly op: 'done'; readonly id: number }
-  | { readonly op: 'failed'; readonly id: number; readonly message: string }
+  /** A job threw: its error as errors.ts toWireError sends it; fromWireError rebuilds the class here. */
+  | { readonly op: 'failed'; readonly id: number; readonly error: HostWireError }
   | { readonly op: 'counters'; readonly counters: PumpCounters }
   | { readonly op: 'frame'; readonly type: number; readonly body: Uint8Array }
   | { readonly op: 'closed'; readonly reason: string };
@@ -77,7 +80,7 @@ async function takeThread(): Promise<Worker> {
   const taken = spare;
   spare = null;
   prepareMigrationThread();
-  if (taken === null) throw new Error('no migration thread');
+  if (taken === null) throw new VnflabBugError('no migration thread');
   const worker = await taken;
   worker.ref();
   return worker;
@@ -113,7 +116,7 @@ export class PagePump {
           this.settle(e.id, null);
           break;
         case 'failed':
-          this.settle(e.id, new Error(e.message));
+          this.settle(e.id, fromWireError(e.error));
           break;
       }
     });
@@ -121,7 +124,8 @@ export class PagePump {
     worker.on('exit', () => {
       this.exited = true;
       this.markClosed('migration thread exited');
-      for (const id of [...this.pending.keys()]) this.settle(id, new Error('migration thread exited'));
+      for (const id of [...this.pending.keys()])
+        this.settle(id, new HostError('MIGRATION_STREAM_CLOSED', 'migration thread exited'));
     });
   }
 
@@ -187,7 +191,7 @@ export class PagePump {
 
   private job(command: Job): Promise<void> {
     if (this.closedReason !== null && command.op !== 'connect')
-      return Promise.reject(new Error(this.closedReason));
+      return Promise.reject(new HostError('MIGRATION_STREAM_CLOSED', this.closedReason));
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

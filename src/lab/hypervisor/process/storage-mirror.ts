@@ -14,6 +14,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { monoNs } from '../../../util/clock.js';
 import type { MigrationProgress } from '../hypervisor.js';
+import { HostError } from './errors.js';
 import { TokenBucket } from './token-bucket.js';
 import { BLOCK_SIZE, snapshotDigest, type Volume } from './volume.js';
 
@@ -144,6 +145,6 @@ export class VolumeMirror {
   }
 
   private checkCancelled(): void {
-    if (this.cancelReason !== null) throw new Error(this.cancelReason);
+    if (this.cancelReason !== null) throw new HostError('MIGRATION_CANCELLED', this.cancelReason);
   }
 }

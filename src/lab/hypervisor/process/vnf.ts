@@ -42,6 +42,7 @@ import { monoNs } from '../../../util/clock.js';
 import { fail, ok, type Endpoint, type Outcome } from '../../../util/outcome.js';
 import type { VnfBootConfig } from '../hypervisor.js';
 import { DirtyWorkload } from './dirty-workload.js';
+import { HostError } from './errors.js';
 import { ForwardLog } from './forward-log.js';
 import type { GuestMemory } from './guest-memory.js';
 import { checkLicense } from './license.js';
@@ -208,7 +209,7 @@ export class Vnf {
    */
   async replaceDataPort(): Promise<PortMove> {
     const old = this.data;
-    if (old === null || this.run === 'off') throw new Error('VNF sockets are not open');
+    if (old === null || this.run === 'off') throw new HostError('INVALID_STATE', 'VNF sockets are not open');
     const before = localEndpoint(old);
     const fresh = await bindLoopback(() => undefined, DATA_SOCKET_BUFFER_BYTES);
     fresh.on('message', this.onDatagram);
@@ -264,7 +265,7 @@ export class Vnf {
    * Sockets must be open. Returns the start instant, or why the VNF refused.
    */
   start(now: Date = new Date()): Outcome<bigint> {
-    if (this.run === 'off') throw new Error('VNF sockets are not open');
+    if (this.run === 'off') throw new HostError('INVALID_STATE', 'VNF sockets are not open');
     const license = checkLicense(this.boot, now);
     if (!license.ok) return fail(`VNF refused to boot: ${license.reason}`);
     this.appliedConfig = structuredClone(this.boot.config ?? {});
@@ -273,7 +274,7 @@ export class Vnf {
 
   /** Run again after a pause (no reboot: no license check); announces the location. */
   resume(): bigint {
-    if (this.run === 'off') throw new Error('VNF sockets are not open');
+    if (this.run === 'off') throw new HostError('INVALID_STATE', 'VNF sockets are not open');
     const atNs = monoNs();
     this.run = 'running';
     this.forwardLog.markResume();

@@ -2,6 +2,8 @@
  * Errors of the QEMU lab, one class with a stable `code` (STYLE.md) and the
  * data needed to understand the failure (command, exit code, stderr).
  */
+import { VnflabError } from '../../../util/errors.js';
+import type { ComputeHostErrorCode } from '../errors.js';
 
 export type QemuLabErrorCode =
   /** Not root, no /dev/net/tun, or a package / the guest image is missing (see `vnflab lab setup qemu`). */
@@ -14,17 +16,12 @@ export type QemuLabErrorCode =
   | 'QEMU_GUEST_BOOT_TIMEOUT'
   /** The VNF's egress is not an address the guest can reach (it must be the lab's sink address). */
   | 'QEMU_EGRESS_UNREACHABLE'
-  | 'VM_NOT_FOUND'
-  | 'VM_EXISTS'
-  /** The operation is not allowed in the VM's current state. */
-  | 'INVALID_STATE'
-  /** A VmSpec field the QEMU host cannot honour. */
-  | 'INVALID_SPEC'
-  | 'CAPACITY_EXCEEDED'
+  /** CAPACITY_EXCEEDED, INVALID_SPEC (also a VmSpec field the QEMU host cannot honour), VM_NOT_FOUND, VM_EXISTS, INVALID_STATE. */
+  | ComputeHostErrorCode
   /** The address plan has no free slot left (254 VMs). */
   | 'NO_ADDRESS';
 
-export class QemuLabError extends Error {
+export class QemuLabError extends VnflabError {
   constructor(
     readonly code: QemuLabErrorCode,
     message: string,

@@ -5,6 +5,7 @@
  * `{"<key>": {"code": <status>, "message": "..."}}`.
  */
 import { VimError } from '../vim.js';
+import { VnflabError } from '../../../util/errors.js';
 
 const FAULT_NAMES: Readonly<Record<number, string>> = {
   400: 'badRequest',
@@ -21,7 +22,7 @@ const FAULT_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** An HTTP error the API answers with a Nova fault body. */
-export class NovaFault extends Error {
+export class NovaFault extends VnflabError {
   readonly code = 'NOVA_API_FAULT';
   constructor(
     readonly status: number,

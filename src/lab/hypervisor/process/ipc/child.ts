@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { siblingEntry } from '../../../../util/entry.js';
+import { LabChildError } from '../errors.js';
 import { isWireEvent, READY_EVENT } from './wire.js';
 
 /** A lab child process (compute host, fabric) started by its parent. */
@@ -35,10 +36,18 @@ export async function forkChild(
   });
   const pid = child.pid;
   try {
-    if (pid === undefined) throw new Error(`could not start ${baseName}`);
+    if (pid === undefined)
+      throw new LabChildError('LAB_CHILD_SPAWN_FAILED', `could not start ${baseName}`, baseName);
     const ready = await new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${baseName} not ready after ${readyTimeoutMs} ms`)),
+        () =>
+          reject(
+            new LabChildError(
+              'LAB_CHILD_READY_TIMEOUT',
+              `${baseName} not ready after ${readyTimeoutMs} ms`,
+              baseName,
+            ),
+          ),
         readyTimeoutMs,
       );
       const onMessage = (m: unknown): void => {
@@ -54,7 +63,14 @@ export async function forkChild(
       });
       void exited.then(() => {
         clearTimeout(timer);
-        reject(new Error(`${baseName} exited before it was ready (code ${child.exitCode})`));
+        reject(
+          new LabChildError(
+            'LAB_CHILD_EXITED',
+            `${baseName} exited before it was ready (code ${child.exitCode})`,
+            baseName,
+            child.exitCode,
+          ),
+        );
       });
     });
     return { child, pid, ready, exited };

@@ -2,12 +2,13 @@
  * Child side of the lab's IPC: read the init argument, answer requests,
  * emit events, and die with the parent (no orphan processes, ever).
  */
+import { VnflabBugError } from '../../../../util/errors.js';
 import { isWireRequest, READY_EVENT, type RpcApi, type WireError, type WireResponse } from './wire.js';
 
 /** The JSON value the parent passed to forkChild. */
 export function readInit(): unknown {
   const arg = process.argv[2];
-  if (arg === undefined) throw new Error('missing init argument (start this module with forkChild)');
+  if (arg === undefined) throw new VnflabBugError('missing init argument (start this module with forkChild)');
   return JSON.parse(arg) as unknown;
 }
 
@@ -45,7 +46,7 @@ export function serveRpc<Api extends RpcApi<Api>>(
     const fn = methods[m.method];
     const run =
       fn === undefined
-        ? Promise.reject(new Error(`unknown method ${m.method}`))
+        ? Promise.reject(new VnflabBugError(`unknown method ${m.method}`))
         : Promise.resolve().then(() => fn.apply(api, [...m.args]));
     void run.then(
       (value) => reply({ t: 'res', id: m.id, ok: true, value: value ?? null }, m.method),
