@@ -7,24 +7,16 @@ import type { VnflabConfig } from '../config/schema.js';
 import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.js';
 import { HttpVnfAgent } from '../drivers/vnf-mgmt/http-vnf-agent.js';
-import type { VnfAgent } from '../ports/vnf-agent.js';
 import { LabElementManager } from '../drivers/em/lab-element-manager.js';
-import type { ElementManager } from '../ports/element-manager.js';
 import type { Migrator } from '../ports/migrator.js';
 import type { Traffic } from '../ports/traffic.js';
-import type { VnfConfigurator } from '../ports/vnf-configurator.js';
+import type { Ports } from '../ports/ports.js';
 import type { Vnfm } from '../ports/vnfm.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
 import { driverConfigs } from './driver-configs.js';
 import { labLoadPolicy } from './lab-load-policy.js';
 
-export interface RunEnvironment {
-  readonly vnfm: Vnfm;
-  readonly migrator: Migrator;
-  readonly traffic: Traffic;
-  readonly em: ElementManager;
-  readonly vnfConfigurator: VnfConfigurator;
-  readonly vnfAgent: VnfAgent;
+export interface RunEnvironment extends Ports {
   /** additionalParams the harness adds to instantiation. */
   readonly harnessInstantiateParams: Record<string, unknown>;
   /** For the result record: what was driven, where. */

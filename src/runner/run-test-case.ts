@@ -129,7 +129,9 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const signal = opts.signal ?? new AbortController().signal;
   try {
     const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir);
-    Object.assign(result.environment, env.description);
+    // The steps get the environment's ports and instantiation params; its description goes to the record.
+    const { description, ...fromEnv } = env;
+    Object.assign(result.environment, description);
     writeResult();
     if (signal.aborted) throw new RunAborted('run interrupted');
     const ctx: MigrateContext = {
@@ -139,14 +141,8 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
       result,
       cleanup,
       signal,
-      vnfm: env.vnfm,
-      migrator: env.migrator,
-      traffic: env.traffic,
-      em: env.em,
-      vnfConfigurator: env.vnfConfigurator,
-      vnfAgent: env.vnfAgent,
+      ...fromEnv,
       recordTrafficTotals: (totals) => recordTrafficTotals(ctx, totals),
-      harnessInstantiateParams: env.harnessInstantiateParams,
       resolveFile: (p) => (isAbsolute(p) ? p : resolve(baseDir, p)),
       state: emptyMigrateState(),
     };
