@@ -7,27 +7,32 @@
  * so the boundary is exact without a message round trip.
  */
 import { randomInt } from 'node:crypto';
-import type { Disruption, LoadLevel, Traffic, TrafficParams } from '../ports/traffic.js';
-import { monoMs, sleep } from '../util/clock.js';
+import type { Disruption } from '../ports/traffic.js';
+import { monoMs, sleep, sleepUntil } from '../util/clock.js';
 import type { Endpoint } from '../util/outcome.js';
 import type { WindowCounts } from './analyzer.js';
-import { readUdpSocketDrops } from './socket-drops.js';
 import { computeDisruption } from './disruption.js';
+import { readUdpSocketDrops } from './socket-drops.js';
 import { TrafficError } from './errors.js';
 import { Generator } from './generator.js';
 import { resolveOptions, type BuiltinTrafficOptions, type ResolvedOptions } from './options.js';
-import { validateTrafficParams } from './params.js';
 import { Receiver } from './receiver.js';
 import { SharedTrafficState } from './shared-state.js';
 import {
-  emptyTotals,
+  emptyBuiltinTotals,
   rate,
   toStats,
   type BuiltinTrafficTotals,
   type BuiltinWindowStats,
-  type WindowMeta,
   withDetail,
 } from './stats.js';
+import {
+  sumWindows,
+  TrafficSession,
+  type SessionErrorKind,
+  type TrafficLoad,
+  type WindowMeta,
+} from './traffic-session.js';
 
 export type { BuiltinTrafficTotals, BuiltinWindowStats } from './stats.js';
 
@@ -42,7 +47,8 @@ interface Run {
 }
 
 /**
- * The built-in Traffic implementation (name 'builtin').
+ * The built-in Traffic implementation (name 'builtin'); the session's order
+ * of calls is TrafficSession's.
  *
  *   const traffic = new BuiltinTraffic({ sinkHost: '127.0.0.1' });
  *   const { sink } = await traffic.prepare();          // the VNF's egress
@@ -53,57 +59,34 @@ interface Run {
  *   const totals = await traffic.stopTraffic();
  *   await traffic.close();
  */
-export class BuiltinTraffic implements Traffic {
+export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowStats, BuiltinTrafficTotals> {
   readonly name = 'builtin';
   private readonly opts: ResolvedOptions;
-  private receiver: Receiver | null = null;
-  private preparing: Promise<Receiver> | null = null;
-  private load: { rateHz: number; params: TrafficParams } | null = null;
-  private run: Run | null = null;
-  private closing: Promise<void> | null = null;
-  private starting: Promise<void> | null = null;
 
   constructor(options: BuiltinTrafficOptions = {}) {
+    super();
     this.opts = resolveOptions(options);
   }
 
-  async prepare(): Promise<{ sink: Endpoint }> {
-    return { sink: (await this.ensureReceiver()).sink };
+  protected override error(kind: SessionErrorKind, message: string): TrafficError {
+    return new TrafficError(`TRAFFIC_${kind}`, message);
   }
 
-  configTrafficLoad(level: LoadLevel, params: TrafficParams): Promise<void> {
-    try {
-      this.assertOpen();
-      if (this.run && !this.run.stopping) {
-        throw new TrafficError('TRAFFIC_ALREADY_RUNNING', 'stop the traffic before changing its load');
-      }
-      this.load = { rateHz: validateTrafficParams(level, params), params };
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
+  protected override openReceiver(): Promise<Receiver> {
+    return Receiver.start({
+      host: this.opts.sinkHost,
+      port: this.opts.sinkPort,
+      socketBufferBytes: this.opts.socketBufferBytes,
+      tickMs: this.opts.tickMs,
+      threadNice: this.opts.threadNice,
+    });
   }
 
-  async startTraffic(windowName = 'traffic'): Promise<void> {
-    this.assertOpen();
-    const load = this.load;
-    if (!load) {
-      throw new TrafficError('TRAFFIC_NOT_CONFIGURED', 'configTrafficLoad() must come before startTraffic()');
-    }
-    if (this.starting || (this.run && !this.run.stopping)) {
-      throw new TrafficError('TRAFFIC_ALREADY_RUNNING', 'traffic is already running');
-    }
-    this.starting = this.start(load, windowName);
-    try {
-      await this.starting;
-    } finally {
-      this.starting = null;
-    }
+  protected override sinkOf(receiver: Receiver): Endpoint {
+    return receiver.sink;
   }
 
-  private async start(load: { rateHz: number; params: TrafficParams }, windowName: string): Promise<void> {
-    if (this.run) await this.run.stopping?.catch(() => undefined);
-    const receiver = await this.ensureReceiver();
+  protected override async launch(receiver: Receiver, load: TrafficLoad, windowName: string): Promise<Run> {
     const o = this.opts;
     const { flows, packetSizeBytes, target } = load.params;
     const perFlowRateHz = load.rateHz / flows;
@@ -144,10 +127,10 @@ export class BuiltinTraffic implements Traffic {
     });
     try {
       // close() was called while the threads were starting: do not leave a sender behind.
-      if (this.closing) throw new TrafficError('TRAFFIC_CLOSED', 'traffic was closed while starting');
+      this.assertOpen('traffic was closed while starting');
       state.cutWindow();
       const startedAtMs = await generator.go();
-      this.run = {
+      return {
         state,
         generator,
         flows,
@@ -162,13 +145,11 @@ export class BuiltinTraffic implements Traffic {
     }
   }
 
-  async doesTrafficFlow(): Promise<boolean> {
-    const run = this.run;
-    if (!run || run.stopping || !this.receiver) return false;
+  protected override async flowing(run: Run, receiver: Receiver): Promise<boolean> {
     // At low rates a flow's packets are far apart: never judge on less than three intervals.
     const windowMs = Math.max(this.opts.flowTimeoutMs, 3000 / run.perFlowRateHz);
     await sleepUntil(run.startedAtMs + windowMs);
-    return this.receiver.flowing(windowMs);
+    return receiver.flowing(windowMs);
   }
 
   /**
@@ -193,10 +174,7 @@ export class BuiltinTraffic implements Traffic {
     }
   }
 
-  async clearCounters(newWindowName: string): Promise<BuiltinWindowStats | null> {
-    const run = this.requireRun();
-    if (run.stopping) throw new TrafficError('TRAFFIC_NOT_RUNNING', 'traffic was stopped');
-    const now = monoMs();
+  protected override cutCounters(run: Run): void {
     try {
       run.state.cutWindow();
     } catch (e) {
@@ -204,25 +182,10 @@ export class BuiltinTraffic implements Traffic {
         cause: e,
       });
     }
-    const closed = run.windows[run.windows.length - 1];
-    if (!closed) return null;
-    closed.closedAtMs = now;
-    run.windows.push({ name: newWindowName, openedAtMs: now, closedAtMs: null });
-    return this.finalStats(run, run.windows.length - 2);
   }
 
-  async readWindow(): Promise<BuiltinWindowStats> {
-    const run = this.requireRun();
-    const k = run.windows.length - 1;
+  protected override async currentStats(run: Run, k: number): Promise<BuiltinWindowStats> {
     return toStats(run.windows[k], await this.requireReceiver().counts(k));
-  }
-
-  async getWindow(name: string): Promise<BuiltinWindowStats | null> {
-    const run = this.run;
-    if (!run) return null;
-    const k = run.windows.findLastIndex((w) => w.name === name);
-    if (k < 0 || run.windows[k]?.closedAtMs === null) return null;
-    return this.finalStats(run, k);
   }
 
   async calculateServiceDisruptionLength(windowName?: string): Promise<Disruption | null> {
@@ -234,40 +197,31 @@ export class BuiltinTraffic implements Traffic {
       const durationMs = (run.windows[run.windows.length - 1]?.closedAtMs ?? monoMs()) - run.startedAtMs;
       offeredRateHz = (await receiver.sendRate(null)) ?? rate(totalSent(run), durationMs);
     } else {
-      k = run.windows.findLastIndex((w) => w.name === windowName);
+      k = this.windowIndex(run, windowName);
       const w = run.windows[k];
-      if (!w) throw new TrafficError('TRAFFIC_UNKNOWN_WINDOW', `no traffic window named '${windowName}'`);
       offeredRateHz = toStats(
         w,
-        w.closedAtMs === null ? await receiver.counts(k) : await this.settled(run, k),
+        w?.closedAtMs === null ? await receiver.counts(k) : await this.settled(run, k),
       ).offeredRateHz;
     }
     const data = await receiver.disruption(k);
     return computeDisruption({ ...data, offeredRateHz, flows: run.flows });
   }
 
-  stopTraffic(): Promise<BuiltinTrafficTotals> {
-    const run = this.run;
-    if (!run) return Promise.resolve(emptyTotals());
-    run.stopping ??= this.stop(run);
-    return run.stopping;
+  protected override emptyTotals(): BuiltinTrafficTotals {
+    return emptyBuiltinTotals();
   }
 
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.preparing?.catch(() => undefined);
-      await this.starting?.catch(() => undefined);
-      const run = this.run;
-      if (run) {
-        run.state.requestStop();
-        await run.generator.close();
-      }
-      await this.receiver?.close();
-    })();
-    return this.closing;
+  protected override async kill(run: Run): Promise<void> {
+    run.state.requestStop();
+    await run.generator.close();
   }
 
-  private async stop(run: Run): Promise<BuiltinTrafficTotals> {
+  protected override closeReceiver(receiver: Receiver): Promise<void> {
+    return receiver.close();
+  }
+
+  protected override async stop(run: Run): Promise<BuiltinTrafficTotals> {
     run.state.requestStop();
     let stoppedAtMs: number;
     try {
@@ -285,19 +239,15 @@ export class BuiltinTraffic implements Traffic {
     if (last) last.closedAtMs = stoppedAtMs;
     const windows: BuiltinWindowStats[] = [];
     for (let k = 0; k < run.windows.length; k++) windows.push(await this.finalStats(run, k));
-    const sum = (f: (w: BuiltinWindowStats) => number): number => windows.reduce((n, w) => n + f(w), 0);
+    const sums = sumWindows(windows);
     const durationMs = stoppedAtMs - run.startedAtMs;
-    const sent = sum((w) => w.sent);
-    // Read while the receiver's socket is still open: the counter goes with it.
+    const late = windows.reduce((n, w) => n + w.late, 0);
+    // Read while the receiver's socket is still open: the kernel's counter goes with it.
     const receiverSocketDrops = await readUdpSocketDrops(this.requireReceiver().sink.port);
     return {
-      sent,
-      received: sum((w) => w.received),
-      lost: sum((w) => w.lost),
-      duplicated: sum((w) => w.duplicated),
-      reordered: sum((w) => w.reordered),
-      late: sum((w) => w.late),
-      offeredRateHz: (await this.requireReceiver().sendRate(null)) ?? rate(sent, durationMs),
+      ...sums,
+      late,
+      offeredRateHz: (await this.requireReceiver().sendRate(null)) ?? rate(sums.sent, durationMs),
       durationMs,
       windows,
       skipped: run.state.skipped,
@@ -305,7 +255,7 @@ export class BuiltinTraffic implements Traffic {
       sendErrors: run.state.sendErrors,
       selfCheck: {
         receiverSocketDrops,
-        late: sum((w) => w.late),
+        late,
         skipped: run.state.skipped,
         maxBurstPackets: run.state.maxBurst,
         sendErrors: run.state.sendErrors,
@@ -315,7 +265,7 @@ export class BuiltinTraffic implements Traffic {
   }
 
   /** Stats of closed window `k` once every packet of it had its grace period. */
-  private async finalStats(run: Run, k: number): Promise<BuiltinWindowStats> {
+  protected override async finalStats(run: Run, k: number): Promise<BuiltinWindowStats> {
     const counts = await this.settled(run, k);
     return toStats(run.windows[k], counts, await this.requireReceiver().detail(k));
   }
@@ -323,39 +273,6 @@ export class BuiltinTraffic implements Traffic {
   private async settled(run: Run, k: number): Promise<WindowCounts> {
     await sleepUntil((run.windows[k]?.closedAtMs ?? monoMs()) + this.opts.graceMs + 2 * this.opts.tickMs);
     return this.requireReceiver().final(k, this.opts.settleTimeoutMs);
-  }
-
-  private ensureReceiver(): Promise<Receiver> {
-    this.assertOpen();
-    this.preparing ??= Receiver.start({
-      host: this.opts.sinkHost,
-      port: this.opts.sinkPort,
-      socketBufferBytes: this.opts.socketBufferBytes,
-      tickMs: this.opts.tickMs,
-      threadNice: this.opts.threadNice,
-    }).then(
-      (r) => (this.receiver = r),
-      (e: unknown) => {
-        this.preparing = null; // the port may be free next time
-        throw e;
-      },
-    );
-    return this.preparing;
-  }
-
-  private requireRun(): Run {
-    this.assertOpen();
-    if (!this.run) throw new TrafficError('TRAFFIC_NOT_RUNNING', 'traffic was not started');
-    return this.run;
-  }
-
-  private requireReceiver(): Receiver {
-    if (!this.receiver) throw new TrafficError('TRAFFIC_NOT_PREPARED', 'prepare() was not called');
-    return this.receiver;
-  }
-
-  private assertOpen(): void {
-    if (this.closing) throw new TrafficError('TRAFFIC_CLOSED', 'traffic was closed');
   }
 }
 
@@ -374,11 +291,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function sleepUntil(atMs: number): Promise<void> {
-  const waitMs = atMs - monoMs();
-  if (waitMs > 0) await sleep(waitMs);
 }
 
 const isLoopback = (host: string): boolean =>

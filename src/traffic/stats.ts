@@ -5,6 +5,7 @@
 import type { TrafficTotals, WindowStats } from '../ports/traffic.js';
 import { monoMs } from '../util/clock.js';
 import type { WindowCounts, WindowDetail } from './analyzer.js';
+import { emptyTrafficTotals, type WindowMeta } from './traffic-session.js';
 
 /** Window counters with what the builtin measures beyond the port. */
 export interface BuiltinWindowStats extends WindowStats {
@@ -21,13 +22,6 @@ export interface BuiltinTrafficTotals extends TrafficTotals {
   readonly maxBurstPackets: number;
   /** Send calls the OS refused. */
   readonly sendErrors: number;
-}
-
-/** A window as the harness thread knows it: name and cut instants (monotonic ms). */
-export interface WindowMeta {
-  readonly name: string;
-  readonly openedAtMs: number;
-  closedAtMs: number | null;
 }
 
 /** Packets per second over a duration; 0 for an empty one. */
@@ -64,19 +58,6 @@ export function withDetail(d: WindowDetail): Pick<BuiltinWindowStats, 'latency' 
 }
 
 /** Totals of a run that never started. */
-export function emptyTotals(): BuiltinTrafficTotals {
-  return {
-    sent: 0,
-    received: 0,
-    lost: 0,
-    duplicated: 0,
-    reordered: 0,
-    late: 0,
-    offeredRateHz: 0,
-    durationMs: 0,
-    windows: [],
-    skipped: 0,
-    maxBurstPackets: 0,
-    sendErrors: 0,
-  };
+export function emptyBuiltinTotals(): BuiltinTrafficTotals {
+  return { ...emptyTrafficTotals(), late: 0, skipped: 0, maxBurstPackets: 0, sendErrors: 0 };
 }

@@ -38,3 +38,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Sleep until monotonic instant `atMs` (at once if it has passed). */
+export async function sleepUntil(atMs: number): Promise<void> {
+  const waitMs = atMs - monoMs();
+  if (waitMs > 0) await sleep(waitMs);
+}

@@ -9,6 +9,7 @@
  * charged by the client's own intervals to the windows it was sent in.
  */
 import type { TrafficTimeline } from '../../ports/traffic.js';
+import type { WindowMeta } from '../../traffic/traffic-session.js';
 import type { ClientReport } from './client-output.js';
 import type { ServerInterval } from './server-output.js';
 
@@ -21,12 +22,8 @@ export interface ReceivedInterval {
   outOfOrder: number;
 }
 
-/** A window as the harness knows it: name and cut instants (monotonic ms). */
-export interface IntervalWindow {
-  readonly name: string;
-  readonly openedAtMs: number;
-  closedAtMs: number | null;
-}
+/** A window as the harness knows it: name and cut instants (monotonic ms), as the session keeps it. */
+export type IntervalWindow = WindowMeta;
 
 /** What one run of iperf3 reported, in the order it came. */
 export class IntervalRecord {

@@ -22,17 +22,16 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import type {
-  Disruption,
-  LoadLevel,
-  Traffic,
-  TrafficParams,
-  TrafficTotals,
-  WindowStats,
-} from '../../ports/traffic.js';
+import type { Disruption, TrafficParams, TrafficTotals, WindowStats } from '../../ports/traffic.js';
 import { TrafficParamsError } from '../../traffic/errors.js';
-import { validateTrafficParams } from '../../traffic/params.js';
-import { monoMs, sleep } from '../../util/clock.js';
+import {
+  emptyTrafficTotals,
+  sumWindows,
+  TrafficSession,
+  type SessionErrorKind,
+  type TrafficLoad,
+} from '../../traffic/traffic-session.js';
+import { monoMs, sleep, sleepUntil } from '../../util/clock.js';
 import type { Endpoint } from '../../util/outcome.js';
 import { parseClientReport } from './client-output.js';
 import { Iperf3Error } from './errors.js';
@@ -81,8 +80,8 @@ interface Run {
   stopping: Promise<TrafficTotals> | null;
 }
 
-/** The Traffic port on iperf3 (name 'iperf3'). */
-export class Iperf3Traffic implements Traffic {
+/** The Traffic port on iperf3 (name 'iperf3'); the session's order of calls is TrafficSession's. */
+export class Iperf3Traffic extends TrafficSession<Iperf3Server, Run, WindowStats, TrafficTotals> {
   readonly name = 'iperf3';
   private readonly binary: string;
   private readonly sinkHost: string;
@@ -92,16 +91,11 @@ export class Iperf3Traffic implements Traffic {
   private readonly settleTimeoutMs: number;
   private readonly startTimeoutMs: number;
   private readonly socketBufferBytes: number;
-  private server: Iperf3Server | null = null;
-  private preparing: Promise<Iperf3Server> | null = null;
-  private load: { rateHz: number; params: TrafficParams } | null = null;
-  private run: Run | null = null;
-  private starting: Promise<void> | null = null;
-  private closing: Promise<void> | null = null;
   /** The run the server's lines belong to. */
   private listener: ((line: ServerLine, atMs: number) => void) | null = null;
 
   constructor(opts: Iperf3TrafficOptions = {}) {
+    super();
     this.binary = opts.binary ?? 'iperf3';
     this.sinkHost = opts.sinkHost ?? '127.0.0.1';
     this.sinkPort = opts.sinkPort ?? 0;
@@ -112,50 +106,40 @@ export class Iperf3Traffic implements Traffic {
     this.socketBufferBytes = opts.socketBufferBytes ?? 4 * 1024 * 1024;
   }
 
-  async prepare(): Promise<{ sink: Endpoint }> {
-    const s = await this.ensureServer();
-    return { sink: { host: s.host, port: s.port } };
+  protected override error(kind: SessionErrorKind, message: string): Iperf3Error {
+    return new Iperf3Error(`IPERF3_${kind}`, message);
   }
 
-  configTrafficLoad(level: LoadLevel, params: TrafficParams): Promise<void> {
-    try {
-      this.assertOpen();
-      if (this.run && !this.run.stopping)
-        throw new Iperf3Error('IPERF3_ALREADY_RUNNING', 'stop the traffic before changing its load');
-      const rateHz = validateTrafficParams(level, params);
-      // iperf3 ends a test of fixed length (-t, -k) the moment its last packet
-      // leaves, and its server stops counting then: packets still in flight
-      // would read as lost. Runs here end at StopTraffic (freeze, drain, stop).
-      if (params.durationMs !== undefined)
-        throw new TrafficParamsError(
-          'traffic.durationMs',
-          'is not supported by the iperf3 driver (leave it out and call StopTraffic)',
-        );
-      this.load = { rateHz, params };
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
+  protected override openReceiver(): Promise<Iperf3Server> {
+    return Iperf3Server.start(
+      this.binary,
+      this.sinkHost,
+      this.intervalS,
+      (line, atMs) => this.listener?.(line, atMs),
+      this.sinkPort,
+    );
   }
 
-  async startTraffic(windowName = 'traffic'): Promise<void> {
-    this.assertOpen();
-    const load = this.load;
-    if (!load)
-      throw new Iperf3Error('IPERF3_NOT_CONFIGURED', 'configTrafficLoad() must come before startTraffic()');
-    if (this.starting || (this.run && !this.run.stopping))
-      throw new Iperf3Error('IPERF3_ALREADY_RUNNING', 'traffic is already running');
-    this.starting = this.start(load, windowName);
-    try {
-      await this.starting;
-    } finally {
-      this.starting = null;
-    }
+  protected override sinkOf(server: Iperf3Server): Endpoint {
+    return { host: server.host, port: server.port };
   }
 
-  private async start(load: { rateHz: number; params: TrafficParams }, windowName: string): Promise<void> {
-    if (this.run) await this.run.stopping?.catch(() => undefined);
-    await this.ensureServer();
+  protected override checkParams(params: TrafficParams): void {
+    // iperf3 ends a test of fixed length (-t, -k) the moment its last packet
+    // leaves, and its server stops counting then: packets still in flight
+    // would read as lost. Runs here end at StopTraffic (freeze, drain, stop).
+    if (params.durationMs !== undefined)
+      throw new TrafficParamsError(
+        'traffic.durationMs',
+        'is not supported by the iperf3 driver (leave it out and call StopTraffic)',
+      );
+  }
+
+  protected override async launch(
+    _server: Iperf3Server,
+    load: TrafficLoad,
+    windowName: string,
+  ): Promise<Run> {
     const { flows, packetSizeBytes, target } = load.params;
     // -b is per stream, in bits/s of UDP payload.
     const bitsPerStream = Math.round(((load.rateHz / flows) * packetSizeBytes * 8) / 1) || 1;
@@ -225,16 +209,16 @@ export class Iperf3Traffic implements Traffic {
         { output: run.clientOutput.slice(0, 1000), exitCode: client.exitCode },
       );
     }
-    if (this.closing) {
+    try {
+      this.assertOpen('traffic was closed while starting');
+    } catch (e) {
       await terminate(client, 'SIGKILL', 100);
-      throw new Iperf3Error('IPERF3_CLOSED', 'traffic was closed while starting');
+      throw e;
     }
-    this.run = run;
+    return run;
   }
 
-  async doesTrafficFlow(): Promise<boolean> {
-    const run = this.run;
-    if (!run || run.stopping) return false;
+  protected override async flowing(run: Run): Promise<boolean> {
     const windowMs = this.flowTimeoutMs;
     await sleepUntil(run.startedAtMs + windowMs + this.intervalS * 1000);
     // Only intervals wholly within the last windowMs: one that began before an outage still saw packets.
@@ -248,30 +232,6 @@ export class Iperf3Traffic implements Traffic {
     return intervalWindowCounts(run.record, run.windows, run.windows.length - 1).lost > 0;
   }
 
-  async clearCounters(newWindowName: string): Promise<WindowStats | null> {
-    const run = this.requireRun();
-    if (run.stopping) throw new Iperf3Error('IPERF3_NOT_RUNNING', 'traffic was stopped');
-    const now = monoMs();
-    const closed = run.windows[run.windows.length - 1];
-    if (!closed) return null;
-    closed.closedAtMs = now;
-    run.windows.push({ name: newWindowName, openedAtMs: now, closedAtMs: null });
-    return this.finalStats(run, run.windows.length - 2);
-  }
-
-  async readWindow(): Promise<WindowStats> {
-    const run = this.requireRun();
-    return this.stats(run, run.windows.length - 1);
-  }
-
-  async getWindow(name: string): Promise<WindowStats | null> {
-    const run = this.run;
-    if (!run) return null;
-    const k = run.windows.findLastIndex((w) => w.name === name);
-    if (k < 0 || run.windows[k]?.closedAtMs === null) return null;
-    return this.finalStats(run, k);
-  }
-
   async calculateServiceDisruptionLength(windowName?: string): Promise<Disruption | null> {
     const run = this.requireRun();
     let lost: number;
@@ -283,9 +243,9 @@ export class Iperf3Traffic implements Traffic {
       sent = all.reduce((n, c) => n + c.sent, 0);
       offeredRateHz = this.runRateHz(run);
     } else {
-      const k = run.windows.findLastIndex((w) => w.name === windowName);
-      if (k < 0) throw new Iperf3Error('IPERF3_UNKNOWN_WINDOW', `no traffic window named '${windowName}'`);
-      const s = run.windows[k]?.closedAtMs === null ? this.stats(run, k) : await this.finalStats(run, k);
+      const k = this.windowIndex(run, windowName);
+      const s =
+        run.windows[k]?.closedAtMs === null ? this.currentStats(run, k) : await this.finalStats(run, k);
       lost = s.lost;
       sent = s.sent;
       offeredRateHz = s.offeredRateHz;
@@ -305,24 +265,19 @@ export class Iperf3Traffic implements Traffic {
     };
   }
 
-  stopTraffic(): Promise<TrafficTotals> {
-    const run = this.run;
-    if (!run) return Promise.resolve(emptyTotals());
-    run.stopping ??= this.stop(run);
-    return run.stopping;
+  protected override emptyTotals(): TrafficTotals {
+    return emptyTrafficTotals();
   }
 
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.preparing?.catch(() => undefined);
-      await this.starting?.catch(() => undefined);
-      if (this.run) await terminate(this.run.client, 'SIGKILL', 100);
-      await this.server?.stop();
-    })();
-    return this.closing;
+  protected override kill(run: Run): Promise<void> {
+    return terminate(run.client, 'SIGKILL', 100);
   }
 
-  private async stop(run: Run): Promise<TrafficTotals> {
+  protected override closeReceiver(server: Iperf3Server): Promise<void> {
+    return server.stop();
+  }
+
+  protected override async stop(run: Run): Promise<TrafficTotals> {
     // Freeze the sender first and let the packets in flight arrive: iperf3's
     // server stops counting when the client says the test is over, so a
     // packet still on its way then would read as lost. Then SIGINT (handled
@@ -349,15 +304,10 @@ export class Iperf3Traffic implements Traffic {
     // The server prints the end of the test (last interval, summary) right after the client's goodbye.
     const deadline = monoMs() + this.settleTimeoutMs;
     while (run.record.summaryTotal === null && monoMs() < deadline) await sleep(10);
-    const windows = run.windows.map((_, k) => this.stats(run, k));
-    const sum = (f: (w: WindowStats) => number): number => windows.reduce((n, w) => n + f(w), 0);
+    const windows = run.windows.map((_, k) => this.currentStats(run, k));
     const timeline = intervalTimeline(run.record, run.windows, null);
     return {
-      sent: sum((w) => w.sent),
-      received: sum((w) => w.received),
-      lost: sum((w) => w.lost),
-      duplicated: 0,
-      reordered: sum((w) => w.reordered),
+      ...sumWindows(windows),
       offeredRateHz: this.runRateHz(run) ?? 0,
       durationMs: stoppedAtMs - run.startedAtMs,
       windows,
@@ -375,7 +325,7 @@ export class Iperf3Traffic implements Traffic {
     return seconds > 0 && total > 0 ? total / seconds : null;
   }
 
-  private stats(run: Run, k: number): WindowStats {
+  protected override currentStats(run: Run, k: number): WindowStats {
     const w = run.windows[k];
     const c = intervalWindowCounts(run.record, run.windows, k);
     const timeline = intervalTimeline(run.record, run.windows, k);
@@ -394,7 +344,7 @@ export class Iperf3Traffic implements Traffic {
   }
 
   /** Stats of closed window `k` once the server has reported every interval that can belong to it. */
-  private async finalStats(run: Run, k: number): Promise<WindowStats> {
+  protected override async finalStats(run: Run, k: number): Promise<WindowStats> {
     const closedAtMs = run.windows[k]?.closedAtMs ?? monoMs();
     // The interval holding the cut ends at most one interval later; its line then needs a moment.
     const needMs = closedAtMs + this.intervalS * 1000;
@@ -407,35 +357,7 @@ export class Iperf3Traffic implements Traffic {
     ) {
       await sleep(10);
     }
-    return this.stats(run, k);
-  }
-
-  private ensureServer(): Promise<Iperf3Server> {
-    this.assertOpen();
-    this.preparing ??= Iperf3Server.start(
-      this.binary,
-      this.sinkHost,
-      this.intervalS,
-      (line, atMs) => this.listener?.(line, atMs),
-      this.sinkPort,
-    ).then(
-      (s) => (this.server = s),
-      (e: unknown) => {
-        this.preparing = null;
-        throw e;
-      },
-    );
-    return this.preparing;
-  }
-
-  private requireRun(): Run {
-    this.assertOpen();
-    if (!this.run) throw new Iperf3Error('IPERF3_NOT_RUNNING', 'traffic was not started');
-    return this.run;
-  }
-
-  private assertOpen(): void {
-    if (this.closing) throw new Iperf3Error('IPERF3_CLOSED', 'traffic was closed');
+    return this.currentStats(run, k);
   }
 }
 
@@ -449,22 +371,4 @@ function safeClientError(output: string): string | null {
     const m = /"error":\s*"([^"]*)"/.exec(output);
     return m?.[1] ?? null;
   }
-}
-
-function emptyTotals(): TrafficTotals {
-  return {
-    sent: 0,
-    received: 0,
-    lost: 0,
-    duplicated: 0,
-    reordered: 0,
-    offeredRateHz: 0,
-    durationMs: 0,
-    windows: [],
-  };
-}
-
-async function sleepUntil(atMs: number): Promise<void> {
-  const waitMs = atMs - monoMs();
-  if (waitMs > 0) await sleep(waitMs);
 }

@@ -3,31 +3,23 @@
  * cleanup stack, and the state one step hands to the next.
  */
 import type { RunConfig } from '../../config/schema.js';
-import type { ElementManager } from '../../ports/element-manager.js';
 import type { TcLogger } from '../../ports/logger.js';
-import type { MigrationHandle, MigrationSubject, Migrator } from '../../ports/migrator.js';
-import type { Traffic, TrafficTotals } from '../../ports/traffic.js';
-import type { VnfAgent } from '../../ports/vnf-agent.js';
+import type { MigrationHandle, MigrationSubject } from '../../ports/migrator.js';
+import type { Ports } from '../../ports/ports.js';
+import type { TrafficTotals } from '../../ports/traffic.js';
 import type { Endpoint } from '../../util/outcome.js';
 import { VnflabBugError } from '../../util/errors.js';
-import type { VnfConfigurator } from '../../ports/vnf-configurator.js';
-import type { LcmOperation, VResource, Vnfm, VnfRecord } from '../../ports/vnfm.js';
+import type { LcmOperation, VResource, VnfRecord } from '../../ports/vnfm.js';
 import type { CleanupHandle, CleanupStack } from '../../runner/cleanup-stack.js';
 import type { TcResult } from '../../record/result.js';
 
-export interface MigrateContext {
+export interface MigrateContext extends Ports {
   readonly testCaseId: string;
   readonly config: RunConfig;
   readonly log: TcLogger;
   readonly result: TcResult;
   readonly cleanup: CleanupStack;
   readonly signal: AbortSignal;
-  readonly vnfm: Vnfm;
-  readonly migrator: Migrator;
-  readonly traffic: Traffic;
-  readonly em: ElementManager;
-  readonly vnfConfigurator: VnfConfigurator;
-  readonly vnfAgent: VnfAgent;
   /** Add a traffic session's totals to the record (the load trigger restarts traffic). */
   readonly recordTrafficTotals: (totals: TrafficTotals) => void;
   /** additionalParams the harness adds to instantiation (lab: the traffic sink as the VNF's egress). */

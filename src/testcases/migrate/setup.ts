@@ -5,13 +5,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { RunConfig } from '../../config/schema.js';
-import type { ElementManager } from '../../ports/element-manager.js';
 import type { TcLogger } from '../../ports/logger.js';
-import type { Migrator } from '../../ports/migrator.js';
-import type { Traffic } from '../../ports/traffic.js';
-import type { VnfAgent } from '../../ports/vnf-agent.js';
-import type { VnfConfigurator } from '../../ports/vnf-configurator.js';
-import type { Vnfm } from '../../ports/vnfm.js';
+import type { Ports } from '../../ports/ports.js';
 import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from '../../record/result.js';
 import type { CleanupStack } from '../../runner/cleanup-stack.js';
 import { stepRecords, type TestCaseDefinition } from '../../runner/step.js';
@@ -20,13 +15,7 @@ import { emptyMigrateState, type MigrateContext } from './context.js';
 import { recordTrafficTotals } from './steps.js';
 
 /** The ports a MIGRATE case talks to, as the composition root built them. */
-export interface MigratePorts {
-  readonly vnfm: Vnfm;
-  readonly migrator: Migrator;
-  readonly traffic: Traffic;
-  readonly em: ElementManager;
-  readonly vnfConfigurator: VnfConfigurator;
-  readonly vnfAgent: VnfAgent;
+export interface MigratePorts extends Ports {
   /** additionalParams the harness adds to instantiation. */
   readonly harnessInstantiateParams: Record<string, unknown>;
 }
