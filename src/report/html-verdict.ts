@@ -26,10 +26,12 @@ export function disruptionFigure(r: TcResult): string {
   const counts = `${w.lost} lost${sent === undefined ? '' : ` of ${sent} sent`} at ${w.offeredRateHz.toFixed(1)} packets/s in window '${w.name}'`;
   const label = w.partial
     ? 'measured before the run stopped (partial window, not a disruption figure)'
-    : 'service disruption (RFC 6201 frame-loss method: lost / offered rate)';
-  return `<div id="figure" class="figure${w.partial ? ' partial' : ''}">
+    : 'RFC 6201 frame-loss method (lost / offered rate)';
+  const untrusted = r.verdict !== null && !r.verdict.validity.trusted;
+  return `<div id="figure" class="figure${w.partial ? ' partial' : ''}${untrusted ? ' untrusted' : ''}">
 <div class="figure-label">${esc(label)}</div>
 <div class="figure-value">${ms(t.serviceDisruptionMs)}</div>
+${untrusted ? '<p class="untrusted-note">Not trusted: the tester or the lab was disturbed (see the validity of the figures below).</p>' : ''}
 ${kv([
   ['timestamp method (gap around the loss)', ms(t.gapDerivedMs)],
   ['resolution (one inter-packet interval)', ms(t.resolutionMs, 3)],

@@ -146,6 +146,7 @@ describe('HTML report', () => {
     expect(top).toContain('<td>0 packets (default)</td>');
     expect(top).toContain('<div id="validity" class="validity trusted">');
     expect(top).toContain('<li>receiver socket drops (kernel counter)</li>');
+    expect(top).not.toContain('Not trusted');
     // The figure with its own window's counts.
     expect(section(html, 'Service disruption')).toContain(
       "191 lost of 8700 sent at 10000.0 packets/s in window 'duringMigration'",
@@ -179,7 +180,9 @@ describe('HTML report', () => {
         checked: ['receiver socket drops (kernel counter)'],
       },
     };
-    const v = section(toHtml(r), 'Validity of the figures');
+    const html = toHtml(r);
+    expect(section(html, 'Service disruption')).toContain('Not trusted: the tester or the lab was disturbed');
+    const v = section(html, 'Validity of the figures');
     expect(v).toContain('class="validity untrusted"');
     expect(v).toContain('NOT TRUSTED');
     expect(v).toContain(
@@ -230,7 +233,10 @@ describe('HTML report', () => {
     expect(zoom).toContain('>switched +831.1 ms<');
     expect(zoom).toContain('>completion seen +870.0 ms<');
     // The trigger is out of range: pinned to the left edge with an arrow, no line.
-    expect(zoom).toMatch(/data-marker="trigger" data-pinned="left"><text[^>]*>\u2190 trigger 0 ms</);
+    expect(zoom).toContain('<g class="marker" data-marker="trigger" data-pinned="left"></g>');
+    expect(zoom).toMatch(
+      /data-marker="trigger"><rect[^>]*\/><text class="marker-label"[^>]*>\u2190 trigger 0 ms</,
+    );
     expect(zoom).toContain('>+800<');
     expect(zoom).toContain('10 ms bins by send time');
     expect(zoom.match(/class="legend-item"/g)).toHaveLength(4);

@@ -16,7 +16,7 @@ import { criteriaSection, disruptionFigure, statusBadge, validitySection } from 
 import type { Reporter } from './reporter.js';
 
 const STYLE = `
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
+body{font-family:system-ui,sans-serif;font-size:14px;margin:24px;color:#222;max-width:1100px}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px;border-bottom:1px solid #ddd} h3{font-size:14px;margin:14px 0 6px}
 .verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:600}
 .verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}.verdict.inconclusive{background:#e65100}
@@ -24,7 +24,8 @@ h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px;border-bot
 .summary{font-size:15px;margin:10px 0} .muted{color:#777}
 .figure-label{font-weight:600} .figure-value{font-size:26px;font-weight:600;margin:2px 0 6px}
 .figure.partial .figure-label{color:#e65100} .figure.partial .figure-value{color:#777}
-.partial-note{color:#e65100;font-weight:600}
+.partial-note,.untrusted-note{color:#e65100;font-weight:600;margin:0 0 6px}
+.figure.untrusted .figure-value{color:#777}
 .outcome{font-weight:600}.outcome.pass{color:#2e7d32}.outcome.fail{color:#c62828}.outcome.not_measured{color:#e65100}
 .validity{border-left:4px solid #2e7d32;padding:2px 10px} .validity.untrusted{border-color:#e65100}
 .validity ul,#events ul{margin:2px 0;padding-left:18px}

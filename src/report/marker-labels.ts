@@ -101,21 +101,28 @@ export function markerLayer(
   });
   const placed = layoutLabels(items, 2, frame.width - 2);
   const rows = placed.reduce((n, p) => Math.max(n, p.row + 1), 0);
-  const render = (bandTop: number, plotBottom: number): string =>
-    markers
-      .map((m, i) => {
-        const p = placed[i]!;
-        const it = items[i]!;
-        const y = bandTop + (p.row + 1) * LABEL_ROW_PX - 3;
-        const line =
-          it.pin === undefined
-            ? `<line x1="${it.x.toFixed(1)}" y1="${(y + 3).toFixed(1)}" x2="${it.x.toFixed(1)}" y2="${plotBottom}" stroke="${m.color}" stroke-dasharray="4 2"/>`
-            : '';
-        return (
-          `<g class="marker" data-marker="${esc(m.key ?? m.label)}"${it.pin ? ` data-pinned="${it.pin}"` : ''}>${line}` +
-          `<text class="marker-label" x="${p.x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${LABEL_FONT_PX}" text-anchor="${p.anchor}" fill="${m.color}" stroke="#fff" stroke-width="3" paint-order="stroke">${esc(it.text)}</text></g>`
-        );
-      })
-      .join('\n');
+  // Every line first, then every label on a white ground: a line never runs through a label it crosses.
+  const render = (bandTop: number, plotBottom: number): string => {
+    const baseline = (row: number): number => bandTop + (row + 1) * LABEL_ROW_PX - 3;
+    const lines = markers.map((m, i) => {
+      const it = items[i]!;
+      const y = baseline(placed[i]!.row);
+      const line =
+        it.pin === undefined
+          ? `<line x1="${it.x.toFixed(1)}" y1="${(y + 3).toFixed(1)}" x2="${it.x.toFixed(1)}" y2="${plotBottom}" stroke="${m.color}" stroke-dasharray="4 2"/>`
+          : '';
+      return `<g class="marker" data-marker="${esc(m.key ?? m.label)}"${it.pin ? ` data-pinned="${it.pin}"` : ''}>${line}</g>`;
+    });
+    const labels = markers.map((m, i) => {
+      const p = placed[i]!;
+      const y = baseline(p.row);
+      return (
+        `<g class="marker-label-group" data-marker="${esc(m.key ?? m.label)}">` +
+        `<rect x="${p.left.toFixed(1)}" y="${(y - 9).toFixed(1)}" width="${(p.right - p.left).toFixed(1)}" height="12" fill="#fff" fill-opacity="0.9"/>` +
+        `<text class="marker-label" x="${p.x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${LABEL_FONT_PX}" text-anchor="${p.anchor}" fill="${m.color}">${esc(items[i]!.text)}</text></g>`
+      );
+    });
+    return [...lines, ...labels].join('\n');
+  };
   return { rows, render };
 }
