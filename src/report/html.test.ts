@@ -242,6 +242,23 @@ describe('HTML report', () => {
     expect(zoom.match(/class="legend-item"/g)).toHaveLength(4);
   });
 
+  it('says what is missing when the run stopped before the move', () => {
+    const r = syntheticPassResult();
+    r.overallStatus = 'FAIL';
+    r.verdict = null;
+    r.disruption = null;
+    r.timeRecord.startvResourceMigration = null;
+    r.traffic.disruptionWindow = null;
+    r.traffic.serviceDisruptionMs = null;
+    const html = toHtml(r);
+    expect(html).toContain('No disruption figure: the run stopped before the migration window was measured.');
+    expect(html).toContain('not judged: the run did not conclude');
+    expect(html).toContain('not placed: the run stopped before the migration window was measured');
+    expect(svgOf(html, 'chart-run')).not.toBe('');
+    expect(svgOf(html, 'chart-zoom')).toBe('');
+    expect(html).toContain('no zoomed chart');
+  });
+
   it('says an inferred switch-over is inferred', () => {
     const r = syntheticPassResult();
     r.disruption = { ...r.disruption!, events: { ...r.disruption!.events, source: 'traffic' } };
