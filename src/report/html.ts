@@ -1,77 +1,72 @@
 /**
- * report.html: the run as a test lab would file it - verdict, the disruption
- * by both RFC 6201 methods beside the VIM's own downtime, the traffic
- * timeline, every step with its times, the windows, loss episodes, vResources
- * before and after, and what cleanup did. One self-contained file.
+ * report.html: the run as a test lab would sign it. On top the status, the
+ * verdict's one line, the disruption figure (or what a stopped run measured,
+ * said as such), the criteria and the figures' validity; then where the
+ * loss fell on the move (switch-over against degradation, by phase, with the
+ * events used) beside the target's own downtime; the whole run's traffic and
+ * the switch-over up close; then every step, window, loss episode, vResource
+ * and cleanup action. One self-contained file: no script, no external style.
  */
 import { writeFileSync } from 'node:fs';
-import type { TrafficTimeline } from '../ports/traffic.js';
 import type { TcResult } from '../record/result.js';
+import { chartsSection } from './html-charts.js';
+import { lossSplitSection, targetViewSection } from './html-disruption.js';
+import { esc, ms, num, table } from './html-format.js';
+import { criteriaSection, disruptionFigure, statusBadge, validitySection } from './html-verdict.js';
 import type { Reporter } from './reporter.js';
-import { mergeTimelines, timelineSvg, type TimelineMarker } from './timeline-svg.js';
 
-const esc = (v: string | number | boolean | null | undefined): string =>
-  String(v ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-const ms = (v: number | null | undefined, digits = 2): string =>
-  v === null || v === undefined ? 'n/a' : `${v.toFixed(digits)} ms`;
-const num = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : String(v));
-
-function table(head: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
-  if (rows.length === 0) return '<p class="muted">none</p>';
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-}
-
-function markers(r: TcResult): TimelineMarker[] {
-  const out: TimelineMarker[] = [];
-  const tr = r.timeRecord;
-  if (tr.startvResourceMigration)
-    out.push({ atMs: tr.startvResourceMigration.monoMs, label: 'trigger', color: '#7b3fb5' });
-  const tl = r.migration.timeline;
-  if (tl?.pausedAtMs != null) out.push({ atMs: tl.pausedAtMs, label: 'paused', color: '#e67e22' });
-  if (tl?.switchedAtMs != null) out.push({ atMs: tl.switchedAtMs, label: 'switched', color: '#27ae60' });
-  if (tr.completevResourceMigration)
-    out.push({ atMs: tr.completevResourceMigration.monoMs, label: 'completion seen', color: '#555' });
-  return out;
-}
+const STYLE = `
+body{font-family:system-ui,sans-serif;font-size:14px;margin:24px;color:#222;max-width:1100px}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px;border-bottom:1px solid #ddd} h3{font-size:14px;margin:14px 0 6px}
+.verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:600}
+.verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}.verdict.inconclusive{background:#e65100}
+.verdict.error{background:#6a1b9a}.verdict.aborted{background:#616161}
+.summary{font-size:15px;margin:10px 0} .muted{color:#777}
+.figure-label{font-weight:600} .figure-value{font-size:26px;font-weight:600;margin:2px 0 6px}
+.figure.partial .figure-label{color:#e65100} .figure.partial .figure-value{color:#777}
+.partial-note,.untrusted-note{color:#e65100;font-weight:600;margin:0 0 6px}
+.figure.untrusted .figure-value{color:#777}
+.outcome{font-weight:600}.outcome.pass{color:#2e7d32}.outcome.fail{color:#c62828}.outcome.not_measured{color:#e65100}
+.validity{border-left:4px solid #2e7d32;padding:2px 10px} .validity.untrusted{border-color:#e65100}
+.validity ul,#events ul{margin:2px 0;padding-left:18px}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border:1px solid #999;vertical-align:middle}
+table{border-collapse:collapse;font-size:13px;margin:4px 0} td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f4f4f4} .kv td:first-child{font-weight:600;background:#fafafa}
+svg.chart{display:block;margin:6px 0;max-width:100%;height:auto}
+`;
 
 export function toHtml(r: TcResult): string {
   const t = r.traffic;
   const m = r.migration;
-  const verdictClass = r.overallStatus === 'PASS' ? 'pass' : 'fail';
-  const timelines = t.windows.map((w) => w.timeline).filter((x): x is TrafficTimeline => x !== undefined);
-  const merged = mergeTimelines(timelines);
   const tr = r.timeRecord;
   const resRows = (list: TcResult['resourceList']['activeResource']): (string | number)[][] =>
     (list ?? []).map((v) => [v.kind, v.id, `${v.amount} ${v.unit}`, v.host, v.computeResourceId]);
+  const summary = r.verdict?.summary ?? r.failure?.message ?? null;
+  const failure =
+    r.failure && r.failure.message !== summary
+      ? `<p><b>Failure${r.failure.step === null ? '' : ` at step ${r.failure.step}`}:</b> ${esc(r.failure.message)}</p>`
+      : '';
+  const figureTitle = t.disruptionWindow?.partial ? 'Measured before the run stopped' : 'Service disruption';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.testCase)} ${esc(r.overallStatus)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
-h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 8px;border-bottom:1px solid #ddd}
-.verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:600}
-.pass{background:#2e7d32}.fail{background:#c62828}.muted{color:#777}
-table{border-collapse:collapse;font-size:13px;margin:4px 0} td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f4f4f4} .kv td:first-child{font-weight:600;background:#fafafa}
-</style></head><body>
-<h1>${esc(r.testCase)} <span class="verdict ${verdictClass}">${esc(r.overallStatus)}</span></h1>
+<style>${STYLE}</style></head><body>
+<h1>${esc(r.testCase)} ${statusBadge(r.overallStatus)}</h1>
 <div>${esc(r.title)}</div>
 <div class="muted">${esc(r.startedAt)} - ${esc(r.endedAt)}; vnfInstanceId ${esc(r.vnfInstanceId ?? 'n/a')}</div>
-${r.failure ? `<p><b>Failure${r.failure.step === null ? '' : ` at step ${r.failure.step}`}:</b> ${esc(r.failure.message)}</p>` : ''}
-<h2>Service disruption</h2>
-<table class="kv"><tbody>
-<tr><td>serviceDisruptionMs (RFC 6201 frame-loss: lost / offered rate)</td><td>${ms(t.serviceDisruptionMs)}</td></tr>
-<tr><td>timestamp method (gap around the loss)</td><td>${ms(t.gapDerivedMs)}</td></tr>
-<tr><td>resolution</td><td>${ms(t.resolutionMs, 3)}</td></tr>
-<tr><td>downtime measured by the VIM / hypervisor</td><td>${ms(m.downtimeMs)}</td></tr>
-<tr><td>lost / sent</td><td>${num(t.lost)} / ${num(t.sent)} at ${t.rateHz === null ? 'n/a' : `${t.rateHz.toFixed(1)} packets/s`} (${esc(t.loadLevel ?? '')} load)</td></tr>
-</tbody></table>
-${merged ? timelineSvg(merged, markers(r)) : '<p class="muted">no per-bin timeline from this traffic driver</p>'}
+${summary === null ? '' : `<p id="summary" class="summary"><b>Verdict:</b> ${esc(summary)}</p>`}
+${failure}
+<h2>${figureTitle}</h2>
+${disruptionFigure(r)}
+<h2>Criteria</h2>
+${criteriaSection(r)}
+<h2>Validity of the figures</h2>
+${validitySection(r.verdict)}
+<h2>Where the loss fell on the move</h2>
+${lossSplitSection(r)}
+<h3>The target's view</h3>
+${targetViewSection(r)}
+<h2>Traffic</h2>
+${chartsSection(r)}
 <h2>Migration</h2>
 <table class="kv"><tbody>
 <tr><td>migration type (step 5)</td><td>${esc(m.migrationType)} - ${esc(m.migrationTypeReason)}</td></tr>

@@ -1,18 +1,15 @@
 /**
- * The traffic timeline as an SVG chart: packets received and lost per bin
- * (10 ms by default) by send time, with the run's instants marked (trigger,
- * the lab's pause and switch-over, completion seen). Self-contained markup,
- * no script, so the HTML report opens anywhere.
+ * The traffic timeline of the whole run as an SVG chart: packets received
+ * and lost per bin (10 ms by default) by send time, with the run's instants
+ * marked (trigger, the lab's pause and switch-over, completion seen) and the
+ * zoomed range shaded. Self-contained markup, no script, so the HTML report
+ * opens anywhere.
  */
 import type { TrafficTimeline } from '../ports/traffic.js';
+import { axisSvg, axisTicks } from './chart-axis.js';
+import { LABEL_ROW_PX, markerLayer, type TimelineMarker } from './marker-labels.js';
 
-export interface TimelineMarker {
-  readonly atMs: number;
-  readonly label: string;
-  readonly color: string;
-}
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export type { TimelineMarker } from './marker-labels.js';
 
 /** Merge window timelines of equal bin width into one series on a common start. */
 export function mergeTimelines(parts: readonly TrafficTimeline[]): TrafficTimeline | null {
@@ -33,72 +30,74 @@ export function mergeTimelines(parts: readonly TrafficTimeline[]): TrafficTimeli
   return { binMs, startMs, received, lost, truncated: same.some((t) => t.truncated) };
 }
 
+export interface TimelineChartOptions {
+  /** Axis origin, monotonic ms (the trigger); null: the timeline's start. */
+  readonly originMs?: number | null;
+  /** A range to shade (the zoomed chart's), monotonic ms. */
+  readonly highlight?: { readonly fromMs: number; readonly toMs: number } | null;
+  readonly width?: number;
+  readonly plotHeight?: number;
+}
+
 export function timelineSvg(
   t: TrafficTimeline,
   markers: readonly TimelineMarker[],
-  width = 960,
-  height = 220,
+  opts: TimelineChartOptions = {},
 ): string {
-  const pad = { left: 56, right: 12, top: 16, bottom: 40 };
-  const plotW = width - pad.left - pad.right;
-  const plotH = height - pad.top - pad.bottom;
+  const width = opts.width ?? 960;
+  const plotH = opts.plotHeight ?? 150;
+  const left = 56;
+  const plotW = width - left - 28;
   const n = t.received.length;
-  const totals = t.received.map((r, i) => r + (t.lost[i] ?? 0));
-  const maxY = Math.max(1, ...totals);
-  const x = (bin: number): number => pad.left + (bin / Math.max(1, n)) * plotW;
-  const y = (v: number): number => pad.top + plotH - (v / maxY) * plotH;
+  const spanMs = Math.max(1, n * t.binMs);
+  const endMs = t.startMs + spanMs;
+  const xMs = (atMs: number): number => left + ((atMs - t.startMs) / spanMs) * plotW;
+  const layer = markerLayer(
+    markers,
+    (atMs) => (atMs < t.startMs ? 'left' : atMs > endMs ? 'right' : xMs(atMs)),
+    { plotLeft: left, plotRight: left + plotW, width },
+  );
+  const top = 6 + Math.max(1, layer.rows) * LABEL_ROW_PX + 6;
+  const bottom = top + plotH;
+  const height = bottom + 38;
+  const maxY = Math.max(1, ...t.received.map((r, i) => r + (t.lost[i] ?? 0)));
+  const y = (v: number): number => bottom - (v / maxY) * plotH;
   const barW = Math.max(0.5, plotW / Math.max(1, n));
   const bars: string[] = [];
   for (let i = 0; i < n; i++) {
     const r = t.received[i] ?? 0;
     const l = t.lost[i] ?? 0;
+    const x = (left + (i / n) * plotW).toFixed(2);
     if (r > 0)
       bars.push(
-        `<rect x="${x(i).toFixed(2)}" y="${y(r).toFixed(2)}" width="${barW.toFixed(2)}" height="${(y(0) - y(r)).toFixed(2)}" fill="#4a90d9"/>`,
+        `<rect x="${x}" y="${y(r).toFixed(2)}" width="${barW.toFixed(2)}" height="${(y(0) - y(r)).toFixed(2)}" fill="#4a90d9"/>`,
       );
     if (l > 0)
       bars.push(
-        `<rect x="${x(i).toFixed(2)}" y="${y(r + l).toFixed(2)}" width="${barW.toFixed(2)}" height="${(y(r) - y(r + l)).toFixed(2)}" fill="#d0021b"/>`,
+        `<rect x="${x}" y="${y(r + l).toFixed(2)}" width="${barW.toFixed(2)}" height="${(y(r) - y(r + l)).toFixed(2)}" fill="#d0021b"/>`,
       );
   }
-  const spanMs = n * t.binMs;
-  const ticks: string[] = [];
-  const stepMs = niceStep(spanMs / 8);
-  for (let ms = 0; ms <= spanMs; ms += stepMs) {
-    const px = pad.left + (ms / Math.max(1, spanMs)) * plotW;
-    ticks.push(
-      `<line x1="${px.toFixed(1)}" y1="${pad.top + plotH}" x2="${px.toFixed(1)}" y2="${pad.top + plotH + 4}" stroke="#333"/>`,
-    );
-    ticks.push(
-      `<text x="${px.toFixed(1)}" y="${pad.top + plotH + 16}" font-size="10" text-anchor="middle">${(ms / 1000).toFixed(stepMs < 1000 ? 1 : 0)} s</text>`,
-    );
-  }
-  const marks = markers
-    .filter((m) => m.atMs >= t.startMs && m.atMs <= t.startMs + spanMs)
-    .map((m, i) => {
-      const px = pad.left + ((m.atMs - t.startMs) / Math.max(1, spanMs)) * plotW;
-      return (
-        `<line x1="${px.toFixed(1)}" y1="${pad.top}" x2="${px.toFixed(1)}" y2="${pad.top + plotH}" stroke="${m.color}" stroke-dasharray="4 2"/>` +
-        `<text x="${(px + 3).toFixed(1)}" y="${pad.top + 10 + (i % 3) * 11}" font-size="10" fill="${m.color}">${esc(m.label)}</text>`
-      );
-    });
+  const hl = opts.highlight;
+  const band =
+    hl && hl.toMs > t.startMs && hl.fromMs < endMs
+      ? `<rect class="zoom-band" x="${xMs(Math.max(hl.fromMs, t.startMs)).toFixed(1)}" y="${top - 2}" width="${Math.max(2, xMs(Math.min(hl.toMs, endMs)) - xMs(Math.max(hl.fromMs, t.startMs))).toFixed(1)}" height="${plotH + 4}" fill="none" stroke="#b8860b" stroke-width="1.5"/>`
+      : '';
+  const origin = opts.originMs ?? t.startMs;
+  const unit = spanMs > 2000 ? 's' : 'ms';
+  const from = opts.originMs == null ? 'since the traffic started' : 'relative to the trigger';
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="packets received and lost per ${t.binMs} ms">`,
+    `<svg id="chart-run" class="chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Verdana, sans-serif" role="img" aria-label="packets received and lost per ${t.binMs} ms">`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`,
     ...bars,
-    `<line x1="${pad.left}" y1="${pad.top + plotH}" x2="${pad.left + plotW}" y2="${pad.top + plotH}" stroke="#333"/>`,
-    `<line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${pad.top + plotH}" stroke="#333"/>`,
-    `<text x="${pad.left - 6}" y="${pad.top + 4}" font-size="10" text-anchor="end">${maxY}</text>`,
-    `<text x="${pad.left - 6}" y="${pad.top + plotH}" font-size="10" text-anchor="end">0</text>`,
-    `<text x="12" y="${pad.top + plotH / 2}" font-size="10" transform="rotate(-90 12 ${pad.top + plotH / 2})" text-anchor="middle">packets / ${t.binMs} ms</text>`,
-    ...ticks,
-    ...marks,
-    `<text x="${pad.left + plotW}" y="${height - 6}" font-size="10" text-anchor="end">by send time; blue received, red lost${t.truncated ? ' (truncated)' : ''}</text>`,
+    band,
+    `<line x1="${left}" y1="${bottom}" x2="${left + plotW}" y2="${bottom}" stroke="#333"/>`,
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${bottom}" stroke="#333"/>`,
+    `<text x="${left - 6}" y="${top + 4}" font-size="10" text-anchor="end">${maxY}</text>`,
+    `<text x="${left - 6}" y="${bottom}" font-size="10" text-anchor="end">0</text>`,
+    `<text x="12" y="${top + plotH / 2}" font-size="10" transform="rotate(-90 12 ${top + plotH / 2})" text-anchor="middle">packets / ${t.binMs} ms</text>`,
+    axisSvg(axisTicks(t.startMs, endMs, origin), origin, unit, xMs, bottom),
+    layer.render(6, bottom),
+    `<text x="${left + plotW}" y="${height - 6}" font-size="10" text-anchor="end">${unit} ${from}, by send time; blue received, red lost${hl ? '; boxed: the range zoomed below' : ''}${t.truncated ? ' (truncated)' : ''}</text>`,
     `</svg>`,
   ].join('\n');
-}
-
-function niceStep(raw: number): number {
-  const steps = [10, 20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000];
-  return steps.find((s) => s >= raw) ?? 60_000;
 }
