@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MEASURES_REAL_TIME } from '../../test/measures-real-time.js';
 import { monoMs, monoNs, sleep } from '../util/clock.js';
 import { ImpairmentGate } from './impairment-gate.js';
 import { HEADER_BYTES, isVnflabPacket, readSeq32, writeHeader } from './packet.js';
@@ -91,37 +92,41 @@ describe('ImpairmentGate', () => {
     expect(report.dropped).toBe(1);
   });
 
-  it("reports its egress's silence, from the last forward before the drop to the first after", async () => {
-    const { gate, send: sendRaw, arrivals } = await setup();
-    const send = (seq: number, sentNs: bigint): void => sendRaw(packet(seq, sentNs));
-    send(1, monoNs());
-    await sleep(30);
-    const beforeNs = monoNs();
-    const drop = gate.dropFor(100);
-    await gate.stats(); // the gate handles requests in order: the drop has begun
-    await sleep(40);
-    // Sent before the drop, read by the gate 40 ms into it (as a gate lagging behind its ingress
-    // reads a backlog): forwarded then, so the egress falls silent only now.
-    send(2, beforeNs);
-    await sleep(20);
-    send(3, monoNs()); // inside: dropped
-    // Then a datagram every 5 ms until the report: the first sent after the drop's end ends the silence.
-    let seq = 4;
-    const ticker = setInterval(() => send(seq++, monoNs()), 5);
-    const report = await drop.finally(() => clearInterval(ticker));
-    await sleep(50);
-    const firstAfter = [...arrivals.keys()].find((s) => s >= 4) ?? -1;
-    const evidence = JSON.stringify({ report, arrivals: [...arrivals] });
-    expect([...arrivals.keys()].slice(0, 2), evidence).toEqual([1, 2]);
-    expect(arrivals.has(3), evidence).toBe(false);
-    expect(report.dropped, evidence).toBe(firstAfter - 3);
-    const silence = report.egressSilenceMs ?? Number.NaN;
-    // What the sink saw, to within the loopback's delay...
-    const sinkGapMs = (arrivals.get(firstAfter) ?? Number.NaN) - (arrivals.get(2) ?? Number.NaN);
-    expect(Math.abs(silence - sinkGapMs), evidence).toBeLessThan(3);
-    // ... and not the drop interval: the silence began 40 ms into it.
-    expect(silence, evidence).toBeLessThan(report.endMs - report.startMs - 15);
-  });
+  it(
+    "reports its egress's silence, from the last forward before the drop to the first after [measures real time]",
+    MEASURES_REAL_TIME,
+    async () => {
+      const { gate, send: sendRaw, arrivals } = await setup();
+      const send = (seq: number, sentNs: bigint): void => sendRaw(packet(seq, sentNs));
+      send(1, monoNs());
+      await sleep(30);
+      const beforeNs = monoNs();
+      const drop = gate.dropFor(100);
+      await gate.stats(); // the gate handles requests in order: the drop has begun
+      await sleep(40);
+      // Sent before the drop, read by the gate 40 ms into it (as a gate lagging behind its ingress
+      // reads a backlog): forwarded then, so the egress falls silent only now.
+      send(2, beforeNs);
+      await sleep(20);
+      send(3, monoNs()); // inside: dropped
+      // Then a datagram every 5 ms until the report: the first sent after the drop's end ends the silence.
+      let seq = 4;
+      const ticker = setInterval(() => send(seq++, monoNs()), 5);
+      const report = await drop.finally(() => clearInterval(ticker));
+      await sleep(50);
+      const firstAfter = [...arrivals.keys()].find((s) => s >= 4) ?? -1;
+      const evidence = JSON.stringify({ report, arrivals: [...arrivals] });
+      expect([...arrivals.keys()].slice(0, 2), evidence).toEqual([1, 2]);
+      expect(arrivals.has(3), evidence).toBe(false);
+      expect(report.dropped, evidence).toBe(firstAfter - 3);
+      const silence = report.egressSilenceMs ?? Number.NaN;
+      // What the sink saw, to within the loopback's delay...
+      const sinkGapMs = (arrivals.get(firstAfter) ?? Number.NaN) - (arrivals.get(2) ?? Number.NaN);
+      expect(Math.abs(silence - sinkGapMs), evidence).toBeLessThan(3);
+      // ... and not the drop interval: the silence began 40 ms into it.
+      expect(silence, evidence).toBeLessThan(report.endMs - report.startMs - 15);
+    },
+  );
 
   it('reports no egress silence when nothing was forwarded after the drop', async () => {
     const { gate, send } = await setup();

@@ -174,19 +174,19 @@ export function runFabricContract(opts: FabricContractOptions): void {
         expect(await management(a)).toBeNull();
       });
 
-      it("delivers what reaches the ingress to the VM's latest location only, nothing before it is known", async (ctx) => {
+      // Whether a datagram sent before the location is known is dropped cannot be checked from outside:
+      // the fabric judges it when it reads it, which on a loaded machine can be after it learnt the
+      // location from the (separate) announcement socket. The process fabric's own test counts those drops.
+      it("delivers what reaches the ingress to the VM's latest location only", async (ctx) => {
         const path = fx.dataPath;
         if (path === undefined) return ctx.skip();
         const a = vm('a');
         const ingress = await fx.fabric.attach(a);
         const tag = randomUUID().slice(0, 8);
         const seen = (place: Place, payload: string): boolean => path.received(place).includes(payload);
-        await path.send(ingress, `${tag}-early`);
         await learnt(a, 0);
         await path.send(ingress, `${tag}-p0`);
         await until(() => seen(0, `${tag}-p0`), 'datagram at place 0');
-        // Sent through the same port before p0: had it been delivered, it would have arrived first.
-        expect(seen(0, `${tag}-early`) || seen(1, `${tag}-early`)).toBe(false);
         await learnt(a, 1);
         await path.send(ingress, `${tag}-p1`);
         await until(() => seen(1, `${tag}-p1`), 'datagram at place 1');

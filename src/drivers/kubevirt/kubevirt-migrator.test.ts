@@ -181,6 +181,9 @@ describe('KubevirtMigrator on the fake cluster', () => {
 
   it('refuses a target host when the cluster prunes addedNodeSelector, and leaves no VMIM behind', async () => {
     c.kube.pruneAddedNodeSelector = true;
+    // The fake controller must not act on the VMIM before the driver deletes it: at its 5 ms default
+    // step a loaded machine let it start the migration first (a race the old blanket retry hid).
+    c.kube.stepMs = 200;
     try {
       const subject = c.subject({});
       await expect(
@@ -193,6 +196,7 @@ describe('KubevirtMigrator on the fake cluster', () => {
       expect(c.kube.vmi(vmi ?? '')?.status).not.toHaveProperty('migrationState');
     } finally {
       c.kube.pruneAddedNodeSelector = false;
+      c.kube.stepMs = 5;
     }
   });
 
