@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../util/errors.js';
 import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
 import { labSol003Config } from '../compose/lab-drivers.js';
 import type { LabInfo } from '../lab/lab.js';
@@ -110,6 +111,7 @@ describe('vnflab lab up', () => {
 
   it('parses --port', () => {
     expect(parsePort('8080')).toBe(8080);
-    for (const bad of ['0', '65536', 'x', '80.5', '-1', '']) expect(() => parsePort(bad)).toThrow(RangeError);
+    for (const bad of ['0', '65536', 'x', '80.5', '-1', ''])
+      expect(() => parsePort(bad)).toThrow(ConfigError);
   });
 });

@@ -2,6 +2,7 @@
 import { parseConfig } from '../config/load.js';
 import { startEmbeddedLabHere } from '../compose/embedded-lab.js';
 import type { LabInfo, LabVnfmAuthMode } from '../lab/lab.js';
+import { ConfigError } from '../util/errors.js';
 
 /** The human-readable banner: endpoints, credentials and a first curl to try. */
 export function formatLabInfo(info: LabInfo): string {
@@ -62,7 +63,7 @@ export async function labUp(opts: {
 export function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new RangeError(`--port must be an integer between 1 and 65535, got '${text}'`);
+    throw new ConfigError(`--port must be an integer between 1 and 65535, got '${text}'`);
   }
   return port;
 }

@@ -30,6 +30,7 @@
 import { LatencyHistogram } from './latency-histogram.js';
 import { extendSeq } from './sequence.js';
 import { Timeline } from './timeline.js';
+import { InvalidArgumentError } from '../util/errors.js';
 
 const RECEIVED = 1;
 const REORDERED = 2;
@@ -125,7 +126,8 @@ export class FlowTracker {
   episodesDropped = 0;
 
   constructor(opts: FlowTrackerOptions) {
-    if (!Number.isInteger(Math.log2(opts.capacity))) throw new RangeError('capacity must be a power of two');
+    if (!Number.isInteger(Math.log2(opts.capacity)))
+      throw new InvalidArgumentError('capacity must be a power of two');
     this.flow = opts.flow;
     this.firstSeq = opts.firstSeq;
     this.capacity = opts.capacity;
@@ -162,7 +164,8 @@ export class FlowTracker {
   /** Open window `index` (0, 1, 2, ... in order) starting at sequence number `startSeq`. */
   openWindow(startSeq: number): void {
     const prev = this.windowStarts[this.windowStarts.length - 1];
-    if (prev !== undefined && startSeq < prev) throw new RangeError('window starts must not decrease');
+    if (prev !== undefined && startSeq < prev)
+      throw new InvalidArgumentError('window starts must not decrease');
     this.windowStarts.push(startSeq);
     this.counters.push(emptyCounters());
     this.firstSentMs.push(Number.NaN);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../util/errors.js';
 import { Pacer, type PacerOptions } from './pacer.js';
 
 const options = (over: Partial<PacerOptions> = {}): PacerOptions => ({
@@ -129,8 +130,8 @@ describe('Pacer', () => {
   });
 
   it('rejects nonsense', () => {
-    expect(() => new Pacer(options({ rateHz: 0 }))).toThrow(RangeError);
-    expect(() => new Pacer(options({ burstCapPackets: 0 }))).toThrow(RangeError);
-    expect(() => new Pacer(options({ catchUpFactor: 1 }))).toThrow(RangeError);
+    expect(() => new Pacer(options({ rateHz: 0 }))).toThrow(InvalidArgumentError);
+    expect(() => new Pacer(options({ burstCapPackets: 0 }))).toThrow(InvalidArgumentError);
+    expect(() => new Pacer(options({ catchUpFactor: 1 }))).toThrow(InvalidArgumentError);
   });
 });

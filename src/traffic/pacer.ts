@@ -19,6 +19,7 @@
  *    skipped and counted: repaying seconds of traffic would be a flood, not
  *    the offered load. Skipped packets take no sequence number.
  */
+import { InvalidArgumentError } from '../util/errors.js';
 export interface PacerOptions {
   /** Aggregate rate, packets/s. */
   readonly rateHz: number;
@@ -46,9 +47,9 @@ export class Pacer {
   private largestBurst = 0;
 
   constructor(private readonly opts: PacerOptions) {
-    if (!(opts.rateHz > 0)) throw new RangeError('rateHz must be > 0');
-    if (!(opts.burstCapPackets >= 1)) throw new RangeError('burstCapPackets must be >= 1');
-    if (!(opts.catchUpFactor > 1)) throw new RangeError('catchUpFactor must be > 1');
+    if (!(opts.rateHz > 0)) throw new InvalidArgumentError('rateHz must be > 0');
+    if (!(opts.burstCapPackets >= 1)) throw new InvalidArgumentError('burstCapPackets must be >= 1');
+    if (!(opts.catchUpFactor > 1)) throw new InvalidArgumentError('catchUpFactor must be > 1');
     this.intervalMs = 1000 / opts.rateHz;
     this.tokenIntervalMs = this.intervalMs / opts.catchUpFactor;
     this.tokens = opts.burstCapPackets;

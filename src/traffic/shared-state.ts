@@ -11,6 +11,7 @@
  * synchronizes-with), e.g. a send time is written before `nextSeq` moves past
  * its sequence number.
  */
+import { InvalidArgumentError } from '../util/errors.js';
 
 /** Sizes the buffer is laid out for. */
 export interface SharedLayout {
@@ -91,7 +92,7 @@ export class SharedTrafficState {
   /** A fresh buffer; every flow's next sequence number starts at `firstSeq`. */
   static create(layout: SharedLayout, firstSeq: number): SharedTrafficState {
     if (!Number.isInteger(Math.log2(layout.ringSize)))
-      throw new RangeError('ringSize must be a power of two');
+      throw new InvalidArgumentError('ringSize must be a power of two');
     const state = new SharedTrafficState(new SharedArrayBuffer(SharedTrafficState.bytesFor(layout)), layout);
     for (let f = 0; f < layout.flows; f++) Atomics.store(state.next, f, BigInt(firstSeq));
     state.times.fill(Number.NaN);
@@ -152,7 +153,7 @@ export class SharedTrafficState {
   cutWindow(): number {
     const index = Atomics.load(this.ctl, CTL_WINDOW_COUNT);
     const { flows, maxWindows } = this.layout;
-    if (index >= maxWindows) throw new RangeError(`at most ${maxWindows} windows`);
+    if (index >= maxWindows) throw new InvalidArgumentError(`at most ${maxWindows} windows`);
     Atomics.store(this.ctl, CTL_CUT_PENDING, 1);
     for (let f = 0; f < flows; f++) this.boundaries[index * flows + f] = this.nextSeq(f);
     Atomics.store(this.ctl, CTL_WINDOW_COUNT, index + 1);

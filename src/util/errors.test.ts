@@ -121,9 +121,10 @@ function scan(files: readonly string[]): Scan {
 
     const visit = (node: ts.Node): void => {
       if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression)) {
-        if (node.expression.text === 'Error') {
-          if (ts.isThrowStatement(node.parent)) result.bareThrows.push(where(node));
-          else {
+        if (BUILTIN_ERRORS.has(node.expression.text) && ts.isThrowStatement(node.parent))
+          result.bareThrows.push(where(node));
+        else if (node.expression.text === 'Error') {
+          {
             const arg = node.arguments?.[0];
             const wrapsValue =
               arg !== undefined &&
@@ -188,7 +189,7 @@ describe('product errors', () => {
       expect([...found.declared.keys()]).toContain(code);
   });
 
-  it('no product file throws a bare Error: each throw has a class with a code', () => {
+  it('no product file throws a bare Error, RangeError or other built-in error: each throw has a class with a code', () => {
     expect(found.bareThrows).toEqual([]);
   });
 

@@ -36,6 +36,31 @@ export class VnflabBugError extends VnflabError {
   }
 }
 
+/**
+ * A value out of range for a component that was built with it (a rate of 0,
+ * a ring size that is not a power of two, an index past a buffer): the
+ * caller's mistake, caught where the value is taken.
+ */
+export class InvalidArgumentError extends VnflabError {
+  readonly code = 'VNFLAB_INVALID_ARGUMENT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+/** Several failures of one action (aborting several migrations, closing several parts), each kept in `errors`. */
+export class MultipleErrors extends VnflabError {
+  readonly code = 'VNFLAB_MULTIPLE_ERRORS';
+  constructor(
+    readonly errors: readonly unknown[],
+    message: string,
+  ) {
+    super(`${message}: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+    this.name = 'MultipleErrors';
+  }
+}
+
 /** The process got SIGINT or SIGTERM (Ctrl-C): the abort reason of the CLI's signal; the message is the signal's name. */
 export class Interrupted extends VnflabError {
   readonly code = 'VNFLAB_INTERRUPTED';

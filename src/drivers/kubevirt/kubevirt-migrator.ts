@@ -44,6 +44,7 @@ import {
   type Vmi,
   type Vmim,
 } from './resources.js';
+import { MultipleErrors } from '../../util/errors.js';
 
 export interface KubevirtMigratorConfig extends KubeAccessConfig {
   /** Deadline of one Kubernetes API request, ms (default 30 s). */
@@ -192,7 +193,7 @@ export class KubevirtMigrator implements Migrator {
       }
     }
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, 'some VMIMs could not be deleted');
+    if (errors.length > 1) throw new MultipleErrors(errors, 'some VMIMs could not be deleted');
   }
 
   /**

@@ -51,6 +51,7 @@ import {
   type NovaMigration,
   type NovaServer,
 } from './schemas.js';
+import { MultipleErrors } from '../../util/errors.js';
 
 export interface NovaMigratorConfig extends NovaClientConfig {
   /** How long to look for the migration record after Nova accepted the request, ms (default 10 s). */
@@ -238,7 +239,7 @@ export class NovaMigrator implements Migrator {
     for (const leg of decodeHandleId(handle.id))
       await this.abortLeg(leg).catch((e: unknown) => errors.push(e));
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, 'some migrations could not be aborted');
+    if (errors.length > 1) throw new MultipleErrors(errors, 'some migrations could not be aborted');
   }
 
   /**

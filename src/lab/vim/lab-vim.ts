@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { VResourceType } from '../../ports/vnfm.js';
 import { isoNow, monoNs, sleep } from '../../util/clock.js';
-import { VnflabBugError } from '../../util/errors.js';
+import { VnflabBugError, MultipleErrors } from '../../util/errors.js';
 import type {
   ComputeHost,
   Fabric,
@@ -549,7 +549,7 @@ export class LabVim implements Vim {
     const results = await Promise.allSettled([...this.hosts.values()].map((h) => h.shutdown()));
     results.push(...(await Promise.allSettled([this.fabric.shutdown()])));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (errors.length > 0) throw new AggregateError(errors, 'the lab VIM did not shut down cleanly');
+    if (errors.length > 0) throw new MultipleErrors(errors, 'the lab VIM did not shut down cleanly');
   }
 
   /** Flag the abort; a migration already transferring is cancelled on its source (migrate_cancel). */

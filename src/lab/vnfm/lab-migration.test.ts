@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../util/errors.js';
 import { type LabFixture, startLabFixture } from '../../../test/fakes/sol003/lab-api.js';
 import { LAST_MIGRATION_METADATA_KEY } from './lab-migration.js';
 import { LoadPolicy, type LoadSource, type WatchedServer } from './load-policy.js';
@@ -263,7 +264,7 @@ describe('LoadPolicy', () => {
           { thresholdPps: -1, sustainMs: 1 },
           { source: load, servers: () => [], migrate: () => Promise.resolve() },
         ),
-    ).toThrow(RangeError);
+    ).toThrow(InvalidArgumentError);
   });
 
   it('in the lab VNFM: migrates a running server under sustained load, recording initiator POLICY', async () => {

@@ -13,6 +13,7 @@
  */
 import type { VResourceType } from '../../ports/vnfm.js';
 import { monoMs } from '../../util/clock.js';
+import { InvalidArgumentError } from '../../util/errors.js';
 
 /** Where the policy reads load from (the lab VIM's per-server packet counters). */
 export interface LoadSource {
@@ -89,7 +90,7 @@ export class LoadPolicy {
     private readonly deps: LoadPolicyDeps,
   ) {
     if (!(config.thresholdPps >= 0) || !(config.sustainMs >= 0) || !((config.cooldownMs ?? 0) >= 0)) {
-      throw new RangeError(
+      throw new InvalidArgumentError(
         `load policy needs thresholdPps, sustainMs and cooldownMs >= 0, got ${JSON.stringify(config)}`,
       );
     }

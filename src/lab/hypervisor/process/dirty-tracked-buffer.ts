@@ -16,6 +16,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
+import { InvalidArgumentError } from '../../../util/errors.js';
 
 /** Steps of a digest: `chunkBytes` hashed at a time, `pauseMs` of rest before each (0: a yield to the event loop). */
 export interface DigestPacing {
@@ -90,7 +91,7 @@ export class DirtyTrackedBuffer {
   loadUnit(index: number, src: Uint8Array, srcStart: number): void {
     if (!Number.isInteger(index) || index < 0 || index >= this.unitCount) {
       const { unit, buffer } = this.names;
-      throw new RangeError(`${unit} ${index} outside ${buffer} (${this.unitCount} ${unit}s)`);
+      throw new InvalidArgumentError(`${unit} ${index} outside ${buffer} (${this.unitCount} ${unit}s)`);
     }
     this.willChange(index, index);
     this.bytes.set(src.subarray(srcStart, srcStart + this.unitBytes), index * this.unitBytes);
@@ -194,7 +195,7 @@ export class DirtyTrackedBuffer {
 
   private beforeWrite(offset: number, length: number): void {
     if (offset < 0 || offset + length > this.bytes.length)
-      throw new RangeError(`write [${offset}, +${length}) outside ${this.names.buffer}`);
+      throw new InvalidArgumentError(`write [${offset}, +${length}) outside ${this.names.buffer}`);
     const first = offset >>> this.unitShift;
     const last = (offset + length - 1) >>> this.unitShift;
     this.willChange(first, last);

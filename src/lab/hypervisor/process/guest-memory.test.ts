@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../util/errors.js';
 import { GuestMemory, PAGE_SIZE } from './guest-memory.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -10,7 +11,7 @@ describe('GuestMemory', () => {
     const m = new GuestMemory(2);
     expect(m.sizeBytes).toBe(2 * 1024 * 1024);
     expect(m.pageCount).toBe(512);
-    expect(() => new GuestMemory(0)).toThrow(RangeError);
+    expect(() => new GuestMemory(0)).toThrow(InvalidArgumentError);
   });
 
   it('marks written pages dirty only while dirty logging is on', () => {
@@ -37,7 +38,7 @@ describe('GuestMemory', () => {
 
   it('refuses writes outside the memory', () => {
     const m = new GuestMemory(1);
-    expect(() => m.write(m.sizeBytes - 1, Buffer.from('ab'))).toThrow(RangeError);
+    expect(() => m.write(m.sizeBytes - 1, Buffer.from('ab'))).toThrow(InvalidArgumentError);
   });
 
   it('snapshot digest equals the digest of a copy taken at the instant, while writes go on', async () => {

@@ -4,6 +4,7 @@
  * migration uses, and copy-on-write digests "as of the call").
  */
 import { DirtyTrackedBuffer } from './dirty-tracked-buffer.js';
+import { InvalidArgumentError } from '../../../util/errors.js';
 
 export const PAGE_SIZE = 4096;
 const MIB = 1024 * 1024;
@@ -22,7 +23,7 @@ export const DIGEST_PACING = { chunkBytes: 128 * 1024, pauseMs: 1 } as const;
 export class GuestMemory extends DirtyTrackedBuffer {
   constructor(readonly memoryMiB: number) {
     if (!Number.isInteger(memoryMiB) || memoryMiB < 1)
-      throw new RangeError(`memoryMiB must be a positive integer, got ${memoryMiB}`);
+      throw new InvalidArgumentError(`memoryMiB must be a positive integer, got ${memoryMiB}`);
     super(memoryMiB * MIB, PAGE_SIZE, { unit: 'page', buffer: 'guest memory' });
     // Touch every page now (QEMU's -mem-prealloc). Untouched, the migration
     // thread's first reads (source) and writes (destination) fault pages in

@@ -2,6 +2,8 @@
  * Rate limit of the migration stream (QEMU's max-bandwidth): a token bucket
  * in bytes that may go into debt; the caller waits until the debt is paid.
  */
+import { InvalidArgumentError } from '../../../util/errors.js';
+
 export class TokenBucket {
   private tokens: number;
   private lastMs: number;
@@ -11,7 +13,8 @@ export class TokenBucket {
     readonly burstBytes: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (!(rateBytesPerSec > 0)) throw new RangeError(`rate must be > 0 bytes/s, got ${rateBytesPerSec}`);
+    if (!(rateBytesPerSec > 0))
+      throw new InvalidArgumentError(`rate must be > 0 bytes/s, got ${rateBytesPerSec}`);
     this.tokens = burstBytes;
     this.lastMs = now();
   }

@@ -14,6 +14,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { DirtyTrackedBuffer } from './dirty-tracked-buffer.js';
+import { InvalidArgumentError } from '../../../util/errors.js';
 
 export const BLOCK_SIZE = 64 * 1024;
 /** Bytes of the volume the lab stores (4 MiB = 64 blocks). */
@@ -35,7 +36,7 @@ export class Volume extends DirtyTrackedBuffer {
     /** Provisioned size (the inventory's amount). */
     readonly sizeGiB: number,
   ) {
-    if (!(sizeGiB > 0)) throw new RangeError(`volume size must be positive, got ${sizeGiB} GiB`);
+    if (!(sizeGiB > 0)) throw new InvalidArgumentError(`volume size must be positive, got ${sizeGiB} GiB`);
     const stored = Math.min(VOLUME_STORED_BYTES, Math.ceil((sizeGiB * GIB) / BLOCK_SIZE) * BLOCK_SIZE);
     super(stored, BLOCK_SIZE, { unit: 'block', buffer: 'the volume' });
     this.allocated = new Uint8Array(this.blockCount);
