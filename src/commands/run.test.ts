@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveRunConfig } from './run.js';
+import { exitCodeOf, resolveRunConfig } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,5 +77,32 @@ describe('vnflab run: flags and the YAML config land in the run config', () => {
     await expect(resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', resource: 'vGPU' })).rejects.toThrow(
       /vResourceType/,
     );
+  });
+});
+
+describe('exitCodeOf', () => {
+  it('0 PASS, 1 FAIL or ERROR, 3 INCONCLUSIVE (figures not trusted), 130 ABORTED', () => {
+    expect(['PASS', 'FAIL', 'ERROR', 'INCONCLUSIVE', 'ABORTED'].map(exitCodeOf)).toEqual([0, 1, 1, 3, 130]);
+  });
+});
+
+describe('criteria flags', () => {
+  it('land in criteria; a bad value is a ConfigError naming the flag', async () => {
+    const config = await resolveRunConfig({
+      testCase: 'TC_VNF_MIGRATE_002',
+      maxDisruptionMs: '50',
+      maxSwitchoverMs: '30',
+      maxMigrationMs: '5000',
+      maxLatencyMs: '2',
+    });
+    expect(config.criteria).toEqual({
+      maxServiceDisruptionMs: 50,
+      maxSwitchOverMs: 30,
+      maxMigrationTimeMs: 5000,
+      maxLatencyP99Ms: 2,
+    });
+    await expect(
+      resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', maxSwitchoverMs: 'soon' }),
+    ).rejects.toThrow(/--max-switchover-ms 'soon'/);
   });
 });

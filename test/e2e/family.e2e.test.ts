@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MEASURES_REAL_TIME } from '../measures-real-time.js';
+import { exitCodeOf } from '../../src/commands/run.js';
 import type { TcResult } from '../../src/record/result.js';
 import { expectOfflineDisruptionMatchesLab } from '../lab-truth.js';
 
@@ -30,7 +31,7 @@ function run(testCase: string, ...extra: string[]): TcResult {
     },
   );
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
-  expect(r.status, r.stderr).toBe(result.overallStatus === 'PASS' ? 0 : 1);
+  expect(r.status, r.stderr).toBe(exitCodeOf(result.overallStatus));
   return result;
 }
 
