@@ -27,6 +27,13 @@ export const labSchema = z
     downtimeLimitMs: z.number().positive().default(30),
     maxRounds: z.number().int().positive().default(30),
     /**
+     * Deadline of each call the lab makes into a compute host or fabric
+     * process, ms: a host that is stopped or hung fails the VIM's call (and
+     * so the Nova / SOL003 request) instead of hanging it. A migration is
+     * not bound by it: its host is polled this often instead.
+     */
+    rpcTimeoutMs: z.number().int().positive().default(5_000),
+    /**
      * The lab VNFM's load policy, on for triggerType 'load' only ("higher
      * traffic load over a longer period of time"): it migrates a VNF whose
      * packet rate stayed above thresholdPps for sustainMs, then leaves it

@@ -2,7 +2,14 @@
  * Child side of the lab's IPC: read the init argument, answer requests,
  * emit events, and die with the parent (no orphan processes, ever).
  */
-import { isWireRequest, READY_EVENT, type RpcApi, type WireError, type WireResponse } from './wire.js';
+import {
+  isWireRequest,
+  READY_EVENT,
+  RUNNING_METHOD,
+  type RpcApi,
+  type WireError,
+  type WireResponse,
+} from './wire.js';
 
 /** The JSON value the parent passed to forkChild. */
 export function readInit(): unknown {
@@ -40,8 +47,15 @@ export function serveRpc<Api extends RpcApi<Api>>(
   afterReply?: (method: string) => void,
 ): void {
   const methods = api as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
+  /** Ids of long calls under way (see RUNNING_METHOD). */
+  const running = new Set<number>();
   process.on('message', (m: unknown) => {
     if (!isWireRequest(m)) return;
+    if (m.method === RUNNING_METHOD) {
+      reply({ t: 'res', id: m.id, ok: true, value: running.has(Number(m.args[0])) }, m.method);
+      return;
+    }
+    if (m.long === true) running.add(m.id);
     const fn = methods[m.method];
     const run =
       fn === undefined
@@ -54,6 +68,8 @@ export function serveRpc<Api extends RpcApi<Api>>(
   });
 
   function reply(res: WireResponse, method: string): void {
+    // Queued before any later poll's answer (IPC keeps order): not running + no answer seen = lost.
+    running.delete(res.id);
     if (!process.connected) return;
     process.send?.(res, undefined, {}, () => afterReply?.(method));
   }
