@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { processGroupMembers, until } from '../../test/fakes/process-lab/test-kit.js';
 import { parseConfig } from '../config/load.js';
 import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
 import { labSol003Config } from '../compose/lab-drivers.js';
@@ -44,5 +45,39 @@ describe('the embedded lab in its own process', () => {
       await vnfm.close();
       await lab.stop();
     }
+  });
+});
+
+/** Processes of the lab's group that still run (a zombie waits only for its parent to reap it). */
+const liveMembers = (pgid: number): number[] =>
+  processGroupMembers(pgid)
+    .filter((p) => p.state !== 'Z')
+    .map((p) => p.pid);
+
+// Real time: the lab's processes must be gone within a bound after a stop or a kill.
+describe('nothing of the lab outlives it, a SIGSTOPped host included (real time)', () => {
+  const config = parseConfig({ lab: { rpcTimeoutMs: 1_000 } }).lab;
+
+  it("stop() ends every process of the lab's group within a bound", async () => {
+    const lab = await startLabProcess(config, { vnfmAuth: 'none' });
+    const frozen = lab.info.hosts[0]?.pid ?? -1;
+    // The main process leads its own group, which its hosts and fabric joined.
+    expect(liveMembers(lab.pid).sort()).toEqual(expect.arrayContaining([lab.pid, frozen]));
+    expect(liveMembers(lab.pid).length).toBe(2 + lab.info.hosts.length); // main, fabric, hosts
+    process.kill(frozen, 'SIGSTOP');
+    const t0 = performance.now();
+    await lab.stop();
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    await until(() => liveMembers(lab.pid).length === 0, 5_000, 'the lab process group empty');
+  });
+
+  it("when the lab's main process is SIGKILLed, the harness kills what is left of its group", async () => {
+    const lab = await startLabProcess(config, { vnfmAuth: 'none' });
+    const frozen = lab.info.hosts[0]?.pid ?? -1;
+    process.kill(frozen, 'SIGSTOP');
+    process.kill(lab.pid, 'SIGKILL');
+    // The stopped host included (a zombie until its new parent reaps it is no process left running).
+    await until(() => liveMembers(lab.pid).length === 0, 5_000, 'the lab process group empty');
+    await lab.stop(); // the main process is gone already: nothing to do
   });
 });

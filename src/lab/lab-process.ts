@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LabConfig } from './config.js';
 import { siblingEntry } from '../util/entry.js';
+import { killProcessGroup } from './hypervisor/process/ipc/process-group.js';
 import type { LabInfo, LabVnfmAuthMode } from './lab.js';
 import type { LoadPolicyConfig } from './vnfm/load-policy.js';
 
@@ -43,7 +44,26 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The group's id is the lab's pid (setsid). Whatever ends the lab's main
+  // process (its stop, a crash, SIGKILL), what is left of its group (a host
+  // that is SIGSTOPped cannot notice, nor exit on SIGTERM) is SIGKILLed; and
+  // so is the whole group if this process exits first (ipc/process-group.ts).
+  const group = child.pid;
+  const killGroup = (): void => {
+    try {
+      if (group !== undefined) killProcessGroup(group);
+    } catch {
+      // Not ours to signal (EPERM): nothing more this process can do.
+    }
+  };
+  process.once('exit', killGroup);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killGroup);
+      killGroup();
+      resolve();
+    }),
+  );
   // Known once the lab is up: a QEMU lab left behind by a killed child is removed by its id.
   let qemuLabId: string | undefined;
   const stop = async (): Promise<void> => {

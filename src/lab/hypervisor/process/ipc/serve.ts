@@ -10,6 +10,7 @@ import {
   type WireError,
   type WireResponse,
 } from './wire.js';
+import { killProcessGroup, labProcessGroup } from './process-group.js';
 
 /** The JSON value the parent passed to forkChild. */
 export function readInit(): unknown {
@@ -20,11 +21,21 @@ export function readInit(): unknown {
 
 /**
  * Exit as soon as the IPC channel closes: the parent exited, crashed or was
- * killed. Sockets and timers go with the process.
+ * killed. Sockets and timers go with the process. In the lab's own process
+ * group (process-group.ts), the whole group is killed instead: a SIGSTOPped
+ * sibling cannot notice its parent is gone, SIGKILL ends it all the same.
  */
 export function exitWithParent(): void {
-  if (!process.connected) process.exit(0);
-  process.on('disconnect', () => process.exit(0));
+  const orphaned = (): never => {
+    const group = labProcessGroup();
+    try {
+      if (group !== null) killProcessGroup(group); // this process included
+    } finally {
+      process.exit(0);
+    }
+  };
+  if (!process.connected) orphaned();
+  process.on('disconnect', orphaned);
 }
 
 /** Send an event to the parent; dropped silently when the channel is closed. */
