@@ -34,6 +34,12 @@ export const labSchema = z
      */
     rpcTimeoutMs: z.number().int().positive().default(5_000),
     /**
+     * The lab's Nova API and VNFM answer a request they could not serve
+     * within this many ms with 503 (Nova fault / ProblemDetails) instead of
+     * keeping the client waiting; the work goes on behind it.
+     */
+    apiTimeoutMs: z.number().int().positive().default(15_000),
+    /**
      * The lab VNFM's load policy, on for triggerType 'load' only ("higher
      * traffic load over a longer period of time"): it migrates a VNF whose
      * packet rate stayed above thresholdPps for sustainMs, then leaves it

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
+import { HostError } from '../hypervisor/process/errors.js';
 import { type LabVnfm, startLabVnfm, type LabVnfmOptions } from './server.js';
 
 interface Answer {
@@ -343,6 +344,43 @@ describe('lab VNFM: waiting on the VIM', () => {
     const started = Date.now();
     await lab.close();
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('lab VNFM: a VIM that does not answer (real time)', () => {
+  it('answers 503 ProblemDetails at its request deadline instead of keeping the client waiting', async () => {
+    await start({ requestTimeoutMs: 200 });
+    const inst = await created();
+    vim.getServer = () => new Promise<never>(() => undefined); // a compute host that never answers
+    await call('POST', `${inst}/instantiate`, { flavourId: 'default' });
+    const t0 = performance.now();
+    const res = await call('GET', inst);
+    expect(performance.now() - t0).toBeLessThan(200 + 2_000);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('version')).toBe('2.0.0');
+    expect(res.body).toEqual({
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'the lab VNFM could not complete the request within 200 ms',
+    });
+    // The connection is fine for the next request.
+    expect((await call('GET', '/vnflcm/v2/api_versions')).status).toBe(200);
+  });
+
+  it('answers 503 when a compute host did not answer the VIM in time', async () => {
+    await start();
+    const inst = await created();
+    await call('POST', `${inst}/instantiate`, { flavourId: 'default' });
+    vim.getServer = () =>
+      Promise.reject(
+        new HostError('TIMEOUT', 'host compute-1 did not answer inventory: no answer within 5000 ms'),
+      );
+    const res = await call('GET', inst);
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toBe(
+      'the VIM is unavailable: host compute-1 did not answer inventory: no answer within 5000 ms',
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
-import type { Vim } from '../vim/vim.js';
+import { isUnavailable, type Vim } from '../vim/vim.js';
 import { LabAuthenticator, type LabVnfmAuth, TOKEN_PATH } from './auth.js';
 import { sendProblem } from './http-io.js';
 import { LabMigrations } from './lab-migration.js';
@@ -37,6 +37,12 @@ export interface LabVnfmOptions {
   readonly serverWaitTimeoutMs?: number;
   /** TCP port on 127.0.0.1; default 0 (the OS picks one). */
   readonly port?: number;
+  /**
+   * A request not answered within this many ms gets a 503 ProblemDetails
+   * (default 15 s, below the drivers' 30 s): the client learns the VNFM is
+   * stuck (e.g. on a compute host that does not answer) instead of timing out.
+   */
+  readonly requestTimeoutMs?: number;
   /** Per callback test / notification delivery. Default 5000 ms. */
   readonly callbackTimeoutMs?: number;
   /**
@@ -128,8 +134,18 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   const migrations = new LabMigrations(options.vim, records, vnfds);
   let routes: Route[] = [];
 
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const server = createServer((req, res) => {
-    void handle(req, res);
+    // After this answer, sendJson / sendEmpty drop the handler's late one.
+    const deadline = setTimeout(() => {
+      const problem = new ProblemError(
+        503,
+        `the lab VNFM could not complete the request within ${requestTimeoutMs} ms`,
+        { 'Retry-After': '1' },
+      );
+      sendProblem(res, problem, req.url?.startsWith('/vnflcm/') ? { Version: SOL003_LCM_API_VERSION } : {});
+    }, requestTimeoutMs);
+    void handle(req, res).finally(() => clearTimeout(deadline));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -216,15 +232,20 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
       });
       await found.route.handle({ req, res, url, params });
     } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
       const problem =
         err instanceof ProblemError
           ? err
-          : new ProblemError(
-              500,
-              `internal error: ${err instanceof Error ? err.message : String(err)}`,
-              {},
-              { cause: err },
-            );
+          : isUnavailable(err)
+            ? new ProblemError(
+                503,
+                `the VIM is unavailable: ${message}`,
+                { 'Retry-After': '1' },
+                { cause: err },
+              )
+            : new ProblemError(500, `internal error: ${message}`, {}, { cause: err });
+      // Answered already (at the deadline): nothing left to say.
+      if (res.writableEnded) return;
       if (res.headersSent) {
         res.destroy(problem);
         return;
