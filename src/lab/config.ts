@@ -4,6 +4,7 @@
  * assembles them.
  */
 import { z } from 'zod';
+import { LOOPBACK_CALLBACK_HOSTS, parseAllowEntry } from './vnfm/callback-allow-list.js';
 import { DEFAULT_COOLDOWN_MS, DEFAULT_SUSTAIN_MS } from './vnfm/load-policy.js';
 
 /** The embedded lab (used when `vnfm.driver` is 'lab'). */
@@ -39,6 +40,20 @@ export const labSchema = z
      * keeping the client waiting; the work goes on behind it.
      */
     apiTimeoutMs: z.number().int().positive().default(15_000),
+    /**
+     * Where the lab VNFM may call back (a subscription's callbackUri and its
+     * OAuth 2.0 token endpoint): IP addresses, CIDR ranges and host names.
+     * Default loopback only, so a client cannot make the VNFM send requests
+     * into the network it sits in.
+     */
+    callbackAllowList: z
+      .array(
+        z.string().superRefine((entry, ctx) => {
+          const parsed = parseAllowEntry(entry);
+          if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+        }),
+      )
+      .default([...LOOPBACK_CALLBACK_HOSTS]),
     /**
      * The lab VNFM's load policy, on for triggerType 'load' only ("higher
      * traffic load over a longer period of time"): it migrates a VNF whose

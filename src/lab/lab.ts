@@ -115,6 +115,7 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
       vim,
       defaultDirtyPagesPerSec: config.dirtyPagesPerSec,
       requestTimeoutMs: config.apiTimeoutMs,
+      callbackAllowList: config.callbackAllowList,
       ...(options.sol003Port !== undefined ? { port: options.sol003Port } : {}),
       ...(oauth2 ? { auth: { oauth2 } } : {}),
       ...(options.loadPolicy
