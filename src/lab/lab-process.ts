@@ -68,7 +68,8 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
   let qemuLabId: string | undefined;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
-      if (child.connected) child.send({ type: 'stop' });
+      // The lab may die while we ask (EPIPE): its exit, awaited below, is what counts.
+      if (child.connected) child.send({ type: 'stop' }, () => undefined);
       // QEMU hosts quit each guest (up to 3 s each before SIGKILL) and delete namespaces: give them longer.
       const graceMs = config.hypervisor === 'qemu' ? 30_000 : 10_000;
       let killed = false;
@@ -102,15 +103,19 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
         clearTimeout(timer);
         reject(new LabStartError(`the embedded lab exited during start (code ${code}, signal ${signal})`));
       });
-      child.send({
-        type: 'start',
-        config,
-        options: {
-          vnfmAuth: opts.vnfmAuth ?? 'oauth2',
-          ...(opts.sol003Port !== undefined ? { sol003Port: opts.sol003Port } : {}),
-          ...(opts.loadPolicy !== undefined ? { loadPolicy: opts.loadPolicy } : {}),
+      child.send(
+        {
+          type: 'start',
+          config,
+          options: {
+            vnfmAuth: opts.vnfmAuth ?? 'oauth2',
+            ...(opts.sol003Port !== undefined ? { sol003Port: opts.sol003Port } : {}),
+            ...(opts.loadPolicy !== undefined ? { loadPolicy: opts.loadPolicy } : {}),
+          },
         },
-      });
+        // A lab that died at once fails the send (EPIPE); its exit rejects the start.
+        () => undefined,
+      );
     });
     return { info, pid: child.pid ?? -1, stop };
   } catch (err) {
