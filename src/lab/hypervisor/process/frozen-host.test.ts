@@ -86,6 +86,18 @@ describe('a stopped (SIGSTOP) host process (real time)', () => {
     expect(isAlive(host.pid)).toBe(false);
   });
 
+  it('does not time out an answer that arrived while this process itself was too busy to read it', async () => {
+    const host = await startHost();
+    const call = host.inventory();
+    // Hold this process's event loop past the deadline, as a loaded machine may: the host's
+    // answer waits unread in the IPC pipe, and the deadline's timer is due as well.
+    const heldUntil = performance.now() + 3 * CALL_TIMEOUT_MS;
+    while (performance.now() < heldUntil) {
+      // busy
+    }
+    await expect(call).resolves.toEqual({});
+  });
+
   it("fails a migration's source call when the source stops answering its liveness polls", async () => {
     const [source, dest] = [await startHost(), await startHost()];
     const vm = spec(32);

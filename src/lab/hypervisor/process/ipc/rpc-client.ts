@@ -7,6 +7,7 @@ import {
   type WireError,
   type WireRequest,
 } from './wire.js';
+import { processState } from './process-state.js';
 
 interface Pending {
   readonly resolve: (value: unknown) => void;
@@ -21,7 +22,19 @@ export interface RpcTiming {
   readonly callTimeoutMs: number;
   /** How often a long call asks whether the child still works on it, ms (default callTimeoutMs / 4). */
   readonly pollIntervalMs?: number;
+  /**
+   * How long a long call waits without any answer from a child that is
+   * alive (not stopped), ms (default {@link DEFAULT_STALL_LIMIT_MS}).
+   */
+  readonly stallLimitMs?: number;
 }
+
+/**
+ * A destination host receives a migration at low priority (priority.ts
+ * lowerForBulkWork); on a loaded 2-core machine its thread got ~2 % of a CPU
+ * and answered nothing for many seconds while it worked through the stream.
+ */
+export const DEFAULT_STALL_LIMIT_MS = 60_000;
 
 /** Default deadline of a call into a lab child process. */
 export const DEFAULT_RPC_TIMEOUT_MS = 5_000;
@@ -39,9 +52,11 @@ export interface RpcErrors {
  * a deadline (a SIGSTOPped or hung child must not hang the lab's API above
  * it); a call that legitimately takes long (a migration) is a `callLong`:
  * no deadline for the whole call, but the child is asked every
- * pollIntervalMs whether it still works on it, and one of those polls
- * unanswered within callTimeoutMs fails the call. When the child exits,
- * every pending and later call rejects with `gone()`.
+ * pollIntervalMs whether it still works on it; a poll unanswered within
+ * callTimeoutMs fails the call if the child is stopped or gone
+ * (process-state.ts), and so does stallLimitMs without any answer from a
+ * child that runs. When the child exits, every pending and later call
+ * rejects with `gone()`.
  */
 export class RpcClient<Api extends RpcApi<Api>> {
   private nextId = 1;
@@ -50,6 +65,7 @@ export class RpcClient<Api extends RpcApi<Api>> {
   private goneError: Error | null = null;
   private readonly callTimeoutMs: number;
   private readonly pollIntervalMs: number;
+  private readonly stallLimitMs: number;
 
   constructor(
     private readonly child: ChildProcess,
@@ -58,6 +74,7 @@ export class RpcClient<Api extends RpcApi<Api>> {
   ) {
     this.callTimeoutMs = timing.callTimeoutMs;
     this.pollIntervalMs = timing.pollIntervalMs ?? Math.max(10, Math.floor(timing.callTimeoutMs / 4));
+    this.stallLimitMs = timing.stallLimitMs ?? DEFAULT_STALL_LIMIT_MS;
     child.on('message', (m: unknown) => this.onMessage(m));
     child.once('exit', (code, signal) => this.onGone(`exited (code ${code}, signal ${signal})`));
   }
@@ -77,9 +94,8 @@ export class RpcClient<Api extends RpcApi<Api>> {
     ...args: Parameters<Api[K]>
   ): Promise<Awaited<ReturnType<Api[K]>>> {
     return this.send(method, args, false, (id) =>
-      setTimeout(
-        () => this.settle(id, undefined, this.errors.timedOut(method, `no answer within ${timeoutMs} ms`)),
-        timeoutMs,
+      this.deadline(timeoutMs, () =>
+        this.settle(id, undefined, this.errors.timedOut(method, `no answer within ${timeoutMs} ms`)),
       ),
     ) as Promise<Awaited<ReturnType<Api[K]>>>;
   }
@@ -133,32 +149,53 @@ export class RpcClient<Api extends RpcApi<Api>> {
     });
   }
 
-  /** After pollIntervalMs, ask the child whether it still runs call `id`; fail the call if it cannot say. */
-  private scheduleLivenessPoll(id: number, method: string): NodeJS.Timeout {
+  /**
+   * After pollIntervalMs, ask the child whether it still runs call `id`.
+   * The call fails when the child says it does not, or does not answer
+   * within callTimeoutMs while it is stopped (SIGSTOP) or gone. A child
+   * that is alive but slow to answer (starved of CPU) is given up to
+   * stallLimitMs without any answer.
+   */
+  private scheduleLivenessPoll(
+    id: number,
+    method: string,
+    lastAnswerAtMs = performance.now(),
+  ): NodeJS.Timeout {
     return setTimeout(() => {
       const pending = this.pending.get(id);
       if (pending === undefined) return;
+      const silent = (): void => {
+        if (!this.pending.has(id)) return; // answered meanwhile, or the child is gone (onGone)
+        const state = this.child.pid === undefined ? 'unknown' : processState(this.child.pid);
+        const silentMs = performance.now() - lastAnswerAtMs;
+        if (state === 'stopped' || state === 'gone' || silentMs >= this.stallLimitMs) {
+          const why =
+            state === 'stopped' || state === 'gone'
+              ? `no answer to a liveness poll within ${this.callTimeoutMs} ms, and the process is ${state}`
+              : `no answer to liveness polls for ${Math.round(silentMs)} ms`;
+          this.settle(id, undefined, this.errors.timedOut(method, why));
+        } else pending.timer = this.scheduleLivenessPoll(id, method, lastAnswerAtMs);
+      };
       this.send(RUNNING_METHOD, [id], false, (pollId) =>
-        setTimeout(() => this.settle(pollId, undefined, new Error('no answer')), this.callTimeoutMs),
-      ).then(
-        (running) => {
-          if (!this.pending.has(id)) return;
-          // The answer to `id` is sent before the poll's: not running and still pending means lost.
-          if (running !== true)
-            this.settle(id, undefined, this.errors.timedOut(method, 'the child no longer runs the call'));
-          else pending.timer = this.scheduleLivenessPoll(id, method);
-        },
-        () => {
-          // A child that is gone has failed the call already (onGone).
-          if (!this.pending.has(id)) return;
-          this.settle(
-            id,
-            undefined,
-            this.errors.timedOut(method, `no answer to a liveness poll within ${this.callTimeoutMs} ms`),
-          );
-        },
-      );
+        this.deadline(this.callTimeoutMs, () => this.settle(pollId, undefined, new Error('no answer'))),
+      ).then((running) => {
+        if (!this.pending.has(id)) return;
+        // The answer to `id` is sent before the poll's: not running and still pending means lost.
+        if (running !== true)
+          this.settle(id, undefined, this.errors.timedOut(method, 'the child no longer runs the call'));
+        else pending.timer = this.scheduleLivenessPoll(id, method);
+      }, silent);
     }, this.pollIntervalMs);
+  }
+
+  /**
+   * A timer that runs `expire` after `ms` - once the answers that arrived
+   * meanwhile have been read: when this process's own event loop was held
+   * (a loaded machine), the timer and the answer are due together, and
+   * timers run before I/O in a loop turn. setImmediate runs after it.
+   */
+  private deadline(ms: number, expire: () => void): NodeJS.Timeout {
+    return setTimeout(() => setImmediate(expire), ms);
   }
 
   private onMessage(m: unknown): void {
