@@ -12,6 +12,8 @@ export default tseslint.config(
       'results/**',
       'coverage/**',
       '*.config.*',
+      // CommonJS config of dependency-cruiser (npm run deps), outside the TypeScript project.
+      '.dependency-cruiser.cjs',
       'scripts/**/*.mjs',
       '.dependency-cruiser.cjs',
     ],

@@ -125,6 +125,26 @@ describe('runTestCase (fake ports)', () => {
     ]);
   });
 
+  // Real time: step 9 must end at its deadline, whatever the migrator does.
+  it('a migrator that never answers cannot hold step 9 past maxMigrationTimeMs (real time)', async () => {
+    const lab = new FakeLab();
+    const { result } = await runTestCase({
+      config: { ...config, timeouts: { ...config.timeouts, maxMigrationTimeMs: 300 } },
+      outDir: mkdtempSync(join(tmpdir(), 'vnflab-run-')),
+      createEnvironment: async (_c, cleanup) => {
+        const env = fakeEnvironment(lab, cleanup);
+        // A VIM whose hosts hang: the driver's request never comes back (its own timeout is 30 s, retried).
+        env.migrator.validateMigrationSuccess = () => new Promise<never>(() => undefined);
+        return env;
+      },
+    });
+    expect(result.overallStatus).toBe('FAIL');
+    expect(result.failure?.step).toBe(9);
+    expect(result.failure?.message).toMatch(/^Timeout - migration completion not reached within 300 ms/);
+    expect(result.steps[8]?.durationMs).toBeLessThan(300 + 2_000);
+    expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
+  }, 15_000);
+
   it("gives the environment the config file's folder, for the relative paths in the config", async () => {
     const lab = new FakeLab();
     let seen: string | undefined;

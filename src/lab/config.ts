@@ -4,6 +4,7 @@
  * assembles them.
  */
 import { z } from 'zod';
+import { LOOPBACK_CALLBACK_HOSTS, parseAllowEntry } from './vnfm/callback-allow-list.js';
 import { DEFAULT_COOLDOWN_MS, DEFAULT_SUSTAIN_MS } from './vnfm/load-policy.js';
 
 /** The embedded lab (used when `vnfm.driver` is 'lab'). */
@@ -26,6 +27,33 @@ export const labSchema = z
     migrationBandwidthMiBps: z.number().positive().default(256),
     downtimeLimitMs: z.number().positive().default(30),
     maxRounds: z.number().int().positive().default(30),
+    /**
+     * Deadline of each call the lab makes into a compute host or fabric
+     * process, ms: a host that is stopped or hung fails the VIM's call (and
+     * so the Nova / SOL003 request) instead of hanging it. A migration is
+     * not bound by it: its host is polled this often instead.
+     */
+    rpcTimeoutMs: z.number().int().positive().default(5_000),
+    /**
+     * The lab's Nova API and VNFM answer a request they could not serve
+     * within this many ms with 503 (Nova fault / ProblemDetails) instead of
+     * keeping the client waiting; the work goes on behind it.
+     */
+    apiTimeoutMs: z.number().int().positive().default(15_000),
+    /**
+     * Where the lab VNFM may call back (a subscription's callbackUri and its
+     * OAuth 2.0 token endpoint): IP addresses, CIDR ranges and host names.
+     * Default loopback only, so a client cannot make the VNFM send requests
+     * into the network it sits in.
+     */
+    callbackAllowList: z
+      .array(
+        z.string().superRefine((entry, ctx) => {
+          const parsed = parseAllowEntry(entry);
+          if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+        }),
+      )
+      .default([...LOOPBACK_CALLBACK_HOSTS]),
     /**
      * The lab VNFM's load policy, on for triggerType 'load' only ("higher
      * traffic load over a longer period of time"): it migrates a VNF whose
