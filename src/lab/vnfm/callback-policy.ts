@@ -15,12 +15,13 @@ import dns from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { FetchLike } from '../../protocols/sol013/client-auth.js';
+import { InvalidArgumentError, VnflabError } from '../../util/errors.js';
 import { LOOPBACK_CALLBACK_HOSTS, parseAllowEntry } from './callback-allow-list.js';
 
 export { LOOPBACK_CALLBACK_HOSTS } from './callback-allow-list.js';
 
 /** A callback the policy refuses; its message names the host, never what a remote answered. */
-export class CallbackRefused extends Error {
+export class CallbackRefused extends VnflabError {
   readonly code = 'LAB_VNFM_CALLBACK_REFUSED';
   constructor(message: string) {
     super(message);
@@ -38,7 +39,7 @@ export class CallbackPolicy {
   constructor(readonly allowList: readonly string[] = LOOPBACK_CALLBACK_HOSTS) {
     for (const text of allowList) {
       const entry = parseAllowEntry(text);
-      if (typeof entry === 'string') throw new RangeError(`callback allow-list: ${entry}`);
+      if (typeof entry === 'string') throw new InvalidArgumentError(`callback allow-list: ${entry}`);
       if (entry.kind === 'name') this.names.add(entry.name);
       else this.ranges.addSubnet(entry.address, entry.prefix, entry.family === 4 ? 'ipv4' : 'ipv6');
     }

@@ -17,6 +17,7 @@
  * main process names it in {@link LAB_PROCESS_GROUP_ENV}; a lab started
  * in-process (tests, `vnflab lab up`) has none, and its children just exit.
  */
+import { InvalidArgumentError } from '../../../../util/errors.js';
 
 /** Environment variable naming the lab's own process group (set by lab/main.ts, inherited by its children). */
 export const LAB_PROCESS_GROUP_ENV = 'VNFLAB_LAB_PGID';
@@ -32,7 +33,7 @@ export function labProcessGroup(env: NodeJS.ProcessEnv = process.env): number | 
 
 /** SIGKILL every process of group `pgid` (stopped ones too); false when the group is already empty. */
 export function killProcessGroup(pgid: number): boolean {
-  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`not a process group id: ${pgid}`);
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new InvalidArgumentError(`not a process group id: ${pgid}`);
   try {
     process.kill(-pgid, 'SIGKILL');
     return true;

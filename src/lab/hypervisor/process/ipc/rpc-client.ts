@@ -177,7 +177,9 @@ export class RpcClient<Api extends RpcApi<Api>> {
         } else pending.timer = this.scheduleLivenessPoll(id, method, lastAnswerAtMs);
       };
       this.send(RUNNING_METHOD, [id], false, (pollId) =>
-        this.deadline(this.callTimeoutMs, () => this.settle(pollId, undefined, new Error('no answer'))),
+        this.deadline(this.callTimeoutMs, () =>
+          this.settle(pollId, undefined, this.errors.timedOut(RUNNING_METHOD, 'no answer')),
+        ),
       ).then((running) => {
         if (!this.pending.has(id)) return;
         // The answer to `id` is sent before the poll's: not running and still pending means lost.
