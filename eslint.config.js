@@ -15,7 +15,6 @@ export default tseslint.config(
       // CommonJS config of dependency-cruiser (npm run deps), outside the TypeScript project.
       '.dependency-cruiser.cjs',
       'scripts/**/*.mjs',
-      '.dependency-cruiser.cjs',
     ],
   },
   js.configs.recommended,
