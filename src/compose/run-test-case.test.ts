@@ -6,6 +6,8 @@ import { ConfigError } from '../util/errors.js';
 import { parseConfig } from '../config/load.js';
 import { FakeLab, fakeEnvironment, type Injection } from '../../test/fakes/ports.js';
 import type { TcResult } from '../record/result.js';
+import type { LogLevel } from '../report/reporter.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { runTestCase } from './run-test-case.js';
 
 const config = parseConfig({
@@ -159,5 +161,49 @@ describe('runTestCase (fake ports)', () => {
     );
     expect(started).toBe(false);
     expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('a full disk under result.json and junit.xml: the run goes on, says so, closes its log, and leaves valid files', async () => {
+    const lab = new FakeLab();
+    const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-'));
+    let recordWrites = 0;
+    const enospc = (file: string): Error =>
+      Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC' });
+    const errors: string[] = [];
+    const { result } = await runTestCase({
+      config,
+      outDir: dir,
+      createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
+      // The first save of the record fits; then the disk is full for the record and junit.xml.
+      writeFile: async (file, data) => {
+        if (file.endsWith('result.json') && ++recordWrites > 1) throw enospc(file);
+        if (file.endsWith('junit.xml')) throw enospc(file);
+        await writeFileAtomic(file, data);
+      },
+      reporters: [
+        {
+          onLog: (level: LogLevel, message: string) => {
+            if (level === 'ERROR') errors.push(message);
+          },
+        },
+      ],
+    });
+    expect(result.overallStatus).toBe('PASS');
+    // One line per failure, not one per failed save.
+    expect(errors.filter((e) => e.startsWith('the result record could not be saved: ENOSPC'))).toHaveLength(
+      1,
+    );
+    expect(
+      errors.filter((e) => /^report sink JUnitReporter failed \(onRunEnd\): ENOSPC/.test(e)),
+    ).toHaveLength(1);
+    // What is on disk is the last copy that fitted: whole, valid JSON.
+    const onDisk = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as TcResult;
+    expect(onDisk.testCase).toBe('TC_VNF_MIGRATE_002');
+    expect(existsSync(join(dir, 'junit.xml'))).toBe(false);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    const log = readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
+    expect(log).toMatch(/ERROR - the result record could not be saved: ENOSPC/);
+    expect(log).toMatch(/INFO - TC_VNF_MIGRATE_002 - Execution completed successfully\n/);
+    expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
   });
 });

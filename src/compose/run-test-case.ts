@@ -3,7 +3,7 @@
  * writes result.json and the spec's log file, and always releases what it
  * acquired (VNF instance and record, traffic, lab processes).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunConfig, VnflabConfig } from '../config/schema.js';
 import type { TcResult } from '../record/result.js';
@@ -16,6 +16,7 @@ import type { CleanupStack } from '../runner/cleanup-stack.js';
 import { execute } from '../runner/run.js';
 import { TEST_CASES } from '../testcases/index.js';
 import { migrateContext, newMigrateRecord } from '../testcases/migrate/setup.js';
+import { serialWriter, writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import { ConfigError } from '../util/errors.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 import { driverConfigs } from './driver-configs.js';
@@ -30,6 +31,11 @@ export interface RunOptions {
   readonly reporters?: readonly Reporter[];
   /** Abort (Ctrl-C): the run stops, cleans up, and is ABORTED. */
   readonly signal?: AbortSignal;
+  /**
+   * How result.json, junit.xml and report.html are written (default:
+   * atomically, writeFileAtomic). Tests inject a failing one (a full disk).
+   */
+  readonly writeFile?: FileWriter;
   /** Replace the drivers (tests inject fakes here). */
   readonly createEnvironment?: (
     config: VnflabConfig,
@@ -82,22 +88,25 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const resultFile = join(outDir, 'result.json');
   const logFile = join(outDir, `${testCase.id}.txt`);
 
+  const write = opts.writeFile ?? writeFileAtomic;
   const reporter = new MultiReporter([
     new LogFileReporter(logFile, testCase.id),
-    new JUnitReporter(join(outDir, 'junit.xml')),
-    new HtmlReporter(join(outDir, 'report.html')),
+    new JUnitReporter(join(outDir, 'junit.xml'), write),
+    new HtmlReporter(join(outDir, 'report.html'), write),
     ...(opts.reporters ?? []),
   ]);
   const log = new ReporterLogger(reporter);
   const result = newMigrateRecord(testCase, config, VNFLAB_VERSION);
   const signal = opts.signal ?? new AbortController().signal;
+  // Each save replaces result.json whole (never a truncated file), one at a time.
+  const writeRecord = serialWriter(resultFile, write);
   await execute({
     testCase,
     record: result,
     reporter,
     log,
     signal,
-    saveRecord: () => writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`),
+    saveRecord: () => writeRecord(`${JSON.stringify(result, null, 2)}\n`),
     setUp: async (cleanup) => {
       const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir);
       const context = migrateContext({

@@ -4,9 +4,9 @@
  * timeline, every step with its times, the windows, loss episodes, vResources
  * before and after, and what cleanup did. One self-contained file.
  */
-import { writeFileSync } from 'node:fs';
 import type { TrafficTimeline } from '../ports/traffic.js';
 import type { TcResult } from '../record/result.js';
+import { writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import type { Reporter } from './reporter.js';
 import { mergeTimelines, timelineSvg, type TimelineMarker } from './timeline-svg.js';
 
@@ -153,8 +153,11 @@ ${table(
 }
 
 export class HtmlReporter implements Reporter {
-  constructor(readonly file: string) {}
-  onRunEnd(result: TcResult): void {
-    writeFileSync(this.file, toHtml(result));
+  constructor(
+    readonly file: string,
+    private readonly write: FileWriter = writeFileAtomic,
+  ) {}
+  onRunEnd(result: TcResult): Promise<void> {
+    return this.write(this.file, toHtml(result));
   }
 }

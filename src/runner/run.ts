@@ -24,8 +24,12 @@ export interface ExecuteOptions<C> {
   readonly reporter: MultiReporter;
   readonly log: RunLog;
   readonly signal: AbortSignal;
-  /** Persist the record as it is now (called at start, after set-up and at the end). */
-  readonly saveRecord: () => void;
+  /**
+   * Persist the record as it is now (called at start, after set-up and at
+   * the end). It must take the record's content when called; the write may
+   * finish later. A save that throws or rejects is logged and the run goes on.
+   */
+  readonly saveRecord: () => void | Promise<void>;
   /**
    * Acquire what the steps need, registering each release on `cleanup`, and
    * return the steps' context plus a description of it for the record.
@@ -37,14 +41,15 @@ export interface ExecuteOptions<C> {
 export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
   const { testCase, record, reporter, log, signal } = o;
   const t0 = monoMs();
-  o.saveRecord();
+  const saves = recordSaver(o.saveRecord, log);
+  saves.save();
   await reporter.onRunStart(record);
   log.info(`Starting ${testCase.id}`);
   const cleanup = new CleanupStack();
   try {
     const { context, description } = await o.setUp(cleanup);
     Object.assign(record.environment, description);
-    o.saveRecord();
+    saves.save();
     if (signal.aborted) throw new RunAborted('run interrupted');
     record.overallStatus = await executeSteps(testCase, context, record, reporter, log, signal);
   } catch (err) {
@@ -60,8 +65,41 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
     record.cleanup = [...cleanup.records];
     record.endedAt = isoNow();
     record.durationMs = monoMs() - t0;
-    o.saveRecord();
+    saves.save();
+    // Every save has settled (and a failed one is logged) before the log closes.
+    await saves.settled();
     await log.close();
     await reporter.onRunEnd(record);
   }
+}
+
+/**
+ * Saves of the record that never stop the run: a failed save (a full disk)
+ * is logged once per reason; a later save may succeed and replace it.
+ */
+function recordSaver(
+  saveRecord: () => void | Promise<void>,
+  log: Pick<RunLog, 'error'>,
+): { save(): void; settled(): Promise<void> } {
+  const reported = new Set<string>();
+  let pending: Promise<void> = Promise.resolve();
+  const report = (err: unknown): void => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (reported.has(message)) return;
+    reported.add(message);
+    log.error(`the result record could not be saved: ${message}`);
+  };
+  return {
+    save() {
+      let saved: Promise<void>;
+      try {
+        saved = Promise.resolve(saveRecord()).catch(report);
+      } catch (err) {
+        report(err);
+        saved = Promise.resolve();
+      }
+      pending = Promise.all([pending, saved]).then(() => undefined);
+    },
+    settled: () => pending,
+  };
 }
