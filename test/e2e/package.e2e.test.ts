@@ -12,12 +12,16 @@ interface PackEntry {
 
 describe('the npm package', () => {
   it('lists no fake, fixture, contract suite, test kit or test', () => {
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      encoding: 'utf8',
+    });
     const [entry] = JSON.parse(out) as PackEntry[];
     const paths = entry?.files.map((f) => f.path) ?? [];
     expect(paths).toContain('dist/cli/main.js');
     const testSupport = paths.filter((p) =>
-      /(^|\/)(test|fakes?|testdata|fixtures?)\/|fake|fixture|contract|test-kit|\.test\.|sender-worker/i.test(p),
+      /(^|\/)(test|fakes?|testdata|fixtures?)\/|fake|fixture|contract|test-kit|\.test\.|sender-worker/i.test(
+        p,
+      ),
     );
     expect(testSupport).toEqual([]);
   });
