@@ -206,4 +206,26 @@ describe('runTestCase (fake ports)', () => {
     expect(log).toMatch(/INFO - TC_VNF_MIGRATE_002 - Execution completed successfully\n/);
     expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
   });
+
+  it('the record is saved when each step starts and ends; only the last save is complete', async () => {
+    const lab = new FakeLab();
+    const saved: TcResult[] = [];
+    await runTestCase({
+      config,
+      outDir: mkdtempSync(join(tmpdir(), 'vnflab-run-')),
+      createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
+      writeFile: async (file, data) => {
+        if (file.endsWith('result.json')) saved.push(JSON.parse(data) as TcResult);
+      },
+    });
+    // At start, after set-up, 13 steps x (start, end), at the end.
+    expect(saved).toHaveLength(2 + 2 * 13 + 1);
+    expect(saved.map((r) => r.complete)).toEqual([...Array<boolean>(saved.length - 1).fill(false), true]);
+    const started = saved[2]!;
+    expect(started.steps[0]).toMatchObject({ status: 'NOT_RUN', endedAt: null });
+    expect(started.steps[0]?.startedAt).not.toBeNull();
+    expect(saved[3]!.steps[0]?.status).toBe('PASS');
+    expect(saved.every((r) => r.lastSavedAt !== null)).toBe(true);
+    expect(saved.at(-1)!.endedAt).not.toBeNull();
+  });
 });

@@ -100,9 +100,19 @@ export interface CleanupRecord {
 export interface TcResult {
   testCase: string;
   title: string;
+  /** ERROR until the run ends (a record cut off before its end keeps it: see `complete`). */
   overallStatus: OverallStatus;
   /** The first failing step and why. */
   failure: { step: number | null; message: string } | null;
+  /**
+   * True only in the record's final save, once the run has ended and cleaned
+   * up. A result.json with `complete: false` was cut off (a second Ctrl-C,
+   * SIGKILL, a power cut): it holds the run as far as it got, saved when
+   * each step started and ended.
+   */
+  complete: boolean;
+  /** When this copy was saved (ISO 8601); null before the first save. */
+  lastSavedAt: string | null;
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;

@@ -25,9 +25,11 @@ export interface ExecuteOptions<C> {
   readonly log: RunLog;
   readonly signal: AbortSignal;
   /**
-   * Persist the record as it is now (called at start, after set-up and at
-   * the end). It must take the record's content when called; the write may
-   * finish later. A save that throws or rejects is logged and the run goes on.
+   * Persist the record as it is now: called at start, after set-up, when
+   * each step starts and ends, and at the end (the only save with
+   * `complete: true`). It must take the record's content when called; the
+   * write may finish later. A save that throws or rejects is logged and the
+   * run goes on.
    */
   readonly saveRecord: () => void | Promise<void>;
   /**
@@ -41,7 +43,7 @@ export interface ExecuteOptions<C> {
 export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
   const { testCase, record, reporter, log, signal } = o;
   const t0 = monoMs();
-  const saves = recordSaver(o.saveRecord, log);
+  const saves = recordSaver(record, o.saveRecord, log);
   saves.save();
   await reporter.onRunStart(record);
   log.info(`Starting ${testCase.id}`);
@@ -51,7 +53,9 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
     Object.assign(record.environment, description);
     saves.save();
     if (signal.aborted) throw new RunAborted('run interrupted');
-    record.overallStatus = await executeSteps(testCase, context, record, reporter, log, signal);
+    record.overallStatus = await executeSteps(testCase, context, record, reporter, log, signal, () =>
+      saves.save(),
+    );
   } catch (err) {
     // The environment could not be set up (or a bug): no step ran to blame.
     record.overallStatus = statusOf(err) === 'ABORTED' ? 'ABORTED' : 'ERROR';
@@ -65,6 +69,7 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
     record.cleanup = [...cleanup.records];
     record.endedAt = isoNow();
     record.durationMs = monoMs() - t0;
+    record.complete = true;
     saves.save();
     // Every save has settled (and a failed one is logged) before the log closes.
     await saves.settled();
@@ -78,6 +83,7 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
  * is logged once per reason; a later save may succeed and replace it.
  */
 function recordSaver(
+  record: TcResult,
   saveRecord: () => void | Promise<void>,
   log: Pick<RunLog, 'error'>,
 ): { save(): void; settled(): Promise<void> } {
@@ -91,6 +97,7 @@ function recordSaver(
   };
   return {
     save() {
+      record.lastSavedAt = isoNow();
       let saved: Promise<void>;
       try {
         saved = Promise.resolve(saveRecord()).catch(report);
