@@ -228,4 +228,82 @@ describe('runTestCase (fake ports)', () => {
     expect(saved.every((r) => r.lastSavedAt !== null)).toBe(true);
     expect(saved.at(-1)!.endedAt).not.toBeNull();
   });
+
+  it('Ctrl-C while the lab starts: ABORTED, no step run, and the record says the set-up was interrupted', async () => {
+    const ac = new AbortController();
+    let setUpSawAbort = false;
+    const { result } = await runTestCase({
+      config,
+      outDir: mkdtempSync(join(tmpdir(), 'vnflab-run-')),
+      signal: ac.signal,
+      // A lab start that stops when told to, as startLabProcess does.
+      createEnvironment: (_c, _cleanup, _baseDir, signal) =>
+        new Promise((_resolve, reject) => {
+          setTimeout(() => ac.abort(new Error('SIGINT')), 20);
+          signal.addEventListener('abort', () => {
+            setUpSawAbort = true;
+            reject(new Error('the embedded lab exited during start (code 0, signal null)'));
+          });
+        }),
+    });
+    expect(setUpSawAbort).toBe(true);
+    expect(result.overallStatus).toBe('ABORTED');
+    expect(result.failure).toEqual({
+      step: null,
+      phase: 'setup',
+      message: 'interrupted while starting the embedded lab',
+    });
+    expect(result.steps.every((s) => s.status === 'NOT_RUN')).toBe(true);
+    expect(result.complete).toBe(true);
+  });
+
+  it('Ctrl-C with the trigger in flight ends step 8 at once; the migration it then starts is aborted on the way out', async () => {
+    const lab = new FakeLab();
+    const ac = new AbortController();
+    let abortedAt = 0;
+    let triggerReturnedAt = 0;
+    const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-'));
+    const { result } = await runTestCase({
+      config,
+      outDir: dir,
+      signal: ac.signal,
+      createEnvironment: async (_c, cleanup) => {
+        const env = fakeEnvironment(lab, cleanup);
+        const trigger = env.migrator.triggerMigration.bind(env.migrator);
+        // A VIM that takes 1.5 s to accept the request, and a driver that cannot be interrupted.
+        env.migrator.triggerMigration = async (...args) => {
+          await new Promise((r) => setTimeout(r, 1_500));
+          triggerReturnedAt = performance.now();
+          return trigger(...args);
+        };
+        return env;
+      },
+      reporters: [
+        {
+          onStepStart: (step) => {
+            if (step.n === 8)
+              setTimeout(() => {
+                abortedAt = performance.now();
+                ac.abort(new Error('SIGINT'));
+              }, 50);
+          },
+        },
+      ],
+    });
+    const step8 = result.steps[7]!;
+    expect(step8.status).toBe('ABORTED');
+    expect(step8.message).toBe('interrupted while triggering the migration');
+    expect(step8.durationMs!).toBeLessThan(1_000);
+    expect(Date.parse(step8.endedAt!)).toBeLessThan(Date.parse(step8.startedAt!) + 1_000);
+    expect(result.failure).toMatchObject({ step: 8, phase: 'steps' });
+    expect(abortedAt).toBeGreaterThan(0);
+    // The cleanup waited for the trigger's answer and aborted the migration it had started.
+    expect(triggerReturnedAt).toBeGreaterThan(abortedAt);
+    expect(result.cleanup.find((c) => c.name === 'abort migration')?.status).toBe('DONE');
+    const calls = lab.journal.calls;
+    expect(calls.indexOf('migrator.abortMigration')).toBeGreaterThan(
+      calls.indexOf('migrator.triggerMigration'),
+    );
+    expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
+  });
 });

@@ -20,7 +20,7 @@ import { serialWriter, writeFileAtomic, type FileWriter } from '../util/atomic-w
 import { ConfigError } from '../util/errors.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 import { driverConfigs } from './driver-configs.js';
-import { createEnvironment, type RunEnvironment } from './environment.js';
+import { createEnvironment, usesEmbeddedLab, type RunEnvironment } from './environment.js';
 
 export interface RunOptions {
   readonly config: VnflabConfig;
@@ -41,6 +41,7 @@ export interface RunOptions {
     config: VnflabConfig,
     cleanup: CleanupStack,
     baseDir: string,
+    signal: AbortSignal,
   ) => Promise<RunEnvironment>;
 }
 
@@ -107,8 +108,9 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     log,
     signal,
     saveRecord: () => writeRecord(`${JSON.stringify(result, null, 2)}\n`),
+    setUpTitle: usesEmbeddedLab(config) ? 'starting the embedded lab' : 'connecting to the VNFM and VIM',
     setUp: async (cleanup) => {
-      const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir);
+      const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir, signal);
       const context = migrateContext({
         testCaseId: testCase.id,
         config,

@@ -102,8 +102,12 @@ export interface TcResult {
   title: string;
   /** ERROR until the run ends (a record cut off before its end keeps it: see `complete`). */
   overallStatus: OverallStatus;
-  /** The first failing step and why. */
-  failure: { step: number | null; message: string } | null;
+  /**
+   * What went wrong first and why: a step (`phase` 'steps'), or the set-up
+   * before any step ran (`phase` 'setup', `step` null: the lab or a driver
+   * could not be started, or the run was interrupted while it was).
+   */
+  failure: { step: number | null; phase: 'setup' | 'steps'; message: string } | null;
   /**
    * True only in the record's final save, once the run has ended and cleaned
    * up. A result.json with `complete: false` was cut off (a second Ctrl-C,

@@ -34,9 +34,12 @@ export interface ExecuteOptions<C> {
   readonly saveRecord: () => void | Promise<void>;
   /**
    * Acquire what the steps need, registering each release on `cleanup`, and
-   * return the steps' context plus a description of it for the record.
+   * return the steps' context plus a description of it for the record. It
+   * should stop early when `signal` aborts (releasing what it acquired).
    */
   readonly setUp: (cleanup: CleanupStack) => Promise<{ context: C; description: Record<string, unknown> }>;
+  /** What setUp does, for the record of a run interrupted during it: 'starting the embedded lab'. */
+  readonly setUpTitle: string;
 }
 
 /** Run the case end to end; resolves when the record is final (never throws for the SUT's failure). */
@@ -48,18 +51,19 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
   await reporter.onRunStart(record);
   log.info(`Starting ${testCase.id}`);
   const cleanup = new CleanupStack();
+  let phase: 'setup' | 'steps' = 'setup';
   try {
-    const { context, description } = await o.setUp(cleanup);
+    const { context, description } = await setUp(o, cleanup);
     Object.assign(record.environment, description);
     saves.save();
-    if (signal.aborted) throw new RunAborted('run interrupted');
+    phase = 'steps';
     record.overallStatus = await executeSteps(testCase, context, record, reporter, log, signal, () =>
       saves.save(),
     );
   } catch (err) {
     // The environment could not be set up (or a bug): no step ran to blame.
     record.overallStatus = statusOf(err) === 'ABORTED' ? 'ABORTED' : 'ERROR';
-    record.failure = { step: null, message: (err as Error).message };
+    record.failure = { step: null, phase, message: (err as Error).message };
     log.error(`${testCase.id} - Execution completed with errors - ${(err as Error).message}`);
   } finally {
     const released = await cleanup.unwind();
@@ -76,6 +80,24 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
     await log.close();
     await reporter.onRunEnd(record);
   }
+}
+
+/** Run the caller's set-up; interrupted during it (or just after), say so and what it was doing. */
+async function setUp<C>(
+  o: ExecuteOptions<C>,
+  cleanup: CleanupStack,
+): Promise<{ context: C; description: Record<string, unknown> }> {
+  const interrupted = (): RunAborted => new RunAborted(`interrupted while ${o.setUpTitle}`);
+  let done;
+  try {
+    done = await o.setUp(cleanup);
+  } catch (err) {
+    // Whatever set-up throws once the run is interrupted (a lab start cut short) is the interruption.
+    if (o.signal.aborted) throw interrupted();
+    throw err;
+  }
+  if (o.signal.aborted) throw interrupted();
+  return done;
 }
 
 /**

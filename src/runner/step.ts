@@ -68,7 +68,7 @@ export async function executeSteps<C>(
     if (signal.aborted) {
       record.status = 'ABORTED';
       record.message = 'not started: run interrupted';
-      result.failure ??= { step: step.n, message: 'run interrupted' };
+      result.failure ??= { step: step.n, phase: 'steps', message: 'run interrupted' };
       return 'ABORTED';
     }
     record.startedAt = isoNow();
@@ -90,7 +90,8 @@ export async function executeSteps<C>(
     record.status = status;
     record.endedAt = isoNow();
     record.durationMs = monoMs() - t0;
-    if (status !== 'PASS') result.failure = { step: step.n, message: record.message ?? status };
+    if (status !== 'PASS')
+      result.failure = { step: step.n, phase: 'steps', message: record.message ?? status };
     saveRecord();
     await reporter.onStepEnd(record);
     if (status !== 'PASS') {

@@ -5,7 +5,7 @@
  * running. Needs `npm run build` first (npm test does it).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,32 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/** Pids of `pid`'s descendants now (Linux /proc). */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number): void => {
+    for (const [child, ppid] of parentOf)
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+  };
+  walk(pid);
+  return found;
+}
+
 /** The lab's processes the record names; all must exit (the lab follows its parent's IPC channel). */
 async function expectLabGone(record: TcResult): Promise<void> {
   const lab = record.environment.lab as { pid: number; hostPids?: number[] } | undefined;
@@ -88,5 +114,37 @@ describe('a run cut off', () => {
     expect(record.steps[1]?.startedAt).not.toBeNull();
     expect(record.vnfInstanceId).not.toBeNull();
     await expectLabGone(record);
+  });
+
+  it('Ctrl-C while the embedded lab starts: exit 130 at once, the record says set-up was interrupted, no lab left', async () => {
+    const out = tmp('vnflab-e2e-setup-int-');
+    const child = spawn(process.execPath, [cli, 'run', 'TC_VNF_MIGRATE_002', '--out', out], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    // The title is printed when the run starts; the lab's start follows at once.
+    await until('the run to start', () => (stderr.includes('TC_VNF_MIGRATE_002: ') ? true : null), 30_000);
+    const labProcesses = await until('the lab process', () => {
+      const pids = descendants(child.pid!);
+      return pids.length > 0 ? pids : null;
+    });
+    const sentAt = performance.now();
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    // Not after the lab has come up: a lab start takes seconds on this machine.
+    expect(performance.now() - sentAt).toBeLessThan(3_000);
+    const record = readRecord(out)!;
+    expect(record.overallStatus).toBe('ABORTED');
+    expect(record.failure).toEqual({
+      step: null,
+      phase: 'setup',
+      message: 'interrupted while starting the embedded lab',
+    });
+    expect(record.steps.every((s) => s.status === 'NOT_RUN')).toBe(true);
+    expect(record.complete).toBe(true);
+    await until('the lab processes to exit', () => (labProcesses.some(alive) ? null : true), 20_000);
   });
 });
