@@ -56,7 +56,10 @@ program
   .description('run a test case (default: against the embedded lab)')
   .argument('<TESTCASE>', 'test case id, e.g. TC_VNF_MIGRATE_002 (see vnflab list)')
   .option('--config <FILE.yaml>', 'run configuration (YAML)')
-  .option('--out <DIR>', 'where result.json and the log go (default results/<TESTCASE>-<timestamp>/)')
+  .option(
+    '--out <DIR>',
+    'where result.json and the log go (default: a new results/<TESTCASE>-<UTC time>-<random>/ per run)',
+  )
   .option('--rate <HZ>', 'packets per second of the load level used')
   .addOption(new Option('--resource <TYPE>', 'vResourceType to migrate').choices([...V_RESOURCE_TYPES]))
   .addOption(new Option('--trigger <TYPE>', 'triggerType').choices(['vnfm', 'load', 'em', 'vnf']))

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -305,5 +305,44 @@ describe('runTestCase (fake ports)', () => {
       calls.indexOf('migrator.triggerMigration'),
     );
     expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
+  });
+
+  it('two runs started together without outDir: each gets its own results folder', async () => {
+    const resultsDir = join(mkdtempSync(join(tmpdir(), 'vnflab-run-')), 'results');
+    const runs = await Promise.all(
+      [new FakeLab(), new FakeLab()].map((lab) =>
+        runTestCase({
+          config,
+          resultsDir,
+          createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
+        }),
+      ),
+    );
+    const [a, b] = runs.map((r) => r.outDir);
+    expect(a).not.toBe(b);
+    for (const run of runs) {
+      expect(run.resultFile).toBe(join(run.outDir, 'result.json'));
+      expect((JSON.parse(readFileSync(run.resultFile, 'utf8')) as TcResult).overallStatus).toBe('PASS');
+      expect(readFileSync(run.logFile, 'utf8').match(/ - Starting TC_VNF_MIGRATE_002\n/g)).toHaveLength(1);
+    }
+  });
+
+  it('an outDir that cannot hold results is a ConfigError before anything starts', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vnflab-run-')), 'a-file');
+    writeFileSync(file, '');
+    let started = false;
+    for (const outDir of ['/proc/vnflab-out', file, join(file, 'out')]) {
+      const err: unknown = await runTestCase({
+        config,
+        outDir,
+        createEnvironment: () => {
+          started = true;
+          return Promise.reject(new Error('not reached'));
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(new RegExp(`^outDir ${outDir.replace(/[/.]/g, '\\$&')}: `));
+    }
+    expect(started).toBe(false);
   });
 });

@@ -3,7 +3,6 @@
  * writes result.json and the spec's log file, and always releases what it
  * acquired (VNF instance and record, traffic, lab processes).
  */
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunConfig, VnflabConfig } from '../config/schema.js';
 import type { TcResult } from '../record/result.js';
@@ -21,13 +20,16 @@ import { ConfigError } from '../util/errors.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 import { driverConfigs } from './driver-configs.js';
 import { createEnvironment, usesEmbeddedLab, type RunEnvironment } from './environment.js';
+import { checkOutDir, createDefaultOutDir, createOutDir } from './out-dir.js';
 
 export interface RunOptions {
   readonly config: VnflabConfig;
   /** Folder tcInput file paths are relative to (the config file's). Default: cwd. */
   readonly baseDir?: string;
-  /** Where result.json and the log go. Default: results/<TESTCASE>-<timestamp>/. */
+  /** Where result.json and the log go. Default: a new folder in `resultsDir`, one per run. */
   readonly outDir?: string;
+  /** Where the default results folders go: `<resultsDir>/<TESTCASE>-<UTC ms>-<random>/`. Default ./results. */
+  readonly resultsDir?: string;
   readonly reporters?: readonly Reporter[];
   /** Abort (Ctrl-C): the run stops, cleans up, and is ABORTED. */
   readonly signal?: AbortSignal;
@@ -50,11 +52,6 @@ export interface RunOutput {
   readonly outDir: string;
   readonly resultFile: string;
   readonly logFile: string;
-}
-
-export function defaultOutDir(testCase: string, now = new Date()): string {
-  const ts = now.toISOString().replace(/[:]/g, '').replace(/\..+$/, 'Z');
-  return join('results', `${testCase}-${ts}`);
 }
 
 export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
@@ -80,12 +77,16 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     );
   }
   const baseDir = opts.baseDir ?? process.cwd();
+  if (opts.outDir !== undefined) checkOutDir(opts.outDir, 'outDir');
   // Driver settings the schema cannot check (a secret's environment variable
   // unset, drivers that cannot work together) are bad input too: exit 2,
   // before any record is written or process started.
   driverConfigs(config, baseDir);
-  const outDir = resolve(opts.outDir ?? defaultOutDir(testCase.id));
-  mkdirSync(outDir, { recursive: true });
+  // Only now, every input checked, is the results folder made.
+  const outDir =
+    opts.outDir !== undefined
+      ? createOutDir(opts.outDir, 'outDir')
+      : createDefaultOutDir(testCase.id, resolve(opts.resultsDir ?? 'results'));
   const resultFile = join(outDir, 'result.json');
   const logFile = join(outDir, `${testCase.id}.txt`);
 
