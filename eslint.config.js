@@ -12,6 +12,7 @@ export default tseslint.config(
       'results/**',
       'coverage/**',
       '*.config.*',
+      '.dependency-cruiser.cjs',
       'scripts/**/*.mjs',
     ],
   },
