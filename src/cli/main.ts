@@ -49,7 +49,18 @@ function fail(message: string, code: number): never {
 const program = new Command('vnflab')
   .description('ETSI VNF lifecycle migration tests under traffic, against a VNFM / VIM or the embedded lab')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    // A usage error is one line like every other (`vnflab: ...`), its hint ("Did you mean --out?") included.
+    outputError: (s, write) =>
+      write(
+        `vnflab: ${s
+          .replace(/^error: /, '')
+          .trim()
+          .split('\n')
+          .join(' ')}\n`,
+      ),
+  });
 
 program
   .command('run')

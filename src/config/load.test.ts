@@ -55,7 +55,10 @@ describe('config', () => {
     );
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'a: [1,\n');
-    await expect(loadConfig({ file: bad })).rejects.toThrow(/bad\.yaml: not valid YAML/);
+    // Where (line, column, the line itself) and what, on one line.
+    await expect(loadConfig({ file: bad })).rejects.toThrow(
+      /^config file .*bad\.yaml, line 2, column 1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/,
+    );
   });
 
   it('mergeConfig replaces arrays and scalars, merges mappings', () => {
