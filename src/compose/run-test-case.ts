@@ -19,7 +19,9 @@ import { serialWriter, writeFileAtomic, type FileWriter } from '../util/atomic-w
 import { ConfigError } from '../util/errors.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 import { driverConfigs } from './driver-configs.js';
+import { checkEndpoints, endpointsOf } from './endpoints.js';
 import { createEnvironment, usesEmbeddedLab, type RunEnvironment } from './environment.js';
+import { checkInputFiles } from './input-files.js';
 import { checkOutDir, createDefaultOutDir, createOutDir } from './out-dir.js';
 
 export interface RunOptions {
@@ -38,7 +40,7 @@ export interface RunOptions {
    * atomically, writeFileAtomic). Tests inject a failing one (a full disk).
    */
   readonly writeFile?: FileWriter;
-  /** Replace the drivers (tests inject fakes here). */
+  /** Replace the drivers (tests inject fakes here); the config's endpoints are then not checked. */
   readonly createEnvironment?: (
     config: VnflabConfig,
     cleanup: CleanupStack,
@@ -79,9 +81,13 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const baseDir = opts.baseDir ?? process.cwd();
   if (opts.outDir !== undefined) checkOutDir(opts.outDir, 'outDir');
   // Driver settings the schema cannot check (a secret's environment variable
-  // unset, drivers that cannot work together) are bad input too: exit 2,
-  // before any record is written or process started.
-  driverConfigs(config, baseDir);
+  // unset, drivers that cannot work together), the files the run reads and
+  // the systems it drives are bad input too: exit 2, before any record is
+  // written or process started.
+  const drivers = driverConfigs(config, baseDir);
+  await checkInputFiles(config, drivers, baseDir);
+  // Injected drivers (tests) reach no endpoint of the config.
+  if (opts.createEnvironment === undefined) await checkEndpoints(endpointsOf(drivers));
   // Only now, every input checked, is the results folder made.
   const outDir =
     opts.outDir !== undefined

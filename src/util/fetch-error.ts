@@ -12,20 +12,29 @@ export function describeFetchError(err: unknown): string {
   const parts = [err.message];
   let cause: unknown = err.cause;
   for (let depth = 0; depth < 6 && cause instanceof Error; depth++) {
-    const reason = reasonOf(cause);
+    const reason = describeNetError(cause);
     if (reason !== '' && !parts.includes(reason)) parts.push(reason);
     cause = cause.cause;
   }
   return parts.filter((p) => p !== '').join(': ');
 }
 
-function reasonOf(e: Error): string {
-  const code = (e as { code?: unknown }).code;
+/** One error's own account: its message, with its code where the message lacks it; every address tried. */
+export function describeNetError(e: Error): string {
+  const { code, reason } = e as { code?: unknown; reason?: unknown };
   // Happy eyeballs tried several addresses: each has its own errno and address.
-  const text =
+  // OpenSSL's message is its error queue over several lines; its reason says it in words.
+  const text = (
     e instanceof AggregateError && e.errors.length > 0
       ? e.errors.map((x) => (x instanceof Error ? x.message : String(x))).join('; ')
-      : e.message;
+      : typeof reason === 'string' && reason !== ''
+        ? reason
+        : e.message
+  )
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
   if (typeof code !== 'string') return text;
   if (text === '') return code;
   return text.includes(code) ? text : `${code} ${text}`;

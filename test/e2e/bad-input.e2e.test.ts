@@ -122,6 +122,47 @@ describe('bad --out through the CLI', () => {
   });
 });
 
+describe('usage errors through the CLI: one line, exit 2', () => {
+  it("commander's own (a bad choice, an unknown option with its hint, a missing argument)", () => {
+    expectRefused(
+      [...run, '--resource', 'vGPU'],
+      /^vnflab: option '--resource <TYPE>' argument 'vGPU' is invalid\. Allowed choices are vMemory, vCPU, vStorage, vNIC, any\.$/m,
+    );
+    expectRefused([...run, '--otu', 'x'], /^vnflab: unknown option '--otu' \(Did you mean --out\?\)$/m);
+    expectRefused(['run'], /^vnflab: missing required argument 'TESTCASE'$/m);
+  });
+
+  it('a malformed config file: where (line, column, the line) and what', () => {
+    const cwd = tmp('vnflab-bad-cwd-');
+    writeFileSync(join(cwd, 'run.yaml'), 'traffic:\n  flows: a: 2\n');
+    expectRefused(
+      [...run, '--config', 'run.yaml'],
+      /^vnflab: config file run\.yaml, line 2, column 10 \("flows: a: 2"\): not valid YAML: Nested mappings are not allowed in compact mappings$/m,
+      { cwd },
+    );
+  });
+
+  it('a missing license file: named before the lab starts', () => {
+    expectRefused(
+      [...run, '--license', 'no-license.yaml'],
+      /^vnflab: tcInput\.vnfLicenseFile \(--license\): cannot read .*\/no-license\.yaml \(ENOENT\): check the path$/m,
+    );
+  });
+
+  it('a VNFM where nothing listens: named with the address, no lab started', () => {
+    const cwd = tmp('vnflab-bad-cwd-');
+    writeFileSync(
+      join(cwd, 'run.yaml'),
+      'vnfm:\n  driver: sol003\n  baseUrl: http://127.0.0.1:1/vnflcm/v2\n  token: t\n',
+    );
+    expectRefused(
+      [...run, '--config', 'run.yaml'],
+      /^vnflab: vnfm\.baseUrl http:\/\/127\.0\.0\.1:1\/vnflcm\/v2: cannot connect to 127\.0\.0\.1:1 \(connect ECONNREFUSED 127\.0\.0\.1:1\): check the URL/m,
+      { cwd },
+    );
+  });
+});
+
 describe('the default results folder', () => {
   it('two runs started together without --out each print their own folder', async () => {
     const cwd = tmp('vnflab-two-runs-');
