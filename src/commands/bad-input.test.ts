@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,12 +45,18 @@ function children(): number[] {
 }
 
 const servers: Server[] = [];
+/** Every server-side socket, TLS handshakes cut short included: closed at the end so close() returns. */
+const sockets = new Set<Socket>();
 let closedPort = 0;
 let httpUrl = '';
 let httpsUrl = '';
 beforeAll(async () => {
   const listen = async (server: Server): Promise<number> => {
     servers.push(server);
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return (server.address() as AddressInfo).port;
   };
@@ -66,10 +72,8 @@ beforeAll(async () => {
   await new Promise((r) => probe.close(r));
 });
 afterAll(async () => {
-  for (const s of servers) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  for (const socket of sockets) socket.destroy();
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   rmSync(dir, { recursive: true, force: true });
 });
 

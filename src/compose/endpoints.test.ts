@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import {
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
@@ -14,8 +19,14 @@ const CA = fileURLToPath(new URL('ca.crt', fakes));
 const OTHER_CA = fileURLToPath(new URL('other-ca.crt', fakes));
 
 const servers: (Server | TcpServer)[] = [];
+/** Every server-side socket, TLS handshakes cut short included: closed at the end so close() returns. */
+const sockets = new Set<Socket>();
 async function listen(server: Server | TcpServer): Promise<number> {
   servers.push(server);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return (server.address() as AddressInfo).port;
 }
@@ -31,10 +42,8 @@ beforeAll(async () => {
   silent = await listen(createTcpServer(() => undefined));
 });
 afterAll(async () => {
-  for (const s of servers) {
-    if ('closeAllConnections' in s) s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  for (const socket of sockets) socket.destroy();
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
 const tls = (caFile?: string, verify = true) => ({
