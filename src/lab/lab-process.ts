@@ -33,6 +33,8 @@ export interface LabProcessOptions {
   readonly vnfmAuth?: LabVnfmAuthMode;
   /** The VNFM's load policy, on the lab VIM's packet rates (trigger type `load`). */
   readonly loadPolicy?: LoadPolicyConfig;
+  /** Aborted before the lab is up (Ctrl-C): the lab is stopped and the start rejects at once. */
+  readonly signal?: AbortSignal;
 }
 
 export async function startLabProcess(config: LabConfig, opts: LabProcessOptions = {}): Promise<LabProcess> {
@@ -84,12 +86,20 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
     }
   };
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
+  const { signal } = opts;
+  let onAbort = (): void => undefined;
   try {
     const info = await new Promise<LabInfo>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new LabStartError(`the embedded lab did not come up within ${startTimeoutMs} ms`)),
         startTimeoutMs,
       );
+      onAbort = () => {
+        clearTimeout(timer);
+        reject(new LabStartError('interrupted while starting the embedded lab'));
+      };
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       child.on('message', (msg: { type?: string; info?: LabInfo; message?: string }) => {
         if (msg.type === 'ready' && msg.info) {
           clearTimeout(timer);
@@ -122,6 +132,8 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
   } catch (err) {
     await stop();
     throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../util/errors.js';
+import { httpUrl } from '../../util/http-url.js';
 import type { NovaMigratorConfig } from './nova-migrator.js';
 
 const name = z.string().min(1);
@@ -19,7 +20,7 @@ const envName = z
 /** Fields of `migrator` when `driver` is `nova` (compose with `.strict()` and {@link checkNovaCredentials}). */
 export const novaConfigShape = {
   /** OS_AUTH_URL, with or without /v3. */
-  authUrl: z.string().url(),
+  authUrl: httpUrl('https://keystone.example.net/identity/v3'),
   /** Password auth user; also the owner of an application credential given by name. */
   username: name.exactOptional(),
   password: name.exactOptional(),
@@ -42,7 +43,7 @@ export const novaConfigShape = {
   /** Catalog interface (OS_INTERFACE). */
   interface: z.enum(['public', 'internal', 'admin']).default('public'),
   /** Compute endpoint, bypassing the catalog. */
-  computeUrl: z.string().url().exactOptional(),
+  computeUrl: httpUrl('https://nova.example.net/compute/v2.1').exactOptional(),
   /** PEM CA bundle for Keystone and Nova (OS_CACERT), relative to the config file. */
   caFile: name.exactOptional(),
   /** No certificate verification (OS_INSECURE). */

@@ -5,6 +5,7 @@
  * harness calls {@link toSol003VnfmConfig}. docs/tacker.md shows a full example.
  */
 import { z } from 'zod';
+import { httpUrl } from '../../util/http-url.js';
 import type { Sol003Auth } from './auth.js';
 import type { Sol003VnfmConfig } from './sol003-vnfm.js';
 
@@ -21,7 +22,7 @@ const vimConnectionInfo = z
 /** Fields of `vnfm` when `driver` is `sol003` (compose with `.strict()` and {@link checkSol003Auth}). */
 export const sol003ConfigShape = {
   /** `{apiRoot}/vnflcm/v2` of the VNFM (Tacker: `http://<tacker>:9890/vnflcm/v2`). */
-  baseUrl: z.string().url(),
+  baseUrl: httpUrl('https://tacker.example.net:9890/vnflcm/v2'),
   /** Version header value. */
   apiVersion: z.string().default('2.0.0'),
   /** VNFD resource file (lab VNFD JSON/YAML or SOL001 TOSCA YAML) for the VNFD's vResource list. */
@@ -31,10 +32,12 @@ export const sol003ConfigShape = {
   password: z.string().exactOptional(),
   /** A static bearer token (RFC 6750). */
   token: z.string().exactOptional(),
+  /** The VNFM takes requests without credentials (say so: a forgotten credential is the likelier mistake). */
+  noAuth: z.literal(true).exactOptional(),
   /** OAuth 2.0 client credentials grant (RFC 6749 §4.4; SOL013 §8.3); the token is cached and renewed. */
   oauth2: z
     .object({
-      tokenUrl: z.string().url(),
+      tokenUrl: httpUrl('https://keystone.example.net/identity/v3/OS-OAUTH2/token'),
       clientId: z.string().min(1),
       clientSecret: z.string().min(1),
       scope: z.string().exactOptional(),
@@ -44,7 +47,7 @@ export const sol003ConfigShape = {
   /** A Keystone v3 token in X-Auth-Token (Tacker's default `auth_strategy = keystone`). */
   keystone: z
     .object({
-      authUrl: z.string().url(),
+      authUrl: httpUrl('https://keystone.example.net/identity/v3'),
       username: z.string().exactOptional(),
       password: z.string().exactOptional(),
       projectName: z.string().exactOptional(),
@@ -74,7 +77,7 @@ export const sol003ConfigShape = {
   notifications: z
     .object({
       /** The URL the VNFM will POST to; must reach this machine. Port 0 = any free port (lab only). */
-      callbackUrl: z.string().url(),
+      callbackUrl: httpUrl('http://192.0.2.10:9099/vnflab/lcm-notifications'),
       listenHost: z.string().exactOptional(),
       listenPort: z.number().int().min(0).max(65535).exactOptional(),
     })
@@ -101,7 +104,10 @@ const sol003ConfigObject = z.object(sol003ConfigShape).strict();
 /** The parsed `vnfm` section for the SOL003 driver. */
 export type Sol003UserConfig = z.output<typeof sol003ConfigObject>;
 
-/** One way of authenticating at most; username and password come together. */
+/**
+ * Exactly one way of authenticating (`noAuth: true` counts as one: a VNFM
+ * that takes no credentials); username and password come together.
+ */
 export function checkSol003Auth(
   c: {
     username?: string | undefined;
@@ -109,6 +115,7 @@ export function checkSol003Auth(
     token?: string | undefined;
     oauth2?: unknown;
     keystone?: unknown;
+    noAuth?: true | undefined;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -117,7 +124,15 @@ export function checkSol003Auth(
     c.token !== undefined ? 'token' : null,
     c.oauth2 !== undefined ? 'oauth2' : null,
     c.keystone !== undefined ? 'keystone' : null,
+    c.noAuth !== undefined ? 'noAuth' : null,
   ].filter((w): w is string => w !== null);
+  if (ways.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'no credentials for the VNFM: give one of oauth2, keystone, token, or username + password (or noAuth: true for a VNFM that takes none)',
+    });
+  }
   if (ways.length > 1) {
     ctx.addIssue({ code: 'custom', message: `give one way to authenticate, not ${ways.join(' and ')}` });
   }

@@ -6,6 +6,8 @@
  */
 import { VnflabError } from '../../util/errors.js';
 
+import { describeFetchError } from '../../util/fetch-error.js';
+
 export interface OAuth2ClientCredentials {
   readonly tokenUrl: string;
   readonly clientId: string;
@@ -69,16 +71,26 @@ export class OAuth2TokenSource {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (c.scope !== undefined) form.set('scope', c.scope);
     // RFC 6749 §2.3.1: client authentication with HTTP Basic.
-    const res = await this.fetchFn(c.tokenUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: basicAuthHeader(c.clientId, c.clientSecret),
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-      },
-      body: form.toString(),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
-    });
+    let res: Response;
+    try {
+      res = await this.fetchFn(c.tokenUrl, {
+        method: 'POST',
+        headers: {
+          Authorization: basicAuthHeader(c.clientId, c.clientSecret),
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+        },
+        body: form.toString(),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
+      });
+    } catch (err) {
+      // Name the token endpoint: the request that needed the token is to another URL.
+      if (err instanceof Error && err.name !== 'AbortError' && err.name !== 'TimeoutError')
+        throw new Error(`OAuth 2.0 token request to ${c.tokenUrl}: ${describeFetchError(err)}`, {
+          cause: err,
+        });
+      throw err;
+    }
     const body = (await res.json().catch(() => ({}))) as {
       access_token?: unknown;
       expires_in?: unknown;

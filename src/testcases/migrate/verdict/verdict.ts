@@ -129,16 +129,16 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     status = 'INCONCLUSIVE';
     const f = validity.findings[0]!;
     summary = `figures not trusted: ${f.element} ${f.check}: ${f.detail}${validity.findings.length > 1 ? ` (+${validity.findings.length - 1} more)` : ''}`;
-    result.failure = { step: null, message: summary };
+    result.failure = { step: null, phase: 'verdict', message: summary };
   } else if (failed.length > 0) {
     status = 'FAIL';
     const c = failed[0]!;
     summary = `criterion failed: ${describeCriterion(c)}`;
-    result.failure = { step: null, criterion: c.name, message: summary };
+    result.failure = { step: null, phase: 'verdict', criterion: c.name, message: summary };
   } else if (unmeasured.length > 0) {
     status = 'INCONCLUSIVE';
     summary = `criterion set but not measured: ${unmeasured.map((c) => c.name).join(', ')}`;
-    result.failure = { step: null, criterion: unmeasured[0]!.name, message: summary };
+    result.failure = { step: null, phase: 'verdict', criterion: unmeasured[0]!.name, message: summary };
   } else {
     summary =
       criteria.length === 0
