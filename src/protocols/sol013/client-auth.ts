@@ -5,7 +5,6 @@
  * (towards a subscriber's callback, §8.3.4 SubscriptionAuthentication).
  */
 import { VnflabError } from '../../util/errors.js';
-
 import { describeFetchError } from '../../util/fetch-error.js';
 
 export interface OAuth2ClientCredentials {
@@ -30,6 +29,21 @@ export class OAuth2TokenError extends VnflabError {
   ) {
     super(`OAuth 2.0 token request to ${tokenUrl} failed: ${status} ${detail}`);
     this.name = 'OAuth2TokenError';
+  }
+}
+
+/**
+ * The token endpoint could not be reached (refused, unresolved, TLS): named
+ * as such, since the request that needed the token is to another URL.
+ */
+export class OAuth2TokenUnreachable extends VnflabError {
+  readonly code = 'VNFLAB_OAUTH2_TOKEN_UNREACHABLE';
+  constructor(
+    readonly tokenUrl: string,
+    cause: Error,
+  ) {
+    super(`OAuth 2.0 token request to ${tokenUrl}: ${describeFetchError(cause)}`, { cause });
+    this.name = 'OAuth2TokenUnreachable';
   }
 }
 
@@ -86,9 +100,7 @@ export class OAuth2TokenSource {
     } catch (err) {
       // Name the token endpoint: the request that needed the token is to another URL.
       if (err instanceof Error && err.name !== 'AbortError' && err.name !== 'TimeoutError')
-        throw new Error(`OAuth 2.0 token request to ${c.tokenUrl}: ${describeFetchError(err)}`, {
-          cause: err,
-        });
+        throw new OAuth2TokenUnreachable(c.tokenUrl, err);
       throw err;
     }
     const body = (await res.json().catch(() => ({}))) as {
