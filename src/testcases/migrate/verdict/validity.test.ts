@@ -10,23 +10,24 @@ const CLEAN: TesterSelfCheck = {
   sendErrors: 0,
 };
 
-/** A window at 10k/s (100 packets per 10 ms bin), with `offered` overriding some bins. */
-function window(offered: Record<number, number> = {}, bins = 50): WindowStats {
-  const received = Array.from({ length: bins }, (_, i) => offered[i] ?? 100);
-  const timeline: TrafficTimeline = {
-    binMs: 10,
-    startMs: 1000,
-    received,
-    lost: received.map(() => 0),
-    truncated: false,
-  };
+/** A window at 10k/s (100 packets per 10 ms bin), with `offered` overriding some bins and `lost` packets in some. */
+function window(
+  offered: Record<number, number> = {},
+  bins = 50,
+  lost: Record<number, number> = {},
+): WindowStats {
+  const total = Array.from({ length: bins }, (_, i) => offered[i] ?? 100);
+  const lostBins = total.map((_, i) => lost[i] ?? 0);
+  const received = total.map((t, i) => t - (lostBins[i] ?? 0));
+  const timeline: TrafficTimeline = { binMs: 10, startMs: 1000, received, lost: lostBins, truncated: false };
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   return {
     name: 'duringMigration',
     openedAtMs: 1000,
     closedAtMs: 1000 + bins * 10,
-    sent: received.reduce((a, b) => a + b, 0),
-    received: received.reduce((a, b) => a + b, 0),
-    lost: 0,
+    sent: sum(total),
+    received: sum(received),
+    lost: sum(lostBins),
     duplicated: 0,
     reordered: 0,
     offeredRateHz: 10_000,
@@ -36,6 +37,9 @@ function window(offered: Record<number, number> = {}, bins = 50): WindowStats {
 
 const input = (over: Partial<ValidityInput>): ValidityInput => ({
   windows: [window()],
+  disruptionWindow: 'duringMigration',
+  disruptionMs: 20,
+  degradation: { lost: 0, lossDerivedMs: 0 },
   selfCheck: CLEAN,
   latencyP99Ms: 0.3,
   embeddedLab: true,
@@ -48,24 +52,48 @@ describe('checkValidity', () => {
     const v = checkValidity(input({}));
     expect(v.trusted).toBe(true);
     expect(v.findings).toEqual([]);
+    expect(v.errorBoundMs).toBe(0);
     expect(v.checked.join('; ')).toMatch(/socket drops.*pacing|pacing.*socket drops/s);
   });
 
-  it("names the receiver when the kernel dropped datagrams at the tester's socket", () => {
+  it("names the receiver when the kernel dropped datagrams at the tester's socket, bounding the figure by drops / rate", () => {
     const v = checkValidity(input({ selfCheck: { ...CLEAN, receiverSocketDrops: 37 } }));
     expect(v.trusted).toBe(false);
-    expect(v.findings[0]).toMatchObject({ element: 'tester.receiver', check: 'socket-drops' });
+    expect(v.findings[0]).toMatchObject({ element: 'tester.receiver', check: 'socket-drops', effectMs: 3.7 });
     expect(v.findings[0]?.detail).toContain('37');
+    expect(v.errorBoundMs).toBeCloseTo(3.7);
   });
 
-  it('names the generator when it stalled and then burst to catch up, with where on the move', () => {
-    const v = checkValidity(input({ windows: [window({ 20: 10, 21: 190 })] }));
+  it('keeps a disturbance within the tolerance trusted, and the tolerance is the larger of 1 ms and 5 % of the figure', () => {
+    // 8 drops at 10k/s: 0.8 ms <= 1 ms.
+    expect(checkValidity(input({ selfCheck: { ...CLEAN, receiverSocketDrops: 8 } })).trusted).toBe(true);
+    // 30 drops: 3 ms; 5 % of a 100 ms figure is 5 ms.
+    const big = checkValidity(input({ disruptionMs: 100, selfCheck: { ...CLEAN, receiverSocketDrops: 30 } }));
+    expect(big).toMatchObject({ trusted: true, toleranceMs: 5 });
+    // A configured tolerance replaces the default.
+    const strict = checkValidity(input({ toleranceMs: 0, selfCheck: { ...CLEAN, receiverSocketDrops: 1 } }));
+    expect(strict).toMatchObject({ trusted: false, toleranceMs: 0 });
+  });
+
+  it('weighs a generator stall inside a loss episode by the packets it did not offer, with where on the move', () => {
+    const v = checkValidity(input({ windows: [window({ 20: 10, 21: 190 }, 50, { 20: 5, 21: 100 })] }));
     expect(v.findings).toEqual([expect.objectContaining({ element: 'tester.generator', check: 'pacing' })]);
     expect(v.findings[0]?.detail).toMatch(/1 stalled and 1 bursting .* \+200 ms from the trigger/);
+    // 90 missing + 90 extra packets at 10k/s.
+    expect(v.findings[0]?.effectMs).toBeCloseTo(18);
+    expect(v.trusted).toBe(false);
+  });
+
+  it('notes a stall away from any loss without distrusting the figure', () => {
+    const v = checkValidity(input({ windows: [window({ 20: 10, 21: 190 }, 50, { 40: 50 })] }));
+    expect(v.findings).toEqual([
+      expect.objectContaining({ element: 'tester.generator', check: 'pacing-apart', effectMs: 0 }),
+    ]);
+    expect(v.trusted).toBe(true);
   });
 
   it('ignores the partial first and last bins of a window', () => {
-    expect(checkValidity(input({ windows: [window({ 0: 3, 49: 7 })] })).trusted).toBe(true);
+    expect(checkValidity(input({ windows: [window({ 0: 3, 49: 7 })] })).findings).toEqual([]);
   });
 
   it('reports skipped packets, refused sends and late packets', () => {
@@ -75,6 +103,7 @@ describe('checkValidity', () => {
       'tester.generator/skipped',
       'lab/late',
     ]);
+    expect(v.errorBoundMs).toBeCloseTo(80.7);
   });
 
   it('charges late packets to the path, not the lab, against external systems', () => {
@@ -82,18 +111,31 @@ describe('checkValidity', () => {
     expect(v.findings[0]?.element).toBe('path');
   });
 
-  it("calls the embedded lab overloaded when its p99 latency is queueing, but not a real system's", () => {
-    expect(checkValidity(input({ latencyP99Ms: 893 })).findings[0]).toMatchObject({
-      element: 'lab',
-      check: 'queueing',
-    });
-    expect(checkValidity(input({ latencyP99Ms: 893, embeddedLab: false })).trusted).toBe(true);
+  it("calls the embedded lab overloaded when it queued and lost packets outside the switch-over, but not a real system's", () => {
+    const degraded = input({ latencyP99Ms: 893, degradation: { lost: 1900, lossDerivedMs: 190 } });
+    expect(checkValidity(degraded)).toMatchObject({ trusted: false, errorBoundMs: 190 });
+    expect(checkValidity(degraded).findings[0]).toMatchObject({ element: 'lab', check: 'queueing' });
+    expect(checkValidity({ ...degraded, embeddedLab: false }).trusted).toBe(true);
+  });
+
+  it('notes lab queueing that lost nothing outside the switch-over (a slow guest delays, the figure stands)', () => {
+    const v = checkValidity(input({ latencyP99Ms: 92 }));
+    expect(v.findings).toEqual([expect.objectContaining({ element: 'lab', check: 'queueing', effectMs: 0 })]);
+    expect(v.trusted).toBe(true);
   });
 });
 
 describe('generatorIrregularBins', () => {
   it('does not judge rates too low for 10 ms bins', () => {
     const w = window({ 5: 0 });
-    expect(generatorIrregularBins(w.timeline!, 500)).toEqual({ stalls: [], bursts: [] });
+    expect(generatorIrregularBins(w.timeline!, 500)).toEqual([]);
+  });
+
+  it('says whether an irregular bin touches a loss (in it or a neighbour)', () => {
+    const w = window({ 5: 0, 30: 20 }, 50, { 6: 3 });
+    expect(generatorIrregularBins(w.timeline!, 10_000)).toEqual([
+      { atMs: 1050, kind: 'stall', missingOrExtra: 100, nearLoss: true },
+      { atMs: 1300, kind: 'stall', missingOrExtra: 80, nearLoss: false },
+    ]);
   });
 });
