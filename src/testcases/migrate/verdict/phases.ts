@@ -64,7 +64,7 @@ function bounds(ev: MigrationEvents): Record<Phase, [number | null, number | nul
 }
 
 /** The span loss is charged to the switch-over: its events widened by the slack. */
-function chargedSwitchOver(ev: MigrationEvents): [number, number] | null {
+export function chargedSwitchOver(ev: MigrationEvents): [number, number] | null {
   if (ev.pausedAtMs === null) return null;
   return [ev.pausedAtMs - ev.slackMs.before, (ev.switchedAtMs ?? ev.pausedAtMs) + ev.slackMs.after];
 }

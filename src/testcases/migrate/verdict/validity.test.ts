@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TesterSelfCheck, TrafficTimeline, WindowStats } from '../../../ports/traffic.js';
+import type { LabHopDrops } from '../../../ports/lab-drops.js';
 import { checkValidity, generatorIrregularBins, type ValidityInput } from './validity.js';
 
 const CLEAN: TesterSelfCheck = {
@@ -44,8 +45,27 @@ const input = (over: Partial<ValidityInput>): ValidityInput => ({
   latencyP99Ms: 0.3,
   embeddedLab: true,
   triggerAtMs: 1000,
+  labDrops: null,
+  switchOverSpan: [1200, 1250],
   ...over,
 });
+
+/** The lab's per-hop drop watch saw these intervals. */
+function hopDrops(intervals: [hop: string, fromMs: number, toMs: number, drops: number][]): LabHopDrops {
+  return {
+    hops: ['fabric', 'host compute-1', 'host compute-2'],
+    totals: {},
+    intervals: intervals.map(([hop, fromMs, toMs, drops]) => ({
+      hop,
+      fromMs,
+      toMs,
+      drops,
+      cause: 'queue-overflow',
+    })),
+    sampleEveryMs: 20,
+    observed: true,
+  };
+}
 
 describe('checkValidity', () => {
   it('trusts a clean run and lists the checks it ran', () => {
@@ -122,6 +142,46 @@ describe('checkValidity', () => {
     const v = checkValidity(input({ latencyP99Ms: 92 }));
     expect(v.findings).toEqual([expect.objectContaining({ element: 'lab', check: 'queueing', effectMs: 0 })]);
     expect(v.trusted).toBe(true);
+  });
+});
+
+describe("checkValidity: the embedded lab's own queue drops", () => {
+  it("charges a hop's overflow while the move was measured to the lab, by drops / rate", () => {
+    const v = checkValidity(
+      input({
+        labDrops: hopDrops([
+          ['fabric', 1100, 1120, 250],
+          ['host compute-1', 1300, 1320, 50],
+        ]),
+      }),
+    );
+    expect(v.findings).toEqual([
+      expect.objectContaining({ element: 'lab', check: 'hop-drops', effectMs: 30 }),
+    ]);
+    expect(v.findings[0]?.detail).toContain('fabric 250, host compute-1 50');
+    expect(v.trusted).toBe(false);
+    expect(v.checked.join('; ')).toContain('queue drops per hop');
+  });
+
+  it("notes the paused VM's overflow at the switch-over as the migration's own, but not the fabric's", () => {
+    const v = checkValidity(
+      input({
+        labDrops: hopDrops([
+          ['host compute-1', 1240, 1260, 80],
+          ['fabric', 1240, 1260, 20],
+        ]),
+      }),
+    );
+    expect(v.findings).toEqual([
+      expect.objectContaining({ check: 'hop-drops', effectMs: 2 }),
+      expect.objectContaining({ check: 'hop-drops-paused', effectMs: 0 }),
+    ]);
+  });
+
+  it('ignores drops outside the figure window (steps 7 and 10 judge those) and an unobserved lab', () => {
+    expect(checkValidity(input({ labDrops: hopDrops([['fabric', 400, 420, 900]]) })).findings).toEqual([]);
+    const blind = { ...hopDrops([['fabric', 1100, 1120, 900]]), observed: false };
+    expect(checkValidity(input({ labDrops: blind })).findings).toEqual([]);
   });
 });
 

@@ -13,6 +13,7 @@
  * default the larger of 1 ms and 5 % of the figure) the figures are not
  * trusted and a run whose steps all passed is INCONCLUSIVE, never a clean PASS.
  */
+import { describeHopDrops, labDropsIn, type LabHopDrops } from '../../../ports/lab-drops.js';
 import type { TesterSelfCheck, TrafficTimeline, WindowStats } from '../../../ports/traffic.js';
 import type { Finding, Validity } from '../../../record/verdict.js';
 
@@ -42,6 +43,10 @@ export interface ValidityInput {
   readonly embeddedLab: boolean;
   /** Monotonic ms of the trigger, to say where on the move a disturbance was. */
   readonly triggerAtMs: number | null;
+  /** The embedded process lab's per-hop queue drops; null: not watched. */
+  readonly labDrops: LabHopDrops | null;
+  /** Monotonic ms span loss is charged to the switch-over (its events and slack); null: no events. */
+  readonly switchOverSpan: readonly [number, number] | null;
   /** criteria.maxMeasurementErrorMs; undefined: the default. */
   readonly toleranceMs?: number | undefined;
 }
@@ -186,6 +191,40 @@ export function checkValidity(v: ValidityInput): Validity {
         effectMs: degraded ? degradation.lossDerivedMs : 0,
       });
     }
+  }
+
+  if (v.labDrops?.observed) {
+    checked.push(
+      `the embedded lab's own queue drops per hop (kernel counters, sampled every ${v.labDrops.sampleEveryMs} ms)`,
+    );
+    const during = figureWindow
+      ? labDropsIn(v.labDrops, figureWindow.openedAtMs, figureWindow.closedAtMs ?? Infinity)
+      : {};
+    const atSwitch = v.switchOverSpan ? labDropsIn(v.labDrops, v.switchOverSpan[0], v.switchOverSpan[1]) : {};
+    // A paused VM's socket fills during the switch-over: that is the migration's own loss. Anything
+    // else the lab dropped while the figure's window was open is its overload, counted as lost.
+    const overload: Record<string, number> = {};
+    const paused: Record<string, number> = {};
+    for (const [hop, n] of Object.entries(during)) {
+      const atPause = hop.startsWith('host ') ? Math.min(n, atSwitch[hop] ?? 0) : 0;
+      if (atPause > 0) paused[hop] = atPause;
+      if (n - atPause > 0) overload[hop] = n - atPause;
+    }
+    const overloadTotal = Object.values(overload).reduce((a, b) => a + b, 0);
+    if (overloadTotal > 0)
+      add({
+        element: 'lab',
+        check: 'hop-drops',
+        detail: `the embedded lab's own queues overflowed while the move was measured: ${describeHopDrops(overload)} packets dropped (the lab was overloaded; they count as lost but are not the migration's)`,
+        effectMs: asMs(overloadTotal),
+      });
+    if (Object.keys(paused).length > 0)
+      add({
+        element: 'lab',
+        check: 'hop-drops-paused',
+        detail: `the paused VM's queue overflowed during the switch-over: ${describeHopDrops(paused)} packets (the migration's own loss)`,
+        effectMs: 0,
+      });
   }
 
   const toleranceMs = toleranceFor(v.disruptionMs, v.toleranceMs);

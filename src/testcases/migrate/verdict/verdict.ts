@@ -19,7 +19,7 @@ import {
 } from '../../../record/verdict.js';
 import type { MigrateContext } from '../context.js';
 import { judgeCriteria, type MeasuredFigures } from './criteria.js';
-import { inferSwitchOver, placeLoss } from './phases.js';
+import { chargedSwitchOver, inferSwitchOver, placeLoss } from './phases.js';
 import { checkValidity, disturbing } from './validity.js';
 
 /**
@@ -146,6 +146,8 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     disruptionMs: figures.serviceDisruptionMs,
     degradation: result.disruption?.degradation ?? null,
     toleranceMs: criteriaConfig.maxMeasurementErrorMs,
+    labDrops: result.traffic.labDrops,
+    switchOverSpan: result.disruption ? chargedSwitchOver(result.disruption.events) : null,
     selfCheck: result.traffic.selfCheck,
     latencyP99Ms: worstP99(result),
     embeddedLab: result.environment.lab !== undefined,
