@@ -268,7 +268,7 @@ describe('runTestCase verdict (fake ports)', () => {
       intervals: [
         { hop: 'fabric', fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, drops: 888, cause: 'queue-overflow' },
       ],
-      sampleEveryMs: 20,
+      sampleEveryMs: 250,
       observed: true,
     };
     lab.journal.injections.set('traffic.anyTrafficLoss.beforeTrigger', { answer: true });
@@ -289,7 +289,7 @@ describe('runTestCase verdict (fake ports)', () => {
       intervals: [
         { hop: 'fabric', fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, drops: 40, cause: 'queue-overflow' },
       ],
-      sampleEveryMs: 20,
+      sampleEveryMs: 250,
       observed: true,
     };
     const { result } = await run(lab);
