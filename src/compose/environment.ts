@@ -7,6 +7,8 @@ import type { VnflabConfig } from '../config/schema.js';
 import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.js';
 import { HttpVnfAgent } from '../drivers/vnf-mgmt/http-vnf-agent.js';
 import { LabElementManager } from '../drivers/em/lab-element-manager.js';
+import { LabDropMonitor } from '../lab/hop-drops.js';
+import type { LabDropWatch } from '../ports/lab-drops.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
 import type { MigratePorts } from '../testcases/migrate/setup.js';
 import { driverConfigs } from './driver-configs.js';
@@ -19,6 +21,12 @@ import {
   vnfmConfigOf,
   type FactoryInput,
 } from './registry.js';
+
+function watchLabDrops(labPid: number, cleanup: CleanupStack): LabDropWatch {
+  const watch = new LabDropMonitor(labPid);
+  cleanup.defer('stop watching the lab', async () => void (await watch.stop()));
+  return watch;
+}
 
 export interface RunEnvironment extends MigratePorts {
   /** For the result record: what was driven, where. */
@@ -80,6 +88,8 @@ export async function createEnvironment(
     vnfAgent: new HttpVnfAgent(),
     // The lab's VNF learns where to forward from instantiation; a real VNF from its own config.
     harnessInstantiateParams: lab ? { egress: sink } : {},
+    // The process lab's queues are its processes' sockets: watched from here (/proc), at no cost to it.
+    labDrops: lab && config.lab.hypervisor === 'process' ? watchLabDrops(lab.pid, cleanup) : null,
     description,
   };
 }

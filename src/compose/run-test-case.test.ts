@@ -468,6 +468,49 @@ describe('runTestCase verdict (fake ports)', () => {
     );
   });
 
+  it("names the embedded lab's overflowing queues when step 7 sees loss: the lab was overloaded, not the VNF", async () => {
+    const lab = new FakeLab();
+    // Drops from long before to long after the run: whatever the window, the fabric dropped 888 in it.
+    lab.hopDrops = {
+      hops: ['fabric', 'host compute-1'],
+      totals: { fabric: 888 },
+      intervals: [
+        { hop: 'fabric', fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, drops: 888, cause: 'queue-overflow' },
+      ],
+      sampleEveryMs: 250,
+      observed: true,
+    };
+    lab.journal.injections.set('traffic.anyTrafficLoss.beforeTrigger', { answer: true });
+    const { result } = await run(lab);
+    expect(result.failure?.step).toBe(7);
+    expect(result.failure?.message).toMatch(
+      /the embedded lab's own queues dropped 888 in this window \(fabric 888/,
+    );
+    expect(lab.journal.calls).toContain('labDrops.start');
+    expect(result.traffic.labDrops?.totals).toEqual({ fabric: 888 });
+  });
+
+  it('makes a run INCONCLUSIVE, naming the hop, when the lab dropped packets while the move was measured', async () => {
+    const lab = new FakeLab();
+    lab.hopDrops = {
+      hops: ['fabric'],
+      totals: { fabric: 40 },
+      intervals: [
+        { hop: 'fabric', fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, drops: 40, cause: 'queue-overflow' },
+      ],
+      sampleEveryMs: 250,
+      observed: true,
+    };
+    const { result } = await run(lab);
+    expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
+    expect(result.overallStatus).toBe('INCONCLUSIVE');
+    expect(result.verdict?.validity.findings[0]).toMatchObject({
+      element: 'lab',
+      check: 'hop-drops',
+      effectMs: 4,
+    });
+  });
+
   it('says on a run with no criterion set that the disruption was measured, not judged', async () => {
     const { result, dir } = await run(new FakeLab());
     expect(result.overallStatus).toBe('PASS');

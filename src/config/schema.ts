@@ -116,6 +116,8 @@ export const criteriaSchema = z
     maxLossOutsideSwitchOverPackets: z.number().int().min(0).optional(),
     /** One-way latency p99 of the worst flow over the run, ms. */
     maxLatencyP99Ms: z.number().positive().optional(),
+    /** Largest error bound on the disruption figure (tester self-checks) the verdict accepts, ms; default max(1, 5 % of the figure). */
+    maxMeasurementErrorMs: z.number().min(0).optional(),
   })
   .strict();
 

@@ -3,6 +3,7 @@
  * names follow the spec's pseudo-code (timeRecord, resourceList, traffic,
  * overallStatus) so a reader can map it to the test plan.
  */
+import type { LabHopDrops } from '../ports/lab-drops.js';
 import type { MigrationReport, MigrationType } from '../ports/migrator.js';
 import type { FlowLatency, LossEpisode, TesterSelfCheck, WindowStats } from '../ports/traffic.js';
 import type { LossPlacement, VerdictRecord } from './verdict.js';
@@ -96,6 +97,8 @@ export interface TrafficRecord {
   } | null;
   /** The tester's own health over the run (see ports/traffic.ts TesterSelfCheck). */
   selfCheck: TesterSelfCheck | null;
+  /** The embedded process lab's own queue-overflow drops per hop, watched while traffic ran; null: not watched. */
+  labDrops: LabHopDrops | null;
   windows: WindowStats[];
   /** One-way latency per flow of the last traffic session, where the driver measures it. */
   latency: FlowLatency[] | null;
@@ -181,6 +184,7 @@ export function emptyTrafficRecord(): TrafficRecord {
     episodes: [],
     disruptionWindow: null,
     selfCheck: null,
+    labDrops: null,
     windows: [],
     latency: null,
   };

@@ -29,6 +29,14 @@ export interface MigrationEvents {
   readonly source: EventSource;
   /** How far an event may be from the instant it names, ms. */
   readonly precisionMs: number;
+  /**
+   * Loss charged to the switch-over reaches this far beyond its events, ms:
+   * `before` the pause (packets already on their way to the VNF when it
+   * paused: the path's p99 one-way latency before the move), `after` the
+   * switch (the events' precision). Loss of an episode beyond these is
+   * degradation, not blackout.
+   */
+  readonly slackMs: { readonly before: number; readonly after: number };
   /** Which events were used, in words, for the record. */
   readonly used: readonly string[];
 }
@@ -82,9 +90,16 @@ export interface CriteriaConfig {
   readonly maxLossOutsideSwitchOverPackets?: number | undefined;
   /** One-way latency p99 of any flow over the run, ms. */
   readonly maxLatencyP99Ms?: number | undefined;
+  /**
+   * Not a limit on the system: the largest error the tester's self-checks
+   * allow on the disruption figure before the verdict is withheld
+   * (INCONCLUSIVE). Default: the larger of 1 ms and 5 % of the figure.
+   */
+  readonly maxMeasurementErrorMs?: number | undefined;
 }
 
-export type CriterionName = keyof CriteriaConfig;
+/** The limits judged PASS / FAIL (maxMeasurementErrorMs governs validity instead). */
+export type CriterionName = Exclude<keyof CriteriaConfig, 'maxMeasurementErrorMs'>;
 export type CriterionOutcome = 'PASS' | 'FAIL' | 'NOT_MEASURED';
 
 export interface CriterionResult {
@@ -108,10 +123,21 @@ export interface Finding {
   readonly check: string;
   /** What was seen, with numbers and where on the timeline. */
   readonly detail: string;
+  /**
+   * How far it may have moved the service disruption figure, ms (0: seen, but
+   * the figure is not moved, e.g. a stall away from any loss); null: unbounded.
+   */
+  readonly effectMs: number | null;
 }
 
 export interface Validity {
+  /** The error bound is within the tolerance. */
   readonly trusted: boolean;
+  /** Sum of the findings' effects on the figure, ms; null: some effect is unbounded. */
+  readonly errorBoundMs: number | null;
+  /** The largest error bound the verdict accepts (criteria.maxMeasurementErrorMs, or its default), ms. */
+  readonly toleranceMs: number;
+  /** Every disturbance seen, those that do not move the figure included (effectMs 0). */
   readonly findings: readonly Finding[];
   /** The checks that ran, so a reader knows what "trusted" covered. */
   readonly checked: readonly string[];

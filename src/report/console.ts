@@ -81,7 +81,18 @@ export function verdictLines(result: TcResult): string[] {
     }
     if (v.criteria.length > 0 && !v.disruptionJudged && t.serviceDisruptionMs !== null)
       out.push('  no limit set on the disruption itself: measured, not judged (--max-disruption-ms)');
-    for (const f of v.validity.findings) out.push(`NOT TRUSTED  ${f.element}: ${f.detail}`);
+    const val = v.validity;
+    for (const f of val.findings) {
+      if (f.effectMs === 0) out.push(`seen         ${f.element}: ${f.detail}`);
+      else
+        out.push(
+          `${val.trusted ? 'within bound' : 'NOT TRUSTED '} ${f.element}: ${f.detail} (${f.effectMs === null ? 'unbounded' : `up to ${ms(f.effectMs)}`} on the figure)`,
+        );
+    }
+    if (val.findings.some((f) => f.effectMs !== 0))
+      out.push(
+        `  error bound ${val.errorBoundMs === null ? 'unbounded' : ms(val.errorBoundMs)}, tolerance ${ms(val.toleranceMs)} (criteria.maxMeasurementErrorMs)`,
+      );
   }
   return out;
 }

@@ -68,17 +68,30 @@ export function criteriaSection(r: TcResult): string {
 export function validitySection(v: VerdictRecord | null): string {
   if (v === null)
     return '<div id="validity" class="validity"><p class="muted">not checked: the run did not conclude</p></div>';
-  const { trusted, findings, checked } = v.validity;
+  const { trusted, findings, checked, errorBoundMs, toleranceMs } = v.validity;
+  const bound = `error bound ${errorBoundMs === null ? 'unbounded' : `${errorBoundMs.toFixed(2)} ms`}, tolerance ${toleranceMs.toFixed(2)} ms`;
   const head = trusted
-    ? '<p class="trusted"><b>Trusted:</b> none of the checks below found the tester, the lab or the path disturbed.</p>'
-    : `<p class="untrusted"><b>NOT TRUSTED:</b> ${findings.length} finding${findings.length === 1 ? '' : 's'}; the figures are reported, not relied on.</p>`;
-  const list = trusted
-    ? ''
-    : table(
-        ['element', 'check', 'detail'],
-        findings.map((f) => [f.element, f.check, f.detail]),
-        'class="findings"',
-      );
+    ? findings.length === 0
+      ? '<p class="trusted"><b>Trusted:</b> none of the checks below found the tester, the lab or the path disturbed.</p>'
+      : `<p class="trusted"><b>Trusted:</b> what the checks saw moves the figure by no more than the tolerance (${esc(bound)}).</p>`
+    : `<p class="untrusted"><b>NOT TRUSTED:</b> ${esc(bound)}; the figures are reported, not relied on.</p>`;
+  const list =
+    findings.length === 0
+      ? ''
+      : table(
+          ['element', 'check', 'detail', 'effect on the figure'],
+          findings.map((f) => [
+            f.element,
+            f.check,
+            f.detail,
+            f.effectMs === null
+              ? 'unbounded'
+              : f.effectMs === 0
+                ? 'none'
+                : `up to ${f.effectMs.toFixed(2)} ms`,
+          ]),
+          'class="findings"',
+        );
   const checks =
     checked.length === 0
       ? '<p class="checks muted">Checks that ran: none</p>'

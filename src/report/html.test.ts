@@ -172,11 +172,14 @@ describe('HTML report', () => {
       ...r.verdict!,
       validity: {
         trusted: false,
+        errorBoundMs: 1.2,
+        toleranceMs: 1,
         findings: [
           {
             element: 'tester.receiver',
             check: 'socket-drops',
             detail: 'the kernel dropped 12 datagrams at +815 ms',
+            effectMs: 1.2,
           },
         ],
         checked: ['receiver socket drops (kernel counter)'],

@@ -29,9 +29,16 @@ function properties(r: TcResult): [string, string][] {
     add(`criterion.${c.name}.limit`, c.limit);
     add(`criterion.${c.name}.outcome`, c.outcome);
   }
-  if (r.verdict) add('trusted', String(r.verdict.validity.trusted));
+  if (r.verdict) {
+    add('trusted', String(r.verdict.validity.trusted));
+    add('errorBoundMs', r.verdict.validity.errorBoundMs);
+    add('toleranceMs', r.verdict.validity.toleranceMs);
+  }
   for (const [i, f] of (r.verdict?.validity.findings ?? []).entries())
-    add(`notTrusted.${i}`, `${f.element}: ${f.detail}`);
+    add(
+      `finding.${i}`,
+      `${f.element} ${f.check}: ${f.detail} (effect on the figure: ${f.effectMs === null ? 'unbounded' : `${f.effectMs.toFixed(2)} ms`})`,
+    );
   return out;
 }
 

@@ -5,6 +5,7 @@
  * contract (test/fakes/ports.contract.test.ts): what the runner sees from a
  * fake, it could see from a real driver.
  */
+import type { LabDropWatch, LabHopDrops } from '../../src/ports/lab-drops.js';
 import type { ElementManager, EmInstantiationParams } from '../../src/ports/element-manager.js';
 import type {
   MigrationHandle,
@@ -117,6 +118,8 @@ export class FakeLab {
   readonly allocated = new Set<string>();
   /** How the next migration behaves (taken when it is triggered). */
   nextMigration: { slowMs?: number; failReason?: string } = {};
+  /** What the lab's per-hop drop watch reports (an overloaded lab's queues); null: no watch (not the process lab). */
+  hopDrops: LabHopDrops | null = null;
   #serverSeq = 0;
   #generation = 0;
 
@@ -565,6 +568,22 @@ export function fakeEnvironment(lab: FakeLab, cleanup: CleanupStack): RunEnviron
     vnfConfigurator: new FakeVnfConfigurator(lab),
     vnfAgent: { name: 'fake-agent', requestMigration: async () => ok(undefined) },
     harnessInstantiateParams: {},
+    labDrops: lab.hopDrops === null ? null : fakeLabDropWatch(lab),
     description: { fake: true },
+  };
+}
+
+/** The lab's drop watch, reporting what the FakeLab says its hops dropped. */
+function fakeLabDropWatch(lab: FakeLab): LabDropWatch {
+  const seen = async (): Promise<LabHopDrops> => {
+    lab.journal.hit('labDrops.read');
+    return lab.hopDrops!;
+  };
+  return {
+    start: async () => {
+      lab.journal.hit('labDrops.start');
+    },
+    snapshot: seen,
+    stop: seen,
   };
 }

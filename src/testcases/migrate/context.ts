@@ -2,6 +2,7 @@
  * What the MIGRATE family's steps share: the ports, the run's record, the
  * cleanup stack, and the state one step hands to the next.
  */
+import type { LabDropWatch } from '../../ports/lab-drops.js';
 import type { RunConfig } from '../../config/schema.js';
 import type { TcLogger } from '../../ports/logger.js';
 import type { MigrationHandle, MigrationSubject } from '../../ports/migrator.js';
@@ -24,6 +25,8 @@ export interface MigrateContext extends Ports {
   readonly recordTrafficTotals: (totals: TrafficTotals) => void;
   /** additionalParams the harness adds to instantiation (lab: the traffic sink as the VNF's egress). */
   readonly harnessInstantiateParams: Readonly<Record<string, unknown>>;
+  /** The embedded process lab's per-hop drops, watched while traffic runs; null: not the process lab. */
+  readonly labDrops: LabDropWatch | null;
   /** Resolve a tcInput file path (relative to the config file's folder). */
   readonly resolveFile: (path: string) => string;
   /** Handed from step to step. */

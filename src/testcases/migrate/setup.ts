@@ -3,6 +3,7 @@
  * pseudo-code names, not yet measured) and the context its steps share,
  * built from the ports the composition root hands over.
  */
+import type { LabDropWatch } from '../../ports/lab-drops.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { RunConfig } from '../../config/schema.js';
 import type { TcLogger } from '../../ports/logger.js';
@@ -18,6 +19,8 @@ import { recordTrafficTotals } from './steps.js';
 export interface MigratePorts extends Ports {
   /** additionalParams the harness adds to instantiation. */
   readonly harnessInstantiateParams: Record<string, unknown>;
+  /** The embedded process lab's per-hop drops, watched while traffic runs; null: not the process lab. */
+  readonly labDrops: LabDropWatch | null;
 }
 
 export function newMigrateRecord(
@@ -85,6 +88,7 @@ export function migrateContext(i: MigrateContextInput): MigrateContext {
     vnfAgent: ports.vnfAgent,
     recordTrafficTotals: (totals) => recordTrafficTotals(ctx, totals),
     harnessInstantiateParams: ports.harnessInstantiateParams,
+    labDrops: ports.labDrops,
     resolveFile: (p) => (isAbsolute(p) ? p : resolve(i.baseDir, p)),
     state: emptyMigrateState(),
   };

@@ -5,7 +5,8 @@
  * does what the spec means and says so in a comment.
  */
 import type { MigrationSubject, MigrationType } from '../../ports/migrator.js';
-import type { TesterSelfCheck, TrafficTotals } from '../../ports/traffic.js';
+import { describeHopDrops, labDropsIn } from '../../ports/lab-drops.js';
+import type { TesterSelfCheck, TrafficTotals, WindowStats } from '../../ports/traffic.js';
 import type { VResource, VnfdResources } from '../../ports/vnfm.js';
 import { StepFailed } from '../../runner/errors.js';
 import { untilAborted } from '../../runner/abortable.js';
@@ -214,6 +215,8 @@ export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void>
   ctx.result.traffic.loadLevel = level;
   ctx.result.traffic.targetRateHz = tc.loadLevels[level];
   ctx.state.stopTraffic = ctx.cleanup.defer('stop traffic', () => stopTrafficAfterFailure(ctx));
+  // The lab's own queues are watched while traffic flows, so its overload is told from the migration's loss.
+  await ctx.labDrops?.start();
   await ctx.traffic.startTraffic(ctx.state.migration ? 'afterMigration' : 'beforeTrigger');
   ctx.state.trafficRunning = true;
   ctx.state.trafficTarget = target;
@@ -252,8 +255,20 @@ async function validateTrafficWindow(ctx: MigrateContext, when: string): Promise
   }
   if (await ctx.traffic.anyTrafficLoss()) {
     const w = await ctx.traffic.readWindow();
-    throw new StepFailed(`Traffic lost ${when}: ${w.lost} of ${w.sent} packets in window '${w.name}'`);
+    throw new StepFailed(
+      `Traffic lost ${when}: ${w.lost} of ${w.sent} packets in window '${w.name}'${await labOverload(ctx, w)}`,
+    );
   }
+}
+
+/** Where the embedded lab's own queues dropped packets in a window: the lab was overloaded, not the VNF. */
+async function labOverload(ctx: MigrateContext, w: WindowStats): Promise<string> {
+  if (!ctx.labDrops) return '';
+  const seen = await ctx.labDrops.snapshot();
+  const byHop = labDropsIn(seen, w.openedAtMs, w.closedAtMs ?? monoMs());
+  const dropped = Object.values(byHop).reduce((a, b) => a + b, 0);
+  if (dropped === 0) return seen.observed ? "; the embedded lab's queues dropped none of them" : '';
+  return `; the embedded lab's own queues dropped ${dropped} in this window (${describeHopDrops(byHop)}: queue overflow): the lab was overloaded, this is not the VNF's loss`;
 }
 
 /** Step 7: traffic flows with no dropped packets before the trigger. */
@@ -438,6 +453,7 @@ async function stopTrafficAndRecord(ctx: MigrateContext): Promise<void> {
   const totals = await ctx.traffic.stopTraffic();
   ctx.state.trafficRunning = false;
   recordTrafficTotals(ctx, totals);
+  if (ctx.labDrops) ctx.result.traffic.labDrops = await ctx.labDrops.snapshot();
 }
 
 /** Two sessions' self-checks (001 / 003 run traffic twice): counts add up, the worst burst stays. */

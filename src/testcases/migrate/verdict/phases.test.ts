@@ -27,6 +27,7 @@ const LAB: MigrationEvents = {
   completedAtMs: 3500,
   source: 'lab',
   precisionMs: 0.1,
+  slackMs: { before: 10, after: 2 },
   used: [],
 };
 
@@ -46,6 +47,21 @@ describe('placeLoss', () => {
     const p = placeLoss([episode(2990, 201)], LAB);
     expect(p.switchOver.lost).toBe(201);
     expect(phase(p, 'preCopy').lost).toBe(0);
+  });
+
+  it('charges only the slack around the switch-over to it when an episode outlasts it (lab overload beside the blackout)', () => {
+    // Sent from 2800 to 3199.9: 200 ms before the pause (10 ms of slack), 20 ms blackout, 180 ms after (2 ms slack).
+    const p = placeLoss([episode(2800, 4000)], LAB);
+    // In proportion to send time over the 399.9 ms span, whole packets (within one of the exact share).
+    expect(Math.abs(p.switchOver.lost - 320)).toBeLessThanOrEqual(1);
+    expect(Math.abs(phase(p, 'preCopy').lost - 1900)).toBeLessThanOrEqual(1);
+    expect(Math.abs(phase(p, 'afterSwitch').lost - 1780)).toBeLessThanOrEqual(1);
+    expect(p.switchOver.lost + p.degradation.lost).toBe(4000);
+  });
+
+  it('places a single lost packet within the slack before the pause in the switch-over, one beyond it in the pre-copy', () => {
+    expect(placeLoss([episode(2995, 1)], LAB).switchOver.lost).toBe(1);
+    expect(phase(placeLoss([episode(2980, 1)], LAB), 'preCopy').lost).toBe(1);
   });
 
   it('counts pre-copy and post-switch loss as degradation, not switch-over', () => {

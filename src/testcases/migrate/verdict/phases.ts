@@ -63,29 +63,41 @@ function bounds(ev: MigrationEvents): Record<Phase, [number | null, number | nul
   };
 }
 
+/** The span loss is charged to the switch-over: its events widened by the slack. */
+export function chargedSwitchOver(ev: MigrationEvents): [number, number] | null {
+  if (ev.pausedAtMs === null) return null;
+  return [ev.pausedAtMs - ev.slackMs.before, (ev.switchedAtMs ?? ev.pausedAtMs) + ev.slackMs.after];
+}
+
 /** The phase an instant falls in (boundaries belong to the later phase). */
 function phaseAt(ms: number, ev: MigrationEvents): Phase {
   if (ms < ev.triggerAtMs) return 'beforeTrigger';
   if (ev.completedAtMs !== null && ms >= ev.completedAtMs) return 'afterCompletion';
   if (ev.pausedAtMs === null) return 'preCopy';
-  if (ms < ev.pausedAtMs) return 'preCopy';
-  if (ms <= (ev.switchedAtMs ?? ev.pausedAtMs)) return 'switchOver';
+  const [from, to] = chargedSwitchOver(ev)!;
+  if (ms < from) return 'preCopy';
+  if (ms <= to) return 'switchOver';
   return 'afterSwitch';
 }
 
 function sharesOf(e: LossEpisode, ev: MigrationEvents): Share[] {
   const first = e.firstLostSentAtMs;
   const last = e.lastLostSentAtMs;
-  // Overlapping the switch-over: the blackout's loss, whole.
-  if (ev.pausedAtMs !== null) {
-    const end = ev.switchedAtMs ?? ev.pausedAtMs;
-    if (first <= end && last >= ev.pausedAtMs) return [{ phase: 'switchOver', fraction: 1 }];
-  }
+  const sw = chargedSwitchOver(ev);
+  // Inside the switch-over (packets queued in the VNF at the pause included): the blackout's loss, whole.
+  if (sw !== null && first >= sw[0] && last <= sw[1]) return [{ phase: 'switchOver', fraction: 1 }];
   if (last <= first) return [{ phase: phaseAt(first, ev), fraction: 1 }];
-  // Split over the phases its send span covers, in proportion to time (the packets were offered at a steady rate).
+  // Else split over the phases its send span covers, in proportion to time (the packets were offered at a
+  // steady rate); an episode that outlasts the switch-over's slack is blackout only inside it.
   const span = last - first;
+  const b = bounds(ev);
+  if (sw !== null) {
+    b.preCopy = [b.preCopy[0], sw[0]];
+    b.switchOver = [sw[0], sw[1]];
+    b.afterSwitch = [sw[1], b.afterSwitch[1]];
+  }
   const out: Share[] = [];
-  for (const [phase, [from, to]] of Object.entries(bounds(ev)) as [Phase, [number | null, number | null]][]) {
+  for (const [phase, [from, to]] of Object.entries(b) as [Phase, [number | null, number | null]][]) {
     const lo = Math.max(first, from ?? -Infinity);
     const hi = Math.min(last, to ?? Infinity);
     if (hi > lo) out.push({ phase, fraction: (hi - lo) / span });

@@ -19,8 +19,8 @@ import {
 } from '../../../record/verdict.js';
 import type { MigrateContext } from '../context.js';
 import { judgeCriteria, type MeasuredFigures } from './criteria.js';
-import { inferSwitchOver, placeLoss } from './phases.js';
-import { checkValidity } from './validity.js';
+import { chargedSwitchOver, inferSwitchOver, placeLoss } from './phases.js';
+import { checkValidity, disturbing } from './validity.js';
 
 /**
  * The events that bound the move's phases, from the best source the target
@@ -37,13 +37,16 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
     `completion: first poll that saw it (every ${pollIntervalMs} ms)`,
   ];
   if (tl && tl.pausedAtMs !== null) {
-    const end = tl.switchedAtMs ?? tl.resumedAtMs ?? tl.firstForwardAtMs;
-    const endName =
-      tl.switchedAtMs !== null
-        ? 'the fabric switched to the destination'
-        : tl.resumedAtMs !== null
-          ? 'resume'
-          : 'first forward';
+    // The blackout ends when the path reaches the destination and the destination forwards again:
+    // the later of the fabric's switch and the first forward (resume when neither is known).
+    const ends = [
+      { at: tl.switchedAtMs, name: 'the fabric switched to the destination' },
+      { at: tl.firstForwardAtMs, name: 'the destination forwarded its first packet' },
+    ].filter((e): e is { at: number; name: string } => e.at !== null);
+    const last = ends.sort((a, b) => b.at - a.at)[0] ?? { at: tl.resumedAtMs, name: 'resume' };
+    const end = last.at;
+    const endName = last.name;
+    const precisionMs = 0.1;
     return {
       triggerAtMs: trigger.monoMs,
       pausedAtMs: tl.pausedAtMs,
@@ -51,8 +54,14 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
       completedAtMs,
       source: 'lab',
       // Stamped by the lab's processes on CLOCK_MONOTONIC, the clock of the send times.
-      precisionMs: 0.1,
-      used: [...used, 'switch-over start: the lab paused the VM', `switch-over end: ${endName}`],
+      precisionMs,
+      slackMs: switchOverSlack(result, trigger.monoMs, precisionMs),
+      used: [
+        ...used,
+        'switch-over start: the lab paused the VM',
+        `switch-over end: ${endName}`,
+        'switch-over loss: packets sent up to the path p99 latency before the pause (already on their way) count in it',
+      ],
     };
   }
   const inferred = inferSwitchOver(result.traffic.episodes, trigger.monoMs, completedAtMs);
@@ -63,12 +72,41 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
     completedAtMs,
     source: 'traffic',
     precisionMs: result.traffic.resolutionMs ?? 0,
+    // The episode is the switch-over: nothing to widen.
+    slackMs: { before: 0, after: 0 },
     used: [
       ...used,
       inferred
         ? 'switch-over: the longest loss episode of the move (the target reports no pause or switch instant)'
         : 'switch-over: none (no loss during the move and no pause instant from the target)',
     ],
+  };
+}
+
+/** Floor of the slack before the pause, ms (a quiet path's latency is well below it). */
+export const SLACK_BEFORE_FLOOR_MS = 5;
+
+/**
+ * How far beyond its events loss still belongs to the switch-over: before
+ * the pause, twice the worst p99 one-way latency seen before the trigger
+ * (packets on their way to the VNF when it paused are lost with it), at
+ * least SLACK_BEFORE_FLOOR_MS; after the switch, twice the events' precision
+ * and at least 2 ms.
+ */
+export function switchOverSlack(
+  result: TcResult,
+  triggerAtMs: number,
+  precisionMs: number,
+): { before: number; after: number } {
+  const before = result.traffic.windows
+    .filter((w) => w.closedAtMs !== null && w.closedAtMs <= triggerAtMs)
+    .flatMap((w) => w.latency ?? [])
+    .map((f) => f.p99Ms)
+    .filter((v): v is number => v !== null);
+  const p99 = before.length > 0 ? Math.max(...before) : 0;
+  return {
+    before: Math.max(SLACK_BEFORE_FLOOR_MS, 2 * p99),
+    after: Math.max(2, 2 * precisionMs),
   };
 }
 
@@ -101,8 +139,15 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
   const criteriaConfig: CriteriaConfig = ctx.config.criteria;
   const trafficDuringMove = result.steps.some((s) => s.name === 'determineServiceDisruption');
   const criteria = judgeCriteria(criteriaConfig, measuredFigures(result), trafficDuringMove);
+  const figures = measuredFigures(result);
   const validity = checkValidity({
     windows: result.traffic.windows,
+    disruptionWindow: result.traffic.disruptionWindow?.name ?? null,
+    disruptionMs: figures.serviceDisruptionMs,
+    degradation: result.disruption?.degradation ?? null,
+    toleranceMs: criteriaConfig.maxMeasurementErrorMs,
+    labDrops: result.traffic.labDrops,
+    switchOverSpan: result.disruption ? chargedSwitchOver(result.disruption.events) : null,
     selfCheck: result.traffic.selfCheck,
     latencyP99Ms: worstP99(result),
     embeddedLab: result.environment.lab !== undefined,
@@ -113,7 +158,16 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     if (c.outcome === 'FAIL') ctx.log.error(`Criterion ${describeCriterion(c)}`);
     else ctx.log.info(`Criterion ${describeCriterion(c)}`);
   }
-  for (const f of validity.findings) ctx.log.error(`Measurement disturbed (${f.element}): ${f.detail}`);
+  for (const f of validity.findings) {
+    if (f.effectMs === 0) ctx.log.info(`Seen, the figure not moved (${f.element}): ${f.detail}`);
+    else
+      ctx.log.error(
+        `Measurement disturbed (${f.element}): ${f.detail} (${f.effectMs === null ? 'unbounded effect' : `up to ${f.effectMs.toFixed(2)} ms`} on the figure)`,
+      );
+  }
+  ctx.log.info(
+    `Error bound on the figure: ${validity.errorBoundMs === null ? 'unbounded' : `${validity.errorBoundMs.toFixed(2)} ms`} (tolerance ${validity.toleranceMs.toFixed(2)} ms)`,
+  );
   if (!disruptionJudged && trafficDuringMove)
     ctx.log.info(
       'No pass criterion set for the disruption: it was measured, not judged (set criteria.* or --max-*-ms)',
@@ -127,8 +181,10 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     summary = `step ${result.failure?.step ?? '?'} ended ${stepsStatus}: criteria judged on what was measured`;
   } else if (!validity.trusted) {
     status = 'INCONCLUSIVE';
-    const f = validity.findings[0]!;
-    summary = `figures not trusted: ${f.element} ${f.check}: ${f.detail}${validity.findings.length > 1 ? ` (+${validity.findings.length - 1} more)` : ''}`;
+    const moved = disturbing(validity);
+    const f = moved[0]!;
+    const bound = validity.errorBoundMs === null ? 'unbounded' : `${validity.errorBoundMs.toFixed(2)} ms`;
+    summary = `figures not trusted (error bound ${bound} > tolerance ${validity.toleranceMs.toFixed(2)} ms): ${f.element} ${f.check}: ${f.detail}${moved.length > 1 ? ` (+${moved.length - 1} more)` : ''}`;
     result.failure = { step: null, phase: 'verdict', message: summary };
   } else if (failed.length > 0) {
     status = 'FAIL';
