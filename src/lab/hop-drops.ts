@@ -14,19 +14,15 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { HopDropInterval, LabDropWatch, LabHopDrops } from '../ports/lab-drops.js';
 import { monoMs } from '../util/clock.js';
+import { parseProcNetUdp, readProcNetUdp } from '../util/proc-net-udp.js';
 
 /** `inode -> drops` of every UDP socket in /proc/net/udp{,6} text. */
 export function parseUdpInodeDrops(text: string): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const line of text.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ref pointer drops
-    if (cols.length < 13 || !/^\d+:$/.test(cols[0] ?? '')) continue;
-    const inode = Number(cols[9]);
-    const drops = Number(cols[12]);
-    if (Number.isInteger(inode) && inode > 0 && Number.isFinite(drops)) out.set(inode, drops);
-  }
-  return out;
+  return new Map(
+    parseProcNetUdp(text)
+      .filter((r) => Number.isInteger(r.inode) && r.inode > 0)
+      .map((r) => [r.inode, r.drops]),
+  );
 }
 
 /** The hop a lab process stands for, from its command line. */
@@ -180,10 +176,7 @@ export class LabDropMonitor implements LabDropWatch {
 
   private async sample(): Promise<void> {
     const now = monoMs();
-    const texts = await Promise.all(
-      ['/proc/net/udp', '/proc/net/udp6'].map((f) => readFile(f, 'utf8').catch(() => '')),
-    );
-    const drops = parseUdpInodeDrops(texts.join('\n'));
+    const drops = parseUdpInodeDrops(await readProcNetUdp());
     if (drops.size === 0) return;
     if (now - this.lastScanMs >= this.rescanEveryMs) {
       this.lastScanMs = now;
