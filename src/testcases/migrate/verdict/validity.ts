@@ -177,6 +177,27 @@ export function checkValidity(v: ValidityInput): Validity {
       });
   }
 
+  // The lab's own queue drops while the figure's window was open. A paused VM's socket fills during the
+  // switch-over: that is the migration's own loss; anything else is the lab's overload, counted as lost.
+  const overload: Record<string, number> = {};
+  const paused: Record<string, number> = {};
+  if (v.labDrops?.observed) {
+    checked.push(
+      `the embedded lab's own queue drops per hop (kernel counters, sampled every ${v.labDrops.sampleEveryMs} ms)`,
+    );
+    const during = figureWindow
+      ? labDropsIn(v.labDrops, figureWindow.openedAtMs, figureWindow.closedAtMs ?? Infinity)
+      : {};
+    const atSwitch = v.switchOverSpan ? labDropsIn(v.labDrops, v.switchOverSpan[0], v.switchOverSpan[1]) : {};
+    for (const [hop, n] of Object.entries(during)) {
+      const atPause = hop.startsWith('host ') ? Math.min(n, atSwitch[hop] ?? 0) : 0;
+      if (atPause > 0) paused[hop] = atPause;
+      if (n - atPause > 0) overload[hop] = n - atPause;
+    }
+  }
+  const overloadTotal = Object.values(overload).reduce((a, b) => a + b, 0);
+  const overloadMs = asMs(overloadTotal) ?? 0;
+
   if (v.embeddedLab && v.latencyP99Ms !== null) {
     checked.push(`embedded lab queueing (p99 one-way latency <= ${LAB_QUEUEING_P99_MS} ms)`);
     if (v.latencyP99Ms > LAB_QUEUEING_P99_MS) {
@@ -188,52 +209,26 @@ export function checkValidity(v: ValidityInput): Validity {
         element: 'lab',
         check: 'queueing',
         detail: `p99 one-way latency through the embedded lab was ${v.latencyP99Ms.toFixed(1)} ms (a forwarder needs < 1 ms): the lab was overloaded${degraded ? `, and ${degradation.lost} packets were lost during the move outside the switch-over` : '; no loss outside the switch-over, so the figure is not moved'}`,
-        effectMs: degraded ? degradation.lossDerivedMs : 0,
+        // The lab's queue drops (below) are part of that loss: each packet counts once.
+        effectMs: degraded ? Math.max(0, degradation.lossDerivedMs - overloadMs) : 0,
       });
     }
   }
 
-  if (v.labDrops?.observed) {
-    checked.push(
-      `the embedded lab's own queue drops per hop (kernel counters, sampled every ${v.labDrops.sampleEveryMs} ms)`,
-    );
-    const during = figureWindow
-      ? labDropsIn(v.labDrops, figureWindow.openedAtMs, figureWindow.closedAtMs ?? Infinity)
-      : {};
-    const atSwitch = v.switchOverSpan ? labDropsIn(v.labDrops, v.switchOverSpan[0], v.switchOverSpan[1]) : {};
-    // A paused VM's socket fills during the switch-over: that is the migration's own loss. Anything
-    // else the lab dropped while the figure's window was open is its overload, counted as lost.
-    const overload: Record<string, number> = {};
-    const paused: Record<string, number> = {};
-    for (const [hop, n] of Object.entries(during)) {
-      const atPause = hop.startsWith('host ') ? Math.min(n, atSwitch[hop] ?? 0) : 0;
-      if (atPause > 0) paused[hop] = atPause;
-      if (n - atPause > 0) overload[hop] = n - atPause;
-    }
-    const overloadTotal = Object.values(overload).reduce((a, b) => a + b, 0);
-    if (overloadTotal > 0)
-      add({
-        element: 'lab',
-        check: 'hop-drops',
-        detail: `the embedded lab's own queues overflowed while the move was measured: ${describeHopDrops(overload)} packets dropped (the lab was overloaded; they count as lost but are not the migration's)`,
-        effectMs: asMs(overloadTotal),
-      });
-    if (Object.keys(paused).length > 0)
-      add({
-        element: 'lab',
-        check: 'hop-drops-paused',
-        detail: `the paused VM's queue overflowed during the switch-over: ${describeHopDrops(paused)} packets (the migration's own loss)`,
-        effectMs: 0,
-      });
-  }
-
-  // The lab's queue drops are part of the loss outside the switch-over that queueing stands for: count them once.
-  const dropped = findings.find((f) => f.check === 'hop-drops')?.effectMs ?? 0;
-  const queueing = findings.findIndex((f) => f.check === 'queueing');
-  if (queueing >= 0 && dropped > 0) {
-    const q = findings[queueing]!;
-    findings[queueing] = { ...q, effectMs: q.effectMs === null ? null : Math.max(0, q.effectMs - dropped) };
-  }
+  if (overloadTotal > 0)
+    add({
+      element: 'lab',
+      check: 'hop-drops',
+      detail: `the embedded lab's own queues overflowed while the move was measured: ${describeHopDrops(overload)} packets dropped (the lab was overloaded; they count as lost but are not the migration's)`,
+      effectMs: asMs(overloadTotal),
+    });
+  if (Object.keys(paused).length > 0)
+    add({
+      element: 'lab',
+      check: 'hop-drops-paused',
+      detail: `the paused VM's queue overflowed during the switch-over: ${describeHopDrops(paused)} packets (the migration's own loss)`,
+      effectMs: 0,
+    });
 
   const toleranceMs = toleranceFor(v.disruptionMs, v.toleranceMs);
   const unbounded = findings.some((f) => f.effectMs === null);
