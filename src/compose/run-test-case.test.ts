@@ -1,3 +1,4 @@
+import type { LabHopDrops } from '../ports/lab-drops.js';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,19 @@ const FAILURE_AT_STEP: Record<number, [string, Injection]> = {
   12: ['traffic.stopTraffic', { throws: 'worker gone' }],
   13: ['vnfm.terminate', { throws: 'VNFM down' }],
 };
+
+/** The lab's drop watch saw the fabric drop `n` packets over a span covering any window of the run. */
+function fabricDroppedThroughout(n: number, hops: string[]): LabHopDrops {
+  return {
+    hops,
+    totals: { fabric: n },
+    intervals: [
+      { hop: 'fabric', fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, drops: n, cause: 'queue-overflow' },
+    ],
+    sampleEveryMs: 250,
+    observed: true,
+  };
+}
 
 describe('runTestCase (fake ports)', () => {
   it("passes when every port behaves, with the spec's time records the right way round", async () => {
@@ -471,15 +485,7 @@ describe('runTestCase verdict (fake ports)', () => {
   it("names the embedded lab's overflowing queues when step 7 sees loss: the lab was overloaded, not the VNF", async () => {
     const lab = new FakeLab();
     // Drops from long before to long after the run: whatever the window, the fabric dropped 888 in it.
-    lab.hopDrops = {
-      hops: ['fabric', 'host compute-1'],
-      totals: { fabric: 888 },
-      intervals: [
-        { hop: 'fabric', fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, drops: 888, cause: 'queue-overflow' },
-      ],
-      sampleEveryMs: 250,
-      observed: true,
-    };
+    lab.hopDrops = fabricDroppedThroughout(888, ['fabric', 'host compute-1']);
     lab.journal.injections.set('traffic.anyTrafficLoss.beforeTrigger', { answer: true });
     const { result } = await run(lab);
     expect(result.failure?.step).toBe(7);
@@ -492,15 +498,7 @@ describe('runTestCase verdict (fake ports)', () => {
 
   it('makes a run INCONCLUSIVE, naming the hop, when the lab dropped packets while the move was measured', async () => {
     const lab = new FakeLab();
-    lab.hopDrops = {
-      hops: ['fabric'],
-      totals: { fabric: 40 },
-      intervals: [
-        { hop: 'fabric', fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, drops: 40, cause: 'queue-overflow' },
-      ],
-      sampleEveryMs: 250,
-      observed: true,
-    };
+    lab.hopDrops = fabricDroppedThroughout(40, ['fabric']);
     const { result } = await run(lab);
     expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
     expect(result.overallStatus).toBe('INCONCLUSIVE');
