@@ -482,18 +482,35 @@ describe('runTestCase verdict (fake ports)', () => {
     );
   });
 
-  it("names the embedded lab's overflowing queues when step 7 sees loss: the lab was overloaded, not the VNF", async () => {
+  it("makes step 7 INCONCLUSIVE, naming the lab's overflowing queues, when they dropped every lost packet", async () => {
     const lab = new FakeLab();
     // Drops from long before to long after the run: whatever the window, the fabric dropped 888 in it.
     lab.hopDrops = fabricDroppedThroughout(888, ['fabric', 'host compute-1']);
-    lab.journal.injections.set('traffic.anyTrafficLoss.beforeTrigger', { answer: true });
-    const { result } = await run(lab);
+    lab.journal.injections.set('traffic.anyTrafficLoss.beforeTrigger', { answer: 888 });
+    const { result, dir } = await run(lab);
     expect(result.failure?.step).toBe(7);
+    expect(result.steps[6]?.status).toBe('INCONCLUSIVE');
+    expect(result.overallStatus).toBe('INCONCLUSIVE');
     expect(result.failure?.message).toMatch(
-      /the embedded lab's own queues dropped 888 in this window \(fabric 888/,
+      /888 of 888 packets .*the embedded lab's own queues dropped 888 in this window \(fabric 888.*this is not the VNF's loss; the step cannot judge the VNF/,
     );
     expect(lab.journal.calls).toContain('labDrops.start');
     expect(result.traffic.labDrops?.totals).toEqual({ fabric: 888 });
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(
+      '<error type="INCONCLUSIVE" message="Traffic lost',
+    );
+  });
+
+  it('fails step 7 when the VNF lost more than the lab dropped, saying how many the lab accounts for', async () => {
+    const lab = new FakeLab();
+    lab.hopDrops = fabricDroppedThroughout(888, ['fabric']);
+    lab.journal.injections.set('traffic.anyTrafficLoss.beforeTrigger', { answer: 900 });
+    const { result } = await run(lab);
+    expect(result.steps[6]?.status).toBe('FAIL');
+    expect(result.overallStatus).toBe('FAIL');
+    expect(result.failure?.message).toMatch(
+      /900 of 900 packets .*at most 888 of the lost packets are not the VNF's$/,
+    );
   });
 
   it('makes a run INCONCLUSIVE, naming the hop, when the lab dropped packets while the move was measured', async () => {

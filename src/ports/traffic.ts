@@ -83,6 +83,11 @@ export interface TrafficTimeline {
   readonly startMs: number;
   readonly received: readonly number[];
   readonly lost: readonly number[];
+  /**
+   * Longest one-way latency of a packet received per bin, ms (null: none
+   * received); absent where the implementation cannot timestamp.
+   */
+  readonly maxLatencyMs?: readonly (number | null)[];
   /** Bins beyond the kept maximum were not recorded (counters still count them). */
   readonly truncated: boolean;
 }

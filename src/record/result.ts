@@ -15,7 +15,12 @@ import type { VResource, VnfdResources } from '../ports/vnfm.js';
  * measured): see `verdict`.
  */
 export type OverallStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'ABORTED';
-export type StepStatus = 'PASS' | 'FAIL' | 'ERROR' | 'ABORTED' | 'NOT_RUN';
+/**
+ * INCONCLUSIVE: the step could not judge the system under test (its check
+ * failed for a reason the tester or the embedded lab shows to be its own,
+ * e.g. every lost packet dropped by an overloaded lab hop).
+ */
+export type StepStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'ABORTED' | 'NOT_RUN';
 
 /** Where a run's first failure happened: before any step, in a step, or in judging what the steps measured. */
 export type FailurePhase = 'setup' | 'steps' | 'verdict';

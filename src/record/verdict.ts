@@ -100,7 +100,12 @@ export interface CriteriaConfig {
 
 /** The limits judged PASS / FAIL (maxMeasurementErrorMs governs validity instead). */
 export type CriterionName = Exclude<keyof CriteriaConfig, 'maxMeasurementErrorMs'>;
-export type CriterionOutcome = 'PASS' | 'FAIL' | 'NOT_MEASURED';
+/**
+ * WITHIN_ERROR: the figure is over the limit by no more than the
+ * measurement's error bound (verdict.validity.errorBoundMs), so the run
+ * cannot tell whether the system under test met it (INCONCLUSIVE).
+ */
+export type CriterionOutcome = 'PASS' | 'FAIL' | 'WITHIN_ERROR' | 'NOT_MEASURED';
 
 export interface CriterionResult {
   readonly name: CriterionName;
@@ -112,6 +117,8 @@ export interface CriterionResult {
   readonly defaulted: boolean;
   readonly value: number | null;
   readonly outcome: CriterionOutcome;
+  /** The error bound in the criterion's unit, where the measurement's self-check bounds this figure. */
+  readonly errorBound?: number;
 }
 
 /** Who was disturbed. */
@@ -157,7 +164,11 @@ export interface VerdictRecord {
 /** One line for a failed criterion: names it and both numbers. */
 export function describeCriterion(c: CriterionResult): string {
   const v = c.value === null ? 'not measured' : `${fmt(c.value, c.unit)}`;
-  return `${c.name}: ${c.what} ${v}, limit ${fmt(c.limit, c.unit)}${c.defaulted ? ' (default)' : ''}: ${c.outcome}`;
+  const within =
+    c.outcome === 'WITHIN_ERROR' && c.errorBound !== undefined
+      ? ` (over by no more than the error bound ${fmt(c.errorBound, c.unit)})`
+      : '';
+  return `${c.name}: ${c.what} ${v}, limit ${fmt(c.limit, c.unit)}${c.defaulted ? ' (default)' : ''}: ${c.outcome}${within}`;
 }
 
 function fmt(n: number, unit: 'ms' | 'packets'): string {

@@ -51,6 +51,8 @@ export function toJUnitXml(result: TcResult): string {
     if (s.status === 'FAIL') return `${head}>\n      <failure message="${msg}"/>\n    </testcase>`;
     if (s.status === 'ERROR' || s.status === 'ABORTED')
       return `${head}>\n      <error message="${msg}"/>\n    </testcase>`;
+    if (s.status === 'INCONCLUSIVE')
+      return `${head}>\n      <error type="INCONCLUSIVE" message="${msg}"/>\n    </testcase>`;
     if (s.status === 'NOT_RUN') return `${head}>\n      <skipped/>\n    </testcase>`;
     return `${head}/>`;
   });

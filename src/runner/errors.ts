@@ -25,6 +25,19 @@ export class StepTimeout extends StepFailed {
   }
 }
 
+/**
+ * A step's check failed, but for a reason that is the tester's or the
+ * embedded lab's own, not the system under test's: the step and the run are
+ * INCONCLUSIVE, not FAIL.
+ */
+export class StepInconclusive extends VnflabError {
+  readonly code = 'VNFLAB_STEP_INCONCLUSIVE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepInconclusive';
+  }
+}
+
 export class RunAborted extends VnflabError {
   readonly code = 'VNFLAB_ABORTED';
   constructor(reason: string) {

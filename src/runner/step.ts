@@ -6,7 +6,7 @@
 import { isoNow, monoMs } from '../util/clock.js';
 import { VnflabBugError } from '../util/errors.js';
 import type { MultiReporter } from '../report/reporter.js';
-import { RunAborted, StepFailed } from './errors.js';
+import { RunAborted, StepFailed, StepInconclusive } from './errors.js';
 import type { OverallStatus, StepRecord, StepStatus, TcResult } from '../record/result.js';
 
 export interface StepDefinition<C> {
@@ -37,6 +37,7 @@ export interface TestCaseDefinition<C> {
 export function statusOf(err: unknown): StepStatus {
   if (err instanceof RunAborted) return 'ABORTED';
   if (err instanceof StepFailed) return 'FAIL';
+  if (err instanceof StepInconclusive) return 'INCONCLUSIVE';
   return 'ERROR';
 }
 
@@ -103,7 +104,7 @@ export async function executeSteps<C>(
     if (status !== 'PASS') {
       const message = record.message ?? status;
       log.error(`${testCase.id} - Execution completed with errors - ${message}`);
-      return status === 'ABORTED' ? 'ABORTED' : status === 'FAIL' ? 'FAIL' : 'ERROR';
+      return status === 'NOT_RUN' ? 'ERROR' : status;
     }
   }
   log.info(`${testCase.id} - Execution completed successfully`);

@@ -240,8 +240,9 @@ export class FlowTracker {
         const arrivedMs = this.arrivalMs[slot] ?? Number.NaN;
         const carried = this.packetSentMs[slot] ?? Number.NaN;
         const sentMs = Number.isNaN(carried) ? this.sentAtMs(seq) : carried;
-        if (!Number.isNaN(sentMs)) this.latency[w]?.recordMs(arrivedMs - sentMs);
-        this.timelines[w]?.add(sentMs, true);
+        const latencyMs = arrivedMs - sentMs;
+        if (!Number.isNaN(sentMs)) this.latency[w]?.recordMs(latencyMs);
+        this.timelines[w]?.add(sentMs, true, 1, latencyMs);
         if (f & REORDERED) c.reordered++;
         c.duplicated += this.dups[slot] ?? 0;
         this.endPart();

@@ -13,6 +13,7 @@ describe('Timeline (received / lost per 10 ms bin by send time)', () => {
       startMs: 1000,
       received: [2, 0, 0, 5],
       lost: [0, 1, 0, 0],
+      maxLatencyMs: [null, null, null, null],
       truncated: false,
     });
   });
@@ -28,6 +29,7 @@ describe('Timeline (received / lost per 10 ms bin by send time)', () => {
       startMs: 1000,
       received: [0, 0, 1],
       lost: [1, 0, 0],
+      maxLatencyMs: [null, null, null],
       truncated: true,
     });
   });
@@ -46,5 +48,29 @@ describe('Timeline (received / lost per 10 ms bin by send time)', () => {
     b.add(1015, true);
     b.add(995, false);
     expect(mergeTimelines([a, b])).toMatchObject({ startMs: 990, received: [0, 1, 1], lost: [1, 0, 0] });
+  });
+});
+
+describe('Timeline: longest latency per bin', () => {
+  it('keeps the longest known latency of a received packet per bin, null where none', () => {
+    const t = new Timeline();
+    t.add(1001, true, 1, 3.5);
+    t.add(1002, true, 1, 1.25);
+    t.add(1003, true);
+    t.add(1011, false, 1, 99);
+    t.add(1021, true, 1, 0.0004);
+    expect(t.toJSON()?.maxLatencyMs).toEqual([3.5, null, 0]);
+    // Earlier bins added at the front start with none.
+    t.add(985, true, 1, 2);
+    expect(t.toJSON()?.maxLatencyMs).toEqual([2, null, 3.5, null, 0]);
+  });
+
+  it('merges flows by the longer latency per bin', () => {
+    const a = new Timeline();
+    const b = new Timeline();
+    a.add(1000, true, 1, 4);
+    b.add(1005, true, 1, 6);
+    b.add(1010, true, 1, 1);
+    expect(mergeTimelines([a, b])?.maxLatencyMs).toEqual([6, 1]);
   });
 });

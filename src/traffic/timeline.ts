@@ -1,6 +1,8 @@
 /**
  * Received / lost packets per fixed time bin (10 ms by default), by send
- * time, for plots of a run (the port's TrafficTimeline). Bins are absolute
+ * time, and the longest one-way latency of a received packet per bin, for
+ * plots of a run and for the verdict (how long packets sent just before a
+ * pause were on their way: the port's TrafficTimeline). Bins are absolute
  * (bin i = [i * binMs, (i + 1) * binMs) of the monotonic clock), so the
  * timelines of several flows or windows merge by bin number.
  */
@@ -16,6 +18,8 @@ export class Timeline {
   private firstBin = Number.NaN;
   private received = new Uint32Array(64);
   private lost = new Uint32Array(64);
+  /** Longest latency per bin, ms; NaN: no received packet with a known latency. */
+  private maxLatency = new Float64Array(64).fill(Number.NaN);
   private length = 0;
   private truncated = false;
 
@@ -24,8 +28,12 @@ export class Timeline {
     private readonly maxBins = TIMELINE_MAX_BINS,
   ) {}
 
-  /** Count `n` packets sent at `sentAtMs` (NaN: unknown, not binned) as received or lost. */
-  add(sentAtMs: number, isReceived: boolean, n = 1): void {
+  /**
+   * Count `n` packets sent at `sentAtMs` (NaN: unknown, not binned) as
+   * received or lost; a received one's one-way latency, when known, raises
+   * its bin's longest.
+   */
+  add(sentAtMs: number, isReceived: boolean, n = 1, latencyMs = Number.NaN): void {
     if (!Number.isFinite(sentAtMs)) return;
     const bin = Math.floor(sentAtMs / this.binMs);
     if (Number.isNaN(this.firstBin)) this.firstBin = bin;
@@ -41,6 +49,8 @@ export class Timeline {
     if (i >= this.length) this.length = i + 1;
     const a = isReceived ? this.received : this.lost;
     a[i] = (a[i] ?? 0) + n;
+    if (isReceived && Number.isFinite(latencyMs) && !(latencyMs <= (this.maxLatency[i] ?? Number.NaN)))
+      this.maxLatency[i] = latencyMs;
   }
 
   /** Spread `n` lost packets evenly over their send times [fromMs, toMs] (a run whose times are known at its ends). */
@@ -59,18 +69,23 @@ export class Timeline {
     while (size < min) size *= 2;
     const r = new Uint32Array(size);
     const l = new Uint32Array(size);
+    const m = new Float64Array(size).fill(Number.NaN);
     r.set(this.received);
     l.set(this.lost);
+    m.set(this.maxLatency);
     this.received = r;
     this.lost = l;
+    this.maxLatency = m;
   }
 
   private prepend(bins: number): void {
     this.grow(this.length + bins);
     this.received.copyWithin(bins, 0, this.length);
     this.lost.copyWithin(bins, 0, this.length);
+    this.maxLatency.copyWithin(bins, 0, this.length);
     this.received.fill(0, 0, bins);
     this.lost.fill(0, 0, bins);
+    this.maxLatency.fill(Number.NaN, 0, bins);
     this.length += bins;
     this.firstBin -= bins;
   }
@@ -85,6 +100,7 @@ export class Timeline {
     firstBin: number;
     received: Uint32Array;
     lost: Uint32Array;
+    maxLatency: Float64Array;
     length: number;
     truncated: boolean;
   } {
@@ -92,6 +108,7 @@ export class Timeline {
       firstBin: this.firstBin,
       received: this.received,
       lost: this.lost,
+      maxLatency: this.maxLatency,
       length: this.length,
       truncated: this.truncated,
     };
@@ -107,11 +124,16 @@ export function mergeTimelines(timelines: readonly Timeline[]): TrafficTimeline 
   const hi = Math.max(...parts.map((p) => p.firstBin + p.length));
   const received = Array.from({ length: hi - lo }, () => 0);
   const lost = Array.from({ length: hi - lo }, () => 0);
+  const maxLatencyMs: (number | null)[] = Array.from({ length: hi - lo }, () => null);
   for (const p of parts) {
     const off = p.firstBin - lo;
     for (let i = 0; i < p.length; i++) {
       received[off + i] = (received[off + i] ?? 0) + (p.received[i] ?? 0);
       lost[off + i] = (lost[off + i] ?? 0) + (p.lost[i] ?? 0);
+      const m = p.maxLatency[i] ?? Number.NaN;
+      // Microseconds are the clock's useful precision here; the record stays small.
+      if (Number.isFinite(m))
+        maxLatencyMs[off + i] = Math.max(maxLatencyMs[off + i] ?? 0, Math.round(m * 1000) / 1000);
     }
   }
   return {
@@ -119,6 +141,7 @@ export function mergeTimelines(timelines: readonly Timeline[]): TrafficTimeline 
     startMs: lo * first.binMs,
     received,
     lost,
+    maxLatencyMs,
     truncated: parts.some((p) => p.truncated),
   };
 }

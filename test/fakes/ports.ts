@@ -446,9 +446,19 @@ export class FakeTraffic implements Traffic {
   async doesTrafficFlow(): Promise<boolean> {
     return this.lab.trafficRunning;
   }
+  /** An injected answer: true (one packet lost) or the number of packets the open window lost. */
   async anyTrafficLoss(): Promise<boolean> {
     const injected = this.lab.journal.hit(`traffic.anyTrafficLoss.${this.#window?.name ?? ''}`);
-    return injected ? (injected.answer as boolean) : false;
+    const answer = injected?.answer as boolean | number | undefined;
+    if (!answer || !this.#window) return false;
+    const lost = answer === true ? 1 : answer;
+    this.#window = {
+      ...this.#window,
+      sent: Math.max(this.#window.sent, lost),
+      lost,
+      received: Math.max(0, this.#window.sent - lost),
+    };
+    return true;
   }
   /** The cut is made at the call: the closed window ends where the new one opens. */
   async clearCounters(next: string): Promise<WindowStats | null> {

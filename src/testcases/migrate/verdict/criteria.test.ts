@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeCriterion } from '../../../record/verdict.js';
-import { judgeCriteria, type MeasuredFigures } from './criteria.js';
+import { judgeCriteria, measurementError, type MeasuredFigures } from './criteria.js';
 
 const FIGURES: MeasuredFigures = {
   serviceDisruptionMs: 25,
@@ -58,6 +58,32 @@ describe('judgeCriteria', () => {
     const r = judgeCriteria({ maxLatencyP99Ms: 1 }, { ...FIGURES, latencyP99Ms: null }, false);
     expect(r[0]?.outcome).toBe('NOT_MEASURED');
     expect(describeCriterion(r[0]!)).toContain('not measured');
+  });
+
+  it('says WITHIN_ERROR, not FAIL, for a frame-loss figure over its limit by no more than the error bound', () => {
+    // 50 packets outside the switch-over, limit 0: an error bound of 5 ms at 25 ms for 250 packets is 50 packets.
+    const error = measurementError(5, 25, 250);
+    expect(error).toEqual({ ms: 5, packets: 50 });
+    const r = judgeCriteria(
+      { maxServiceDisruptionMs: 21, maxSwitchOverMs: 14, maxMigrationTimeMs: 899, maxLatencyP99Ms: 0.3 },
+      FIGURES,
+      true,
+      error,
+    );
+    expect(Object.fromEntries(r.map((c) => [c.name, c.outcome]))).toEqual({
+      maxServiceDisruptionMs: 'WITHIN_ERROR',
+      maxSwitchOverMs: 'FAIL',
+      // Not frame-loss figures: the bound says nothing about them.
+      maxMigrationTimeMs: 'FAIL',
+      maxLatencyP99Ms: 'FAIL',
+      maxLossOutsideSwitchOverPackets: 'WITHIN_ERROR',
+    });
+    expect(describeCriterion(r.find((c) => c.name === 'maxLossOutsideSwitchOverPackets')!)).toBe(
+      'maxLossOutsideSwitchOverPackets: packets lost during the move outside the switch-over 50 packets, limit 0 packets (default): WITHIN_ERROR (over by no more than the error bound 50 packets)',
+    );
+    expect(judgeCriteria({}, FIGURES, true, measurementError(4.9, 25, 250))[0]?.outcome).toBe('FAIL');
+    expect(measurementError(null, 25, 250)).toBeNull();
+    expect(measurementError(5, 0, 0)).toBeNull();
   });
 
   it('passes a figure equal to its limit', () => {

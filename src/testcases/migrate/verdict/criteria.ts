@@ -25,14 +25,23 @@ const DEFS: readonly {
   what: string;
   unit: 'ms' | 'packets';
   figure: keyof MeasuredFigures;
+  /** The figure is the frame-loss measurement the validity self-check bounds (MeasurementError). */
+  lossDerived?: true;
 }[] = [
   {
     name: 'maxServiceDisruptionMs',
     what: 'service disruption (RFC 6201 frame-loss method, over the move)',
     unit: 'ms',
     figure: 'serviceDisruptionMs',
+    lossDerived: true,
   },
-  { name: 'maxSwitchOverMs', what: 'switch-over (blackout) loss', unit: 'ms', figure: 'switchOverMs' },
+  {
+    name: 'maxSwitchOverMs',
+    what: 'switch-over (blackout) loss',
+    unit: 'ms',
+    figure: 'switchOverMs',
+    lossDerived: true,
+  },
   {
     name: 'maxMigrationTimeMs',
     what: 'migration time (trigger to completion)',
@@ -44,19 +53,44 @@ const DEFS: readonly {
     what: 'packets lost during the move outside the switch-over',
     unit: 'packets',
     figure: 'lossOutsideSwitchOverPackets',
+    lossDerived: true,
   },
   { name: 'maxLatencyP99Ms', what: 'one-way latency p99 (worst flow)', unit: 'ms', figure: 'latencyP99Ms' },
 ];
 
 /**
+ * How far the frame-loss figures may be off (the validity self-check's
+ * error bound), in both units: ms of disruption and the packets they stand
+ * for. Null: not bounded here (no self-check, or nothing lost).
+ */
+export interface MeasurementError {
+  readonly ms: number;
+  readonly packets: number;
+}
+
+/** The error bound in packets as well: the disruption figure is lost / rate, so the bound scales by the same ratio. */
+export function measurementError(
+  errorBoundMs: number | null,
+  disruptionMs: number | null,
+  lost: number,
+): MeasurementError | null {
+  if (errorBoundMs === null || errorBoundMs <= 0 || disruptionMs === null || !(disruptionMs > 0)) return null;
+  return { ms: errorBoundMs, packets: (errorBoundMs * lost) / disruptionMs };
+}
+
+/**
  * Judge every criterion that is set. `trafficDuringMove`: the case keeps
  * traffic flowing through the move (002, 004), so loss outside the
- * switch-over is judged by default (limit 0).
+ * switch-over is judged by default (limit 0). A frame-loss figure over its
+ * limit by no more than `error` is WITHIN_ERROR, not FAIL: the run cannot
+ * tell (e.g. 421 packets lost outside the switch-over, all of them dropped
+ * by an overloaded lab hop).
  */
 export function judgeCriteria(
   criteria: CriteriaConfig,
   figures: MeasuredFigures,
   trafficDuringMove: boolean,
+  error: MeasurementError | null = null,
 ): CriterionResult[] {
   const out: CriterionResult[] = [];
   for (const d of DEFS) {
@@ -68,8 +102,19 @@ export function judgeCriteria(
     }
     if (limit === undefined) continue;
     const value = figures[d.figure];
-    const outcome: CriterionOutcome = value === null ? 'NOT_MEASURED' : value <= limit ? 'PASS' : 'FAIL';
-    out.push({ name: d.name, what: d.what, unit: d.unit, limit, defaulted, value, outcome });
+    const bound = d.lossDerived && error ? (d.unit === 'ms' ? error.ms : error.packets) : undefined;
+    let outcome: CriterionOutcome = value === null ? 'NOT_MEASURED' : value <= limit ? 'PASS' : 'FAIL';
+    if (outcome === 'FAIL' && bound !== undefined && value! - bound <= limit) outcome = 'WITHIN_ERROR';
+    out.push({
+      name: d.name,
+      what: d.what,
+      unit: d.unit,
+      limit,
+      defaulted,
+      value,
+      outcome,
+      ...(bound === undefined ? {} : { errorBound: bound }),
+    });
   }
   return out;
 }

@@ -18,7 +18,7 @@ import {
   type VerdictRecord,
 } from '../../../record/verdict.js';
 import type { MigrateContext } from '../context.js';
-import { judgeCriteria, type MeasuredFigures } from './criteria.js';
+import { judgeCriteria, measurementError, type MeasuredFigures } from './criteria.js';
 import { chargedSwitchOver, inferSwitchOver, placeLoss } from './phases.js';
 import { checkValidity, disturbing } from './validity.js';
 
@@ -55,12 +55,12 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
       source: 'lab',
       // Stamped by the lab's processes on CLOCK_MONOTONIC, the clock of the send times.
       precisionMs,
-      slackMs: switchOverSlack(result, trigger.monoMs, precisionMs),
+      slackMs: switchOverSlack(result, trigger.monoMs, precisionMs, tl.pausedAtMs),
       used: [
         ...used,
         'switch-over start: the lab paused the VM',
         `switch-over end: ${endName}`,
-        'switch-over loss: packets sent up to the path p99 latency before the pause (already on their way) count in it',
+        'switch-over loss: packets sent up to the path latency before the pause (already on their way: 2x the p99 before the trigger, 1.5x the longest just before the pause) count in it',
       ],
     };
   }
@@ -85,18 +85,46 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
 
 /** Floor of the slack before the pause, ms (a quiet path's latency is well below it). */
 export const SLACK_BEFORE_FLOOR_MS = 5;
+/** Received timeline bins just before the pause whose latency tells how long packets were on their way. */
+export const IN_FLIGHT_BINS = 20;
+/** How far back from the pause to look for them, ms. */
+export const IN_FLIGHT_LOOKBACK_MS = 2_000;
 
 /**
- * How far beyond its events loss still belongs to the switch-over: before
- * the pause, twice the worst p99 one-way latency seen before the trigger
- * (packets on their way to the VNF when it paused are lost with it), at
- * least SLACK_BEFORE_FLOOR_MS; after the switch, twice the events' precision
- * and at least 2 ms.
+ * How long packets sent just before the pause were on their way: the
+ * longest one-way latency of a packet received among the last
+ * IN_FLIGHT_BINS timeline bins (by send time) before the pause that
+ * received any; null when the timelines carry no latency there.
+ */
+export function inFlightBeforeMs(result: TcResult, pausedAtMs: number): number | null {
+  const perBin = new Map<number, number>();
+  for (const w of result.traffic.windows) {
+    const t = w.timeline;
+    if (!t?.maxLatencyMs) continue;
+    t.maxLatencyMs.forEach((m, i) => {
+      const from = t.startMs + i * t.binMs;
+      if (m === null || from + t.binMs > pausedAtMs || from < pausedAtMs - IN_FLIGHT_LOOKBACK_MS) return;
+      perBin.set(from, Math.max(perBin.get(from) ?? 0, m));
+    });
+  }
+  const last = [...perBin.entries()].sort((a, b) => b[0] - a[0]).slice(0, IN_FLIGHT_BINS);
+  return last.length > 0 ? Math.max(...last.map(([, m]) => m)) : null;
+}
+
+/**
+ * How far beyond its events loss still belongs to the switch-over. Before
+ * the pause: packets on their way to the VNF when it paused are lost with
+ * it, so the larger of twice the worst p99 one-way latency seen before the
+ * trigger and 1.5 times the latency of the packets sent just before the
+ * pause (inFlightBeforeMs: a raised load, as the load trigger's, queues
+ * more than the step-6 load did), at least SLACK_BEFORE_FLOOR_MS. After the
+ * switch: twice the events' precision and at least 2 ms.
  */
 export function switchOverSlack(
   result: TcResult,
   triggerAtMs: number,
   precisionMs: number,
+  pausedAtMs: number | null = null,
 ): { before: number; after: number } {
   const before = result.traffic.windows
     .filter((w) => w.closedAtMs !== null && w.closedAtMs <= triggerAtMs)
@@ -104,8 +132,9 @@ export function switchOverSlack(
     .map((f) => f.p99Ms)
     .filter((v): v is number => v !== null);
   const p99 = before.length > 0 ? Math.max(...before) : 0;
+  const inFlight = pausedAtMs === null ? null : inFlightBeforeMs(result, pausedAtMs);
   return {
-    before: Math.max(SLACK_BEFORE_FLOOR_MS, 2 * p99),
+    before: Math.max(SLACK_BEFORE_FLOOR_MS, 2 * p99, 1.5 * (inFlight ?? 0)),
     after: Math.max(2, 2 * precisionMs),
   };
 }
@@ -138,7 +167,6 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
   const result = ctx.result;
   const criteriaConfig: CriteriaConfig = ctx.config.criteria;
   const trafficDuringMove = result.steps.some((s) => s.name === 'determineServiceDisruption');
-  const criteria = judgeCriteria(criteriaConfig, measuredFigures(result), trafficDuringMove);
   const figures = measuredFigures(result);
   const validity = checkValidity({
     windows: result.traffic.windows,
@@ -153,9 +181,16 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     embeddedLab: result.environment.lab !== undefined,
     triggerAtMs: result.timeRecord.startvResourceMigration?.monoMs ?? null,
   });
+  const error = measurementError(
+    validity.errorBoundMs,
+    figures.serviceDisruptionMs,
+    result.traffic.disruptionWindow?.lost ?? 0,
+  );
+  const criteria = judgeCriteria(criteriaConfig, figures, trafficDuringMove, error);
   const disruptionJudged = criteria.some((c) => !c.defaulted);
   for (const c of criteria) {
-    if (c.outcome === 'FAIL') ctx.log.error(`Criterion ${describeCriterion(c)}`);
+    if (c.outcome === 'FAIL' || c.outcome === 'WITHIN_ERROR')
+      ctx.log.error(`Criterion ${describeCriterion(c)}`);
     else ctx.log.info(`Criterion ${describeCriterion(c)}`);
   }
   for (const f of validity.findings) {
@@ -176,6 +211,7 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
   let status = stepsStatus;
   let summary: string;
   const failed = criteria.filter((c) => c.outcome === 'FAIL');
+  const undecided = criteria.filter((c) => c.outcome === 'WITHIN_ERROR');
   const unmeasured = criteria.filter((c) => c.outcome === 'NOT_MEASURED');
   if (stepsStatus !== 'PASS') {
     summary = `step ${result.failure?.step ?? '?'} ended ${stepsStatus}: criteria judged on what was measured`;
@@ -190,6 +226,11 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     status = 'FAIL';
     const c = failed[0]!;
     summary = `criterion failed: ${describeCriterion(c)}`;
+    result.failure = { step: null, phase: 'verdict', criterion: c.name, message: summary };
+  } else if (undecided.length > 0) {
+    status = 'INCONCLUSIVE';
+    const c = undecided[0]!;
+    summary = `criterion over its limit by no more than the measurement's error: ${describeCriterion(c)}`;
     result.failure = { step: null, phase: 'verdict', criterion: c.name, message: summary };
   } else if (unmeasured.length > 0) {
     status = 'INCONCLUSIVE';
