@@ -24,6 +24,7 @@ import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exitCodeOf, runCommand } from '../commands/run.js';
 import { ConsoleReporter } from '../report/console.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
+import { VNFLAB_VERSION } from '../util/version.js';
 
 /** First Ctrl-C: stop the run and clean up; second: leave at once. */
 function interruptSignal(): AbortSignal {
@@ -48,6 +49,7 @@ function fail(message: string, code: number): never {
 
 const program = new Command('vnflab')
   .description('ETSI VNF lifecycle migration tests under traffic, against a VNFM / VIM or the embedded lab')
+  .version(VNFLAB_VERSION, '-V, --version', "print vnflab's version (package.json) and exit")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
