@@ -15,7 +15,7 @@ import {
   parseRate,
   withinBound,
 } from '../commands/calibrate.js';
-import { ConfigError, Interrupted } from '../util/errors.js';
+import { ConfigError, Interrupted, OptionalDependencyMissing } from '../util/errors.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
 import { labUp, parsePort } from '../commands/lab-up.js';
@@ -196,6 +196,11 @@ try {
   }
   // Not root, a package that would not install...: the reason, without a stack trace.
   if (err instanceof QemuLabError) fail(`${err.code}: ${err.message}`, 1);
-  if (err instanceof ConfigError || err instanceof CalibrationError) fail(err.message, 2);
+  if (
+    err instanceof ConfigError ||
+    err instanceof CalibrationError ||
+    err instanceof OptionalDependencyMissing
+  )
+    fail(err.message, 2);
   fail((err as Error).stack ?? String(err), 1);
 }

@@ -20,6 +20,7 @@ import { ConfigError } from '../util/errors.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 import { driverConfigs } from './driver-configs.js';
 import { createEnvironment, type RunEnvironment } from './environment.js';
+import { requireDriverPackages } from './registry.js';
 
 export interface RunOptions {
   readonly config: VnflabConfig;
@@ -74,9 +75,10 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   }
   const baseDir = opts.baseDir ?? process.cwd();
   // Driver settings the schema cannot check (a secret's environment variable
-  // unset, drivers that cannot work together) are bad input too: exit 2,
-  // before any record is written or process started.
-  driverConfigs(config, baseDir);
+  // unset, drivers that cannot work together, an optional package the driver
+  // needs not installed) are bad input too: exit 2, before any record is
+  // written or process started.
+  await requireDriverPackages(driverConfigs(config, baseDir));
   const outDir = resolve(opts.outDir ?? defaultOutDir(testCase.id));
   mkdirSync(outDir, { recursive: true });
   const resultFile = join(outDir, 'result.json');
