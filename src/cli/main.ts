@@ -4,7 +4,7 @@
  * command (src/commands/). Exit 0 pass, 1 test failed, 2 bad usage or
  * config (one line naming the field), 130 interrupted.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import {
   CalibrationError,
   DEFAULT_CALIBRATION_RATE_HZ,
@@ -16,7 +16,7 @@ import {
   withinBound,
 } from '../commands/calibrate.js';
 import { ConfigError, Interrupted, OptionalDependencyMissing } from '../util/errors.js';
-import { configJsonSchema } from '../config/json-schema.js';
+import { jsonSchema, SCHEMAS, type SchemaName } from '../commands/schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
 import { labUp, parsePort } from '../commands/lab-up.js';
 import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
@@ -114,9 +114,14 @@ program
 
 program
   .command('schema')
-  .description('print the JSON Schema of the run configuration')
-  .action(() => {
-    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  .description('print a JSON Schema: of the run configuration (default) or of result.json')
+  .addArgument(
+    new Argument('[WHICH]', 'config: the run configuration; result: result.json')
+      .choices(SCHEMAS)
+      .default('config'),
+  )
+  .action((which: SchemaName) => {
+    process.stdout.write(`${JSON.stringify(jsonSchema(which), null, 2)}\n`);
   });
 
 program

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../util/errors.js';
 import { parseConfig } from '../config/load.js';
 import { FakeLab, fakeEnvironment, type Injection } from '../../test/fakes/ports.js';
+import { resultSchemaErrors } from '../../test/result-schema.js';
 import type { TcResult } from '../record/result.js';
 import { monoMs } from '../util/clock.js';
 import { runTestCase } from './run-test-case.js';
@@ -26,6 +27,8 @@ async function run(
     createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
     ...(signal ? { signal } : {}),
   });
+  // Whatever happened, the record written conforms to the published schema (docs/result.schema.json).
+  expect(resultSchemaErrors(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')))).toEqual([]);
   return { result, dir };
 }
 

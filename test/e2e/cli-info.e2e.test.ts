@@ -1,6 +1,7 @@
 /**
  * The built CLI's quick answers, what a new user tries first: its version,
- * the JSON Schemas it publishes. Nothing here starts a lab. Needs `npm run
+ * the JSON Schemas it publishes (`vnflab init` is tested from an installed
+ * package: installed-package.e2e.test.ts). Nothing here starts a lab. Needs `npm run
  * build` first (npm test does it).
  */
 import { spawnSync } from 'node:child_process';
@@ -28,5 +29,22 @@ describe('vnflab CLI: version and schemas', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(`${pkg.version}\n`);
     }
+  });
+
+  it('vnflab schema (config) and vnflab schema result print the schemas published in docs/', () => {
+    for (const [args, file] of [
+      [['schema'], 'docs/config.schema.json'],
+      [['schema', 'config'], 'docs/config.schema.json'],
+      [['schema', 'result'], 'docs/result.schema.json'],
+    ] as const) {
+      const r = vnflab([...args]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout), args.join(' ')).toEqual(
+        JSON.parse(readFileSync(join(root, file), 'utf8')),
+      );
+    }
+    const bad = vnflab(['schema', 'results']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are config, result');
   });
 });
