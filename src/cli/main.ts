@@ -18,6 +18,7 @@ import {
 import { ConfigError, Interrupted, OptionalDependencyMissing } from '../util/errors.js';
 import { jsonSchema, SCHEMAS, type SchemaName } from '../commands/schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
+import { DEFAULT_INIT_DIR, formatInit, initExamples } from '../commands/init.js';
 import { labUp, parsePort } from '../commands/lab-up.js';
 import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
@@ -101,6 +102,16 @@ program
     process.stderr.write(`result: ${output.resultFile}\nlog:    ${output.logFile}\n`);
     if (o.json === true) process.stdout.write(`${JSON.stringify(output.result, null, 2)}\n`);
     process.exitCode = exitCodeOf(output.result.overallStatus);
+  });
+
+program
+  .command('init')
+  .description(
+    'write the example configurations that ship with vnflab into DIR, to run the README from an installed package; never overwrites',
+  )
+  .argument('[DIR]', 'where to write them', DEFAULT_INIT_DIR)
+  .action((dir: string) => {
+    process.stdout.write(`${formatInit(initExamples({ dir }))}\n`);
   });
 
 program
