@@ -3,6 +3,8 @@
  * Everything the CLI does is callable from here.
  */
 export { runTestCase, defaultOutDir, type RunOptions, type RunOutput } from './compose/run-test-case.js';
+export { RESULT_SCHEMA_VERSION } from './record/result.js';
+export { jsonSchema, type SchemaName } from './commands/schema.js';
 export type {
   TcResult,
   StepRecord,
@@ -13,7 +15,7 @@ export type {
 } from './record/result.js';
 export { parseConfig, loadConfig } from './config/load.js';
 export { configSchema, type VnflabConfig, type ConfigInput } from './config/schema.js';
-export { ConfigError, VnflabBugError, VnflabError } from './util/errors.js';
+export { ConfigError, OptionalDependencyMissing, VnflabBugError, VnflabError } from './util/errors.js';
 export { listTestCases } from './commands/list.js';
 export { TEST_CASES } from './testcases/index.js';
 export { startLab, type LabInfo, type RunningLab } from './lab/lab.js';

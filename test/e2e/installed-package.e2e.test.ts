@@ -9,7 +9,7 @@
  * Needs `npm run build` first (npm test does it): the tarball packs dist/.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ beforeAll(() => {
   const pack = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], root);
   expect(pack.status, pack.stderr).toBe(0);
   const [{ filename }] = JSON.parse(pack.stdout) as [{ filename: string }];
-  spawnSync('mkdir', [project]);
+  mkdirSync(project);
   const install = npm(
     ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, filename)],
     project,
@@ -74,15 +74,25 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('vnflab installed from its npm tarball into an empty folder', () => {
   it('installs without the optional Kubernetes client or any devDependency', (ctx) => {
     if (skipReason !== null) return ctx.skip(skipReason);
-    const installed = spawnSync('ls', [join(project, 'node_modules')], { encoding: 'utf8' }).stdout.split(
-      '\n',
-    );
+    const installed = readdirSync(join(project, 'node_modules'));
     expect(installed).toContain('vnflab');
     for (const absent of ['@kubernetes', 'ajv', 'typescript', 'vitest', 'tsx'])
       expect(installed, absent).not.toContain(absent);
     const r = vnflab(['--version']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`${pkg.version}\n`);
+    // The library entry loads without the optional client too.
+    const library = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const v = await import('vnflab'); console.log(typeof v.runTestCase, v.RESULT_SCHEMA_VERSION)",
+      ],
+      { cwd: project, encoding: 'utf8', env: cleanEnv() },
+    );
+    expect(library.status, library.stderr).toBe(0);
+    expect(library.stdout).toBe('function 1.0\n');
   });
 
   it(
