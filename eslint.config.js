@@ -12,8 +12,9 @@ export default tseslint.config(
       'results/**',
       'coverage/**',
       '*.config.*',
-      'scripts/**/*.mjs',
+      // CommonJS config of dependency-cruiser (npm run deps), outside the TypeScript project.
       '.dependency-cruiser.cjs',
+      'scripts/**/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -15,6 +15,10 @@ const MEASURING = [
   'src/lab/hypervisor/process/migration.test.ts',
   'src/commands/calibrate.test.ts',
   'src/lab/vim/vresource-types.process-lab.test.ts',
+  // The Traffic contract times real outages against 1/rate + 2 ms: in the parallel group CI saw the
+  // iperf3 driver's figure 20 ms off and every attempt's offered load irregular.
+  'src/drivers/iperf3/iperf3-traffic.test.ts',
+  'src/traffic/builtin-traffic.test.ts',
 ];
 
 export default defineConfig({

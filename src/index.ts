@@ -2,7 +2,8 @@
  * vnflab as a library: `import { runTestCase, parseConfig } from 'vnflab'`.
  * Everything the CLI does is callable from here.
  */
-export { runTestCase, defaultOutDir, type RunOptions, type RunOutput } from './compose/run-test-case.js';
+export { runTestCase, type RunOptions, type RunOutput } from './compose/run-test-case.js';
+export { createDefaultOutDir } from './compose/out-dir.js';
 export { RESULT_SCHEMA_VERSION } from './record/result.js';
 export { jsonSchema, type SchemaName } from './commands/schema.js';
 export type {

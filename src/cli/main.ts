@@ -52,14 +52,28 @@ const program = new Command('vnflab')
   .description('ETSI VNF lifecycle migration tests under traffic, against a VNFM / VIM or the embedded lab')
   .version(VNFLAB_VERSION, '-V, --version', "print vnflab's version (package.json) and exit")
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    // A usage error is one line like every other (`vnflab: ...`), its hint ("Did you mean --out?") included.
+    outputError: (s, write) =>
+      write(
+        `vnflab: ${s
+          .replace(/^error: /, '')
+          .trim()
+          .split('\n')
+          .join(' ')}\n`,
+      ),
+  });
 
 program
   .command('run')
   .description('run a test case (default: against the embedded lab)')
   .argument('<TESTCASE>', 'test case id, e.g. TC_VNF_MIGRATE_002 (see vnflab list)')
   .option('--config <FILE.yaml>', 'run configuration (YAML)')
-  .option('--out <DIR>', 'where result.json and the log go (default results/<TESTCASE>-<timestamp>/)')
+  .option(
+    '--out <DIR>',
+    'where result.json and the log go (default: a new results/<TESTCASE>-<UTC time>-<random>/ per run)',
+  )
   .option('--rate <HZ>', 'packets per second of the load level used')
   .addOption(new Option('--resource <TYPE>', 'vResourceType to migrate').choices([...V_RESOURCE_TYPES]))
   .addOption(new Option('--trigger <TYPE>', 'triggerType').choices(['vnfm', 'load', 'em', 'vnf']))

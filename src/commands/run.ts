@@ -8,6 +8,7 @@ import { ConfigError } from '../util/errors.js';
 import { loadConfig } from '../config/load.js';
 import type { VnflabConfig } from '../config/schema.js';
 import type { Reporter } from '../report/reporter.js';
+import { checkOutDir } from '../compose/out-dir.js';
 import { runTestCase, type RunOutput } from '../compose/run-test-case.js';
 
 /**
@@ -104,6 +105,8 @@ function raiseTimeouts(
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<RunOutput> {
+  // Cheap and independent of the config: a bad --out is named before the config file is even read.
+  if (opts.out !== undefined) checkOutDir(opts.out, '--out');
   const config = await resolveRunConfig(opts);
   return runTestCase({
     config,

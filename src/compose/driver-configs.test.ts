@@ -240,7 +240,7 @@ describe('configuration errors: one line naming the field and the fix', () => {
 
 describe('traffic driver', () => {
   const external = {
-    vnfm: { driver: 'sol003', baseUrl: 'https://v/vnflcm/v2' },
+    vnfm: { driver: 'sol003', baseUrl: 'https://v/vnflcm/v2', token: 't' },
     migrator: { driver: 'kubevirt' },
   };
 

@@ -11,12 +11,16 @@ import { labLoadPolicy } from './lab-load-policy.js';
 /**
  * The lab for a run, in its own process. OAuth 2.0 on, as a VNFM under test
  * would have it (SOL013 §8.3): the lab's VNFM is reached through the same
- * authenticated driver path as Tacker.
+ * authenticated driver path as Tacker. `signal` stops a lab still starting.
  */
-export async function startEmbeddedLab(config: VnflabConfig): Promise<LabProcess> {
+export async function startEmbeddedLab(config: VnflabConfig, signal?: AbortSignal): Promise<LabProcess> {
   const { startLabProcess } = await import('../lab/lab-process.js');
   const loadPolicy = labLoadPolicy(config);
-  return startLabProcess(config.lab, { vnfmAuth: 'oauth2', ...(loadPolicy ? { loadPolicy } : {}) });
+  return startLabProcess(config.lab, {
+    vnfmAuth: 'oauth2',
+    ...(loadPolicy ? { loadPolicy } : {}),
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** The lab in this process (`vnflab lab up`): no load policy, no test case. */

@@ -88,6 +88,7 @@ traffic:
     const dir = configDir(`vnfm:
   driver: sol003
   baseUrl: http://192.0.2.1:9890/vnflcm/v2
+  noAuth: true
 migrator:
   driver: nova
   authUrl: https://192.0.2.1:5000/v3

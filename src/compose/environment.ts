@@ -33,17 +33,26 @@ export interface RunEnvironment extends MigratePorts {
   readonly description: Record<string, unknown>;
 }
 
-/** `baseDir`: the config file's folder, which relative paths in the config are relative to. */
+/** Does the run start the embedded lab (a port served by it)? */
+export function usesEmbeddedLab(config: VnflabConfig): boolean {
+  return config.vnfm.driver === 'lab' || config.migrator.driver === 'lab';
+}
+
+/**
+ * `baseDir`: the config file's folder, which relative paths in the config
+ * are relative to. `signal` cuts the embedded lab's start short (Ctrl-C):
+ * it is stopped and this rejects.
+ */
 export async function createEnvironment(
   config: VnflabConfig,
   cleanup: CleanupStack,
   baseDir: string = process.cwd(),
+  signal?: AbortSignal,
 ): Promise<RunEnvironment> {
   // Before anything starts: a config mistake (an unset secret variable) costs nothing.
   const drivers = driverConfigs(config, baseDir);
   const description: Record<string, unknown> = {};
-  const needsLab = config.vnfm.driver === 'lab' || config.migrator.driver === 'lab';
-  const lab = needsLab ? await startEmbeddedLab(config) : null;
+  const lab = usesEmbeddedLab(config) ? await startEmbeddedLab(config, signal) : null;
   if (lab) {
     cleanup.defer('stop embedded lab', () => lab.stop());
     description.lab = {

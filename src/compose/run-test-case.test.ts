@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { parseConfig } from '../config/load.js';
 import { FakeLab, fakeEnvironment, type Injection } from '../../test/fakes/ports.js';
 import { resultSchemaErrors } from '../../test/result-schema.js';
 import type { TcResult } from '../record/result.js';
+import type { LogLevel } from '../report/reporter.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { monoMs } from '../util/clock.js';
 import { runTestCase } from './run-test-case.js';
 
@@ -128,6 +130,26 @@ describe('runTestCase (fake ports)', () => {
     ]);
   });
 
+  // Real time: step 9 must end at its deadline, whatever the migrator does.
+  it('a migrator that never answers cannot hold step 9 past maxMigrationTimeMs (real time)', async () => {
+    const lab = new FakeLab();
+    const { result } = await runTestCase({
+      config: { ...config, timeouts: { ...config.timeouts, maxMigrationTimeMs: 300 } },
+      outDir: mkdtempSync(join(tmpdir(), 'vnflab-run-')),
+      createEnvironment: async (_c, cleanup) => {
+        const env = fakeEnvironment(lab, cleanup);
+        // A VIM whose hosts hang: the driver's request never comes back (its own timeout is 30 s, retried).
+        env.migrator.validateMigrationSuccess = () => new Promise<never>(() => undefined);
+        return env;
+      },
+    });
+    expect(result.overallStatus).toBe('FAIL');
+    expect(result.failure?.step).toBe(9);
+    expect(result.failure?.message).toMatch(/^Timeout - migration completion not reached within 300 ms/);
+    expect(result.steps[8]?.durationMs).toBeLessThan(300 + 2_000);
+    expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
+  }, 15_000);
+
   it("gives the environment the config file's folder, for the relative paths in the config", async () => {
     const lab = new FakeLab();
     let seen: string | undefined;
@@ -170,6 +192,189 @@ describe('runTestCase (fake ports)', () => {
     expect(started).toBe(false);
     expect(existsSync(outDir)).toBe(false);
   });
+
+  it('a full disk under result.json and junit.xml: the run goes on, says so, closes its log, and leaves valid files', async () => {
+    const lab = new FakeLab();
+    const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-'));
+    let recordWrites = 0;
+    const enospc = (file: string): Error =>
+      Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC' });
+    const errors: string[] = [];
+    const { result } = await runTestCase({
+      config,
+      outDir: dir,
+      createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
+      // The first save of the record fits; then the disk is full for the record and junit.xml.
+      writeFile: async (file, data) => {
+        if (file.endsWith('result.json') && ++recordWrites > 1) throw enospc(file);
+        if (file.endsWith('junit.xml')) throw enospc(file);
+        await writeFileAtomic(file, data);
+      },
+      reporters: [
+        {
+          onLog: (level: LogLevel, message: string) => {
+            if (level === 'ERROR') errors.push(message);
+          },
+        },
+      ],
+    });
+    expect(result.overallStatus).toBe('PASS');
+    // One line per failure, not one per failed save.
+    expect(errors.filter((e) => e.startsWith('the result record could not be saved: ENOSPC'))).toHaveLength(
+      1,
+    );
+    expect(
+      errors.filter((e) => /^report sink JUnitReporter failed \(onRunEnd\): ENOSPC/.test(e)),
+    ).toHaveLength(1);
+    // What is on disk is the last copy that fitted: whole, valid JSON.
+    const onDisk = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as TcResult;
+    expect(onDisk.testCase).toBe('TC_VNF_MIGRATE_002');
+    expect(existsSync(join(dir, 'junit.xml'))).toBe(false);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    const log = readFileSync(join(dir, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
+    expect(log).toMatch(/ERROR - the result record could not be saved: ENOSPC/);
+    expect(log).toMatch(/INFO - TC_VNF_MIGRATE_002 - Execution completed successfully\n/);
+    expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
+  });
+
+  it('the record is saved when each step starts and ends; only the last save is complete', async () => {
+    const lab = new FakeLab();
+    const saved: TcResult[] = [];
+    await runTestCase({
+      config,
+      outDir: mkdtempSync(join(tmpdir(), 'vnflab-run-')),
+      createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
+      writeFile: async (file, data) => {
+        if (file.endsWith('result.json')) saved.push(JSON.parse(data) as TcResult);
+      },
+    });
+    // At start, after set-up, 13 steps x (start, end), at the end.
+    expect(saved).toHaveLength(2 + 2 * 13 + 1);
+    expect(saved.map((r) => r.complete)).toEqual([...Array<boolean>(saved.length - 1).fill(false), true]);
+    const started = saved[2]!;
+    expect(started.steps[0]).toMatchObject({ status: 'NOT_RUN', endedAt: null });
+    expect(started.steps[0]?.startedAt).not.toBeNull();
+    expect(saved[3]!.steps[0]?.status).toBe('PASS');
+    expect(saved.every((r) => r.lastSavedAt !== null)).toBe(true);
+    expect(saved.at(-1)!.endedAt).not.toBeNull();
+  });
+
+  it('Ctrl-C while the lab starts: ABORTED, no step run, and the record says the set-up was interrupted', async () => {
+    const ac = new AbortController();
+    let setUpSawAbort = false;
+    const { result } = await runTestCase({
+      config,
+      outDir: mkdtempSync(join(tmpdir(), 'vnflab-run-')),
+      signal: ac.signal,
+      // A lab start that stops when told to, as startLabProcess does.
+      createEnvironment: (_c, _cleanup, _baseDir, signal) =>
+        new Promise((_resolve, reject) => {
+          setTimeout(() => ac.abort(new Error('SIGINT')), 20);
+          signal.addEventListener('abort', () => {
+            setUpSawAbort = true;
+            reject(new Error('the embedded lab exited during start (code 0, signal null)'));
+          });
+        }),
+    });
+    expect(setUpSawAbort).toBe(true);
+    expect(result.overallStatus).toBe('ABORTED');
+    expect(result.failure).toEqual({
+      step: null,
+      phase: 'setup',
+      message: 'interrupted while starting the embedded lab',
+    });
+    expect(result.steps.every((s) => s.status === 'NOT_RUN')).toBe(true);
+    expect(result.complete).toBe(true);
+  });
+
+  it('Ctrl-C with the trigger in flight ends step 8 at once; the migration it then starts is aborted on the way out', async () => {
+    const lab = new FakeLab();
+    const ac = new AbortController();
+    let abortedAt = 0;
+    let triggerReturnedAt = 0;
+    const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-'));
+    const { result } = await runTestCase({
+      config,
+      outDir: dir,
+      signal: ac.signal,
+      createEnvironment: async (_c, cleanup) => {
+        const env = fakeEnvironment(lab, cleanup);
+        const trigger = env.migrator.triggerMigration.bind(env.migrator);
+        // A VIM that takes 1.5 s to accept the request, and a driver that cannot be interrupted.
+        env.migrator.triggerMigration = async (...args) => {
+          await new Promise((r) => setTimeout(r, 1_500));
+          triggerReturnedAt = performance.now();
+          return trigger(...args);
+        };
+        return env;
+      },
+      reporters: [
+        {
+          onStepStart: (step) => {
+            if (step.n === 8)
+              setTimeout(() => {
+                abortedAt = performance.now();
+                ac.abort(new Error('SIGINT'));
+              }, 50);
+          },
+        },
+      ],
+    });
+    const step8 = result.steps[7]!;
+    expect(step8.status).toBe('ABORTED');
+    expect(step8.message).toBe('interrupted while triggering the migration');
+    expect(step8.durationMs!).toBeLessThan(1_000);
+    expect(Date.parse(step8.endedAt!)).toBeLessThan(Date.parse(step8.startedAt!) + 1_000);
+    expect(result.failure).toMatchObject({ step: 8, phase: 'steps' });
+    expect(abortedAt).toBeGreaterThan(0);
+    // The cleanup waited for the trigger's answer and aborted the migration it had started.
+    expect(triggerReturnedAt).toBeGreaterThan(abortedAt);
+    expect(result.cleanup.find((c) => c.name === 'abort migration')?.status).toBe('DONE');
+    const calls = lab.journal.calls;
+    expect(calls.indexOf('migrator.abortMigration')).toBeGreaterThan(
+      calls.indexOf('migrator.triggerMigration'),
+    );
+    expect(lab.recordExists || lab.instantiated || lab.trafficRunning).toBe(false);
+  });
+
+  it('two runs started together without outDir: each gets its own results folder', async () => {
+    const resultsDir = join(mkdtempSync(join(tmpdir(), 'vnflab-run-')), 'results');
+    const runs = await Promise.all(
+      [new FakeLab(), new FakeLab()].map((lab) =>
+        runTestCase({
+          config,
+          resultsDir,
+          createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
+        }),
+      ),
+    );
+    const [a, b] = runs.map((r) => r.outDir);
+    expect(a).not.toBe(b);
+    for (const run of runs) {
+      expect(run.resultFile).toBe(join(run.outDir, 'result.json'));
+      expect((JSON.parse(readFileSync(run.resultFile, 'utf8')) as TcResult).overallStatus).toBe('PASS');
+      expect(readFileSync(run.logFile, 'utf8').match(/ - Starting TC_VNF_MIGRATE_002\n/g)).toHaveLength(1);
+    }
+  });
+
+  it('an outDir that cannot hold results is a ConfigError before anything starts', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vnflab-run-')), 'a-file');
+    writeFileSync(file, '');
+    let started = false;
+    for (const outDir of ['/proc/vnflab-out', file, join(file, 'out')]) {
+      const err: unknown = await runTestCase({
+        config,
+        outDir,
+        createEnvironment: () => {
+          started = true;
+          return Promise.reject(new Error('not reached'));
+        },
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(new RegExp(`^outDir ${outDir.replace(/[/.]/g, '\\$&')}: `));
+    }
+    expect(started).toBe(false);
+  });
 });
 
 describe('runTestCase verdict (fake ports)', () => {
@@ -199,7 +404,11 @@ describe('runTestCase verdict (fake ports)', () => {
     const { result, dir } = await run(lab, undefined, strict);
     expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
     expect(result.overallStatus).toBe('FAIL');
-    expect(result.failure).toMatchObject({ step: null, criterion: 'maxServiceDisruptionMs' });
+    expect(result.failure).toMatchObject({
+      step: null,
+      phase: 'verdict',
+      criterion: 'maxServiceDisruptionMs',
+    });
     expect(result.failure?.message).toContain('5.00 ms, limit 2.00 ms');
     expect(result.verdict?.criteria.find((c) => c.name === 'maxServiceDisruptionMs')).toMatchObject({
       value: 5,

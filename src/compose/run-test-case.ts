@@ -3,7 +3,6 @@
  * writes result.json and the spec's log file, and always releases what it
  * acquired (VNF instance and record, traffic, lab processes).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunConfig, VnflabConfig } from '../config/schema.js';
 import type { TcResult } from '../record/result.js';
@@ -16,26 +15,38 @@ import type { CleanupStack } from '../runner/cleanup-stack.js';
 import { execute } from '../runner/run.js';
 import { TEST_CASES } from '../testcases/index.js';
 import { migrateContext, newMigrateRecord } from '../testcases/migrate/setup.js';
+import { serialWriter, writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import { ConfigError } from '../util/errors.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 import { driverConfigs } from './driver-configs.js';
-import { createEnvironment, type RunEnvironment } from './environment.js';
+import { checkEndpoints, endpointsOf } from './endpoints.js';
+import { createEnvironment, usesEmbeddedLab, type RunEnvironment } from './environment.js';
+import { checkInputFiles } from './input-files.js';
+import { checkOutDir, createDefaultOutDir, createOutDir } from './out-dir.js';
 import { requireDriverPackages } from './registry.js';
 
 export interface RunOptions {
   readonly config: VnflabConfig;
   /** Folder tcInput file paths are relative to (the config file's). Default: cwd. */
   readonly baseDir?: string;
-  /** Where result.json and the log go. Default: results/<TESTCASE>-<timestamp>/. */
+  /** Where result.json and the log go. Default: a new folder in `resultsDir`, one per run. */
   readonly outDir?: string;
+  /** Where the default results folders go: `<resultsDir>/<TESTCASE>-<UTC ms>-<random>/`. Default ./results. */
+  readonly resultsDir?: string;
   readonly reporters?: readonly Reporter[];
   /** Abort (Ctrl-C): the run stops, cleans up, and is ABORTED. */
   readonly signal?: AbortSignal;
-  /** Replace the drivers (tests inject fakes here). */
+  /**
+   * How result.json, junit.xml and report.html are written (default:
+   * atomically, writeFileAtomic). Tests inject a failing one (a full disk).
+   */
+  readonly writeFile?: FileWriter;
+  /** Replace the drivers (tests inject fakes here); the config's endpoints are then not checked. */
   readonly createEnvironment?: (
     config: VnflabConfig,
     cleanup: CleanupStack,
     baseDir: string,
+    signal: AbortSignal,
   ) => Promise<RunEnvironment>;
 }
 
@@ -44,11 +55,6 @@ export interface RunOutput {
   readonly outDir: string;
   readonly resultFile: string;
   readonly logFile: string;
-}
-
-export function defaultOutDir(testCase: string, now = new Date()): string {
-  const ts = now.toISOString().replace(/[:]/g, '').replace(/\..+$/, 'Z');
-  return join('results', `${testCase}-${ts}`);
 }
 
 export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
@@ -74,34 +80,47 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     );
   }
   const baseDir = opts.baseDir ?? process.cwd();
+  if (opts.outDir !== undefined) checkOutDir(opts.outDir, 'outDir');
   // Driver settings the schema cannot check (a secret's environment variable
-  // unset, drivers that cannot work together, an optional package the driver
-  // needs not installed) are bad input too: exit 2, before any record is
-  // written or process started.
-  await requireDriverPackages(driverConfigs(config, baseDir));
-  const outDir = resolve(opts.outDir ?? defaultOutDir(testCase.id));
-  mkdirSync(outDir, { recursive: true });
+  // unset, drivers that cannot work together, an optional package a driver
+  // needs not installed), the files the run reads and the systems it drives
+  // are bad input too: exit 2, before any record is written or process
+  // started.
+  const drivers = driverConfigs(config, baseDir);
+  await requireDriverPackages(drivers);
+  await checkInputFiles(config, drivers, baseDir);
+  // Injected drivers (tests) reach no endpoint of the config.
+  if (opts.createEnvironment === undefined) await checkEndpoints(endpointsOf(drivers));
+  // Only now, every input checked, is the results folder made.
+  const outDir =
+    opts.outDir !== undefined
+      ? createOutDir(opts.outDir, 'outDir')
+      : createDefaultOutDir(testCase.id, resolve(opts.resultsDir ?? 'results'));
   const resultFile = join(outDir, 'result.json');
   const logFile = join(outDir, `${testCase.id}.txt`);
 
+  const write = opts.writeFile ?? writeFileAtomic;
   const reporter = new MultiReporter([
     new LogFileReporter(logFile, testCase.id),
-    new JUnitReporter(join(outDir, 'junit.xml')),
-    new HtmlReporter(join(outDir, 'report.html')),
+    new JUnitReporter(join(outDir, 'junit.xml'), write),
+    new HtmlReporter(join(outDir, 'report.html'), write),
     ...(opts.reporters ?? []),
   ]);
   const log = new ReporterLogger(reporter);
   const result = newMigrateRecord(testCase, config, VNFLAB_VERSION);
   const signal = opts.signal ?? new AbortController().signal;
+  // Each save replaces result.json whole (never a truncated file), one at a time.
+  const writeRecord = serialWriter(resultFile, write);
   await execute({
     testCase,
     record: result,
     reporter,
     log,
     signal,
-    saveRecord: () => writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`),
+    saveRecord: () => writeRecord(`${JSON.stringify(result, null, 2)}\n`),
+    setUpTitle: usesEmbeddedLab(config) ? 'starting the embedded lab' : 'connecting to the VNFM and VIM',
     setUp: async (cleanup) => {
-      const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir);
+      const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir, signal);
       const context = migrateContext({
         testCaseId: testCase.id,
         config,

@@ -55,12 +55,15 @@ describe('config', () => {
     );
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'a: [1,\n');
-    await expect(loadConfig({ file: bad })).rejects.toThrow(/bad\.yaml: not valid YAML/);
+    // Where (line, column, the line itself) and what, on one line.
+    await expect(loadConfig({ file: bad })).rejects.toThrow(
+      /^config file .*bad\.yaml, line 2, column 1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]$/,
+    );
     const list = join(dir, 'list.yaml');
     writeFileSync(list, '- a\n- b\n');
     await expect(loadConfig({ file: list })).rejects.toMatchObject({
       code: 'VNFLAB_CONFIG',
-      message: `config file ${list}: the top level must be a mapping of keys to values`,
+      message: `config file ${list}: the top level must be a mapping of fields (testCase:, tcInput:, traffic:, ...), not a list`,
     });
   });
 

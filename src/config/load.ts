@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../util/errors.js';
+import { yamlErrorAt, yamlErrorWhat } from '../util/read-doc.js';
 import { configSchema, type ConfigInput, type VnflabConfig } from './schema.js';
 
 /** Turn the first zod issue into one line that names the field and says what is expected. */
@@ -11,6 +12,12 @@ export function describeIssue(issue: z.core.$ZodIssue, source: string): string {
     const where = issue.path.length > 0 ? `${field}.` : '';
     return `${source}: unknown field ${issue.keys.map((k) => `'${where}${k}'`).join(', ')}: remove it or check its spelling`;
   }
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))
+    return issue.path.length > 0
+      ? `${source}: field '${field}' is missing: add it (${issue.expected})`
+      : `${source}: the configuration is empty`;
+  if (issue.code === 'invalid_type' && issue.path.length === 0)
+    return `${source}: the top level must be a mapping of fields (testCase:, tcInput:, traffic:, ...)`;
   return `${source}: field '${field}': ${issue.message}`;
 }
 
@@ -40,13 +47,16 @@ export async function readConfigFile(file: string): Promise<ConfigInput> {
     doc = parseYaml(text);
   } catch (err) {
     throw new ConfigError(
-      `config file ${file}: not valid YAML: ${(err as Error).message.split('\n')[0] ?? ''}`,
-      { cause: err },
+      `config file ${file}${yamlErrorAt(err, text)}: not valid YAML: ${yamlErrorWhat(err)}`,
+      {
+        cause: err,
+      },
     );
   }
-  if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) {
-    throw new ConfigError(`config file ${file}: the top level must be a mapping of keys to values`);
-  }
+  if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc)))
+    throw new ConfigError(
+      `config file ${file}: the top level must be a mapping of fields (testCase:, tcInput:, traffic:, ...), not ${Array.isArray(doc) ? 'a list' : 'a single value'}`,
+    );
   return doc ?? {};
 }
 

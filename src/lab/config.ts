@@ -4,6 +4,7 @@
  * assembles them.
  */
 import { z } from 'zod';
+import { LOOPBACK_CALLBACK_HOSTS, parseAllowEntry } from './vnfm/callback-allow-list.js';
 import { DEFAULT_COOLDOWN_MS, DEFAULT_SUSTAIN_MS } from './vnfm/load-policy.js';
 
 /** The embedded lab (used when `vnfm.driver` is 'lab'). */
@@ -48,6 +49,41 @@ export const labSchema = z
       .positive()
       .default(30)
       .describe('Stop and copy after this many pre-copy rounds at the latest.'),
+    // Each call the lab makes into a compute host or fabric process has this
+    // deadline: a host that is stopped or hung fails the VIM's call (and so
+    // the Nova / SOL003 request) instead of hanging it. A migration is not
+    // bound by it: its host is polled this often instead.
+    rpcTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5_000)
+      .describe('Deadline of each call the lab makes into a compute host or fabric process, ms.'),
+    // The work goes on behind the 503.
+    apiTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(15_000)
+      .describe(
+        "The lab's Nova API and VNFM answer a request they could not serve within this long with 503, ms.",
+      ),
+    // Default loopback only, so a client cannot make the VNFM send requests
+    // into the network it sits in.
+    callbackAllowList: z
+      .array(
+        z
+          .string()
+          .superRefine((entry, ctx) => {
+            const parsed = parseAllowEntry(entry);
+            if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+          })
+          .describe('An IP address, a CIDR range or a host name.'),
+      )
+      .default([...LOOPBACK_CALLBACK_HOSTS])
+      .describe(
+        "Where the lab VNFM may call back (a subscription's callbackUri and its OAuth 2.0 token endpoint); default loopback only.",
+      ),
     loadPolicy: z
       .object({
         thresholdPps: z

@@ -69,7 +69,8 @@ async function startProcessCompute(config: LabConfig): Promise<LabCompute> {
     return stopped;
   };
   try {
-    const fabric = await startFabric();
+    const rpc = { callTimeoutMs: config.rpcTimeoutMs };
+    const fabric = await startFabric({ rpc });
     started.push(fabric);
     const hosts: ComputeHost[] = [];
     for (let i = 1; i <= config.hosts; i++) {
@@ -77,6 +78,7 @@ async function startProcessCompute(config: LabConfig): Promise<LabCompute> {
         name: `compute-${i}`,
         capacity: config.hostCapacity,
         fabricControl: fabric.controlEndpoint,
+        rpc,
       });
       hosts.push(host);
       started.push(host);

@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LabConfig } from './config.js';
 import { siblingEntry } from '../util/entry.js';
+import { killProcessGroup } from './hypervisor/process/ipc/process-group.js';
 import type { LabInfo, LabVnfmAuthMode } from './lab.js';
 import type { LoadPolicyConfig } from './vnfm/load-policy.js';
 import { VnflabError } from '../util/errors.js';
@@ -32,6 +33,8 @@ export interface LabProcessOptions {
   readonly vnfmAuth?: LabVnfmAuthMode;
   /** The VNFM's load policy, on the lab VIM's packet rates (trigger type `load`). */
   readonly loadPolicy?: LoadPolicyConfig;
+  /** Aborted before the lab is up (Ctrl-C): the lab is stopped and the start rejects at once. */
+  readonly signal?: AbortSignal;
 }
 
 export async function startLabProcess(config: LabConfig, opts: LabProcessOptions = {}): Promise<LabProcess> {
@@ -44,12 +47,32 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The group's id is the lab's pid (setsid). Whatever ends the lab's main
+  // process (its stop, a crash, SIGKILL), what is left of its group (a host
+  // that is SIGSTOPped cannot notice, nor exit on SIGTERM) is SIGKILLed; and
+  // so is the whole group if this process exits first (ipc/process-group.ts).
+  const group = child.pid;
+  const killGroup = (): void => {
+    try {
+      if (group !== undefined) killProcessGroup(group);
+    } catch {
+      // Not ours to signal (EPERM): nothing more this process can do.
+    }
+  };
+  process.once('exit', killGroup);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killGroup);
+      killGroup();
+      resolve();
+    }),
+  );
   // Known once the lab is up: a QEMU lab left behind by a killed child is removed by its id.
   let qemuLabId: string | undefined;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
-      if (child.connected) child.send({ type: 'stop' });
+      // The lab may die while we ask (EPIPE): its exit, awaited below, is what counts.
+      if (child.connected) child.send({ type: 'stop' }, () => undefined);
       // QEMU hosts quit each guest (up to 3 s each before SIGKILL) and delete namespaces: give them longer.
       const graceMs = config.hypervisor === 'qemu' ? 30_000 : 10_000;
       let killed = false;
@@ -63,12 +86,20 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
     }
   };
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
+  const { signal } = opts;
+  let onAbort = (): void => undefined;
   try {
     const info = await new Promise<LabInfo>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new LabStartError(`the embedded lab did not come up within ${startTimeoutMs} ms`)),
         startTimeoutMs,
       );
+      onAbort = () => {
+        clearTimeout(timer);
+        reject(new LabStartError('interrupted while starting the embedded lab'));
+      };
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       child.on('message', (msg: { type?: string; info?: LabInfo; message?: string }) => {
         if (msg.type === 'ready' && msg.info) {
           clearTimeout(timer);
@@ -83,20 +114,26 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
         clearTimeout(timer);
         reject(new LabStartError(`the embedded lab exited during start (code ${code}, signal ${signal})`));
       });
-      child.send({
-        type: 'start',
-        config,
-        options: {
-          vnfmAuth: opts.vnfmAuth ?? 'oauth2',
-          ...(opts.sol003Port !== undefined ? { sol003Port: opts.sol003Port } : {}),
-          ...(opts.loadPolicy !== undefined ? { loadPolicy: opts.loadPolicy } : {}),
+      child.send(
+        {
+          type: 'start',
+          config,
+          options: {
+            vnfmAuth: opts.vnfmAuth ?? 'oauth2',
+            ...(opts.sol003Port !== undefined ? { sol003Port: opts.sol003Port } : {}),
+            ...(opts.loadPolicy !== undefined ? { loadPolicy: opts.loadPolicy } : {}),
+          },
         },
-      });
+        // A lab that died at once fails the send (EPIPE); its exit rejects the start.
+        () => undefined,
+      );
     });
     return { info, pid: child.pid ?? -1, stop };
   } catch (err) {
     await stop();
     throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -105,7 +105,7 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
       password: randomBytes(12).toString('base64url'),
       projectName: 'vnflab',
     };
-    const nova = await startNovaApi({ vim, credentials });
+    const nova = await startNovaApi({ vim, credentials, requestTimeoutMs: config.apiTimeoutMs });
     teardown.push(() => nova.close());
     const oauth2 =
       (options.vnfmAuth ?? 'oauth2') === 'oauth2'
@@ -114,6 +114,8 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
     const vnfm = await startLabVnfm({
       vim,
       defaultDirtyPagesPerSec: config.dirtyPagesPerSec,
+      requestTimeoutMs: config.apiTimeoutMs,
+      callbackAllowList: config.callbackAllowList,
       ...(options.sol003Port !== undefined ? { port: options.sol003Port } : {}),
       ...(oauth2 ? { auth: { oauth2 } } : {}),
       ...(options.loadPolicy

@@ -4,7 +4,17 @@
  * on `{ type: 'stop' }`, SIGTERM / SIGINT, or when its parent goes away.
  */
 import type { LabConfig } from './config.js';
+import { raiseControlPlane } from './hypervisor/process/ipc/priority.js';
+import { LAB_PROCESS_GROUP_ENV } from './hypervisor/process/ipc/process-group.js';
 import { type LabStartOptions, startLab, type RunningLab } from './lab.js';
+
+// lab-process.ts forks this process detached: it leads its own process group,
+// which the hosts and the fabric it forks join. Named here, every child knows
+// the group holds nothing but the lab, and kills it all when orphaned
+// (hypervisor/process/ipc/process-group.ts).
+process.env[LAB_PROCESS_GROUP_ENV] = String(process.pid);
+// The VIM, the Nova API and the VNFM run ahead of other work on the machine, as a host's services do.
+raiseControlPlane();
 
 let lab: RunningLab | null = null;
 let stopping = false;

@@ -42,6 +42,17 @@ describe('the published schema of result.json', () => {
     expect(resultSchemaErrors(realRun)).toEqual([]);
   });
 
+  it('a record written before the schema existed names no format, and is refused', () => {
+    const older = JSON.parse(
+      readFileSync(
+        new URL('../../test/fixtures/report/result-migrate-002-before-schema.json', import.meta.url),
+        'utf8',
+      ),
+    ) as Record<string, unknown>;
+    expect(older.schemaVersion).toBeUndefined();
+    expect(resultSchemaErrors(older).join('\n')).toMatch(/schemaVersion/);
+  });
+
   it('a synthetic PASS and a record before any step ran conform', () => {
     expect(resultSchemaErrors(syntheticPassResult())).toEqual([]);
     const testCase = TEST_CASES.TC_VNF_MIGRATE_002;

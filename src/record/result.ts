@@ -17,6 +17,9 @@ import type { VResource, VnfdResources } from '../ports/vnfm.js';
 export type OverallStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'ABORTED';
 export type StepStatus = 'PASS' | 'FAIL' | 'ERROR' | 'ABORTED' | 'NOT_RUN';
 
+/** Where a run's first failure happened: before any step, in a step, or in judging what the steps measured. */
+export type FailurePhase = 'setup' | 'steps' | 'verdict';
+
 export interface StepRecord {
   readonly n: number;
   /** Name of the step function in the test case file. */
@@ -132,9 +135,30 @@ export interface TcResult {
   schemaVersion: typeof RESULT_SCHEMA_VERSION;
   testCase: string;
   title: string;
+  /** ERROR until the run ends (a record cut off before its end keeps it: see `complete`). */
   overallStatus: OverallStatus;
-  /** The first failing step (or the criterion, or why the figures are not trusted) and why. */
-  failure: { step: number | null; criterion?: string; message: string } | null;
+  /**
+   * What went wrong first and why: a step (`phase` 'steps'), the set-up
+   * before any step ran (`phase` 'setup', `step` null: the lab or a driver
+   * could not be started, or the run was interrupted while it was), or the
+   * judgement after the steps (`phase` 'verdict', `step` null: the criterion
+   * that failed, or why the figures are not trusted).
+   */
+  failure: {
+    step: number | null;
+    phase: FailurePhase;
+    criterion?: string;
+    message: string;
+  } | null;
+  /**
+   * True only in the record's final save, once the run has ended and cleaned
+   * up. A result.json with `complete: false` was cut off (a second Ctrl-C,
+   * SIGKILL, a power cut): it holds the run as far as it got, saved when
+   * each step started and ended.
+   */
+  complete: boolean;
+  /** When this copy was saved (ISO 8601); null before the first save. */
+  lastSavedAt: string | null;
   startedAt: string;
   endedAt: string | null;
   durationMs: number | null;

@@ -5,7 +5,7 @@
  * figures can be trusted.
  */
 import type { OverallStatus, TcResult } from '../record/result.js';
-import type { CriterionResult, VerdictRecord } from '../record/verdict.js';
+import type { CriterionResult, Finding, Validity, VerdictRecord } from '../record/verdict.js';
 import { esc, kv, ms, raw, table } from './html-format.js';
 
 export function statusBadge(status: OverallStatus): string {
@@ -68,8 +68,13 @@ export function criteriaSection(r: TcResult): string {
 export function validitySection(v: VerdictRecord | null): string {
   if (v === null)
     return '<div id="validity" class="validity"><p class="muted">not checked: the run did not conclude</p></div>';
-  const { trusted, findings, checked, errorBoundMs, toleranceMs } = v.validity;
-  const bound = `error bound ${errorBoundMs === null ? 'unbounded' : `${errorBoundMs.toFixed(2)} ms`}, tolerance ${toleranceMs.toFixed(2)} ms`;
+  const { trusted, findings, checked } = v.validity;
+  // A result.json written before the verdict weighed its findings has no error bound, tolerance or effects.
+  const { errorBoundMs, toleranceMs } = v.validity as Partial<Validity>;
+  const bound =
+    toleranceMs === undefined
+      ? 'error bound not recorded'
+      : `error bound ${errorBoundMs == null ? 'unbounded' : `${errorBoundMs.toFixed(2)} ms`}, tolerance ${toleranceMs.toFixed(2)} ms`;
   const head = trusted
     ? findings.length === 0
       ? '<p class="trusted"><b>Trusted:</b> none of the checks below found the tester, the lab or the path disturbed.</p>'
@@ -80,16 +85,7 @@ export function validitySection(v: VerdictRecord | null): string {
       ? ''
       : table(
           ['element', 'check', 'detail', 'effect on the figure'],
-          findings.map((f) => [
-            f.element,
-            f.check,
-            f.detail,
-            f.effectMs === null
-              ? 'unbounded'
-              : f.effectMs === 0
-                ? 'none'
-                : `up to ${f.effectMs.toFixed(2)} ms`,
-          ]),
+          findings.map((f) => [f.element, f.check, f.detail, effectOf(f)]),
           'class="findings"',
         );
   const checks =
@@ -97,4 +93,12 @@ export function validitySection(v: VerdictRecord | null): string {
       ? '<p class="checks muted">Checks that ran: none</p>'
       : `<div class="checks">Checks that ran:<ul>${checked.map((c) => `<li>${esc(c)}</li>`).join('')}</ul></div>`;
   return `<div id="validity" class="validity ${trusted ? 'trusted' : 'untrusted'}">${head}${list}${checks}</div>`;
+}
+
+/** A finding's effect on the figure, as the findings table says it. */
+function effectOf(f: Finding): string {
+  const effectMs = (f as Partial<Finding>).effectMs;
+  if (effectMs === undefined) return 'not recorded';
+  if (effectMs === null) return 'unbounded';
+  return effectMs === 0 ? 'none' : `up to ${effectMs.toFixed(2)} ms`;
 }

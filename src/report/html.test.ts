@@ -65,6 +65,8 @@ function result(): TcResult {
     title: 'Migration <live> & traffic',
     overallStatus: 'PASS',
     failure: null,
+    complete: true,
+    lastSavedAt: '2026-11-25T10:00:05Z',
     startedAt: '2026-11-25T10:00:00Z',
     endedAt: '2026-11-25T10:00:05Z',
     durationMs: 5000,

@@ -7,8 +7,8 @@
  * the switch-over up close; then every step, window, loss episode, vResource
  * and cleanup action. One self-contained file: no script, no external style.
  */
-import { writeFileSync } from 'node:fs';
 import type { TcResult } from '../record/result.js';
+import { writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import { chartsSection } from './html-charts.js';
 import { lossSplitSection, targetViewSection } from './html-disruption.js';
 import { esc, ms, num, table } from './html-format.js';
@@ -148,8 +148,11 @@ ${table(
 }
 
 export class HtmlReporter implements Reporter {
-  constructor(readonly file: string) {}
-  onRunEnd(result: TcResult): void {
-    writeFileSync(this.file, toHtml(result));
+  constructor(
+    readonly file: string,
+    private readonly write: FileWriter = writeFileAtomic,
+  ) {}
+  onRunEnd(result: TcResult): Promise<void> {
+    return this.write(this.file, toHtml(result));
   }
 }

@@ -1,7 +1,7 @@
 /** JUnit XML for CI dashboards: one testsuite per run, one testcase per step. */
-import { writeFileSync } from 'node:fs';
 import type { StepRecord, TcResult } from '../record/result.js';
 import { describeCriterion } from '../record/verdict.js';
+import { writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import type { Reporter } from './reporter.js';
 
 const esc = (s: string): string =>
@@ -101,8 +101,11 @@ export function toJUnitXml(result: TcResult): string {
 }
 
 export class JUnitReporter implements Reporter {
-  constructor(readonly file: string) {}
-  onRunEnd(result: TcResult): void {
-    writeFileSync(this.file, toJUnitXml(result));
+  constructor(
+    readonly file: string,
+    private readonly write: FileWriter = writeFileAtomic,
+  ) {}
+  onRunEnd(result: TcResult): Promise<void> {
+    return this.write(this.file, toJUnitXml(result));
   }
 }

@@ -25,6 +25,8 @@ export class MultiReporter implements Required<Reporter> {
   readonly #sinks: Reporter[];
   /** Errors raised by sinks; the run goes on. */
   readonly sinkErrors: { sink: string; hook: string; message: string }[] = [];
+  /** sink/hook pairs whose failure was already told to the other sinks. */
+  readonly #told = new Set<string>();
 
   constructor(sinks: readonly Reporter[]) {
     this.#sinks = [...sinks];
@@ -38,10 +40,40 @@ export class MultiReporter implements Required<Reporter> {
       try {
         await call(sink);
       } catch (err) {
-        this.sinkErrors.push({ sink: sink.constructor.name, hook, message: (err as Error).message });
+        await this.#failed(sink, hook, (err as Error).message);
       }
     });
     return Promise.all(pending).then(() => undefined);
+  }
+
+  /**
+   * A sink failed (a full disk under the log file, junit.xml...): keep it,
+   * and tell the other sinks once per sink and hook, so the user sees it on
+   * the console and in the log without a flood of the same line.
+   */
+  async #failed(sink: Reporter, hook: string, message: string): Promise<void> {
+    const name = sink.constructor.name;
+    this.sinkErrors.push({ sink: name, hook, message });
+    const key = `${name}.${hook}`;
+    if (this.#told.has(key)) return;
+    this.#told.add(key);
+    const line = `report sink ${name} failed (${hook}): ${message}; the run goes on without it`;
+    const at = new Date();
+    await Promise.all(
+      this.#sinks
+        .filter((other) => other !== sink)
+        .map(async (other) => {
+          try {
+            await other.onLog?.('ERROR', line, at);
+          } catch (err) {
+            this.sinkErrors.push({
+              sink: other.constructor.name,
+              hook: 'onLog',
+              message: (err as Error).message,
+            });
+          }
+        }),
+    );
   }
 
   onRunStart(result: TcResult): Promise<void> {

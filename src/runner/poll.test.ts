@@ -39,4 +39,34 @@ describe('pollUntil', () => {
       }),
     ).rejects.toBeInstanceOf(RunAborted);
   });
+
+  // Real time: the bound is the deadline plus slack for a loaded machine.
+  it('does not wait past its deadline for a check that never answers (real time)', async () => {
+    const t0 = performance.now();
+    await expect(
+      pollUntil(() => new Promise<never>(() => undefined), {
+        timeoutMs: 50,
+        intervalMs: 5,
+        what: 'VNF state',
+      }),
+    ).rejects.toThrow(
+      new StepTimeout(
+        'Timeout - VNF state not reached within 50 ms (the last check got no answer before the deadline)',
+      ),
+    );
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  }, 10_000);
+
+  it('stops at once when the run is aborted during a check that never answers', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('SIGINT')), 10);
+    await expect(
+      pollUntil(() => new Promise<never>(() => undefined), {
+        timeoutMs: 60_000,
+        intervalMs: 5,
+        what: 'x',
+        signal: ac.signal,
+      }),
+    ).rejects.toBeInstanceOf(RunAborted);
+  }, 10_000);
 });

@@ -55,7 +55,9 @@ export function stepRecords(testCase: TestCaseDefinition<unknown>): StepRecord[]
 
 /**
  * Run the steps; resolves with the overall status (never throws for a
- * step's failure). `log` is the spec's logger.
+ * step's failure). `log` is the spec's logger; `saveRecord` is called when
+ * each step has started and when it has ended, so a run cut off mid-way
+ * leaves a record of how far it got.
  */
 export async function executeSteps<C>(
   testCase: TestCaseDefinition<C>,
@@ -64,6 +66,7 @@ export async function executeSteps<C>(
   reporter: MultiReporter,
   log: { info(m: string): void; error(m: string): void },
   signal: AbortSignal,
+  saveRecord: () => void = () => undefined,
 ): Promise<OverallStatus> {
   for (const [i, step] of testCase.steps.entries()) {
     const record = result.steps[i];
@@ -71,11 +74,12 @@ export async function executeSteps<C>(
     if (signal.aborted) {
       record.status = 'ABORTED';
       record.message = 'not started: run interrupted';
-      result.failure ??= { step: step.n, message: 'run interrupted' };
+      result.failure ??= { step: step.n, phase: 'steps', message: 'run interrupted' };
       return 'ABORTED';
     }
     record.startedAt = isoNow();
     const t0 = monoMs();
+    saveRecord();
     await reporter.onStepStart(record);
     log.info(step.logLine);
     let status: StepStatus = 'PASS';
@@ -92,10 +96,12 @@ export async function executeSteps<C>(
     record.status = status;
     record.endedAt = isoNow();
     record.durationMs = monoMs() - t0;
+    if (status !== 'PASS')
+      result.failure = { step: step.n, phase: 'steps', message: record.message ?? status };
+    saveRecord();
     await reporter.onStepEnd(record);
     if (status !== 'PASS') {
       const message = record.message ?? status;
-      result.failure = { step: step.n, message };
       log.error(`${testCase.id} - Execution completed with errors - ${message}`);
       return status === 'ABORTED' ? 'ABORTED' : status === 'FAIL' ? 'FAIL' : 'ERROR';
     }

@@ -69,6 +69,24 @@ describe('vnflab lab up', () => {
     await new Promise((r) => again.close(r));
   });
 
+  it('exits within 1.5 s of SIGINT once the lab is up (measures real time)', async () => {
+    // A 5 s grace timer of the lab VIM's close, never cancelled, kept the
+    // event loop alive after the lab was down: exit came 5 s after Ctrl-C.
+    const child = spawn(process.execPath, [cli, 'lab', 'up', '--json'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    await new Promise<string>((res, rej) => {
+      createInterface({ input: child.stdout }).once('line', res);
+      child.once('exit', () => rej(new Error('lab up exited before printing')));
+    });
+    const sentAt = performance.now();
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(performance.now() - sentAt).toBeLessThan(1_500);
+  });
+
   it('a bad --port is a one-line usage error naming the flag, exit 2', () => {
     const r = spawnSync(process.execPath, [cli, 'lab', 'up', '--port', '70000'], {
       cwd: root,

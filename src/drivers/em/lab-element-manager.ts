@@ -14,6 +14,22 @@ import type { VResourceType, VnfRecord } from '../../ports/vnfm.js';
 import { readMappingFile } from '../../util/read-doc.js';
 import { fail, ok, type Outcome } from '../../util/outcome.js';
 
+/** The EM config file's content (`emName`, `vnfConfig`); a failure names the file and the field. */
+export function parseEmConfig(
+  doc: Record<string, unknown>,
+  emConfigFile: string,
+): Outcome<{ emName: string; vnfConfig: Record<string, unknown> }> {
+  const { emName, vnfConfig } = doc;
+  if (typeof emName !== 'string' || emName === '')
+    return fail(`${emConfigFile}: field 'emName' is missing: name the EM (emName: my-em)`);
+  if (vnfConfig === null || typeof vnfConfig !== 'object' || Array.isArray(vnfConfig)) {
+    return fail(
+      `${emConfigFile}: field 'vnfConfig' is missing or not a mapping: give the VNF configuration the EM applies`,
+    );
+  }
+  return ok({ emName, vnfConfig: vnfConfig as Record<string, unknown> });
+}
+
 export class LabElementManager implements ElementManager {
   readonly name = 'lab-em';
   #config: { emName: string; vnfConfig: Record<string, unknown> } | null = null;
@@ -25,16 +41,12 @@ export class LabElementManager implements ElementManager {
   async setEmConfiguration(_vnf: VnfRecord, emConfigFile: string): Promise<Outcome<EmInstantiationParams>> {
     const doc = await readMappingFile(emConfigFile);
     if (!doc.ok) return doc;
-    const { emName, vnfConfig } = doc.value;
-    if (typeof emName !== 'string' || emName === '')
-      return fail(`${emConfigFile}: field 'emName' is missing: name the EM (emName: my-em)`);
-    if (vnfConfig === null || typeof vnfConfig !== 'object' || Array.isArray(vnfConfig)) {
-      return fail(
-        `${emConfigFile}: field 'vnfConfig' is missing or not a mapping: give the VNF configuration the EM applies`,
-      );
-    }
-    this.#config = { emName, vnfConfig: vnfConfig as Record<string, unknown> };
-    return ok({ additionalParams: { vnfConfig: this.#config.vnfConfig, elementManager: { name: emName } } });
+    const config = parseEmConfig(doc.value, emConfigFile);
+    if (!config.ok) return config;
+    this.#config = config.value;
+    return ok({
+      additionalParams: { vnfConfig: config.value.vnfConfig, elementManager: { name: config.value.emName } },
+    });
   }
 
   async startEm(_vnf: VnfRecord): Promise<Outcome> {

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../util/errors.js';
+import { httpUrl } from '../../util/http-url.js';
 import type { NovaMigratorConfig } from './nova-migrator.js';
 
 const name = z.string().min(1);
@@ -18,7 +19,9 @@ const envName = z
 
 /** Fields of `migrator` when `driver` is `nova` (compose with `.strict()` and {@link checkNovaCredentials}). */
 export const novaConfigShape = {
-  authUrl: z.string().url().describe('Keystone URL (OS_AUTH_URL), with or without /v3.'),
+  authUrl: httpUrl('https://keystone.example.net/identity/v3').describe(
+    'Keystone URL (OS_AUTH_URL), with or without /v3.',
+  ),
   username: name
     .exactOptional()
     .describe(
@@ -61,7 +64,9 @@ export const novaConfigShape = {
     .enum(['public', 'internal', 'admin'])
     .default('public')
     .describe('Catalog interface of the compute endpoint (OS_INTERFACE).'),
-  computeUrl: z.string().url().exactOptional().describe('Compute endpoint URL, bypassing the catalog.'),
+  computeUrl: httpUrl('https://nova.example.net/compute/v2.1')
+    .exactOptional()
+    .describe('Compute endpoint URL, bypassing the catalog.'),
   caFile: name
     .exactOptional()
     .describe('PEM CA bundle for Keystone and Nova (OS_CACERT), relative to this file.'),

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { faultMessage, NovaError } from './errors.js';
 import { tokenSchema } from './schemas.js';
+import { describeFetchError } from '../../util/fetch-error.js';
 
 /**
  * Who authenticates. Exactly one method applies: an application credential
@@ -247,12 +248,4 @@ export async function authenticate(
 }
 
 /** fetch's "fetch failed" with the reason inside (a TLS verification code, ECONNREFUSED...). */
-export function describeFetchError(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  const cause: unknown = e.cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: unknown }).code;
-    return `${e.message}: ${typeof code === 'string' ? `${code} ` : ''}${cause.message}`;
-  }
-  return e.message;
-}
+export { describeFetchError };

@@ -44,7 +44,12 @@ describe('SOL003 driver configuration', () => {
   it('maps each way of authenticating, and refuses two at once or half of basic', () => {
     const base = { baseUrl: 'http://vnfm/vnflcm/v2' };
     const auth = (extra: object) => toSol003VnfmConfig(sol003ConfigSchema.parse({ ...base, ...extra })).auth;
-    expect(auth({})).toBeUndefined();
+    expect(auth({ noAuth: true })).toBeUndefined();
+    // No credentials at all is more likely forgotten than meant: say so, or noAuth: true.
+    expect(sol003ConfigSchema.safeParse(base).error?.issues[0]?.message).toBe(
+      'no credentials for the VNFM: give one of oauth2, keystone, token, or username + password (or noAuth: true for a VNFM that takes none)',
+    );
+    expect(sol003ConfigSchema.safeParse({ ...base, noAuth: true, token: 't' }).success).toBe(false);
     expect(auth({ username: 'u', password: 'p' })).toEqual({ type: 'basic', username: 'u', password: 'p' });
     expect(auth({ token: 't' })).toEqual({ type: 'bearer', token: 't' });
     expect(auth({ oauth2: { tokenUrl: 'http://vnfm/token', clientId: 'c', clientSecret: 's' } })).toEqual({
@@ -56,11 +61,13 @@ describe('SOL003 driver configuration', () => {
     expect(sol003ConfigSchema.safeParse({ ...base, username: 'u' }).success).toBe(false);
     const both = sol003ConfigSchema.safeParse({ ...base, token: 't', username: 'u', password: 'p' });
     expect(both.error?.issues[0]?.message).toContain('username/password and token');
-    expect(toSol003VnfmConfig(sol003ConfigSchema.parse({ ...base, tls: { verify: false } })).tls).toEqual({
+    expect(
+      toSol003VnfmConfig(sol003ConfigSchema.parse({ ...base, token: 't', tls: { verify: false } })).tls,
+    ).toEqual({
       verify: false,
     });
     const resolved = toSol003VnfmConfig(
-      sol003ConfigSchema.parse({ ...base, vnfdFile: 'vnfd.yaml', tls: { caFile: 'ca.pem' } }),
+      sol003ConfigSchema.parse({ ...base, token: 't', vnfdFile: 'vnfd.yaml', tls: { caFile: 'ca.pem' } }),
       (p) => `/etc/vnflab/${p}`,
     );
     expect(resolved).toMatchObject({

@@ -5,6 +5,7 @@
  * harness calls {@link toSol003VnfmConfig}. docs/tacker.md shows a full example.
  */
 import { z } from 'zod';
+import { httpUrl } from '../../util/http-url.js';
 import type { Sol003Auth } from './auth.js';
 import type { Sol003VnfmConfig } from './sol003-vnfm.js';
 
@@ -26,10 +27,9 @@ const vimConnectionInfo = z
 
 /** Fields of `vnfm` when `driver` is `sol003` (compose with `.strict()` and {@link checkSol003Auth}). */
 export const sol003ConfigShape = {
-  baseUrl: z
-    .string()
-    .url()
-    .describe('{apiRoot}/vnflcm/v2 of the VNFM (Tacker: http://<tacker>:9890/vnflcm/v2).'),
+  baseUrl: httpUrl('https://tacker.example.net:9890/vnflcm/v2').describe(
+    '{apiRoot}/vnflcm/v2 of the VNFM (Tacker: http://<tacker>:9890/vnflcm/v2).',
+  ),
   apiVersion: z.string().default('2.0.0').describe('Value of the Version header (SOL013).'),
   vnfdFile: z
     .string()
@@ -40,9 +40,16 @@ export const sol003ConfigShape = {
   username: z.string().exactOptional().describe('HTTP Basic auth (RFC 7617) user, with password.'),
   password: z.string().exactOptional().describe('HTTP Basic auth (RFC 7617) password, with username.'),
   token: z.string().exactOptional().describe('A static bearer token (RFC 6750).'),
+  // Say so: a forgotten credential is the likelier mistake.
+  noAuth: z
+    .literal(true)
+    .exactOptional()
+    .describe('The VNFM takes requests without credentials (true); else give one way to authenticate.'),
   oauth2: z
     .object({
-      tokenUrl: z.string().url().describe('Token endpoint.'),
+      tokenUrl: httpUrl('https://keystone.example.net/identity/v3/OS-OAUTH2/token').describe(
+        'Token endpoint.',
+      ),
       clientId: z.string().min(1).describe('Client id.'),
       clientSecret: z.string().min(1).describe('Client secret.'),
       scope: z.string().exactOptional().describe('Scope to ask for.'),
@@ -54,7 +61,7 @@ export const sol003ConfigShape = {
     ),
   keystone: z
     .object({
-      authUrl: z.string().url().describe('Keystone v3 URL.'),
+      authUrl: httpUrl('https://keystone.example.net/identity/v3').describe('Keystone v3 URL.'),
       username: z.string().exactOptional().describe('User, with password and projectName.'),
       password: z.string().exactOptional().describe("The user's password."),
       projectName: z.string().exactOptional().describe('Project scope.'),
@@ -95,12 +102,9 @@ export const sol003ConfigShape = {
     .describe('Retries of safe requests (GET) on 5xx / 429 / broken connections.'),
   notifications: z
     .object({
-      callbackUrl: z
-        .string()
-        .url()
-        .describe(
-          'The URL the VNFM will POST to; must reach this machine. Port 0 = any free port (lab only).',
-        ),
+      callbackUrl: httpUrl('http://192.0.2.10:9099/vnflab/lcm-notifications').describe(
+        'The URL the VNFM will POST to; must reach this machine. Port 0 = any free port (lab only).',
+      ),
       listenHost: z.string().exactOptional().describe('Address the listener binds.'),
       listenPort: z.number().int().min(0).max(65535).exactOptional().describe('Port the listener binds.'),
     })
@@ -137,7 +141,10 @@ const sol003ConfigObject = z.object(sol003ConfigShape).strict();
 /** The parsed `vnfm` section for the SOL003 driver. */
 export type Sol003UserConfig = z.output<typeof sol003ConfigObject>;
 
-/** One way of authenticating at most; username and password come together. */
+/**
+ * Exactly one way of authenticating (`noAuth: true` counts as one: a VNFM
+ * that takes no credentials); username and password come together.
+ */
 export function checkSol003Auth(
   c: {
     username?: string | undefined;
@@ -145,6 +152,7 @@ export function checkSol003Auth(
     token?: string | undefined;
     oauth2?: unknown;
     keystone?: unknown;
+    noAuth?: true | undefined;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -153,7 +161,15 @@ export function checkSol003Auth(
     c.token !== undefined ? 'token' : null,
     c.oauth2 !== undefined ? 'oauth2' : null,
     c.keystone !== undefined ? 'keystone' : null,
+    c.noAuth !== undefined ? 'noAuth' : null,
   ].filter((w): w is string => w !== null);
+  if (ways.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'no credentials for the VNFM: give one of oauth2, keystone, token, or username + password (or noAuth: true for a VNFM that takes none)',
+    });
+  }
   if (ways.length > 1) {
     ctx.addIssue({ code: 'custom', message: `give one way to authenticate, not ${ways.join(' and ')}` });
   }

@@ -104,11 +104,12 @@ describe('TLS', () => {
 
   it('verifies the certificate by default, trusts a CA file, and skips verification only when told', async () => {
     const url = await startHttps();
-    await expect(
-      client({ retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }).request('GET', url),
-    ).rejects.toMatchObject({
-      code: 'SOL003_CONNECTION',
-    });
+    const untrusted = client({ retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }).request('GET', url);
+    await expect(untrusted).rejects.toMatchObject({ code: 'SOL003_CONNECTION' });
+    // The TLS reason, not a bare "fetch failed".
+    await expect(untrusted).rejects.toThrow(
+      /: fetch failed: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT) /,
+    );
     const caFile = new URL('ca.crt', testdata).pathname;
     expect((await client({ tls: { caFile } }).request('GET', url)).body).toEqual({ secure: true });
     const otherCa = new URL('other-ca.crt', testdata).pathname;
@@ -119,5 +120,39 @@ describe('TLS', () => {
       ),
     ).rejects.toMatchObject({ code: 'SOL003_CONNECTION' });
     expect((await client({ tls: { verify: false } }).request('GET', url)).body).toEqual({ secure: true });
+  });
+});
+
+describe('connection errors', () => {
+  /** A port nothing listens on. */
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  }
+  const once = { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } };
+
+  it('name the errno and the address they tried', async () => {
+    const port = await closedPort();
+    await expect(client(once).request('GET', `http://127.0.0.1:${port}/vnflcm/v2/x`)).rejects.toThrow(
+      `GET http://127.0.0.1:${port}/vnflcm/v2/x: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
+  });
+
+  it('name the OAuth 2.0 token endpoint when that is what cannot be reached', async () => {
+    const port = await closedPort();
+    stub = await startStubServer((_req, res) => json(res, 200, {}));
+    const tokenUrl = `http://127.0.0.1:${port}/token`;
+    await expect(
+      client({ ...once, auth: { type: 'oauth2', tokenUrl, clientId: 'c', clientSecret: 's' } }).request(
+        'GET',
+        `${stub.url}/x`,
+      ),
+    ).rejects.toThrow(
+      `OAuth 2.0 token request to ${tokenUrl}: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
+    expect(stub.requests).toHaveLength(0);
   });
 });

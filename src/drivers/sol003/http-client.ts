@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { sleep } from '../../util/clock.js';
+import { describeFetchError } from '../../util/fetch-error.js';
 import { AuthHeaderProvider, type FetchLike, type Sol003Auth } from './auth.js';
 import { Sol003Error } from './errors.js';
 
@@ -72,26 +73,6 @@ export interface HttpAnswer {
   readonly headers: Headers;
   /** Parsed JSON body; null when the body is empty. */
   readonly body: unknown;
-}
-
-/** Error codes of Node's fetch (undici) that mean the connection broke, not the server's answer. */
-const CONNECTION_ERRORS = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'ECONNABORTED',
-]);
-
-function connectionErrorCode(err: unknown): string | null {
-  let cause: unknown = err;
-  for (let depth = 0; depth < 4 && cause; depth++) {
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return code;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return null;
 }
 
 export class Sol003HttpClient {
@@ -256,10 +237,9 @@ export class Sol003HttpClient {
         { cause: err },
       );
     }
-    const code = connectionErrorCode(err);
-    const message = err instanceof Error ? err.message : String(err);
+    // The reason (errno and address, resolver, TLS code) is in err.cause: never a bare "fetch failed".
     return new Sol003Error(
-      { code: 'SOL003_CONNECTION', detail: code ? `${message} (${code})` : message, method, url },
+      { code: 'SOL003_CONNECTION', detail: describeFetchError(err), method, url },
       { cause: err },
     );
   }

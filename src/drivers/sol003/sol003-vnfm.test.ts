@@ -8,9 +8,13 @@ import { type Sol003VnfmConfig, Sol003Vnfm } from './sol003-vnfm.js';
 import { json, type StubServer, startStubServer } from '../../../test/fakes/sol003/stub-server.js';
 
 /** The lab VNFM with OAuth 2.0 on, as `vnflab lab up` runs it, and a driver configured for it. */
-async function oauth2Subject(notifications: boolean) {
+async function oauth2Subject(notifications: boolean, labOptions: Partial<LabVnfmOptions> = {}) {
   const vim = new FakeVim();
-  const lab = await startLabVnfm({ vim, auth: { oauth2: { clientId: 'contract', clientSecret: 'secret' } } });
+  const lab = await startLabVnfm({
+    vim,
+    auth: { oauth2: { clientId: 'contract', clientSecret: 'secret' } },
+    ...labOptions,
+  });
   const vnfm = new Sol003Vnfm({
     baseUrl: lab.baseUrl,
     requestTimeoutMs: 5000,
@@ -39,6 +43,11 @@ runVnfmContract({
 runVnfmContract({
   name: 'Sol003Vnfm against the lab VNFM over HTTP, OAuth 2.0 on, tracking by notification',
   create: () => oauth2Subject(true),
+});
+
+runVnfmContract({
+  name: 'Sol003Vnfm against the lab VNFM paging every list one item at a time',
+  create: () => oauth2Subject(false, { pageSize: 1 }),
 });
 
 describe('Sol003Vnfm against the lab VNFM', () => {
@@ -120,6 +129,24 @@ describe('Sol003Vnfm against the lab VNFM', () => {
       operationState: string;
     };
     expect(occ.operationState).toBe('ROLLED_BACK');
+  });
+
+  it('follows Link rel="next" through every page of a paging VNFM (SOL013 §5.4.2.3) to the newest occurrence', async () => {
+    await start({}, { pageSize: 1 });
+    const vnf = await activeVnf();
+    // The newest of three occurrences, on the third page of the instance's list, failed.
+    vim.failNext('stopServer', 'the hypervisor did not answer');
+    expect((await settle(await vnfm.stop(vnf))).state).toBe('FAILED_TEMP');
+    const firstPage = await fetch(
+      `${lab.baseUrl}/vnf_lcm_op_occs?filter=(eq,vnfInstanceId,${vnf.vnfInstanceId})`,
+      { headers: { Version: '2.0.0' } },
+    );
+    expect(((await firstPage.json()) as unknown[]).length).toBe(1);
+    expect(firstPage.headers.get('link')).toMatch(/nextpage_opaque_marker=.*>; rel="next"$/);
+    expect(await vnfm.getVnfState(vnf)).toMatchObject({
+      state: 'ERROR',
+      error: expect.stringContaining('OPERATE FAILED_TEMP') as unknown,
+    });
   });
 
   it('leaves a FAILED_TEMP occurrence alone when told to (409 Sol003Error)', async () => {

@@ -4,6 +4,7 @@
  */
 import type { VnfAgent } from '../../ports/vnf-agent.js';
 import type { VResourceType } from '../../ports/vnfm.js';
+import { describeFetchError } from '../../util/fetch-error.js';
 import { fail, ok, type Outcome } from '../../util/outcome.js';
 
 export class HttpVnfAgent implements VnfAgent {
@@ -25,7 +26,7 @@ export class HttpVnfAgent implements VnfAgent {
         `the VNF's management interface answered ${res.status} to POST ${url}: ${text.slice(0, 300)}`,
       );
     } catch (err) {
-      return fail(`the VNF's management interface at ${url} did not answer: ${(err as Error).message}`);
+      return fail(`the VNF's management interface at ${url} did not answer: ${describeFetchError(err)}`);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Fabric } from '../hypervisor/hypervisor.js';
-import { awaitExit, forkChild } from '../hypervisor/process/ipc/child.js';
-import { RpcClient } from '../hypervisor/process/ipc/rpc-client.js';
+import { awaitExit, forkChild, killChild } from '../hypervisor/process/ipc/child.js';
+import { DEFAULT_RPC_TIMEOUT_MS, RpcClient, type RpcTiming } from '../hypervisor/process/ipc/rpc-client.js';
 import type { Endpoint } from '../../util/outcome.js';
 import type { FabricPortStats, FabricReady, FabricRpcApi } from './fabric-api.js';
 import { VnflabError } from '../../util/errors.js';
@@ -8,7 +8,7 @@ import { VnflabError } from '../../util/errors.js';
 /** Error of the fabric process, with a stable code. */
 export class FabricError extends VnflabError {
   constructor(
-    readonly code: 'FABRIC_ERROR' | 'FABRIC_GONE',
+    readonly code: 'FABRIC_ERROR' | 'FABRIC_GONE' | 'FABRIC_TIMEOUT',
     message: string,
   ) {
     super(message);
@@ -24,17 +24,27 @@ export interface ProcessFabric extends Fabric {
   stats(vmId: string): Promise<FabricPortStats | null>;
 }
 
+export interface FabricOptions {
+  /** Deadline of a call into the fabric (default {@link DEFAULT_RPC_TIMEOUT_MS}). */
+  readonly rpc?: RpcTiming;
+}
+
 /**
  * Start the lab's fabric in its own child process (fabric-main.ts). The child
- * exits when this process goes, so no fabric outlives the lab.
+ * exits when this process goes, so no fabric outlives the lab. A call the
+ * fabric does not answer in time fails with FABRIC_TIMEOUT.
  */
-export async function startFabric(): Promise<ProcessFabric> {
+export async function startFabric(opts: FabricOptions = {}): Promise<ProcessFabric> {
   const handle = await forkChild(import.meta.url, 'fabric-main', {});
   const { controlEndpoint } = handle.ready as FabricReady;
   const rpc = new RpcClient<FabricRpcApi>(
     handle.child,
-    (e) => new FabricError('FABRIC_ERROR', e.message),
-    (why) => new FabricError('FABRIC_GONE', `fabric process ${why}`),
+    {
+      toError: (e) => new FabricError('FABRIC_ERROR', e.message),
+      gone: (why) => new FabricError('FABRIC_GONE', `fabric process ${why}`),
+      timedOut: (method, why) => new FabricError('FABRIC_TIMEOUT', `fabric did not answer ${method}: ${why}`),
+    },
+    opts.rpc ?? { callTimeoutMs: DEFAULT_RPC_TIMEOUT_MS },
   );
   return {
     pid: handle.pid,
@@ -45,8 +55,15 @@ export async function startFabric(): Promise<ProcessFabric> {
     management: (vmId: string) => rpc.call('management', vmId),
     stats: (vmId: string) => rpc.call('stats', vmId),
     async shutdown(): Promise<void> {
-      if (!rpc.isGone) await rpc.call('shutdown').catch(() => undefined);
-      await awaitExit(handle);
+      const asked = rpc.isGone
+        ? true
+        : await rpc.call('shutdown').then(
+            () => true,
+            (err: unknown) => !(err instanceof FabricError && err.code === 'FABRIC_TIMEOUT'),
+          );
+      // A fabric that did not answer (stopped, hung) is killed at once.
+      if (asked) await awaitExit(handle);
+      else await killChild(handle);
     },
   };
 }

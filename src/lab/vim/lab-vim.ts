@@ -545,7 +545,14 @@ export class LabVim implements Vim {
   async close(): Promise<void> {
     const running = this.migrations.filter(isInProgress);
     await Promise.allSettled(running.map((m) => this.requestAbort(m)));
-    await Promise.race([Promise.allSettled(running.map((m) => m.control.done)), sleep(5_000)]);
+    // Wait up to 5 s for them to wind down. The grace timer is cancelled once
+    // they have: left running, it kept `vnflab lab up` alive 5 s after Ctrl-C.
+    const grace = new AbortController();
+    await Promise.race([
+      Promise.allSettled(running.map((m) => m.control.done)),
+      sleep(5_000, grace.signal).catch(() => undefined),
+    ]);
+    grace.abort();
     const results = await Promise.allSettled([...this.hosts.values()].map((h) => h.shutdown()));
     results.push(...(await Promise.allSettled([this.fabric.shutdown()])));
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));

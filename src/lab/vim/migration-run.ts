@@ -125,6 +125,13 @@ async function migrate(run: MigrationRun): Promise<void> {
 
   setStatus(migration, 'running');
   const live = action.event(events.transfer, source.name);
+  let sourceDone = false;
+  // A destination that fails while the source still sends (its host stopped
+  // answering, its listener gave up) would leave the source sending into the
+  // void: cancel it (migrate_cancel), the migration then rolls back.
+  void incoming.then((r) => {
+    if (!r.ok && !sourceDone) void source.cancelMigration(vmId).catch(() => undefined);
+  });
   const sent: SourceMigrationResult = await source
     .migrateOut(vmId, { ...run.params, dest: prepared.migrationEndpoint, mode: run.mode }, (p) => {
       migration.memoryTotalBytes = p.totalBytes;
@@ -133,7 +140,8 @@ async function migrate(run: MigrationRun): Promise<void> {
       migration.rounds = p.round;
       migration.updatedAt = isoNow();
     })
-    .catch((e: unknown) => failedSend(message(e)));
+    .catch((e: unknown) => failedSend(message(e)))
+    .finally(() => (sourceDone = true));
   migration.rounds = sent.rounds;
   migration.bytesTransferred = sent.bytesTransferred;
   // Kept on failure too: QEMU's error-desc says why it gave up.

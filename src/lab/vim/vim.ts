@@ -217,6 +217,25 @@ export class VimError extends VnflabError {
   }
 }
 
+/**
+ * Codes of the errors a compute host or the fabric fails a call with when it
+ * did not answer in time or is gone (hypervisor/process errors.ts,
+ * fabric-client.ts): the APIs answer these with 503, not a bare 500.
+ */
+const UNAVAILABLE_CODES: ReadonlySet<unknown> = new Set([
+  'TIMEOUT',
+  'HOST_GONE',
+  'FABRIC_TIMEOUT',
+  'FABRIC_GONE',
+]);
+
+/** Did the call fail because a host or the fabric did not answer (in `e` or its causes)? */
+export function isUnavailable(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++)
+    if (UNAVAILABLE_CODES.has((cause as { code?: unknown }).code)) return true;
+  return false;
+}
+
 /** Options every mutating call accepts: the API request id, recorded in the instance action. */
 export interface VimRequestOptions {
   /** Nova's x-openstack-request-id ('req-<uuid>'); generated when absent. */

@@ -15,8 +15,16 @@ export interface LabVnfmAuth {
   /** Accept `Authorization: Basic` with these credentials (RFC 7617). */
   readonly basic?: { readonly username: string; readonly password: string };
   /** Issue bearer tokens to this client at the token endpoint and accept them. */
-  readonly oauth2?: { readonly clientId: string; readonly clientSecret: string; readonly tokenTtlS?: number };
+  readonly oauth2?: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly tokenTtlS?: number;
+    /** Live tokens at most (default {@link DEFAULT_MAX_TOKENS}): a new one beyond replaces the oldest. */
+    readonly maxTokens?: number;
+  };
 }
+
+export const DEFAULT_MAX_TOKENS = 1000;
 
 /** Path of the token endpoint below apiRoot. */
 export const TOKEN_PATH = '/oauth2/token';
@@ -36,6 +44,7 @@ function decodeBasic(header: string): { user: string; secret: string } | null {
 }
 
 export class LabAuthenticator {
+  /** Live tokens and when each expires (monotonic ms), oldest first. */
   private readonly tokens = new Map<string, number>();
 
   constructor(private readonly auth: LabVnfmAuth) {}
@@ -50,8 +59,10 @@ export class LabAuthenticator {
     }
     if (oauth2) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const expiresAtMs = match?.[1] ? this.tokens.get(match[1]) : undefined;
+      const token = match?.[1];
+      const expiresAtMs = token ? this.tokens.get(token) : undefined;
       if (expiresAtMs !== undefined && expiresAtMs > monoMs()) return;
+      if (token && expiresAtMs !== undefined) this.tokens.delete(token); // expired: gone for good
     }
     const challenges = [
       ...(oauth2 ? ['Bearer realm="vnflab"'] : []),
@@ -95,7 +106,24 @@ export class LabAuthenticator {
     }
     const ttlS = oauth2.tokenTtlS ?? 3600;
     const token = randomBytes(24).toString('base64url');
+    this.purgeTokens(oauth2.maxTokens ?? DEFAULT_MAX_TOKENS);
     this.tokens.set(token, monoMs() + ttlS * 1000);
     sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: ttlS }, noStore);
+  }
+
+  /** How many tokens it holds. */
+  get liveTokens(): number {
+    return this.tokens.size;
+  }
+
+  /** Drop expired tokens, then the oldest until one more fits under `max`. */
+  private purgeTokens(max: number): void {
+    const now = monoMs();
+    for (const [token, expiresAtMs] of this.tokens) if (expiresAtMs <= now) this.tokens.delete(token);
+    // All tokens live equally long: the first in insertion order expires first.
+    for (const token of this.tokens.keys()) {
+      if (this.tokens.size < max) break;
+      this.tokens.delete(token);
+    }
   }
 }

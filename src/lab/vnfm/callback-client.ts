@@ -5,7 +5,7 @@
  * the subscription's SubscriptionAuthentication asks (SOL013 §8.3.4: BASIC
  * or OAUTH2_CLIENT_CREDENTIALS; TLS_CERT needs nothing on plain HTTP).
  */
-import { basicAuthHeader, OAuth2TokenSource } from '../../protocols/sol013/client-auth.js';
+import { basicAuthHeader, type FetchLike, OAuth2TokenSource } from '../../protocols/sol013/client-auth.js';
 import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
 import type { LccnSubscriptionRequestBody } from './requests.js';
 
@@ -20,7 +20,11 @@ interface SubscriberAuth {
   readonly refreshable: boolean;
 }
 
-function authOf(auth: LccnSubscriptionRequestBody['authentication'], timeoutMs: number): SubscriberAuth {
+function authOf(
+  auth: LccnSubscriptionRequestBody['authentication'],
+  timeoutMs: number,
+  fetchFn: FetchLike,
+): SubscriberAuth {
   const none: SubscriberAuth = { header: async () => null, invalidate: () => undefined, refreshable: false };
   if (!auth) return none;
   if (auth.authType.includes('OAUTH2_CLIENT_CREDENTIALS')) {
@@ -29,6 +33,7 @@ function authOf(auth: LccnSubscriptionRequestBody['authentication'], timeoutMs: 
       return new OAuth2TokenSource(
         { tokenUrl: p.tokenEndpoint, clientId: p.clientId, clientSecret: p.clientPassword ?? '' },
         timeoutMs,
+        fetchFn,
       );
     }
   }
@@ -42,11 +47,13 @@ function authOf(auth: LccnSubscriptionRequestBody['authentication'], timeoutMs: 
 export class CallbackClient {
   private readonly auth: SubscriberAuth;
 
+  /** `fetchFn`: the VNFM's callback policy's fetch (callback-policy.ts), for the token endpoint too. */
   constructor(
     authentication: LccnSubscriptionRequestBody['authentication'],
     private readonly timeoutMs: number,
+    private readonly fetchFn: FetchLike,
   ) {
-    this.auth = authOf(authentication, timeoutMs);
+    this.auth = authOf(authentication, timeoutMs, fetchFn);
   }
 
   /** The endpoint test: GET, expecting 204 No Content. */
@@ -66,7 +73,7 @@ export class CallbackClient {
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       const authorization = await this.auth.header(signal);
       if (authorization !== null) headers.Authorization = authorization;
-      let res = await fetch(uri, {
+      let res = await this.fetchFn(uri, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -78,7 +85,7 @@ export class CallbackClient {
         this.auth.invalidate();
         const authorization = await this.auth.header(signal);
         if (authorization !== null) headers.Authorization = authorization;
-        res = await fetch(uri, {
+        res = await this.fetchFn(uri, {
           method,
           headers,
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

@@ -49,7 +49,12 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   return value as Record<string, unknown>;
 }
 
-/** Write a JSON answer. */
+/** The request was answered already (e.g. with 503 at its deadline): a late answer is dropped. */
+function answered(res: ServerResponse): boolean {
+  return res.headersSent || res.writableEnded;
+}
+
+/** Write a JSON answer (nothing once the request was answered). */
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -57,6 +62,7 @@ export function sendJson(
   headers: Readonly<Record<string, string>> = {},
   contentType = 'application/json',
 ): void {
+  if (answered(res)) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
@@ -72,6 +78,7 @@ export function sendEmpty(
   status: number,
   headers: Readonly<Record<string, string>> = {},
 ): void {
+  if (answered(res)) return;
   res.writeHead(status, { ...headers, 'Content-Length': 0 });
   res.end();
 }

@@ -56,6 +56,13 @@ export class LabMigrations {
     private readonly vnfds: ReadonlyMap<string, LabVnfd>,
   ) {}
 
+  /** Drop what is kept for servers no instance has any more (terminated, deleted). */
+  private forgetGoneServers(): void {
+    const current = new Set<string>();
+    for (const inst of this.records.instances.values()) for (const v of inst.vnfcs) current.add(v.serverId);
+    for (const serverId of this.latest.keys()) if (!current.has(serverId)) this.latest.delete(serverId);
+  }
+
   /**
    * Migrate the instance's servers that hold the vResourceType (all for
    * 'any', vMemory and vCPU; those with storage for vStorage; those with
@@ -99,6 +106,7 @@ export class LabMigrations {
         `VNF instance ${inst.id} has no VNFC server holding ${req.vResourceType}${req.serverIds ? ` among ${req.serverIds.join(', ')}` : ''}`,
       );
     }
+    this.forgetGoneServers();
     for (const vnfc of vnfcs) {
       const previous = this.latest.get(vnfc.serverId);
       if (previous === undefined) continue;

@@ -270,7 +270,7 @@ export class LcmEngine {
       isCancelPending: false,
       abort: new AbortController(),
     };
-    this.opts.records.opOccs.set(op.id, op);
+    this.opts.records.addOpOcc(op);
     inst.openOpId = op.id;
     this.opts.onOpState?.(op);
     return op;

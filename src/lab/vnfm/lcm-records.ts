@@ -11,6 +11,8 @@ import type {
   VimConnectionInfo,
 } from '../../protocols/sol003/sol003-types.js';
 import { isoNow } from '../../util/clock.js';
+import { Sequence } from './paging.js';
+import { ProblemError } from './problem.js';
 
 /** One VNFC: a VDU realised as one VIM server. */
 export interface VnfcRecord {
@@ -76,8 +78,75 @@ export function enterState(op: LcmOpOccRecord, state: LcmOperationStateType): vo
   op.stateEnteredTime = isoNow();
 }
 
-/** The lab VNFM's in-memory records, in creation order. */
+/** How much the lab VNFM keeps (the lab may run for long as `vnflab lab up`). */
+export interface RecordLimits {
+  /** VNF instance records at most: creating one more is refused (422) until one is deleted. */
+  readonly maxVnfInstances: number;
+  /**
+   * LCM operation occurrences kept: beyond, the oldest closed ones are
+   * purged, those of deleted instances first; an open one never is.
+   */
+  readonly keptLcmOpOccs: number;
+}
+
+export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxVnfInstances: 1000, keptLcmOpOccs: 1000 };
+
+/**
+ * The lab VNFM's in-memory records, in creation order. Read the maps; add
+ * and delete through the methods, which number the records (for paging)
+ * and keep them within their limits.
+ */
 export class LcmRecords {
   readonly instances = new Map<string, VnfInstanceRecord>();
   readonly opOccs = new Map<string, LcmOpOccRecord>();
+  /** Creation numbers of instances and occurrences (ids are UUIDs: one sequence serves both). */
+  readonly sequence = new Sequence();
+  private readonly deletedListeners: ((inst: VnfInstanceRecord) => void)[] = [];
+
+  constructor(readonly limits: RecordLimits = DEFAULT_RECORD_LIMITS) {}
+
+  addInstance(inst: VnfInstanceRecord): void {
+    if (this.instances.size >= this.limits.maxVnfInstances)
+      throw new ProblemError(
+        422,
+        `the lab VNFM holds ${this.instances.size} VNF instances, its limit: delete one before creating another`,
+      );
+    this.instances.set(inst.id, inst);
+    this.sequence.stamp(inst.id);
+  }
+
+  /** Forget a deleted instance; what is kept for it elsewhere goes with it (onInstanceDeleted). */
+  deleteInstance(inst: VnfInstanceRecord): void {
+    if (!this.instances.delete(inst.id)) return;
+    this.sequence.forget(inst.id);
+    for (const listener of this.deletedListeners) listener(inst);
+    this.purgeOpOccs();
+  }
+
+  /** Run `listener` for every instance deleted from now on. */
+  onInstanceDeleted(listener: (inst: VnfInstanceRecord) => void): void {
+    this.deletedListeners.push(listener);
+  }
+
+  addOpOcc(op: LcmOpOccRecord): void {
+    this.opOccs.set(op.id, op);
+    this.sequence.stamp(op.id);
+    this.purgeOpOccs();
+  }
+
+  /** Purge closed occurrences beyond keptLcmOpOccs: first of deleted instances, then of any, oldest first. */
+  private purgeOpOccs(): void {
+    let excess = this.opOccs.size - this.limits.keptLcmOpOccs;
+    for (const ofDeletedOnly of [true, false]) {
+      for (const op of this.opOccs.values()) {
+        if (excess <= 0) return;
+        const inst = this.instances.get(op.vnfInstanceId);
+        if (ofDeletedOnly && inst !== undefined) continue;
+        if (OPEN_STATES.has(op.operationState) || inst?.openOpId === op.id) continue;
+        this.opOccs.delete(op.id);
+        this.sequence.forget(op.id);
+        excess--;
+      }
+    }
+  }
 }

@@ -17,7 +17,8 @@ export type LabVnfmErrorCode =
   | 'LAB_VNFM_PAYLOAD_TOO_LARGE'
   | 'LAB_VNFM_UNSUPPORTED_MEDIA_TYPE'
   | 'LAB_VNFM_UNPROCESSABLE'
-  | 'LAB_VNFM_INTERNAL';
+  | 'LAB_VNFM_INTERNAL'
+  | 'LAB_VNFM_UNAVAILABLE';
 
 const codeByStatus: Readonly<Record<number, LabVnfmErrorCode>> = {
   400: 'LAB_VNFM_BAD_REQUEST',
@@ -29,6 +30,7 @@ const codeByStatus: Readonly<Record<number, LabVnfmErrorCode>> = {
   413: 'LAB_VNFM_PAYLOAD_TOO_LARGE',
   415: 'LAB_VNFM_UNSUPPORTED_MEDIA_TYPE',
   422: 'LAB_VNFM_UNPROCESSABLE',
+  503: 'LAB_VNFM_UNAVAILABLE',
 };
 
 const titleByStatus: Readonly<Record<number, string>> = {
@@ -42,6 +44,7 @@ const titleByStatus: Readonly<Record<number, string>> = {
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** An HTTP error answer of the lab VNFM. */

@@ -11,6 +11,7 @@ import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
 import type { Vim } from '../vim/vim.js';
 import { matchesFilter, parseFilter } from './filter.js';
 import { readJsonObject, sendEmpty, sendJson } from './http-io.js';
+import { pageOf } from './paging.js';
 import type { LabVnfd } from '../../protocols/sol003/vnflab-vnfd.js';
 import type { LabMigrations } from './lab-migration.js';
 import type { LcmEngine } from './lcm-engine.js';
@@ -43,6 +44,8 @@ export interface RouteContext {
   readonly migrations: LabMigrations;
   /** The VNF instance a VNF's migrate capability token stands for (see VNF_MIGRATE_PREFIX). */
   readonly vnfMigrateInstance?: (token: string) => string | undefined;
+  /** Items per page of a list (SOL013 §5.4.2.3 paging, paging.ts). */
+  readonly pageSize: number;
 }
 
 /**
@@ -149,7 +152,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
           vnfcs: [],
           openOpId: null,
         };
-        records.instances.set(inst.id, inst);
+        records.addInstance(inst);
         notifier.identifier('VnfIdentifierCreationNotification', instanceIdentity(inst, vnfd));
         const view = await renderVnfInstance(inst, vnfd, vim, uris);
         sendJson(res, 201, view, { ...version, Location: uris.vnfInstance(inst.id) });
@@ -161,10 +164,32 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       sol003: true,
       async handle({ res, url }) {
         const filter = filterOf(url);
+        const all = [...records.instances.values()];
+        // A filter looks at the rendered view (the VIM's current state): render all, then page.
+        // Without one, only the page is rendered (each view asks the VIM about its servers).
+        if (filter) {
+          const views = await Promise.all(
+            all.map(async (inst) => ({ inst, view: await renderVnfInstance(inst, vnfdOf(inst), vim, uris) })),
+          );
+          const page = pageOf(
+            views.filter((v) => matchesFilter(v.view, filter)),
+            (v) => records.sequence.of(v.inst.id),
+            url,
+            ctx.pageSize,
+          );
+          sendJson(
+            res,
+            200,
+            page.items.map((v) => v.view),
+            { ...version, ...page.headers },
+          );
+          return;
+        }
+        const page = pageOf(all, (inst) => records.sequence.of(inst.id), url, ctx.pageSize);
         const views = await Promise.all(
-          [...records.instances.values()].map((inst) => renderVnfInstance(inst, vnfdOf(inst), vim, uris)),
+          page.items.map((inst) => renderVnfInstance(inst, vnfdOf(inst), vim, uris)),
         );
-        sendJson(res, 200, filter ? views.filter((v) => matchesFilter(v, filter)) : views, version);
+        sendJson(res, 200, views, { ...version, ...page.headers });
       },
     },
     {
@@ -193,7 +218,7 @@ export function buildRoutes(ctx: RouteContext): Route[] {
             `VNF instance ${inst.id} has LCM operation ${open.id} (${open.operation}) in state ${open.operationState}`,
           );
         }
-        records.instances.delete(inst.id);
+        records.deleteInstance(inst);
         notifier.identifier(
           'VnfIdentifierDeletionNotification',
           instanceIdentity(inst, ctx.vnfds.get(inst.vnfdId)),
@@ -264,7 +289,13 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       handle({ res, url }) {
         const filter = filterOf(url);
         const views = [...records.opOccs.values()].map((op) => renderLcmOpOcc(op, uris));
-        sendJson(res, 200, filter ? views.filter((v) => matchesFilter(v, filter)) : views, version);
+        const page = pageOf(
+          filter ? views.filter((v) => matchesFilter(v, filter)) : views,
+          (v) => records.sequence.of(v.id),
+          url,
+          ctx.pageSize,
+        );
+        sendJson(res, 200, page.items, { ...version, ...page.headers });
         return Promise.resolve();
       },
     },
@@ -348,7 +379,13 @@ export function buildRoutes(ctx: RouteContext): Route[] {
       handle({ res, url }) {
         const filter = filterOf(url);
         const views = subscriptions.list().map((sub) => subscriptions.view(sub));
-        sendJson(res, 200, filter ? views.filter((v) => matchesFilter(v, filter)) : views, version);
+        const page = pageOf(
+          filter ? views.filter((v) => matchesFilter(v, filter)) : views,
+          (v) => subscriptions.sequence.of(v.id),
+          url,
+          ctx.pageSize,
+        );
+        sendJson(res, 200, page.items, { ...version, ...page.headers });
         return Promise.resolve();
       },
     },

@@ -1,5 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeVim } from '../../../test/fakes/lab/fake-vim.js';
+import { HostError } from '../hypervisor/process/errors.js';
+import { LabAuthenticator } from './auth.js';
 import { type LabVnfm, startLabVnfm, type LabVnfmOptions } from './server.js';
 
 interface Answer {
@@ -346,6 +350,43 @@ describe('lab VNFM: waiting on the VIM', () => {
   });
 });
 
+describe('lab VNFM: a VIM that does not answer (real time)', () => {
+  it('answers 503 ProblemDetails at its request deadline instead of keeping the client waiting', async () => {
+    await start({ requestTimeoutMs: 200 });
+    const inst = await created();
+    vim.getServer = () => new Promise<never>(() => undefined); // a compute host that never answers
+    await call('POST', `${inst}/instantiate`, { flavourId: 'default' });
+    const t0 = performance.now();
+    const res = await call('GET', inst);
+    expect(performance.now() - t0).toBeLessThan(200 + 2_000);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('version')).toBe('2.0.0');
+    expect(res.body).toEqual({
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'the lab VNFM could not complete the request within 200 ms',
+    });
+    // The connection is fine for the next request.
+    expect((await call('GET', '/vnflcm/v2/api_versions')).status).toBe(200);
+  });
+
+  it('answers 503 when a compute host did not answer the VIM in time', async () => {
+    await start();
+    const inst = await created();
+    await call('POST', `${inst}/instantiate`, { flavourId: 'default' });
+    vim.getServer = () =>
+      Promise.reject(
+        new HostError('TIMEOUT', 'host compute-1 did not answer inventory: no answer within 5000 ms'),
+      );
+    const res = await call('GET', inst);
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toBe(
+      'the VIM is unavailable: host compute-1 did not answer inventory: no answer within 5000 ms',
+    );
+  });
+});
+
 describe('lab VNFM: optional authentication', () => {
   it('is open by default', async () => {
     await start();
@@ -386,5 +427,149 @@ describe('lab VNFM: optional authentication', () => {
     expect(
       (await call('GET', '/vnflcm/v2/vnf_instances', undefined, { Authorization: 'Bearer forged' })).status,
     ).toBe(401);
+  });
+});
+
+describe('lab VNFM: what it keeps is bounded', () => {
+  const oauth2 = { clientId: 'vnflab', clientSecret: 's3cret' };
+  const token = async (): Promise<string> => {
+    const res = await fetch(lab.tokenUrl ?? '', {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from('vnflab:s3cret').toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+  const listWith = async (t: string): Promise<number> =>
+    (await call('GET', '/vnflcm/v2/vnf_instances', undefined, { Authorization: `Bearer ${t}` })).status;
+
+  it('keeps at most maxTokens live OAuth tokens: a new one replaces the oldest', async () => {
+    await start({ auth: { oauth2: { ...oauth2, maxTokens: 2 } } });
+    const [first, second, third] = [await token(), await token(), await token()];
+    expect(await listWith(first)).toBe(401);
+    expect(await listWith(second)).toBe(200);
+    expect(await listWith(third)).toBe(200);
+  });
+
+  // Real time: a token lives one second.
+  it('purges expired tokens (real time)', async () => {
+    await start({ auth: { oauth2: { ...oauth2, tokenTtlS: 1 } } });
+    const old = await token();
+    expect(await listWith(old)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await listWith(old)).toBe(401);
+
+    // Kept in memory until then? The authenticator on its own: expired tokens go when the next is issued.
+    const auth = new LabAuthenticator({ oauth2: { ...oauth2, tokenTtlS: 1 } });
+    const issue = async (): Promise<void> => {
+      const req = Object.assign(Readable.from([Buffer.from('grant_type=client_credentials')]), {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('vnflab:s3cret').toString('base64')}` },
+      });
+      const res = { headersSent: false, writableEnded: false, writeHead: () => res, end: () => res };
+      await auth.handleTokenRequest(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    };
+    await issue();
+    await issue();
+    expect(auth.liveTokens).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await issue();
+    expect(auth.liveTokens).toBe(1);
+  });
+
+  it('holds at most maxVnfInstances instance records (422 beyond, until one is deleted)', async () => {
+    await start({ limits: { maxVnfInstances: 2 } });
+    const first = await created();
+    await created();
+    const refused = await call('POST', '/vnflcm/v2/vnf_instances', { vnfdId: 'vnfd-vnflab-udp-fwd' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toMatch(/holds 2 VNF instances, its limit/);
+    expect((await call('DELETE', first)).status).toBe(204);
+    expect((await call('POST', '/vnflcm/v2/vnf_instances', { vnfdId: 'vnfd-vnflab-udp-fwd' })).status).toBe(
+      201,
+    );
+  });
+
+  it('keeps the newest keptLcmOpOccs occurrences, of deleted instances first, never an open one', async () => {
+    await start({ limits: { keptLcmOpOccs: 2 } });
+    const opOf = (res: Answer): string => new URL(res.headers.get('location') ?? '').pathname;
+    const gone = await created();
+    const goneOp = opOf(await call('POST', `${gone}/instantiate`, { flavourId: 'default' }));
+    await settle(`${lab.apiRoot}${goneOp}`);
+    const goneTerm = opOf(await call('POST', `${gone}/terminate`, { terminationType: 'FORCEFUL' }));
+    await settle(`${lab.apiRoot}${goneTerm}`);
+    const kept = await created();
+    const keptOp = opOf(await call('POST', `${kept}/instantiate`, { flavourId: 'default' }));
+    await settle(`${lab.apiRoot}${keptOp}`);
+    // Three occurrences, two kept: the oldest one goes.
+    expect((await call('GET', goneOp)).status).toBe(404);
+    expect((await call('GET', goneTerm)).status).toBe(200);
+    // Once its instance is deleted, its occurrences go before those of a live instance.
+    expect((await call('DELETE', gone)).status).toBe(204);
+    const start2 = opOf(await call('POST', `${kept}/operate`, { changeStateTo: 'STARTED' }));
+    expect((await call('GET', goneTerm)).status).toBe(404);
+    expect((await call('GET', keptOp)).status).toBe(200);
+    expect((await call('GET', start2)).status).toBe(200);
+  });
+});
+
+describe('lab VNFM: paged lists (SOL013 §5.4.2.3)', () => {
+  /** Every item of a list, page by page; and how many pages it took. */
+  async function walk(path: string): Promise<{ ids: string[]; pages: number }> {
+    const ids: string[] = [];
+    let next: string | null = path;
+    let pages = 0;
+    while (next !== null) {
+      const page = await call('GET', next);
+      expect(page.status).toBe(200);
+      ids.push(...(page.body as unknown as { id: string }[]).map((item) => item.id));
+      pages++;
+      const link = /^<([^>]+)>; rel="next"$/.exec(page.headers.get('link') ?? '')?.[1];
+      next = link === undefined ? null : `${new URL(link).pathname}${new URL(link).search}`;
+      if (link !== undefined) expect(new URL(link).searchParams.get('nextpage_opaque_marker')).toBeTruthy();
+    }
+    return { ids, pages };
+  }
+
+  it('pages vnf_instances and vnf_lcm_op_occs with Link rel="next", keeping the filter', async () => {
+    await start({ pageSize: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await created()).split('/').pop() ?? '');
+    expect(await walk('/vnflcm/v2/vnf_instances')).toEqual({ ids, pages: 3 });
+    const last = (await call('GET', '/vnflcm/v2/vnf_instances?nextpage_opaque_marker=' + 'x'.repeat(3)))
+      .status;
+    expect(last).toBe(400);
+
+    const inst = `/vnflcm/v2/vnf_instances/${ids[0]}`;
+    const ops: string[] = [];
+    for (const change of ['instantiate', 'start', 'stop']) {
+      const res =
+        change === 'instantiate'
+          ? await call('POST', `${inst}/instantiate`, { flavourId: 'default' })
+          : await call('POST', `${inst}/operate`, {
+              changeStateTo: change === 'start' ? 'STARTED' : 'STOPPED',
+            });
+      ops.push(new URL(res.headers.get('location') ?? '').pathname.split('/').pop() ?? '');
+      await settle(res.headers.get('location'));
+    }
+    await call('POST', `/vnflcm/v2/vnf_instances/${ids[1]}/instantiate`, { flavourId: 'default' });
+    const filter = encodeURIComponent(`(eq,vnfInstanceId,${ids[0]})`);
+    expect(await walk(`/vnflcm/v2/vnf_lcm_op_occs?filter=${filter}`)).toEqual({ ids: ops, pages: 2 });
+    expect((await walk('/vnflcm/v2/vnf_lcm_op_occs')).ids).toHaveLength(4);
+  });
+
+  it('a page picks up after the last item seen, even when items were deleted meanwhile', async () => {
+    await start({ pageSize: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await created()).split('/').pop() ?? '');
+    const first = await call('GET', '/vnflcm/v2/vnf_instances');
+    const next = /^<([^>]+)>/.exec(first.headers.get('link') ?? '')?.[1] ?? '';
+    expect((await call('DELETE', `/vnflcm/v2/vnf_instances/${ids[1]}`)).status).toBe(204);
+    const second = await call('GET', `${new URL(next).pathname}${new URL(next).search}`);
+    expect((second.body as unknown as { id: string }[]).map((v) => v.id)).toEqual(ids.slice(2));
+    expect(second.headers.get('link')).toBeNull();
   });
 });

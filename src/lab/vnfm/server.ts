@@ -9,14 +9,15 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SOL003_LCM_API_VERSION } from '../../protocols/sol003/sol003-types.js';
-import type { Vim } from '../vim/vim.js';
+import { isUnavailable, type Vim } from '../vim/vim.js';
 import { LabAuthenticator, type LabVnfmAuth, TOKEN_PATH } from './auth.js';
 import { sendProblem } from './http-io.js';
 import { LabMigrations } from './lab-migration.js';
 import { DEFAULT_LAB_VNFDS } from './lab-vnfd.js';
 import { type LabVnfd } from '../../protocols/sol003/vnflab-vnfd.js';
 import { LcmEngine } from './lcm-engine.js';
-import { LcmRecords } from './lcm-records.js';
+import { DEFAULT_RECORD_LIMITS, LcmRecords, type RecordLimits } from './lcm-records.js';
+import { CallbackPolicy, LOOPBACK_CALLBACK_HOSTS } from './callback-policy.js';
 import { type LoadPolicyConfig, type LoadPolicyEvent, LoadPolicy, type LoadSource } from './load-policy.js';
 import { type DeliveryRecord, Notifier } from './notifier.js';
 import { ProblemError } from './problem.js';
@@ -37,8 +38,26 @@ export interface LabVnfmOptions {
   readonly serverWaitTimeoutMs?: number;
   /** TCP port on 127.0.0.1; default 0 (the OS picks one). */
   readonly port?: number;
+  /**
+   * A request not answered within this many ms gets a 503 ProblemDetails
+   * (default 15 s, below the drivers' 30 s): the client learns the VNFM is
+   * stuck (e.g. on a compute host that does not answer) instead of timing out.
+   */
+  readonly requestTimeoutMs?: number;
   /** Per callback test / notification delivery. Default 5000 ms. */
   readonly callbackTimeoutMs?: number;
+  /**
+   * Hosts the VNFM may call back (subscriptions' callbackUri and token
+   * endpoint): IP addresses, CIDR ranges, host names. Default loopback only
+   * (callback-policy.ts).
+   */
+  readonly callbackAllowList?: readonly string[];
+  /** How much the VNFM keeps: instances, occurrences (lcm-records.ts), subscriptions. */
+  readonly limits?: Partial<RecordLimits> & { readonly maxSubscriptions?: number };
+  /** Items per page of GET vnf_instances, vnf_lcm_op_occs and subscriptions (SOL013 §5.4.2.3). Default 100. */
+  readonly pageSize?: number;
+  /** The lab's log (what clients are not told, e.g. why a callback test failed). Default: stderr. */
+  readonly log?: (line: string) => void;
   /**
    * The VNFM's own migration policy (trigger type `load`): migrate a running
    * server whose packet rate, read from `source`, stayed above thresholdPps
@@ -99,17 +118,30 @@ function checkAccept(req: IncomingMessage): void {
 /** Start the lab VNFM on 127.0.0.1 with an OS-assigned port. */
 export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   const vnfds = new Map((options.vnfds ?? DEFAULT_LAB_VNFDS).map((v) => [v.vnfdId, v] as const));
-  const records = new LcmRecords();
+  const records = new LcmRecords({ ...DEFAULT_RECORD_LIMITS, ...options.limits });
+  const log = options.log ?? ((line: string) => process.stderr.write(`vnflab lab VNFM: ${line}\n`));
+  const callbacks = new CallbackPolicy(options.callbackAllowList ?? LOOPBACK_CALLBACK_HOSTS);
   // Trigger type `vnf`: each VNF gets its own unguessable migrate URL (a
   // capability, on the Ve-Vnfm-vnf side, not SOL003's Or-Vnfm), so the VNF
   // needs no OAuth client of its own: the token in the path identifies it.
+  // One per instance, revoked when the instance is deleted.
   const vnfMigrateTokens = new Map<string, string>();
+  const vnfMigrateTokenOf = new Map<string, string>();
   let apiRootForVnfs = '';
   const vnfMigrateUrl = (vnfInstanceId: string): string => {
-    const token = randomBytes(18).toString('base64url');
-    vnfMigrateTokens.set(token, vnfInstanceId);
+    let token = vnfMigrateTokenOf.get(vnfInstanceId);
+    if (token === undefined) {
+      token = randomBytes(18).toString('base64url');
+      vnfMigrateTokens.set(token, vnfInstanceId);
+      vnfMigrateTokenOf.set(vnfInstanceId, token);
+    }
     return `${apiRootForVnfs}${VNF_MIGRATE_PREFIX}${token}/migrate`;
   };
+  records.onInstanceDeleted((inst) => {
+    const token = vnfMigrateTokenOf.get(inst.id);
+    if (token !== undefined) vnfMigrateTokens.delete(token);
+    vnfMigrateTokenOf.delete(inst.id);
+  });
   const authenticator = options.auth ? new LabAuthenticator(options.auth) : null;
   let notifier: Notifier | null = null;
   const engine = new LcmEngine({
@@ -128,8 +160,18 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   const migrations = new LabMigrations(options.vim, records, vnfds);
   let routes: Route[] = [];
 
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const server = createServer((req, res) => {
-    void handle(req, res);
+    // After this answer, sendJson / sendEmpty drop the handler's late one.
+    const deadline = setTimeout(() => {
+      const problem = new ProblemError(
+        503,
+        `the lab VNFM could not complete the request within ${requestTimeoutMs} ms`,
+        { 'Retry-After': '1' },
+      );
+      sendProblem(res, problem, req.url?.startsWith('/vnflcm/') ? { Version: SOL003_LCM_API_VERSION } : {});
+    }, requestTimeoutMs);
+    void handle(req, res).finally(() => clearTimeout(deadline));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -145,6 +187,11 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   const subscriptions = new SubscriptionStore({
     baseUri: uris.subscriptions(),
     callbackTimeoutMs: options.callbackTimeoutMs ?? 5000,
+    policy: callbacks,
+    ...(options.limits?.maxSubscriptions !== undefined
+      ? { maxSubscriptions: options.limits.maxSubscriptions }
+      : {}),
+    log,
   });
   notifier = new Notifier(subscriptions, uris);
   routes = buildRoutes({
@@ -157,6 +204,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
     notifier,
     migrations,
     vnfMigrateInstance: (token) => vnfMigrateTokens.get(token),
+    pageSize: options.pageSize ?? 100,
   });
   const policy = options.loadPolicy
     ? new LoadPolicy(options.loadPolicy, {
@@ -216,15 +264,20 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
       });
       await found.route.handle({ req, res, url, params });
     } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
       const problem =
         err instanceof ProblemError
           ? err
-          : new ProblemError(
-              500,
-              `internal error: ${err instanceof Error ? err.message : String(err)}`,
-              {},
-              { cause: err },
-            );
+          : isUnavailable(err)
+            ? new ProblemError(
+                503,
+                `the VIM is unavailable: ${message}`,
+                { 'Retry-After': '1' },
+                { cause: err },
+              )
+            : new ProblemError(500, `internal error: ${message}`, {}, { cause: err });
+      // Answered already (at the deadline): nothing left to say.
+      if (res.writableEnded) return;
       if (res.headersSent) {
         res.destroy(problem);
         return;
@@ -250,6 +303,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
         });
         await engine.stop();
         await notifier?.close();
+        await callbacks.close();
       })();
       return closing;
     },

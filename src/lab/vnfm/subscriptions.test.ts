@@ -58,14 +58,21 @@ describe('lab VNFM: subscriptions', () => {
   });
 
   it('refuses a callback that fails the test (422) and a malformed request (400); keeps the secret out of GET', async () => {
-    f = await startLabFixture({ callbackTimeoutMs: 1000 });
+    const logged: string[] = [];
+    f = await startLabFixture({ callbackTimeoutMs: 1000, log: (line) => logged.push(line) });
     const r = await receiver();
     r.probeStatus = 200;
     const refused = await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: r.uri });
     expect(refused.status).toBe(422);
-    expect(refused.body.detail).toContain('answered 200, not 204');
+    // The client learns the test failed, not what the endpoint answered: the lab's log has that.
+    const generic =
+      'callback endpoint test failed: the GET to callbackUri did not get 204 No Content (SOL003 §5.4.20.3.2)';
+    expect(refused.body.detail).toBe(generic);
+    expect(logged).toEqual([expect.stringMatching(new RegExp(`${r.uri}.*answered 200, not 204`))]);
     const closed = await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: 'http://127.0.0.1:9/x' });
     expect(closed.status).toBe(422);
+    expect(closed.body.detail).toBe(generic);
+    expect(logged[1]).toContain('http://127.0.0.1:9/x');
     expect((await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: 'not a uri' })).status).toBe(400);
     expect(
       (await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: r.uri, verbosity: 'LOUD' })).status,
@@ -257,5 +264,84 @@ describe('lab VNFM: shutdown with a subscriber that does not answer', () => {
         hang.closeAllConnections();
       });
     }
+  });
+});
+
+describe('lab VNFM: where it calls back', () => {
+  it('calls back loopback only by default: another address is refused (422) before any request', async () => {
+    f = await startLabFixture();
+    for (const callbackUri of [
+      'http://10.0.0.1:8080/cb',
+      'http://[::ffff:192.168.1.1]/cb',
+      'http://169.254.169.254/',
+    ]) {
+      const refused = await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri });
+      expect(refused.status).toBe(422);
+      expect(refused.body.detail).toMatch(/^callbackUri refused: .* is not in the lab's callback allow-list/);
+    }
+    const r = await receiver();
+    const tokenEndpoint = await f.call('POST', '/vnflcm/v2/subscriptions', {
+      callbackUri: r.uri,
+      authentication: {
+        authType: ['OAUTH2_CLIENT_CREDENTIALS'],
+        paramsOauth2ClientCredentials: {
+          clientId: 'c',
+          clientPassword: 'p',
+          tokenEndpoint: 'http://10.9.9.9/token',
+        },
+      },
+    });
+    expect(tokenEndpoint.status).toBe(422);
+    expect(tokenEndpoint.body.detail).toMatch(
+      /^authentication\.paramsOauth2ClientCredentials\.tokenEndpoint refused/,
+    );
+    expect(r.received).toEqual([]);
+  });
+
+  it('calls back what the allow-list names instead', async () => {
+    const r = await receiver();
+    // Loopback is no longer in the list: the receiver's address is refused.
+    f = await startLabFixture({ callbackAllowList: ['10.0.0.0/8'] });
+    const refused = await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: r.uri });
+    expect(refused.status).toBe(422);
+    await f.close();
+    f = await startLabFixture({ callbackAllowList: ['127.0.0.1/32'] });
+    expect((await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: r.uri })).status).toBe(201);
+  });
+
+  it('holds at most maxSubscriptions (422 beyond) and pages the list (SOL013 §5.4.2.3)', async () => {
+    f = await startLabFixture({ limits: { maxSubscriptions: 5 }, pageSize: 2 });
+    const r = await receiver();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const created = await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: `${r.uri}?n=${i}` });
+      expect(created.status).toBe(201);
+      ids.push(created.body.id as string);
+    }
+    const full = await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: `${r.uri}?n=5` });
+    expect(full.status).toBe(422);
+    expect(full.body.detail).toBe('the lab VNFM holds 5 subscriptions, its limit: delete one first');
+
+    const seen: string[] = [];
+    let path: string | null = '/vnflcm/v2/subscriptions';
+    let pages = 0;
+    while (path !== null) {
+      const page = await f.call('GET', path);
+      expect(page.status).toBe(200);
+      const items = page.body as unknown as { id: string }[];
+      expect(items.length).toBeLessThanOrEqual(2);
+      seen.push(...items.map((s) => s.id));
+      pages++;
+      const link = /^<([^>]+)>; rel="next"$/.exec(page.headers.get('link') ?? '');
+      path = link?.[1] === undefined ? null : new URL(link[1]).pathname + new URL(link[1]).search;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+    expect((await f.call('DELETE', `/vnflcm/v2/subscriptions/${ids[0]}`)).status).toBe(204);
+    expect((await f.call('POST', '/vnflcm/v2/subscriptions', { callbackUri: `${r.uri}?n=5` })).status).toBe(
+      201,
+    );
+    const bad = await f.call('GET', '/vnflcm/v2/subscriptions?nextpage_opaque_marker=nonsense');
+    expect(bad.status).toBe(400);
   });
 });

@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { LcmOperationStateType, LcmOperationType } from '../../protocols/sol003/sol003-types.js';
 import { CallbackClient } from './callback-client.js';
+import type { CallbackPolicy } from './callback-policy.js';
+import { Sequence } from './paging.js';
 import { ProblemError } from './problem.js';
 import type { LccnSubscriptionRequestBody, LifecycleChangeNotificationsFilter } from './requests.js';
 
@@ -101,10 +103,20 @@ export interface SubscriptionStoreOptions {
   readonly baseUri: string;
   /** Per probe / delivery. */
   readonly callbackTimeoutMs: number;
+  /** Where the VNFM may call back (default: loopback only). */
+  readonly policy: CallbackPolicy;
+  /** Subscriptions at most (default {@link DEFAULT_MAX_SUBSCRIPTIONS}); one more is refused (422). */
+  readonly maxSubscriptions?: number;
+  /** The lab's log: what a failed endpoint test met, which the 422 does not tell the client. */
+  readonly log: (line: string) => void;
 }
+
+export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
 
 export class SubscriptionStore {
   private readonly subs = new Map<string, SubscriptionRecord>();
+  /** Creation numbers, for paging. */
+  readonly sequence = new Sequence();
 
   constructor(private readonly opts: SubscriptionStoreOptions) {}
 
@@ -115,7 +127,11 @@ export class SubscriptionStore {
   /**
    * Create a subscription, or return the existing one with the same
    * callbackUri and filter (`created: false`: the caller answers 303).
-   * A callback endpoint that does not answer the probe GET with 204 is a 422.
+   * A callback the policy refuses, a full store, and a callback endpoint
+   * that does not answer the probe GET with 204 are 422s. The last one does
+   * not say what the endpoint answered (or whether it answered at all): the
+   * VNFM must not become a way to probe the hosts it can reach. The lab's
+   * log has it.
    */
   async create(req: LccnSubscriptionRequestBody): Promise<{ sub: SubscriptionRecord; created: boolean }> {
     for (const sub of this.subs.values()) {
@@ -123,12 +139,30 @@ export class SubscriptionStore {
         return { sub, created: false };
       }
     }
-    const client = new CallbackClient(req.authentication, this.opts.callbackTimeoutMs);
+    const max = this.opts.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
+    if (this.subs.size >= max)
+      throw new ProblemError(422, `the lab VNFM holds ${max} subscriptions, its limit: delete one first`);
+    const tokenEndpoint = req.authentication?.paramsOauth2ClientCredentials?.tokenEndpoint;
+    for (const [field, uri] of [
+      ['callbackUri', req.callbackUri],
+      ['authentication.paramsOauth2ClientCredentials.tokenEndpoint', tokenEndpoint],
+    ] as const) {
+      const refusal = uri === undefined ? null : this.opts.policy.refusal(uri);
+      if (refusal !== null) throw new ProblemError(422, `${field} refused: ${refusal}`);
+    }
+    const client = new CallbackClient(
+      req.authentication,
+      this.opts.callbackTimeoutMs,
+      this.opts.policy.fetch,
+    );
     const probe = await client.probe(req.callbackUri);
     if (!probe.ok) {
+      this.opts.log(
+        `subscription refused: the test of callback endpoint ${req.callbackUri} failed: ${probe.detail}`,
+      );
       throw new ProblemError(
         422,
-        `the notification endpoint ${req.callbackUri} did not pass the test (GET expecting 204): ${probe.detail}`,
+        'callback endpoint test failed: the GET to callbackUri did not get 204 No Content (SOL003 §5.4.20.3.2)',
       );
     }
     const sub: SubscriptionRecord = {
@@ -139,6 +173,7 @@ export class SubscriptionStore {
       client,
     };
     this.subs.set(sub.id, sub);
+    this.sequence.stamp(sub.id);
     return { sub, created: true };
   }
 
@@ -151,6 +186,7 @@ export class SubscriptionStore {
   }
 
   delete(id: string): boolean {
+    this.sequence.forget(id);
     return this.subs.delete(id);
   }
 

@@ -5,6 +5,7 @@
  * (towards a subscriber's callback, §8.3.4 SubscriptionAuthentication).
  */
 import { VnflabError } from '../../util/errors.js';
+import { describeFetchError } from '../../util/fetch-error.js';
 
 export interface OAuth2ClientCredentials {
   readonly tokenUrl: string;
@@ -28,6 +29,21 @@ export class OAuth2TokenError extends VnflabError {
   ) {
     super(`OAuth 2.0 token request to ${tokenUrl} failed: ${status} ${detail}`);
     this.name = 'OAuth2TokenError';
+  }
+}
+
+/**
+ * The token endpoint could not be reached (refused, unresolved, TLS): named
+ * as such, since the request that needed the token is to another URL.
+ */
+export class OAuth2TokenUnreachable extends VnflabError {
+  readonly code = 'VNFLAB_OAUTH2_TOKEN_UNREACHABLE';
+  constructor(
+    readonly tokenUrl: string,
+    cause: Error,
+  ) {
+    super(`OAuth 2.0 token request to ${tokenUrl}: ${describeFetchError(cause)}`, { cause });
+    this.name = 'OAuth2TokenUnreachable';
   }
 }
 
@@ -69,16 +85,24 @@ export class OAuth2TokenSource {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (c.scope !== undefined) form.set('scope', c.scope);
     // RFC 6749 §2.3.1: client authentication with HTTP Basic.
-    const res = await this.fetchFn(c.tokenUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: basicAuthHeader(c.clientId, c.clientSecret),
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-      },
-      body: form.toString(),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
-    });
+    let res: Response;
+    try {
+      res = await this.fetchFn(c.tokenUrl, {
+        method: 'POST',
+        headers: {
+          Authorization: basicAuthHeader(c.clientId, c.clientSecret),
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+        },
+        body: form.toString(),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
+      });
+    } catch (err) {
+      // Name the token endpoint: the request that needed the token is to another URL.
+      if (err instanceof Error && err.name !== 'AbortError' && err.name !== 'TimeoutError')
+        throw new OAuth2TokenUnreachable(c.tokenUrl, err);
+      throw err;
+    }
     const body = (await res.json().catch(() => ({}))) as {
       access_token?: unknown;
       expires_in?: unknown;

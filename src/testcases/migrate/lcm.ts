@@ -3,8 +3,8 @@
  * VNF state together, and the terminate / delete cleanup actions.
  */
 import type { LcmOperation, VnfState, Vnfm, VnfRecord } from '../../ports/vnfm.js';
-import { StepFailed } from '../../runner/errors.js';
-import { pollUntil } from '../../runner/poll.js';
+import { StepFailed, StepTimeout } from '../../runner/errors.js';
+import { beforeDeadline, pollUntil } from '../../runner/poll.js';
 import { monoMs } from '../../util/clock.js';
 
 const FAILED_STATES = new Set(['FAILED_TEMP', 'FAILED', 'ROLLED_BACK']);
@@ -65,7 +65,10 @@ export async function terminateVnf(
   opts: { timeoutMs: number; intervalMs: number },
 ): Promise<void> {
   const deadline = monoMs() + opts.timeoutMs;
-  const state = await vnfm.getVnfState(vnf);
+  const state = await beforeDeadline(vnfm.getVnfState(vnf), deadline, undefined, {
+    onTimeout: () =>
+      new StepTimeout(`Timeout - the VNF state was not read within ${opts.timeoutMs} ms (VNF termination)`),
+  });
   if (state.instantiationState === 'NOT_INSTANTIATED') return;
   let op: LcmOperation | null = null;
   await pollUntil(

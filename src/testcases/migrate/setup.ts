@@ -39,6 +39,8 @@ export function newMigrateRecord(
     title: testCase.title,
     overallStatus: 'ERROR',
     failure: null,
+    complete: false,
+    lastSavedAt: null,
     startedAt: isoNow(),
     endedAt: null,
     durationMs: null,

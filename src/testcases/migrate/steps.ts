@@ -9,6 +9,7 @@ import { describeHopDrops, labDropsIn } from '../../ports/lab-drops.js';
 import type { TesterSelfCheck, TrafficTotals, WindowStats } from '../../ports/traffic.js';
 import type { VResource, VnfdResources } from '../../ports/vnfm.js';
 import { StepFailed } from '../../runner/errors.js';
+import { untilAborted } from '../../runner/abortable.js';
 import { pollUntil } from '../../runner/poll.js';
 import type { Stamp } from '../../record/result.js';
 import { isoNow, monoMs, sleep } from '../../util/clock.js';
@@ -288,11 +289,27 @@ export async function triggerMigration(ctx: MigrateContext): Promise<void> {
   if (ctx.state.trafficRunning && input.triggerType !== 'load') cutTrafficWindow(ctx, 'duringMigration');
   const triggeredAt = stamp();
   ctx.result.timeRecord.startvResourceMigration = triggeredAt;
-  const { handle, initiatedBy } = await issueTrigger(ctx, subject, triggeredAt.at);
+  const issuing = issueTrigger(ctx, subject, triggeredAt.at);
+  // Ctrl-C ends the step at once, even with the trigger in flight (the VIM
+  // may take seconds to answer); a migration it still starts is aborted on
+  // the way out, so this entry is registered before the trigger returns.
+  const abortMigration = ctx.cleanup.defer('abort migration', async () => {
+    const issued = await issuing.catch(() => null);
+    if (issued) await ctx.migrator.abortMigration(issued.handle);
+  });
+  let issued;
+  try {
+    issued = await untilAborted(issuing, ctx.signal, 'triggering the migration');
+  } catch (err) {
+    // Refused: no migration to abort.
+    if (!ctx.signal.aborted) abortMigration.dismiss();
+    throw err;
+  }
+  const { handle, initiatedBy } = issued;
   ctx.state.migration = handle;
   ctx.result.migration.migrationId = handle.id;
   ctx.result.migration.initiatedBy = initiatedBy;
-  ctx.state.abortMigration = ctx.cleanup.defer('abort migration', () => ctx.migrator.abortMigration(handle));
+  ctx.state.abortMigration = abortMigration;
   ctx.log.info(`Migration ${handle.id} triggered (${handle.type}, vResourceType ${input.vResourceType})`);
 }
 

@@ -3,6 +3,7 @@
  * sequence-numbered UDP sender on loopback, polling, and a pid check.
  */
 import dgram from 'node:dgram';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../../src/util/entry.js';
 import type { Endpoint } from '../../../src/util/outcome.js';
@@ -29,6 +30,28 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Pids of the processes in process group `pgid` (Linux /proc), with their
+ * state letter ('T': stopped). The process that leads the group may be gone
+ * while members remain.
+ */
+export function processGroupMembers(pgid: number): { pid: number; state: string }[] {
+  const members: { pid: number; state: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid) members.push({ pid: Number(entry), state: fields[0] ?? '?' });
+  }
+  return members;
 }
 
 /** A sink that counts distinct sequence numbers (first 4 bytes of each datagram). */

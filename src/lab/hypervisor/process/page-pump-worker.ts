@@ -10,7 +10,7 @@ import { parentPort } from 'node:worker_threads';
 import { VnflabBugError } from '../../../util/errors.js';
 import { HostError, toWireError } from './errors.js';
 import { PAGE_SIZE } from './guest-memory.js';
-import { BULK_WORK_NICE } from './ipc/priority.js';
+import { bulkWorkNice } from './ipc/priority.js';
 import { MigrationChannel } from './migration-channel.js';
 import { encodeBlocksFrame, encodePagesFrame } from './migration-frames.js';
 import type { PumpCounters, PumpEvent, PumpMessage, PumpSetup } from './page-pump.js';
@@ -33,7 +33,7 @@ if (port === null) throw new VnflabBugError('page-pump-worker must run as a work
 // On the 2-core lab machine a copier at the VNF's priority took the CPU the
 // VNF needed to keep up with 10k packets/s.
 try {
-  os.setPriority(BULK_WORK_NICE);
+  os.setPriority(bulkWorkNice());
 } catch {
   // Not permitted: keep the inherited priority.
 }

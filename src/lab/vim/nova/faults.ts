@@ -4,7 +4,7 @@
  * `computeFault` for anything else) and the body is
  * `{"<key>": {"code": <status>, "message": "..."}}`.
  */
-import { VimError } from '../vim.js';
+import { isUnavailable, VimError } from '../vim.js';
 import { VnflabError } from '../../../util/errors.js';
 
 const FAULT_NAMES: Readonly<Record<number, string>> = {
@@ -42,7 +42,10 @@ export function faultBody(
 
 /** Map anything thrown by a handler to a status and message. */
 export function toFault(e: unknown): { status: number; message: string } {
-  if (e instanceof NovaFault || e instanceof VimError) return { status: e.status, message: e.message };
+  if (e instanceof NovaFault) return { status: e.status, message: e.message };
+  // A compute host that does not answer is a service that is unavailable for now, as Nova says when nova-compute is down.
+  if (isUnavailable(e)) return { status: 503, message: (e as Error).message };
+  if (e instanceof VimError) return { status: e.status, message: e.message };
   const text = e instanceof Error ? e.message : String(e);
   return { status: 500, message: `Unexpected API Error: ${text}` };
 }

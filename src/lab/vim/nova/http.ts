@@ -22,12 +22,14 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** Answer with JSON; a no-op once the response has been answered (e.g. with 503 at the request deadline). */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
 ): void {
+  if (res.headersSent || res.writableEnded) return;
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../../../util/clock.js';
 import { createFakeLab, type FakeLab } from '../../../../test/fakes/lab/fake-host.js';
+import { FakeVim } from '../../../../test/fakes/lab/fake-vim.js';
+import { HostError } from '../../hypervisor/process/errors.js';
 import { LabVim } from '../lab-vim.js';
 import type { ServerCreateRequest } from '../vim.js';
 import { startNovaApi, type NovaApi } from './nova-api.js';
@@ -420,5 +422,62 @@ describe('lab Nova API', () => {
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toContain('vnflab:vresource_type');
     });
+  });
+});
+
+describe('lab Nova API over a VIM that does not answer (real time)', () => {
+  /** Keystone token, then one compute request; the status and how long it took. */
+  async function timedCall(
+    api: NovaApi,
+    path: string,
+  ): Promise<{ status: number; body: Record<string, unknown>; ms: number }> {
+    const auth = await fetch(`${api.authUrl}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(passwordAuth(credentials.password)),
+    });
+    const token = auth.headers.get('X-Subject-Token') ?? '';
+    const t0 = performance.now();
+    const res = await fetch(`${api.baseUrl}${path}`, { headers: { 'X-Auth-Token': token } });
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown>,
+      ms: performance.now() - t0,
+    };
+  }
+
+  it('answers 503 at its request deadline instead of keeping the client waiting', async () => {
+    const vim = new FakeVim();
+    vim.listServers = () => new Promise<never>(() => undefined); // a host that never answers
+    const api = await startNovaApi({ vim, credentials, requestTimeoutMs: 200 });
+    try {
+      const res = await timedCall(api, '/servers/detail');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({
+        serviceUnavailable: {
+          code: 503,
+          message: 'The compute API could not complete the request within 200 ms.',
+        },
+      });
+      expect(res.ms).toBeLessThan(200 + 2_000);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('answers 503 when a compute host did not answer the VIM in time', async () => {
+    const vim = new FakeVim();
+    vim.listServers = () =>
+      Promise.reject(
+        new HostError('TIMEOUT', 'host compute-1 did not answer inventory: no answer within 5000 ms'),
+      );
+    const api = await startNovaApi({ vim, credentials });
+    try {
+      const res = await timedCall(api, '/servers/detail');
+      expect(res.status).toBe(503);
+      expect(JSON.stringify(res.body)).toContain('host compute-1 did not answer inventory');
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -29,7 +29,15 @@ export interface NovaApiOptions {
   readonly credentials: LabCredentials;
   /** Token lifetime, ms (default one hour, Keystone's default). */
   readonly tokenTtlMs?: number;
+  /**
+   * A request not answered within this many ms gets a 503 fault (default
+   * 15 s, below the drivers' 30 s): the client learns the VIM is stuck
+   * instead of timing out; the VIM's work goes on behind it.
+   */
+  readonly requestTimeoutMs?: number;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 export interface NovaApi {
   /** Compute endpoint, e.g. http://127.0.0.1:40123/v2.1 */
@@ -45,11 +53,25 @@ export interface NovaApi {
 export async function startNovaApi(opts: NovaApiOptions): Promise<NovaApi> {
   const tokens = new TokenIssuer(opts.credentials, opts.tokenTtlMs ?? 3_600_000);
   let rootUrl = '';
+  const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const server = createServer((req, res) => {
-    void route(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, faultBody(500, 'Unexpected API Error.'));
-      else res.destroy();
-    });
+    // sendJson does nothing once this answered: the handler's late answer is dropped.
+    const deadline = setTimeout(
+      () =>
+        sendJson(
+          res,
+          503,
+          faultBody(503, `The compute API could not complete the request within ${requestTimeoutMs} ms.`),
+          { 'Retry-After': '1' },
+        ),
+      requestTimeoutMs,
+    );
+    void route(req, res)
+      .catch(() => {
+        if (!res.headersSent) sendJson(res, 500, faultBody(500, 'Unexpected API Error.'));
+        else if (!res.writableEnded) res.destroy();
+      })
+      .finally(() => clearTimeout(deadline));
   });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -163,6 +163,21 @@ describe("checkValidity: the embedded lab's own queue drops", () => {
     expect(v.checked.join('; ')).toContain('queue drops per hop');
   });
 
+  it('counts the loss outside the switch-over once when both the queueing and the hop drops explain it', () => {
+    const v = checkValidity(
+      input({
+        latencyP99Ms: 577,
+        degradation: { lost: 3621, lossDerivedMs: 362.1 },
+        labDrops: hopDrops([['host compute-1', 1300, 1400, 3621]]),
+      }),
+    );
+    expect(v.findings.map((f) => [f.check, f.effectMs])).toEqual([
+      ['queueing', 0],
+      ['hop-drops', 362.1],
+    ]);
+    expect(v.errorBoundMs).toBeCloseTo(362.1);
+  });
+
   it("notes the paused VM's overflow at the switch-over as the migration's own, but not the fabric's", () => {
     const v = checkValidity(
       input({

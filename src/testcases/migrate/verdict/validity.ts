@@ -227,6 +227,14 @@ export function checkValidity(v: ValidityInput): Validity {
       });
   }
 
+  // The lab's queue drops are part of the loss outside the switch-over that queueing stands for: count them once.
+  const dropped = findings.find((f) => f.check === 'hop-drops')?.effectMs ?? 0;
+  const queueing = findings.findIndex((f) => f.check === 'queueing');
+  if (queueing >= 0 && dropped > 0) {
+    const q = findings[queueing]!;
+    findings[queueing] = { ...q, effectMs: q.effectMs === null ? null : Math.max(0, q.effectMs - dropped) };
+  }
+
   const toleranceMs = toleranceFor(v.disruptionMs, v.toleranceMs);
   const unbounded = findings.some((f) => f.effectMs === null);
   const errorBoundMs = unbounded ? null : findings.reduce((a, f) => a + (f.effectMs ?? 0), 0);

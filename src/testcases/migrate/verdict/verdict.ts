@@ -185,16 +185,16 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     const f = moved[0]!;
     const bound = validity.errorBoundMs === null ? 'unbounded' : `${validity.errorBoundMs.toFixed(2)} ms`;
     summary = `figures not trusted (error bound ${bound} > tolerance ${validity.toleranceMs.toFixed(2)} ms): ${f.element} ${f.check}: ${f.detail}${moved.length > 1 ? ` (+${moved.length - 1} more)` : ''}`;
-    result.failure = { step: null, message: summary };
+    result.failure = { step: null, phase: 'verdict', message: summary };
   } else if (failed.length > 0) {
     status = 'FAIL';
     const c = failed[0]!;
     summary = `criterion failed: ${describeCriterion(c)}`;
-    result.failure = { step: null, criterion: c.name, message: summary };
+    result.failure = { step: null, phase: 'verdict', criterion: c.name, message: summary };
   } else if (unmeasured.length > 0) {
     status = 'INCONCLUSIVE';
     summary = `criterion set but not measured: ${unmeasured.map((c) => c.name).join(', ')}`;
-    result.failure = { step: null, criterion: unmeasured[0]!.name, message: summary };
+    result.failure = { step: null, phase: 'verdict', criterion: unmeasured[0]!.name, message: summary };
   } else {
     summary =
       criteria.length === 0

@@ -81,6 +81,12 @@ export async function forkChild(
   }
 }
 
+/** SIGKILL the child (stopped or not) and wait for it to be gone. */
+export async function killChild(handle: ChildHandle): Promise<void> {
+  handle.child.kill('SIGKILL');
+  await handle.exited;
+}
+
 /** Wait for the child to exit by itself for `graceMs`, then kill it. */
 export async function awaitExit(handle: ChildHandle, graceMs = 5_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -89,8 +95,5 @@ export async function awaitExit(handle: ChildHandle, graceMs = 5_000): Promise<v
   );
   const outcome = await Promise.race([handle.exited.then(() => 'exited' as const), timeout]);
   clearTimeout(timer);
-  if (outcome === 'timeout') {
-    handle.child.kill('SIGKILL');
-    await handle.exited;
-  }
+  if (outcome === 'timeout') await killChild(handle);
 }

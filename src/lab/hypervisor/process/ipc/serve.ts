@@ -3,7 +3,15 @@
  * emit events, and die with the parent (no orphan processes, ever).
  */
 import { VnflabBugError } from '../../../../util/errors.js';
-import { isWireRequest, READY_EVENT, type RpcApi, type WireError, type WireResponse } from './wire.js';
+import {
+  isWireRequest,
+  READY_EVENT,
+  RUNNING_METHOD,
+  type RpcApi,
+  type WireError,
+  type WireResponse,
+} from './wire.js';
+import { killProcessGroup, labProcessGroup } from './process-group.js';
 
 /** The JSON value the parent passed to forkChild. */
 export function readInit(): unknown {
@@ -14,11 +22,21 @@ export function readInit(): unknown {
 
 /**
  * Exit as soon as the IPC channel closes: the parent exited, crashed or was
- * killed. Sockets and timers go with the process.
+ * killed. Sockets and timers go with the process. In the lab's own process
+ * group (process-group.ts), the whole group is killed instead: a SIGSTOPped
+ * sibling cannot notice its parent is gone, SIGKILL ends it all the same.
  */
 export function exitWithParent(): void {
-  if (!process.connected) process.exit(0);
-  process.on('disconnect', () => process.exit(0));
+  const orphaned = (): never => {
+    const group = labProcessGroup();
+    try {
+      if (group !== null) killProcessGroup(group); // this process included
+    } finally {
+      process.exit(0);
+    }
+  };
+  if (!process.connected) orphaned();
+  process.on('disconnect', orphaned);
 }
 
 /** Send an event to the parent; dropped silently when the channel is closed. */
@@ -41,8 +59,15 @@ export function serveRpc<Api extends RpcApi<Api>>(
   afterReply?: (method: string) => void,
 ): void {
   const methods = api as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
+  /** Ids of long calls under way (see RUNNING_METHOD). */
+  const running = new Set<number>();
   process.on('message', (m: unknown) => {
     if (!isWireRequest(m)) return;
+    if (m.method === RUNNING_METHOD) {
+      reply({ t: 'res', id: m.id, ok: true, value: running.has(Number(m.args[0])) }, m.method);
+      return;
+    }
+    if (m.long === true) running.add(m.id);
     const fn = methods[m.method];
     const run =
       fn === undefined
@@ -55,6 +80,8 @@ export function serveRpc<Api extends RpcApi<Api>>(
   });
 
   function reply(res: WireResponse, method: string): void {
+    // Queued before any later poll's answer (IPC keeps order): not running + no answer seen = lost.
+    running.delete(res.id);
     if (!process.connected) return;
     process.send?.(res, undefined, {}, () => afterReply?.(method));
   }

@@ -15,6 +15,8 @@ export interface WireRequest {
   readonly id: number;
   readonly method: string;
   readonly args: readonly unknown[];
+  /** A long call: the parent polls {@link RUNNING_METHOD} with its id while it waits. */
+  readonly long?: true;
 }
 
 export type WireResponse =
@@ -29,6 +31,13 @@ export interface WireEvent {
 
 /** The event a child sends once it is ready to serve requests. */
 export const READY_EVENT = 'ready';
+
+/**
+ * Built into every child (serveRpc): `$running(id)` answers whether the long
+ * call `id` is still under way. The parent's liveness poll: a stopped or hung
+ * child does not answer it.
+ */
+export const RUNNING_METHOD = '$running';
 
 /** Methods of an RPC API: every member is an async function. */
 export type RpcApi<T> = { [K in keyof T]: (...args: never[]) => Promise<unknown> };
