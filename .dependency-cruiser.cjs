@@ -72,6 +72,27 @@ module.exports = {
       from: { path: '^src/config/' },
       to: { path: '^src/(drivers|lab)/', pathNot: '^src/(drivers/[^/]+|lab)/config\\.ts$' },
     },
+    {
+      name: 'kubernetes-client-only-in-kubevirt',
+      severity: 'error',
+      comment:
+        '@kubernetes/client-node is an optional peer dependency: only the kubevirt driver may load it (README, "Dependencies").',
+      from: { path: '^src/', pathNot: '^src/drivers/kubevirt/' },
+      to: { path: '@kubernetes/client-node', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'kubevirt-driver-on-demand',
+      severity: 'error',
+      comment:
+        'The kubevirt driver loads the optional Kubernetes client: outside it, import it only dynamically (compose/registry.ts), types and its config schema aside.',
+      from: { path: '^src/', pathNot: '^src/drivers/kubevirt/' },
+      to: {
+        path: '^src/drivers/kubevirt/',
+        pathNot: '^src/drivers/kubevirt/(config|errors|kubernetes-client)\\.ts$',
+        dynamic: false,
+        dependencyTypesNot: ['type-only'],
+      },
+    },
     ...ALL.map((layer) => ({
       name: `layer-${layer}`,
       severity: 'error',

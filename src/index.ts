@@ -4,6 +4,8 @@
  */
 export { runTestCase, type RunOptions, type RunOutput } from './compose/run-test-case.js';
 export { createDefaultOutDir } from './compose/out-dir.js';
+export { RESULT_SCHEMA_VERSION } from './record/result.js';
+export { jsonSchema, type SchemaName } from './commands/schema.js';
 export type {
   TcResult,
   StepRecord,
@@ -14,7 +16,7 @@ export type {
 } from './record/result.js';
 export { parseConfig, loadConfig } from './config/load.js';
 export { configSchema, type VnflabConfig, type ConfigInput } from './config/schema.js';
-export { ConfigError, VnflabBugError, VnflabError } from './util/errors.js';
+export { ConfigError, OptionalDependencyMissing, VnflabBugError, VnflabError } from './util/errors.js';
 export { listTestCases } from './commands/list.js';
 export { TEST_CASES } from './testcases/index.js';
 export { startLab, type LabInfo, type RunningLab } from './lab/lab.js';

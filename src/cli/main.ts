@@ -4,7 +4,7 @@
  * command (src/commands/). Exit 0 pass, 1 test failed, 2 bad usage or
  * config (one line naming the field), 130 interrupted.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import {
   CalibrationError,
   DEFAULT_CALIBRATION_RATE_HZ,
@@ -15,15 +15,17 @@ import {
   parseRate,
   withinBound,
 } from '../commands/calibrate.js';
-import { ConfigError, Interrupted } from '../util/errors.js';
-import { configJsonSchema } from '../config/json-schema.js';
+import { ConfigError, Interrupted, OptionalDependencyMissing } from '../util/errors.js';
+import { jsonSchema, SCHEMAS, type SchemaName } from '../commands/schema.js';
 import { formatListing, listTestCases } from '../commands/list.js';
+import { DEFAULT_INIT_DIR, formatInit, initExamples } from '../commands/init.js';
 import { labUp, parsePort } from '../commands/lab-up.js';
 import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exitCodeOf, runCommand } from '../commands/run.js';
 import { ConsoleReporter } from '../report/console.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
+import { VNFLAB_VERSION } from '../util/version.js';
 
 /** First Ctrl-C: stop the run and clean up; second: leave at once. */
 function interruptSignal(): AbortSignal {
@@ -48,6 +50,7 @@ function fail(message: string, code: number): never {
 
 const program = new Command('vnflab')
   .description('ETSI VNF lifecycle migration tests under traffic, against a VNFM / VIM or the embedded lab')
+  .version(VNFLAB_VERSION, '-V, --version', "print vnflab's version (package.json) and exit")
   .exitOverride()
   .configureOutput({
     writeErr: (s) => process.stderr.write(s),
@@ -116,6 +119,16 @@ program
   });
 
 program
+  .command('init')
+  .description(
+    'write the example configurations that ship with vnflab into DIR, to run the README from an installed package; never overwrites',
+  )
+  .argument('[DIR]', 'where to write them', DEFAULT_INIT_DIR)
+  .action((dir: string) => {
+    process.stdout.write(`${formatInit(initExamples({ dir }))}\n`);
+  });
+
+program
   .command('list')
   .description('list the test cases with their steps and inputs')
   .option('--json', 'as JSON')
@@ -126,9 +139,14 @@ program
 
 program
   .command('schema')
-  .description('print the JSON Schema of the run configuration')
-  .action(() => {
-    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  .description('print a JSON Schema: of the run configuration (default) or of result.json')
+  .addArgument(
+    new Argument('[WHICH]', 'config: the run configuration; result: result.json')
+      .choices(SCHEMAS)
+      .default('config'),
+  )
+  .action((which: SchemaName) => {
+    process.stdout.write(`${JSON.stringify(jsonSchema(which), null, 2)}\n`);
   });
 
 program
@@ -208,6 +226,11 @@ try {
   }
   // Not root, a package that would not install...: the reason, without a stack trace.
   if (err instanceof QemuLabError) fail(`${err.code}: ${err.message}`, 1);
-  if (err instanceof ConfigError || err instanceof CalibrationError) fail(err.message, 2);
+  if (
+    err instanceof ConfigError ||
+    err instanceof CalibrationError ||
+    err instanceof OptionalDependencyMissing
+  )
+    fail(err.message, 2);
   fail((err as Error).stack ?? String(err), 1);
 }

@@ -14,6 +14,7 @@ import { VnflabBugError } from '../util/errors.js';
 import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import type { DriverConfigs } from './driver-configs.js';
 import { labSol003Config } from './lab-drivers.js';
+import { requireKubernetesClient } from '../drivers/kubevirt/kubernetes-client.js';
 
 /** A driver and what the result record says about it. */
 export interface Built<P> {
@@ -75,6 +76,7 @@ export const MIGRATOR_DRIVERS: Factories<DriverConfigs['migrator'], Migrator> = 
     return { port: migrator, description: { driver: migrator.name, authUrl: config.config.authUrl } };
   },
   kubevirt: async (config) => {
+    await requireKubernetesClient();
     const { KubevirtMigrator } = await import('../drivers/kubevirt/kubevirt-migrator.js');
     const migrator = new KubevirtMigrator(config.config);
     return {
@@ -112,6 +114,15 @@ export const TRAFFIC_DRIVERS: Factories<DriverConfigs['traffic'], Traffic> = {
     return { port: traffic, description: { driver: traffic.name } };
   },
 };
+
+/**
+ * The optional packages the chosen drivers need are installed
+ * (OptionalDependencyMissing names the one that is not): checked before a
+ * run starts anything.
+ */
+export async function requireDriverPackages(configs: DriverConfigs): Promise<void> {
+  if (configs.migrator.driver === 'kubevirt') await requireKubernetesClient();
+}
 
 /** Build the driver a configuration names, from its table. */
 export function build<D extends { readonly driver: string }, P>(

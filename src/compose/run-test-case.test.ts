@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../util/errors.js';
 import { parseConfig } from '../config/load.js';
 import { FakeLab, fakeEnvironment, type Injection } from '../../test/fakes/ports.js';
+import { resultSchemaErrors } from '../../test/result-schema.js';
 import type { TcResult } from '../record/result.js';
 import type { LogLevel } from '../report/reporter.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -29,6 +30,8 @@ async function run(
     createEnvironment: async (_c, cleanup) => fakeEnvironment(lab, cleanup),
     ...(signal ? { signal } : {}),
   });
+  // Whatever happened, the record written conforms to the published schema (docs/result.schema.json).
+  expect(resultSchemaErrors(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')))).toEqual([]);
   return { result, dir };
 }
 

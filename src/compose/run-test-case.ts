@@ -23,6 +23,7 @@ import { checkEndpoints, endpointsOf } from './endpoints.js';
 import { createEnvironment, usesEmbeddedLab, type RunEnvironment } from './environment.js';
 import { checkInputFiles } from './input-files.js';
 import { checkOutDir, createDefaultOutDir, createOutDir } from './out-dir.js';
+import { requireDriverPackages } from './registry.js';
 
 export interface RunOptions {
   readonly config: VnflabConfig;
@@ -81,10 +82,12 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const baseDir = opts.baseDir ?? process.cwd();
   if (opts.outDir !== undefined) checkOutDir(opts.outDir, 'outDir');
   // Driver settings the schema cannot check (a secret's environment variable
-  // unset, drivers that cannot work together), the files the run reads and
-  // the systems it drives are bad input too: exit 2, before any record is
-  // written or process started.
+  // unset, drivers that cannot work together, an optional package a driver
+  // needs not installed), the files the run reads and the systems it drives
+  // are bad input too: exit 2, before any record is written or process
+  // started.
   const drivers = driverConfigs(config, baseDir);
+  await requireDriverPackages(drivers);
   await checkInputFiles(config, drivers, baseDir);
   // Injected drivers (tests) reach no endpoint of the config.
   if (opts.createEnvironment === undefined) await checkEndpoints(endpointsOf(drivers));

@@ -46,6 +46,8 @@ export interface WindowStats {
   readonly reordered: number;
   /** Offered rate actually achieved by the generator in this window, packets/s. */
   readonly offeredRateHz: number;
+  /** Of `lost`, those that arrived after the grace period (delayed, not dropped); absent where the driver cannot tell. */
+  readonly late?: number;
   /** One-way latency per flow of the packets received (absent where the implementation cannot timestamp). */
   readonly latency?: readonly FlowLatency[];
   /** Received / lost per time bin, for plots (absent where the implementation has no per-packet view). */
@@ -112,6 +114,11 @@ export interface LossEpisode {
   readonly gapDerivedMs?: number | null;
   /** Resolution of both values: one inter-packet interval of the flow, ms. */
   readonly resolutionMs?: number;
+  /** Arrival (monotonic ms) of the in-order packets bordering the episode, null if none; absent where the driver does not see packets. */
+  readonly arrivalBeforeMs?: number | null;
+  readonly arrivalAfterMs?: number | null;
+  /** Only the part of an episode sent in one window (it also lost packets sent in a neighbouring window); gapMs is then null. */
+  readonly clipped?: boolean;
 }
 
 /** CalculateServiceDisruptionLength result. */

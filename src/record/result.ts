@@ -127,7 +127,17 @@ export interface CleanupRecord {
   readonly durationMs: number;
 }
 
+/**
+ * Version of result.json's format, published as docs/result.schema.json
+ * (`vnflab schema result`): the major number changes when a field is
+ * removed or changes meaning, the minor one when a field is added.
+ */
+export const RESULT_SCHEMA_VERSION = '1.0';
+
+/** The record of one run: result.json. */
 export interface TcResult {
+  /** Version of this record's format (docs/result.schema.json). */
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
   testCase: string;
   title: string;
   /** ERROR until the run ends (a record cut off before its end keeps it: see `complete`). */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from '../record/result.js';
+import {
+  emptyTimeRecord,
+  emptyTrafficRecord,
+  RESULT_SCHEMA_VERSION,
+  type TcResult,
+} from '../record/result.js';
 import { syntheticPassResult } from '../../test/fixtures/report/synthetic-pass.js';
 import { toHtml } from './html.js';
 import { layoutLabels } from './marker-labels.js';
@@ -55,6 +60,7 @@ function result(): TcResult {
     },
   ];
   return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
     testCase: 'TC_VNF_MIGRATE_002',
     title: 'Migration <live> & traffic',
     overallStatus: 'PASS',

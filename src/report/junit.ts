@@ -1,5 +1,5 @@
 /** JUnit XML for CI dashboards: one testsuite per run, one testcase per step. */
-import type { TcResult } from '../record/result.js';
+import type { StepRecord, TcResult } from '../record/result.js';
 import { describeCriterion } from '../record/verdict.js';
 import { writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import type { Reporter } from './reporter.js';
@@ -42,11 +42,28 @@ function properties(r: TcResult): [string, string][] {
   return out;
 }
 
+/**
+ * A step's testcase name as a CI dashboard lists it: the number padded so
+ * that sorting by name keeps the plan's order (01 ... 13), then the plan's
+ * title without its "(--> time stamp)" notes to the implementer; the check a
+ * step makes ("no dropped packets") stays.
+ */
+export function junitStepName(step: Pick<StepRecord, 'n' | 'title'>): string {
+  const title = step.title
+    .replace(/\s*\(-->\s*time stamp\)/g, '')
+    .replace(/\(-->\s*/g, '(')
+    .trim();
+  return `${String(step.n).padStart(2, '0')}. ${title}`;
+}
+
+/** The run's verdict as one more testcase: after the steps in a dashboard's order, and saying what it judges. */
+export const JUNIT_VERDICT_NAME = 'Verdict: pass criteria and validity of the figures';
+
 export function toJUnitXml(result: TcResult): string {
   const skipped = result.steps.filter((s) => s.status === 'NOT_RUN').length;
   const cases = result.steps.map((s) => {
     const time = ((s.durationMs ?? 0) / 1000).toFixed(3);
-    const head = `    <testcase classname="${esc(result.testCase)}" name="${esc(`${s.n}. ${s.title}`)}" time="${time}"`;
+    const head = `    <testcase classname="${esc(result.testCase)}" name="${esc(junitStepName(s))}" time="${time}"`;
     const msg = esc(s.message ?? s.status);
     if (s.status === 'FAIL') return `${head}>\n      <failure message="${msg}"/>\n    </testcase>`;
     if (s.status === 'ERROR' || s.status === 'ABORTED')
@@ -59,7 +76,7 @@ export function toJUnitXml(result: TcResult): string {
   const verdict = result.verdict;
   if (verdict !== null) {
     // The run's verdict as one more testcase, so a CI dashboard shows a failed criterion or an untrusted figure.
-    const head = `    <testcase classname="${esc(result.testCase)}" name="verdict" time="0.000"`;
+    const head = `    <testcase classname="${esc(result.testCase)}" name="${esc(JUNIT_VERDICT_NAME)}" time="0.000"`;
     const failed = verdict.criteria.filter((c) => c.outcome === 'FAIL');
     if (result.overallStatus === 'INCONCLUSIVE')
       cases.push(

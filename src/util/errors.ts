@@ -49,6 +49,27 @@ export class InvalidArgumentError extends VnflabError {
   }
 }
 
+/**
+ * An optional package that the chosen feature needs is not installed (a
+ * peer dependency such as the Kubernetes client, which only the kubevirt
+ * driver uses): one line naming the package and how to install it; CLI exit 2.
+ */
+export class OptionalDependencyMissing extends VnflabError {
+  readonly code = 'VNFLAB_OPTIONAL_DEPENDENCY_MISSING';
+  constructor(
+    readonly packageName: string,
+    /** What needs it, as the user chose it (e.g. "migrator.driver 'kubevirt'"). */
+    readonly neededBy: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${neededBy} needs ${packageName}, an optional dependency that is not installed: run 'npm install ${packageName}' where vnflab is installed (with -g for a global vnflab)`,
+      options,
+    );
+    this.name = 'OptionalDependencyMissing';
+  }
+}
+
 /** Several failures of one action (aborting several migrations, closing several parts), each kept in `errors`. */
 export class MultipleErrors extends VnflabError {
   readonly code = 'VNFLAB_MULTIPLE_ERRORS';

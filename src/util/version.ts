@@ -1,10 +1,9 @@
-/** vnflab's own version, from its package.json (two folders up from src/util and from dist/util). */
+/** vnflab's own version, from its package.json. */
 import { readFileSync } from 'node:fs';
+import { packagePath } from './package-files.js';
 
 function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version?: unknown;
-  };
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version?: unknown };
   return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
 }
 

@@ -12,6 +12,7 @@ import { MEASURES_REAL_TIME } from '../measures-real-time.js';
 import type { TcResult } from '../../src/record/result.js';
 import { disruptionEvidence, lossWindowMs } from '../lab-truth.js';
 import { MIGRATE_INPUTS, MIGRATE_STEP_TITLES } from '../spec-fixture.js';
+import { resultSchemaErrors } from '../result-schema.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -72,6 +73,7 @@ describe('vnflab CLI on the embedded lab', () => {
         '--json',
       ]);
       const result = JSON.parse(r.stdout) as TcResult;
+      expect(resultSchemaErrors(result), 'result.json against docs/result.schema.json').toEqual([]);
       expect(result.overallStatus, `${r.stderr}\n${JSON.stringify(result.failure)}`).toBe('PASS');
       expect(r.code).toBe(0);
       expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
@@ -130,6 +132,7 @@ describe('vnflab CLI on the embedded lab', () => {
     ]);
     expect(r.code).toBe(1);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
+    expect(resultSchemaErrors(result)).toEqual([]);
     expect(result.overallStatus).toBe('FAIL');
     expect(result.failure?.step).toBe(2);
     expect(result.failure?.message).toMatch(/expired/);
@@ -186,6 +189,7 @@ describe('vnflab CLI on the embedded lab', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(code, stderr).toBe(130);
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
+    expect(resultSchemaErrors(result)).toEqual([]);
     expect(result.overallStatus).toBe('ABORTED');
     expect(result.failure?.step).toBe(7);
     expect(result.cleanup.map((c) => c.name).slice(0, 3)).toEqual([

@@ -12,6 +12,7 @@ import { MEASURES_REAL_TIME } from '../measures-real-time.js';
 import { exitCodeOf } from '../../src/commands/run.js';
 import type { TcResult } from '../../src/record/result.js';
 import { expectOfflineDisruptionMatchesLab } from '../lab-truth.js';
+import { resultSchemaErrors } from '../result-schema.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -32,6 +33,7 @@ function run(testCase: string, ...extra: string[]): TcResult {
   );
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
   expect(r.status, r.stderr).toBe(exitCodeOf(result.overallStatus));
+  expect(resultSchemaErrors(result), 'result.json against docs/result.schema.json').toEqual([]);
   return result;
 }
 

@@ -1,7 +1,8 @@
 /**
  * report.html as a person sees it: the product's toHtml renders a real run's
  * record (test/fixtures/report/result-migrate-002.json, from `vnflab run
- * TC_VNF_MIGRATE_002 --config examples/lab.yaml`) and a synthetic PASS one
+ * TC_VNF_MIGRATE_002 --config examples/lab.yaml`; -before-schema.json, one
+ * recorded before result.json had a schema) and a synthetic PASS one
  * whose instants are a few ms apart, and headless Chromium lays them out:
  * both charts drew, the zoomed one has the phases shaded and the instants
  * marked, no marker label overlaps another or leaves its chart, and the
@@ -23,8 +24,14 @@ const realRun = JSON.parse(
   readFileSync(new URL('../fixtures/report/result-migrate-002.json', import.meta.url), 'utf8'),
 ) as TcResult;
 
+/** A real run recorded before result.json had a schema (and before the verdict weighed its findings). */
+const olderRun = JSON.parse(
+  readFileSync(new URL('../fixtures/report/result-migrate-002-before-schema.json', import.meta.url), 'utf8'),
+) as TcResult;
+
 const records: [string, TcResult][] = [
   [`a real TC_VNF_MIGRATE_002 run (${realRun.overallStatus})`, realRun],
+  [`a real run recorded before result.json had a schema (${olderRun.overallStatus})`, olderRun],
   ['a synthetic PASS whose pause, switch and completion are 19 and 39 ms apart', syntheticPassResult()],
 ];
 

@@ -9,18 +9,41 @@ import type { Iperf3TrafficOptions } from './iperf3-traffic.js';
 
 export const iperf3ConfigSchema = z
   .object({
-    /** The iperf3 binary: a command on PATH, or a path (relative to the config file). */
-    binary: z.string().min(1).exactOptional(),
-    /** Report interval, s; iperf3 refuses less than 0.1. */
-    intervalS: z.number().min(0.1).max(60).exactOptional(),
-    /** DoesTrafficFlow: packets arrived in the last this many ms. */
-    flowTimeoutMs: z.number().int().positive().exactOptional(),
-    /** Longest wait for the intervals of a closed window, ms. */
-    settleTimeoutMs: z.number().int().positive().exactOptional(),
-    /** Longest wait for the client to connect at StartTraffic, ms. */
-    startTimeoutMs: z.number().int().positive().exactOptional(),
-    /** Socket buffers of both ends (`-w`), bytes. */
-    socketBufferBytes: z.number().int().min(4096).exactOptional(),
+    binary: z
+      .string()
+      .min(1)
+      .exactOptional()
+      .describe('The iperf3 binary: a command on PATH, or a path relative to this file; default iperf3.'),
+    intervalS: z
+      .number()
+      .min(0.1)
+      .max(60)
+      .exactOptional()
+      .describe('Report interval, s (iperf3 refuses less than 0.1).'),
+    flowTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .exactOptional()
+      .describe('DoesTrafficFlow: packets arrived in the last this many ms.'),
+    settleTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .exactOptional()
+      .describe('Longest wait for the intervals of a closed window, ms.'),
+    startTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .exactOptional()
+      .describe('Longest wait for the client to connect at StartTraffic, ms.'),
+    socketBufferBytes: z
+      .number()
+      .int()
+      .min(4096)
+      .exactOptional()
+      .describe('Socket buffers of both ends (iperf3 -w), bytes.'),
   })
   .strict();
 

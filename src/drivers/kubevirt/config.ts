@@ -8,16 +8,33 @@ import type { KubevirtMigratorConfig } from './kubevirt-migrator.js';
 
 /** Fields of `migrator` when `driver` is `kubevirt` (compose with `.strict()` and {@link checkKubevirtAccess}). */
 export const kubevirtConfigShape = {
-  /** kubeconfig file, relative to the config file; default $KUBECONFIG, else ~/.kube/config. */
-  kubeconfig: z.string().min(1).exactOptional(),
-  /** Context of the kubeconfig; default its current-context. */
-  context: z.string().min(1).exactOptional(),
-  /** Use the pod's service account instead of a kubeconfig. */
-  inCluster: z.boolean().default(false),
-  /** Namespace of the VMIs and VMIMs; default the context's, else the service account's, else 'default'. */
-  namespace: z.string().min(1).exactOptional(),
-  /** Deadline of one Kubernetes API request. */
-  requestTimeoutMs: z.number().int().positive().default(30_000),
+  kubeconfig: z
+    .string()
+    .min(1)
+    .exactOptional()
+    .describe('kubeconfig file, relative to this file; default $KUBECONFIG, else ~/.kube/config.'),
+  context: z
+    .string()
+    .min(1)
+    .exactOptional()
+    .describe('Context of the kubeconfig; default its current-context.'),
+  inCluster: z
+    .boolean()
+    .default(false)
+    .describe("Use the pod's service account instead of a kubeconfig (vnflab running in the cluster)."),
+  namespace: z
+    .string()
+    .min(1)
+    .exactOptional()
+    .describe(
+      "Namespace of the VMIs and VMIMs; default the context's, else the service account's, else 'default'.",
+    ),
+  requestTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('Deadline of one Kubernetes API request, ms.'),
 };
 
 /** In-cluster access ignores a kubeconfig: naming one too is a mistake worth reporting. */

@@ -19,41 +19,71 @@ const envName = z
 
 /** Fields of `migrator` when `driver` is `nova` (compose with `.strict()` and {@link checkNovaCredentials}). */
 export const novaConfigShape = {
-  /** OS_AUTH_URL, with or without /v3. */
-  authUrl: httpUrl('https://keystone.example.net/identity/v3'),
-  /** Password auth user; also the owner of an application credential given by name. */
-  username: name.exactOptional(),
-  password: name.exactOptional(),
-  /** Environment variable holding the password. */
-  passwordEnv: envName.exactOptional(),
-  projectName: name.exactOptional(),
-  projectId: name.exactOptional(),
-  /** The Keystone client defaults both domain names to 'Default'. */
-  userDomainName: name.exactOptional(),
-  userDomainId: name.exactOptional(),
-  projectDomainName: name.exactOptional(),
-  projectDomainId: name.exactOptional(),
-  applicationCredentialId: name.exactOptional(),
-  applicationCredentialName: name.exactOptional(),
-  applicationCredentialSecret: name.exactOptional(),
-  /** Environment variable holding the application credential's secret. */
-  applicationCredentialSecretEnv: envName.exactOptional(),
-  /** Catalog region of the compute endpoint (OS_REGION_NAME); default: the first listed. */
-  region: name.exactOptional(),
-  /** Catalog interface (OS_INTERFACE). */
-  interface: z.enum(['public', 'internal', 'admin']).default('public'),
-  /** Compute endpoint, bypassing the catalog. */
-  computeUrl: httpUrl('https://nova.example.net/compute/v2.1').exactOptional(),
-  /** PEM CA bundle for Keystone and Nova (OS_CACERT), relative to the config file. */
-  caFile: name.exactOptional(),
-  /** No certificate verification (OS_INSECURE). */
-  insecure: z.boolean().default(false),
-  /** Highest compute microversion to speak; the client defaults to its own highest (2.80). */
+  authUrl: httpUrl('https://keystone.example.net/identity/v3').describe(
+    'Keystone URL (OS_AUTH_URL), with or without /v3.',
+  ),
+  username: name
+    .exactOptional()
+    .describe(
+      'User of password auth (OS_USERNAME); also the owner of an application credential given by name.',
+    ),
+  password: name
+    .exactOptional()
+    .describe('Password (OS_PASSWORD); better passwordEnv, so the file holds no secret.'),
+  passwordEnv: envName
+    .exactOptional()
+    .describe('Environment variable holding the password, e.g. OS_PASSWORD.'),
+  projectName: name.exactOptional().describe('Project scope of password auth (OS_PROJECT_NAME).'),
+  projectId: name.exactOptional().describe('Project scope of password auth, by id (OS_PROJECT_ID).'),
+  userDomainName: name
+    .exactOptional()
+    .describe("The user's domain (OS_USER_DOMAIN_NAME); the Keystone client defaults it to 'Default'."),
+  userDomainId: name.exactOptional().describe("The user's domain, by id (OS_USER_DOMAIN_ID)."),
+  projectDomainName: name
+    .exactOptional()
+    .describe("The project's domain (OS_PROJECT_DOMAIN_NAME); the Keystone client defaults it to 'Default'."),
+  projectDomainId: name.exactOptional().describe("The project's domain, by id (OS_PROJECT_DOMAIN_ID)."),
+  applicationCredentialId: name
+    .exactOptional()
+    .describe('Application credential id (OS_APPLICATION_CREDENTIAL_ID), instead of a password.'),
+  applicationCredentialName: name
+    .exactOptional()
+    .describe('Application credential by name (OS_APPLICATION_CREDENTIAL_NAME), with username.'),
+  applicationCredentialSecret: name
+    .exactOptional()
+    .describe(
+      "The application credential's secret (OS_APPLICATION_CREDENTIAL_SECRET); better applicationCredentialSecretEnv.",
+    ),
+  applicationCredentialSecretEnv: envName
+    .exactOptional()
+    .describe("Environment variable holding the application credential's secret."),
+  region: name
+    .exactOptional()
+    .describe('Catalog region of the compute endpoint (OS_REGION_NAME); default: the first listed.'),
+  interface: z
+    .enum(['public', 'internal', 'admin'])
+    .default('public')
+    .describe('Catalog interface of the compute endpoint (OS_INTERFACE).'),
+  computeUrl: httpUrl('https://nova.example.net/compute/v2.1')
+    .exactOptional()
+    .describe('Compute endpoint URL, bypassing the catalog.'),
+  caFile: name
+    .exactOptional()
+    .describe('PEM CA bundle for Keystone and Nova (OS_CACERT), relative to this file.'),
+  insecure: z.boolean().default(false).describe('Skip certificate verification (OS_INSECURE).'),
   microversion: z
     .string()
     .regex(/^2\.\d+$/, "expected a compute microversion such as '2.80' (quote it in YAML)")
-    .exactOptional(),
-  requestTimeoutMs: z.number().int().positive().default(30_000),
+    .exactOptional()
+    .describe(
+      "Highest compute microversion to speak, e.g. '2.80' (quoted); default the client's highest (2.80).",
+    ),
+  requestTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('Deadline of one Keystone or Nova request, ms.'),
 };
 
 const novaConfigObject = z.object(novaConfigShape).strict();

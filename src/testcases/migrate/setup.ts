@@ -8,7 +8,12 @@ import { isAbsolute, resolve } from 'node:path';
 import type { RunConfig } from '../../config/schema.js';
 import type { TcLogger } from '../../ports/logger.js';
 import type { Ports } from '../../ports/ports.js';
-import { emptyTimeRecord, emptyTrafficRecord, type TcResult } from '../../record/result.js';
+import {
+  emptyTimeRecord,
+  emptyTrafficRecord,
+  RESULT_SCHEMA_VERSION,
+  type TcResult,
+} from '../../record/result.js';
 import type { CleanupStack } from '../../runner/cleanup-stack.js';
 import { stepRecords, type TestCaseDefinition } from '../../runner/step.js';
 import { isoNow } from '../../util/clock.js';
@@ -29,6 +34,7 @@ export function newMigrateRecord(
   version: string,
 ): TcResult {
   return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
     testCase: testCase.id,
     title: testCase.title,
     overallStatus: 'ERROR',
