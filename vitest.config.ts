@@ -19,6 +19,7 @@ const MEASURING = [
   // iperf3 driver's figure 20 ms off and every attempt's offered load irregular.
   'src/drivers/iperf3/iperf3-traffic.test.ts',
   'src/traffic/builtin-traffic.test.ts',
+  'src/traffic/tester-stall.test.ts',
 ];
 
 export default defineConfig({

@@ -158,6 +158,25 @@ export interface TesterSelfCheck {
   readonly maxBurstPackets: number | null;
   /** Send calls the OS refused. */
   readonly sendErrors: number | null;
+  /**
+   * Receiver stamping lateness: spans where the receiver's thread did not
+   * run (its periodic tick came late). A datagram waiting in the socket
+   * then is stamped late by up to the span: latency and the timestamp
+   * method carry that error, the frame-loss count does not (the packets
+   * wait, they are not dropped, unless past the grace period or the socket
+   * overflows, both counted above). Absent / null: the implementation
+   * cannot tell.
+   */
+  readonly receiverStalls?: ReceiverStalls | null;
+}
+
+/** The receiver thread's stalls over a session (TesterSelfCheck.receiverStalls). */
+export interface ReceiverStalls {
+  readonly count: number;
+  /** The longest, ms: the most an arrival stamp can be late. */
+  readonly longestMs: number;
+  /** The longest spans (monotonic ms, at most 50, in time order). */
+  readonly spans: readonly { readonly fromMs: number; readonly toMs: number }[];
 }
 
 export interface TrafficTotals {

@@ -87,7 +87,31 @@ describe('Analyzer', () => {
     expect(analyzer.windowCounts(0)).toMatchObject({ received: 100, lost: 0 });
     tickEach(1211, 1300);
     expect(analyzer.windowCounts(0)).toMatchObject({ received: 100, lost: 0, final: false });
-    expect(analyzer.diagnostics().stalls).toBe(1);
+    expect(analyzer.diagnostics()).toMatchObject({
+      stalls: 1,
+      longestStallMs: 200,
+      stallSpans: [{ fromMs: 1000, toMs: 1200 }],
+    });
+  });
+
+  it('keeps the 50 longest stalls of the receiver thread, in time order', () => {
+    const { analyzer } = setup();
+    let t = 1000;
+    analyzer.tick(t);
+    for (let i = 0; i < 60; i++) {
+      t += 11 + i; // stalls of 11..70 ms
+      analyzer.tick(t);
+      t += 1;
+      analyzer.tick(t);
+    }
+    const d = analyzer.diagnostics();
+    expect(d.stalls).toBe(60);
+    expect(d.longestStallMs).toBe(70);
+    expect(d.stallSpans).toHaveLength(50);
+    expect(Math.min(...d.stallSpans.map((s) => s.toMs - s.fromMs))).toBe(21);
+    expect(d.stallSpans.map((s) => s.fromMs)).toEqual(
+      [...d.stallSpans.map((s) => s.fromMs)].sort((a, b) => a - b),
+    );
   });
 
   it('while datagrams keep coming, judges by the newest send time seen, not by the clock', () => {

@@ -83,7 +83,13 @@ export interface AnalyzerDiagnostics {
   readonly stray: number;
   readonly stale: number;
   readonly stalls: number;
+  /** The longest stall, ms (0: none), and the longest spans (see ReceiverStalls). */
+  readonly longestStallMs: number;
+  readonly stallSpans: readonly { readonly fromMs: number; readonly toMs: number }[];
 }
+
+/** Stall spans kept (the longest). */
+export const STALL_SPANS_KEPT = 50;
 
 /** Per-run analysis over all flows: trackers, settle horizon, window counts, disruption data. */
 export class Analyzer {
@@ -101,6 +107,7 @@ export class Analyzer {
   private otherRun = 0;
   private badFlow = 0;
   private stalls = 0;
+  private stallSpans: { fromMs: number; toMs: number }[] = [];
 
   constructor(
     private readonly state: SharedTrafficState,
@@ -148,6 +155,7 @@ export class Analyzer {
     if (nowMs - this.lastTickMs > this.stallMs) {
       this.lastStallMs = nowMs;
       this.stalls++;
+      this.keepStall(this.lastTickMs, nowMs);
     }
     this.lastTickMs = nowMs;
     if (this.state.cutPending) return;
@@ -156,6 +164,19 @@ export class Analyzer {
     const horizon = (drained ? nowMs : Math.min(this.newestSentMs, nowMs)) - this.graceMs;
     if (horizon === -Infinity) return;
     for (const t of this.trackers) t.settleTo(this.state.firstSentAfter(t.flow, t.base, horizon));
+  }
+
+  /** Keep the STALL_SPANS_KEPT longest stalls (dropping the shortest when full). */
+  private keepStall(fromMs: number, toMs: number): void {
+    const spans = this.stallSpans;
+    if (spans.length < STALL_SPANS_KEPT) {
+      spans.push({ fromMs, toMs });
+      return;
+    }
+    let shortest = 0;
+    for (let i = 1; i < spans.length; i++)
+      if (spans[i]!.toMs - spans[i]!.fromMs < spans[shortest]!.toMs - spans[shortest]!.fromMs) shortest = i;
+    if (toMs - fromMs > spans[shortest]!.toMs - spans[shortest]!.fromMs) spans[shortest] = { fromMs, toMs };
   }
 
   private syncWindows(): void {
@@ -338,6 +359,8 @@ export class Analyzer {
       stray,
       stale,
       stalls: this.stalls,
+      longestStallMs: this.stallSpans.reduce((m, s) => Math.max(m, s.toMs - s.fromMs), 0),
+      stallSpans: [...this.stallSpans].sort((a, b) => a.fromMs - b.fromMs),
     };
   }
 }

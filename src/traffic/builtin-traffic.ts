@@ -244,6 +244,7 @@ export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowS
     const late = windows.reduce((n, w) => n + w.late, 0);
     // Read while the receiver's socket is still open: the kernel's counter goes with it.
     const receiverSocketDrops = await readUdpSocketDrops(this.requireReceiver().sink.port);
+    const diag = await this.requireReceiver().diagnostics();
     return {
       ...sums,
       late,
@@ -259,6 +260,11 @@ export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowS
         skipped: run.state.skipped,
         maxBurstPackets: run.state.maxBurst,
         sendErrors: run.state.sendErrors,
+        receiverStalls: {
+          count: diag.stalls ?? 0,
+          longestMs: diag.longestStallMs ?? 0,
+          spans: diag.stallSpans ?? [],
+        },
       },
       ...withDetail(await this.requireReceiver().detail(null)),
     };

@@ -63,7 +63,7 @@ describe('judgeCriteria', () => {
   it('says WITHIN_ERROR, not FAIL, for a frame-loss figure over its limit by no more than the error bound', () => {
     // 50 packets outside the switch-over, limit 0: an error bound of 5 ms at 25 ms for 250 packets is 50 packets.
     const error = measurementError(5, 25, 250);
-    expect(error).toEqual({ ms: 5, packets: 50 });
+    expect(error).toEqual({ ms: 5, packets: 50, latencyMs: null });
     const r = judgeCriteria(
       { maxServiceDisruptionMs: 21, maxSwitchOverMs: 14, maxMigrationTimeMs: 899, maxLatencyP99Ms: 0.3 },
       FIGURES,
@@ -83,6 +83,14 @@ describe('judgeCriteria', () => {
     );
     expect(judgeCriteria({}, FIGURES, true, measurementError(4.9, 25, 250))[0]?.outcome).toBe('FAIL');
     expect(measurementError(null, 25, 250)).toBeNull();
+    // The receiver stamped up to 0.15 ms late: a p99 of 0.4 ms against 0.3 ms cannot be told apart.
+    const late = measurementError(null, 25, 250, 0.15);
+    expect(late).toEqual({ ms: null, packets: null, latencyMs: 0.15 });
+    expect(judgeCriteria({ maxLatencyP99Ms: 0.3 }, FIGURES, false, late)[0]?.outcome).toBe('WITHIN_ERROR');
+    expect(
+      judgeCriteria({ maxLatencyP99Ms: 0.3 }, FIGURES, false, measurementError(null, 25, 250, 0.05))[0]
+        ?.outcome,
+    ).toBe('FAIL');
     expect(measurementError(5, 0, 0)).toBeNull();
   });
 

@@ -25,22 +25,22 @@ const DEFS: readonly {
   what: string;
   unit: 'ms' | 'packets';
   figure: keyof MeasuredFigures;
-  /** The figure is the frame-loss measurement the validity self-check bounds (MeasurementError). */
-  lossDerived?: true;
+  /** Which error of MeasurementError bounds the figure: the frame-loss one, or the receiver's stamping. */
+  error?: 'loss' | 'latency';
 }[] = [
   {
     name: 'maxServiceDisruptionMs',
     what: 'service disruption (RFC 6201 frame-loss method, over the move)',
     unit: 'ms',
     figure: 'serviceDisruptionMs',
-    lossDerived: true,
+    error: 'loss',
   },
   {
     name: 'maxSwitchOverMs',
     what: 'switch-over (blackout) loss',
     unit: 'ms',
     figure: 'switchOverMs',
-    lossDerived: true,
+    error: 'loss',
   },
   {
     name: 'maxMigrationTimeMs',
@@ -53,9 +53,15 @@ const DEFS: readonly {
     what: 'packets lost during the move outside the switch-over',
     unit: 'packets',
     figure: 'lossOutsideSwitchOverPackets',
-    lossDerived: true,
+    error: 'loss',
   },
-  { name: 'maxLatencyP99Ms', what: 'one-way latency p99 (worst flow)', unit: 'ms', figure: 'latencyP99Ms' },
+  {
+    name: 'maxLatencyP99Ms',
+    what: 'one-way latency p99 (worst flow)',
+    unit: 'ms',
+    figure: 'latencyP99Ms',
+    error: 'latency',
+  },
 ];
 
 /**
@@ -64,18 +70,31 @@ const DEFS: readonly {
  * for. Null: not bounded here (no self-check, or nothing lost).
  */
 export interface MeasurementError {
-  readonly ms: number;
-  readonly packets: number;
+  readonly ms: number | null;
+  readonly packets: number | null;
+  /** How late the receiver may have stamped arrivals (its longest stall), ms: the latency figures' error. */
+  readonly latencyMs: number | null;
 }
 
-/** The error bound in packets as well: the disruption figure is lost / rate, so the bound scales by the same ratio. */
+/**
+ * The error bound in packets as well (the disruption figure is lost / rate,
+ * so the bound scales by the same ratio), and the latency figures' own
+ * (`stampLatenessMs`). Null: nothing bounded.
+ */
 export function measurementError(
   errorBoundMs: number | null,
   disruptionMs: number | null,
   lost: number,
+  stampLatenessMs: number | null = null,
 ): MeasurementError | null {
-  if (errorBoundMs === null || errorBoundMs <= 0 || disruptionMs === null || !(disruptionMs > 0)) return null;
-  return { ms: errorBoundMs, packets: (errorBoundMs * lost) / disruptionMs };
+  const loss = errorBoundMs !== null && errorBoundMs > 0 && disruptionMs !== null && disruptionMs > 0;
+  const latencyMs = stampLatenessMs !== null && stampLatenessMs > 0 ? stampLatenessMs : null;
+  if (!loss && latencyMs === null) return null;
+  return {
+    ms: loss ? errorBoundMs : null,
+    packets: loss ? (errorBoundMs * lost) / disruptionMs : null,
+    latencyMs,
+  };
 }
 
 /**
@@ -102,7 +121,14 @@ export function judgeCriteria(
     }
     if (limit === undefined) continue;
     const value = figures[d.figure];
-    const bound = d.lossDerived && error ? (d.unit === 'ms' ? error.ms : error.packets) : undefined;
+    const bound =
+      (d.error === 'loss'
+        ? d.unit === 'ms'
+          ? error?.ms
+          : error?.packets
+        : d.error === 'latency'
+          ? error?.latencyMs
+          : null) ?? undefined;
     let outcome: CriterionOutcome = value === null ? 'NOT_MEASURED' : value <= limit ? 'PASS' : 'FAIL';
     if (outcome === 'FAIL' && bound !== undefined && value! - bound <= limit) outcome = 'WITHIN_ERROR';
     out.push({

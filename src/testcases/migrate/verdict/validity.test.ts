@@ -84,6 +84,31 @@ describe('checkValidity', () => {
     expect(v.errorBoundMs).toBeCloseTo(3.7);
   });
 
+  it("notes the receiver's stalls as stamping lateness: the latency figures' error, not the frame-loss figure's", () => {
+    const receiverStalls = {
+      count: 3,
+      longestMs: 42.5,
+      spans: [
+        { fromMs: 1100, toMs: 1112 },
+        { fromMs: 1190, toMs: 1232.5 },
+        { fromMs: 1400, toMs: 1411 },
+      ],
+    };
+    const v = checkValidity(input({ selfCheck: { ...CLEAN, receiverStalls } }));
+    expect(v.trusted).toBe(true);
+    expect(v.findings).toEqual([
+      expect.objectContaining({ element: 'tester.receiver', check: 'stamping-lateness', effectMs: 0 }),
+    ]);
+    expect(v.findings[0]?.detail).toMatch(
+      /stalled 3 times, the longest 42.5 ms \+190 ms from the trigger, 1 across the switch-over: arrival stamps may be late/,
+    );
+    expect(v.checked).toContain('receiver stamping lateness (stalls of its thread)');
+    const none = checkValidity(
+      input({ selfCheck: { ...CLEAN, receiverStalls: { count: 0, longestMs: 0, spans: [] } } }),
+    );
+    expect(none.findings).toEqual([]);
+  });
+
   it('keeps a disturbance within the tolerance trusted, and the tolerance is the larger of 1 ms and 5 % of the figure', () => {
     // 8 drops at 10k/s: 0.8 ms <= 1 ms.
     expect(checkValidity(input({ selfCheck: { ...CLEAN, receiverSocketDrops: 8 } })).trusted).toBe(true);

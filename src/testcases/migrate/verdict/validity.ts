@@ -131,6 +131,24 @@ export function checkValidity(v: ValidityInput): Validity {
         detail: `the generator fell behind and skipped ${s.skipped} packets (not offered, not lost): the offered rate was not held`,
         effectMs: asMs(s.skipped ?? 0),
       });
+    if (s.receiverStalls) {
+      checked.push('receiver stamping lateness (stalls of its thread)');
+      const st = s.receiverStalls;
+      if (st.count > 0) {
+        const longest = st.spans.reduce<{ fromMs: number; toMs: number } | null>(
+          (a, b) => (a === null || b.toMs - b.fromMs > a.toMs - a.fromMs ? b : a),
+          null,
+        );
+        const span = v.switchOverSpan;
+        const atSwitch = span ? st.spans.filter((x) => x.toMs > span[0] && x.fromMs < span[1]).length : 0;
+        add({
+          element: 'tester.receiver',
+          check: 'stamping-lateness',
+          detail: `the receiver's thread stalled ${st.count} times, the longest ${st.longestMs.toFixed(1)} ms${longest ? ` ${rel(longest.fromMs, v.triggerAtMs)}` : ''}${atSwitch > 0 ? `, ${atSwitch} across the switch-over` : ''}: arrival stamps may be late by up to that, so the latency figures and the timestamp method carry that error; the frame-loss figure does not (the packets waited in its socket)`,
+          effectMs: 0,
+        });
+      }
+    }
     if (s.late !== null) {
       checked.push('packets delayed past the grace period');
       if (s.late > 0)

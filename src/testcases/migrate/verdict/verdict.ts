@@ -185,6 +185,7 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     validity.errorBoundMs,
     figures.serviceDisruptionMs,
     result.traffic.disruptionWindow?.lost ?? 0,
+    result.traffic.selfCheck?.receiverStalls?.longestMs ?? null,
   );
   const criteria = judgeCriteria(criteriaConfig, figures, trafficDuringMove, error);
   const disruptionJudged = criteria.some((c) => !c.defaulted);
