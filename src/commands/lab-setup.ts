@@ -5,6 +5,9 @@
  * 1. Installs the Debian packages the lab runs: qemu-system-x86 (the
  *    hypervisor), busybox-static (the guest's userland), iproute2 (netns,
  *    bridges, taps), nftables (NAT on the fabric router, loss injection).
+ *    A QEMU older than 9.0 corrupts TCG guests in some live migrations
+ *    (qemu-version.ts): on Debian 12 it is replaced by the QEMU of Debian's
+ *    bookworm-backports suite (10.0), whose apt source this adds.
  * 2. Takes the kernel from the Debian package `linux-image-amd64` depends on:
  *    `apt-get download` + `dpkg-deb --fsys-tarfile | tar -x` of vmlinuz and
  *    the virtio/net modules only (~3 s, where installing the package runs
@@ -29,6 +32,7 @@ import { join } from 'node:path';
 import { cpioNewc, type CpioEntry } from '../lab/hypervisor/qemu/cpio-newc.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exec, tryExec } from '../lab/hypervisor/qemu/exec.js';
+import { parseDebianVersion, tcgMigrationSafe } from '../lab/hypervisor/qemu/qemu-version.js';
 import { GUEST_INIT_SCRIPT, GUEST_MODULES } from '../lab/hypervisor/qemu/guest-init.js';
 import {
   defaultQemuCacheDir,
@@ -73,19 +77,77 @@ async function isInstalled(pkg: string): Promise<boolean> {
   }
 }
 
-async function installPackages(log: (line: string) => void): Promise<string[]> {
-  const missing: string[] = [];
-  for (const pkg of QEMU_LAB_PACKAGES) if (!(await isInstalled(pkg))) missing.push(pkg);
-  if (missing.length === 0) return [];
-  log(`installing ${missing.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const args = ['install', '-y', '-q', '--no-install-recommends', ...missing];
+/** QEMU 10.0 and what it needs from Debian 12's bookworm-backports (`--no-install-recommends`). */
+export const QEMU_BACKPORT_PACKAGES = [
+  'qemu-system-x86',
+  'qemu-system-common',
+  'qemu-system-data',
+  'qemu-utils',
+  'seabios',
+] as const;
+const BACKPORTS_SOURCE = '/etc/apt/sources.list.d/vnflab-bookworm-backports.sources';
+
+async function installedVersion(pkg: string): Promise<string | null> {
+  try {
+    const v = (await exec('dpkg-query', ['-W', '-f=${Version}', pkg])).trim();
+    return (await isInstalled(pkg)) && v !== '' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function debianCodename(): string | null {
+  try {
+    return /^VERSION_CODENAME=(.*)$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1]?.trim() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function aptGet(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   // A fresh machine may have no package lists yet: update once and retry.
   if (!(await tryExec('apt-get', args, { env, timeoutMs: 600_000 }))) {
     await exec('apt-get', ['update', '-q'], { env, timeoutMs: 300_000 });
     await exec('apt-get', args, { env, timeoutMs: 600_000 });
   }
-  return missing;
+}
+
+async function installPackages(log: (line: string) => void): Promise<string[]> {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const installed: string[] = [];
+  const qemu = await installedVersion('qemu-system-x86');
+  const qemuVersion = qemu === null ? null : parseDebianVersion(qemu);
+  if (debianCodename() === 'bookworm' && (qemuVersion === null || !tcgMigrationSafe(qemuVersion))) {
+    log(
+      `installing QEMU from bookworm-backports (${qemu === null ? 'no QEMU installed' : `Debian 12's QEMU ${qemu} corrupts TCG guests in some live migrations`})`,
+    );
+    if (!existsSync(BACKPORTS_SOURCE))
+      writeFileSync(
+        BACKPORTS_SOURCE,
+        'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n',
+      );
+    await exec('apt-get', ['update', '-q'], { env, timeoutMs: 300_000 });
+    await exec(
+      'apt-get',
+      [
+        'install',
+        '-y',
+        '-q',
+        '--no-install-recommends',
+        '-t',
+        'bookworm-backports',
+        ...QEMU_BACKPORT_PACKAGES,
+      ],
+      { env, timeoutMs: 600_000 },
+    );
+    installed.push(...QEMU_BACKPORT_PACKAGES.map((p) => `${p} (bookworm-backports)`));
+  }
+  const missing: string[] = [];
+  for (const pkg of QEMU_LAB_PACKAGES) if (!(await isInstalled(pkg))) missing.push(pkg);
+  if (missing.length === 0) return installed;
+  log(`installing ${missing.join(' ')}`);
+  await aptGet(['install', '-y', '-q', '--no-install-recommends', ...missing], env);
+  return [...installed, ...missing];
 }
 
 /** The versioned kernel package `linux-image-amd64` points at, e.g. linux-image-6.1.0-56-amd64. */

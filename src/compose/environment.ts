@@ -8,6 +8,7 @@ import { FileVnfConfigurator } from '../drivers/vnf-files/file-vnf-configurator.
 import { HttpVnfAgent } from '../drivers/vnf-mgmt/http-vnf-agent.js';
 import { LabElementManager } from '../drivers/em/lab-element-manager.js';
 import { LabDropMonitor } from '../lab/hop-drops.js';
+import { describeQemu, qemuVersionLine } from '../lab/hypervisor/qemu/qemu-version.js';
 import type { LabDropWatch } from '../ports/lab-drops.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
 import type { MigratePorts } from '../testcases/migrate/setup.js';
@@ -60,7 +61,9 @@ export async function createEnvironment(
       pid: lab.pid,
       hosts: lab.info.hosts.map((h) => h.name),
       hostPids: lab.info.hosts.map((h) => h.pid),
-      ...(lab.info.qemuLabId !== undefined ? { qemuLabId: lab.info.qemuLabId } : {}),
+      ...(lab.info.qemuLabId !== undefined
+        ? { qemuLabId: lab.info.qemuLabId, qemu: describeQemu(qemuVersionLine()) }
+        : {}),
     };
   }
   const input: FactoryInput = { lab, traffic: config.traffic };

@@ -23,6 +23,11 @@ export interface QemuLabContext {
   readonly migrations: Map<string, QemuMigrationRecord>;
   /** VMs whose offline migration stopped a running guest: the destination resumes them. */
   readonly resumeAfterIncoming: Set<string>;
+  /**
+   * Compare the guest's RAM on both sides of each migration (QemuLabOptions.verifyMemory):
+   * the destination starts paused, both RAMs are dumped (pmemsave) and digested before it runs.
+   */
+  readonly verifyMemory: boolean;
 }
 
 /** QEMU's own figures of one migration, beside the lab's instants (monotonic ns). */

@@ -51,6 +51,16 @@ describe('qemuArgs', () => {
     expect(src.filter((a) => a !== '-S')).toEqual(dst.slice(0, -2));
   });
 
+  it('a destination that must wait for its RAM check (verifyMemory) gets -S as well as -incoming', () => {
+    const dst = qemuArgs(
+      guest,
+      assets,
+      { kind: 'incoming', uri: 'tcp:10.213.9.12:4401', paused: true },
+      'tcg',
+    );
+    expect(dst.slice(-3)).toEqual(['-S', '-incoming', 'tcp:10.213.9.12:4401']);
+  });
+
   it('adds one ivshmem-plain device (a migration blocker) per specialized NIC', () => {
     const args = qemuArgs({ ...guest, migrationBlockers: 2 }, assets, { kind: 'paused' }, 'tcg');
     expect(after(args, '-device').filter((d) => d.startsWith('ivshmem-plain'))).toEqual([

@@ -26,7 +26,10 @@ export interface QemuGuestSpec {
   readonly consoleLog: string;
 }
 
-export type QemuStart = { readonly kind: 'paused' } | { readonly kind: 'incoming'; readonly uri: string };
+/** `incoming` with `paused`: the guest stays stopped after the migration until `cont` (-S). */
+export type QemuStart =
+  | { readonly kind: 'paused' }
+  | { readonly kind: 'incoming'; readonly uri: string; readonly paused?: boolean };
 
 /** argv of qemu-system-x86_64 (without the binary). */
 export function qemuArgs(
@@ -86,6 +89,9 @@ export function qemuArgs(
     args.push('-device', `ivshmem-plain,memdev=blk${i}`);
   }
   if (start.kind === 'paused') args.push('-S');
-  else args.push('-incoming', start.uri);
+  else {
+    if (start.paused === true) args.push('-S');
+    args.push('-incoming', start.uri);
+  }
   return args;
 }

@@ -13,6 +13,8 @@
  *   cancelMigration   migrate_cancel
  *   destroyVm         quit QEMU, delete its taps
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { runQmpMigration } from '../../../protocols/qmp/qmp-migration.js';
 import { hypervisorFigures, type QemuMigrationInfo } from '../../../protocols/qmp/migration-info.js';
@@ -183,7 +185,11 @@ export class QemuHost implements ComputeHost {
     if (slot === undefined)
       throw new QemuLabError('VM_NOT_FOUND', `VM ${spec.vmId} has no slot: it was never created in this lab`);
     const port = this.lab.names.incomingPort(slot);
-    const vm = await this.launch(spec, slot, { kind: 'incoming', uri: `tcp:${this.address}:${port}` });
+    const vm = await this.launch(spec, slot, {
+      kind: 'incoming',
+      uri: `tcp:${this.address}:${port}`,
+      paused: this.lab.verifyMemory,
+    });
     vm.state = 'INCOMING';
     vm.booted = true; // the guest arrives booted
     vm.watch = new ForwardWatch(vm.proc.pid, this.lab.names.tap(slot, 1));
@@ -217,6 +223,8 @@ export class QemuHost implements ComputeHost {
         await qmp.execute('stop');
         this.lab.resumeAfterIncoming.add(vmId);
       }
+      // A destination started paused to check its RAM (verifyMemory) is resumed by the lab, not by QEMU.
+      if (params.mode === 'live' && this.lab.verifyMemory) this.lab.resumeAfterIncoming.add(vmId);
       const uri = `tcp:${params.dest.host}:${params.dest.port}`;
       const r = await runQmpMigration(qmp, {
         uri,
@@ -239,6 +247,8 @@ export class QemuHost implements ComputeHost {
         completedAtNs: String(r.finishedAtNs),
       };
       this.lab.migrations.set(vmId, record);
+      // The source is stopped for good (postmigrate): its RAM is what the destination must hold.
+      const memoryDigest = r.ok && this.lab.verifyMemory ? await this.dumpRam(vm, 'source') : null;
       if (r.ok) {
         vm.state = 'PAUSED'; // postmigrate: released by destroyVm once the VIM is done
         vm.migratedAway = true;
@@ -258,7 +268,7 @@ export class QemuHost implements ComputeHost {
         startedAtNs: record.startedAtNs,
         pausedAtNs: record.pausedAtNs,
         completedAtNs: record.completedAtNs,
-        memoryDigest: null,
+        memoryDigest,
         hypervisor: hypervisorFigures(r.stats),
         qemu: record,
       };
@@ -408,6 +418,7 @@ export class QemuHost implements ComputeHost {
     if (qmp === null) return Promise.resolve(fail('no QMP session'));
     return new Promise<IncomingResult>((resolve) => {
       let completedTimer: NodeJS.Timeout | undefined;
+      let memoryDigest: string | null = null;
       const finish = (r: IncomingResult): void => {
         clearTimeout(completedTimer);
         unsubscribe();
@@ -418,9 +429,21 @@ export class QemuHost implements ComputeHost {
       const unsubscribe = qmp.onEvent((e: QmpEvent) => {
         if (e.event === 'RESUME') {
           this.lab.resumeAfterIncoming.delete(vmId);
-          finish({ vmId, ok: true, resumedAtNs: String(e.occurredAtNs), memoryDigest: null });
+          finish({ vmId, ok: true, resumedAtNs: String(e.occurredAtNs), memoryDigest });
         } else if (e.event === 'MIGRATION' && e.data['status'] === 'failed') {
           finish(fail('incoming migration failed (QEMU MIGRATION event: failed)'));
+        } else if (e.event === 'MIGRATION' && e.data['status'] === 'completed' && this.lab.verifyMemory) {
+          // Started with -S: the guest waits until its RAM is dumped, then runs as a live move would.
+          void this.dumpRam(vm, 'destination')
+            .catch(() => null)
+            .then((digest) => {
+              memoryDigest = digest;
+              if (this.lab.resumeAfterIncoming.has(vmId)) void qmp.execute('cont').catch(() => undefined);
+              else {
+                vm.state = 'STOPPED';
+                finish({ vmId, ok: true, resumedAtNs: null, memoryDigest });
+              }
+            });
         } else if (e.event === 'MIGRATION' && e.data['status'] === 'completed') {
           // A live migration resumes by itself (RESUME follows). An offline one of a
           // running guest is resumed here; one of a stopped guest stays paused.
@@ -440,6 +463,20 @@ export class QemuHost implements ComputeHost {
         .execute('migrate-set-capabilities', { capabilities: [{ capability: 'events', state: true }] })
         .catch(() => undefined);
     });
+  }
+
+  /**
+   * Dump the paused guest's RAM (QMP pmemsave of guest-physical 0..memory)
+   * into the lab's run directory and return its SHA-256 (verifyMemory).
+   */
+  private async dumpRam(vm: HostVm, side: 'source' | 'destination'): Promise<string | null> {
+    const qmp = vm.proc.qmp;
+    if (qmp === null) return null;
+    const file = join(this.lab.runDir, `${vm.spec.vmId}.${side}.ram`);
+    await qmp.execute('pmemsave', { val: 0, size: vm.spec.memoryMiB * 1024 * 1024, filename: file }, 60_000);
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
   }
 
   /** Read the real run state from QEMU (a failed migration resumes the source by itself). */

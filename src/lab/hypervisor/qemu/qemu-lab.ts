@@ -43,6 +43,15 @@ export interface QemuLabOptions {
   readonly migrationTimeoutMs?: number;
   /** Offer QEMU's auto-converge (throttle a guest that dirties memory faster than it is sent). */
   readonly autoConverge?: boolean;
+  /**
+   * Check each migration's RAM: the destination waits paused after the
+   * migration until the guest's RAM on both sides is dumped (QMP pmemsave)
+   * and digested; the VIM then records memoryVerified, and the dumps stay in
+   * the lab's run directory until it stops (scripts/qemu/memory-diff.ts
+   * counts the differing pages). Adds the dumps' time to every switch-over:
+   * for experiments, not for measuring disruption.
+   */
+  readonly verifyMemory?: boolean;
 }
 
 /** Where the built-in traffic must bind and send so that it flows through the guests. */
@@ -114,6 +123,7 @@ export async function startQemuLab(opts: QemuLabOptions = {}): Promise<QemuLab> 
     slots: new SlotTable(),
     migrations: new Map(),
     resumeAfterIncoming: new Set(),
+    verifyMemory: opts.verifyMemory ?? false,
   };
   const hosts: QemuHost[] = [];
   let fabric: QemuFabric | null = null;
