@@ -159,9 +159,11 @@ describe.skipIf(skip !== null)(`QEMU lab${skip === null ? '' : ` (skipped: ${ski
       sinkHost: lab.trafficEndpoints.sinkHost,
       sourceHost: lab.trafficEndpoints.sourceHost,
     });
+    let serverId: string | null = null;
     try {
       const { sink } = await traffic.prepare();
       const created = await vim.createServer(request(sink));
+      serverId = created.id;
       expect(created.status).toBe('SHUTOFF');
       const server = await vim.startServer(created.id);
       const ingress = server.dataPlane?.ingress;
@@ -241,6 +243,8 @@ describe.skipIf(skip !== null)(`QEMU lab${skip === null ? '' : ` (skipped: ${ski
       await traffic.stopTraffic();
     } finally {
       await traffic.close();
+      // A failed attempt must not leave its guest holding the hosts' vCPUs for the next test.
+      if (serverId !== null) await vim.deleteServer(serverId).catch(() => undefined);
     }
   });
 
