@@ -200,7 +200,7 @@ export function runMigratorContract(opts: MigratorContractOptions): void {
       }
     });
 
-    it('reads a running migration\'s progress without disturbing it (readMigrationProgress, where implemented)', async (ctx) => {
+    it("reads a running migration's progress without disturbing it (readMigrationProgress, where implemented)", async (ctx) => {
       const read = fx.migrator.readMigrationProgress?.bind(fx.migrator);
       if (read === undefined || fx.slowNextMigration === undefined) return ctx.skip();
       const subject = await fx.createLiveSubject();

@@ -25,9 +25,19 @@ describe("progressOf (Nova's server migration record)", () => {
 
   it('adds up the legs of a multi-VNFC move', () => {
     const a = sample('2.80');
-    const b = { ...a, id: 2, memory_total_bytes: 1000, memory_processed_bytes: 900, memory_remaining_bytes: 0 };
+    const b = {
+      ...a,
+      id: 2,
+      memory_total_bytes: 1000,
+      memory_processed_bytes: 900,
+      memory_remaining_bytes: 0,
+    };
     const p = progressOf([a, b]);
-    expect(p).toMatchObject({ memoryTotalBytes: 124456, memoryRemainingBytes: 111111, memoryProcessedBytes: 13245 });
+    expect(p).toMatchObject({
+      memoryTotalBytes: 124456,
+      memoryRemainingBytes: 111111,
+      memoryProcessedBytes: 13245,
+    });
     expect(p?.percent).toBeCloseTo((100 * 13345) / 124456, 9);
   });
 
