@@ -94,7 +94,9 @@ export class LiveConsoleReporter extends ConsoleReporter {
   /** Redraw the running step's block (nothing when no step runs). */
   draw(): void {
     const lines = this.#running === null ? [] : this.blockLines();
-    const width = Math.max(20, ((this.stream as TtyStream).columns ?? 100) - 1);
+    // columns is 0 or absent on a terminal that does not say its size (script(1) without a tty of its own).
+    const columns = (this.stream as TtyStream).columns ?? 0;
+    const width = (columns > 0 ? columns : 160) - 1;
     // A line longer than the terminal would wrap and the erase would miss its second row.
     const fitted = lines.map((l) => (stripAnsi(l).length > width ? stripAnsi(l).slice(0, width) : l));
     let out = this.#eraseCodes();
