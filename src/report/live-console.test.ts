@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- the tests read ANSI escapes */
 import { describe, expect, it } from 'vitest';
 import { syntheticPassResult } from '../../test/fixtures/report/synthetic-pass.js';
 import type { StepRecord, TcResult } from '../record/result.js';
