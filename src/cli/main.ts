@@ -23,7 +23,7 @@ import { labUp, parsePort } from '../commands/lab-up.js';
 import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exitCodeOf, runCommand } from '../commands/run.js';
-import { ConsoleReporter } from '../report/console.js';
+import { consoleReporter } from '../report/console-reporter.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 
@@ -110,7 +110,7 @@ program
       ...str('maxSwitchoverMs'),
       ...str('maxMigrationMs'),
       ...str('maxLatencyMs'),
-      reporters: [new ConsoleReporter()],
+      reporters: [consoleReporter({ json: o.json === true })],
       signal: interruptSignal(),
     });
     process.stderr.write(`result: ${output.resultFile}\nlog:    ${output.logFile}\n`);

@@ -33,6 +33,23 @@ export type MigrationStatus =
   | { state: 'FAILED'; reason: string };
 
 /**
+ * How far a running migration has got, as the target reports it (Nova's
+ * `memory_*_bytes` of the migration record, a KubeVirt VMIM's phase): for
+ * the console's live progress only, never a figure of the record. Fields the
+ * target does not report are absent.
+ */
+export interface MigrationProgress {
+  /** The target's state of the move, e.g. Nova's `running`, KubeVirt's `TargetReady`. */
+  readonly phase?: string;
+  /** Memory copied so far / to copy in total / still to copy, bytes (summed over the legs). */
+  readonly memoryProcessedBytes?: number;
+  readonly memoryTotalBytes?: number;
+  readonly memoryRemainingBytes?: number;
+  /** Copied share of the memory (0-100), where the total is known. */
+  readonly percent?: number;
+}
+
+/**
  * The hypervisor's own account of one migration (QEMU's query-migrate),
  * where the VIM passes it on (the embedded lab on QEMU hosts). It sits
  * beside the VIM's figures because it measures something else: QEMU's
@@ -100,6 +117,12 @@ export interface Migrator {
   ): Promise<MigrationHandle>;
   /** VNFM.Migration.ValidateMigrationSuccess - one poll. */
   validateMigrationSuccess(handle: MigrationHandle): Promise<MigrationStatus>;
+  /**
+   * How far the migration has got, one cheap read (no waiting, no side
+   * effect); null when the target shows nothing (yet). Optional: a driver
+   * whose target reports no progress leaves it out.
+   */
+  readMigrationProgress?(handle: MigrationHandle): Promise<MigrationProgress | null>;
   /** Figures of a migration once it is no longer IN_PROGRESS. */
   getMigrationReport(handle: MigrationHandle): Promise<MigrationReport>;
   /**

@@ -1,12 +1,19 @@
 /**
  * Progress on stderr (stdout is kept for `--json`): one line per step end
- * and every error line of the log.
+ * and every error line of the log, plain (the lines the e2e tests and CI
+ * logs read). On a terminal the statuses are coloured (`color`) and
+ * live-console.ts adds the running step. consoleReporter() picks.
  */
 import type { StepRecord, TcResult } from '../record/result.js';
+import { paint } from './ansi.js';
 import type { LogLevel, Reporter } from './reporter.js';
 
 export class ConsoleReporter implements Reporter {
-  constructor(readonly stream: NodeJS.WritableStream = process.stderr) {}
+  constructor(
+    readonly stream: NodeJS.WritableStream = process.stderr,
+    /** Highlight the statuses (a terminal without NO_COLOR). */
+    readonly color = false,
+  ) {}
 
   onRunStart(result: TcResult): void {
     this.stream.write(`${result.testCase}: ${result.title}\n`);
@@ -15,7 +22,9 @@ export class ConsoleReporter implements Reporter {
   onStepEnd(step: StepRecord): void {
     const ms = step.durationMs === null ? '' : ` (${step.durationMs.toFixed(0)} ms)`;
     const why = step.message && step.status !== 'PASS' ? ` - ${step.message}` : '';
-    this.stream.write(`  ${step.status.padEnd(7)} ${String(step.n).padStart(2)}. ${step.title}${ms}${why}\n`);
+    this.stream.write(
+      `  ${this.status(step.status, 7)} ${String(step.n).padStart(2)}. ${step.title}${ms}${why}\n`,
+    );
   }
 
   onLog(level: LogLevel, message: string): void {
@@ -23,10 +32,22 @@ export class ConsoleReporter implements Reporter {
   }
 
   onRunEnd(result: TcResult): void {
-    for (const line of verdictLines(result)) this.stream.write(`  ${line}\n`);
+    for (const line of verdictLines(result)) this.stream.write(`  ${this.criterion(line)}\n`);
     this.stream.write(
-      `${result.testCase}: ${result.overallStatus}${result.failure ? ` - ${result.failure.message}` : ''}\n`,
+      `${result.testCase}: ${this.status(result.overallStatus, 0)}${result.failure ? ` - ${result.failure.message}` : ''}\n`,
     );
+  }
+
+  /** A status padded to `width`, the word alone coloured (the padding stays plain). */
+  protected status(status: string, width: number): string {
+    return paint(status, status, this.color) + ' '.repeat(Math.max(0, width - status.length));
+  }
+
+  /** A verdict line with its criterion's outcome coloured. */
+  private criterion(line: string): string {
+    const m = /^criterion (\S+)/.exec(line);
+    if (!this.color || m?.[1] === undefined) return line;
+    return `criterion ${paint(m[1], m[1], true)}${line.slice(`criterion ${m[1]}`.length)}`;
   }
 }
 

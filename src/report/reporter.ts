@@ -5,6 +5,7 @@
  * multiplexer).
  */
 import type { StepRecord, TcResult } from '../record/result.js';
+import type { LiveProgress } from './progress.js';
 
 export type LogLevel = 'INFO' | 'ERROR';
 
@@ -15,6 +16,8 @@ export interface Reporter {
   onStepStart?(step: StepRecord): void | Promise<void>;
   /** A step ended with its status. */
   onStepEnd?(step: StepRecord): void | Promise<void>;
+  /** Live figures while a step runs; sampled only when some sink has this hook. */
+  onProgress?(progress: LiveProgress): void | Promise<void>;
   /** A logger line (the spec's write_info / write_error). */
   onLog?(level: LogLevel, message: string, at: Date): void | Promise<void>;
   /** The run ended; the record is final. Flush and close here. */
@@ -84,6 +87,13 @@ export class MultiReporter implements Required<Reporter> {
   }
   onStepEnd(step: StepRecord): Promise<void> {
     return this.#fan('onStepEnd', (s) => s.onStepEnd?.(step));
+  }
+  /** Some sink shows live progress: only then are the ports read for it. */
+  get wantsProgress(): boolean {
+    return this.#sinks.some((s) => typeof s.onProgress === 'function');
+  }
+  onProgress(progress: LiveProgress): Promise<void> {
+    return this.#fan('onProgress', (s) => s.onProgress?.(progress));
   }
   onLog(level: LogLevel, message: string, at: Date): Promise<void> {
     return this.#fan('onLog', (s) => s.onLog?.(level, message, at));

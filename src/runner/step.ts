@@ -6,6 +6,8 @@
 import { isoNow, monoMs } from '../util/clock.js';
 import { VnflabBugError } from '../util/errors.js';
 import type { MultiReporter } from '../report/reporter.js';
+import type { ProgressSample } from '../report/progress.js';
+import { sampleWhileRunning } from './progress-sampler.js';
 import { RunAborted, StepFailed, StepInconclusive } from './errors.js';
 import type { OverallStatus, StepRecord, StepStatus, TcResult } from '../record/result.js';
 
@@ -32,6 +34,12 @@ export interface TestCaseDefinition<C> {
    * return the run's final status, given the steps' own.
    */
   readonly conclude?: (ctx: C, stepsStatus: OverallStatus) => OverallStatus;
+  /**
+   * What the ports show now (traffic counters, the move's progress), read a
+   * few times a second while a step runs when a reporter shows live
+   * progress. Read-only and cheap: it must not disturb what a step measures.
+   */
+  readonly progress?: (ctx: C) => Promise<ProgressSample>;
 }
 
 export function statusOf(err: unknown): StepStatus {
@@ -84,6 +92,15 @@ export async function executeSteps<C>(
     await reporter.onStepStart(record);
     log.info(step.logLine);
     let status: StepStatus = 'PASS';
+    const progress = testCase.progress;
+    const stopSampling =
+      progress !== undefined && reporter.wantsProgress
+        ? sampleWhileRunning(
+            step.n,
+            () => progress(ctx),
+            (p) => reporter.onProgress(p),
+          )
+        : () => undefined;
     try {
       await step.run(ctx);
       if (signal.aborted) throw new RunAborted('run interrupted');
@@ -94,6 +111,7 @@ export async function executeSteps<C>(
       record.message =
         status === 'ERROR' ? `${(err as Error).name}: ${(err as Error).message}` : (err as Error).message;
     }
+    stopSampling();
     record.status = status;
     record.endedAt = isoNow();
     record.durationMs = monoMs() - t0;

@@ -6,6 +6,7 @@ import type { TestCaseDefinition } from '../runner/step.js';
 import type { MigrateContext } from './migrate/context.js';
 import * as d from './migrate/step-defs.js';
 import { concludeMigrate } from './migrate/verdict/verdict.js';
+import { migrateProgress } from './migrate/progress.js';
 
 export const TC_VNF_MIGRATE_002: TestCaseDefinition<MigrateContext> = {
   id: 'TC_VNF_MIGRATE_002',
@@ -13,6 +14,7 @@ export const TC_VNF_MIGRATE_002: TestCaseDefinition<MigrateContext> = {
   inputs: d.MIGRATE_INPUTS,
   defaultInput: { vnfdId: 'vnfd-vnflab-udp-fwd' },
   conclude: concludeMigrate,
+  progress: migrateProgress,
   steps: d.numbered([
     d.INSTANTIATE, // 1
     d.VALIDATE_INACTIVE, // 2

@@ -200,6 +200,33 @@ export function runMigratorContract(opts: MigratorContractOptions): void {
       }
     });
 
+    it("reads a running migration's progress without disturbing it (readMigrationProgress, where implemented)", async (ctx) => {
+      const read = fx.migrator.readMigrationProgress?.bind(fx.migrator);
+      if (read === undefined || fx.slowNextMigration === undefined) return ctx.skip();
+      const subject = await fx.createLiveSubject();
+      await fx.slowNextMigration(10_000);
+      const handle = await fx.migrator.triggerMigration(subject, 'vMemory');
+      try {
+        await waitInProgress(handle);
+        const deadline = Date.now() + 5_000;
+        let progress = await read(handle);
+        while (progress === null && Date.now() < deadline) {
+          await sleep(pollMs);
+          progress = await read(handle);
+        }
+        expect(progress, 'no progress while the migration runs').not.toBeNull();
+        expect(progress?.phase ?? progress?.percent).toBeDefined();
+        if (progress?.percent !== undefined) {
+          expect(progress.percent).toBeGreaterThanOrEqual(0);
+          expect(progress.percent).toBeLessThanOrEqual(100);
+        }
+        expect((await fx.migrator.validateMigrationSuccess(handle)).state).toBe('IN_PROGRESS');
+      } finally {
+        await fx.migrator.abortMigration(handle);
+        await settle(handle);
+      }
+    });
+
     it('aborts a running migration: FAILED with a reason, the VNF keeps its vResources and can move later', async (ctx) => {
       if (fx.slowNextMigration === undefined) return ctx.skip();
       const subject = await fx.createLiveSubject();

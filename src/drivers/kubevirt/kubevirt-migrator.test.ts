@@ -276,6 +276,32 @@ describe('KubevirtMigrator on the fake cluster', () => {
       code: 'KUBEVIRT_BAD_HANDLE',
     });
   });
+
+  it("reads the move's progress as the VMIM's phases, in KubeVirt's order", async () => {
+    const subject = c.subject({});
+    c.kube.next = { holdRunningMs: 300 };
+    const handle = await c.migrator.triggerMigration(subject, 'vMemory');
+    const phases: string[] = [];
+    for (;;) {
+      const p = await c.migrator.readMigrationProgress(handle);
+      if (p?.phase !== undefined && phases.at(-1) !== p.phase) phases.push(p.phase);
+      if ((await c.migrator.validateMigrationSuccess(handle)).state !== 'IN_PROGRESS') break;
+      await sleep(5);
+    }
+    const order = [
+      'Pending',
+      'Scheduling',
+      'Scheduled',
+      'PreparingTarget',
+      'TargetReady',
+      'Running',
+      'Succeeded',
+    ];
+    const bare = phases.map((p) => p.replace(/ \(.*\)$/, ''));
+    expect(bare).toContain('Running');
+    expect(bare).toEqual([...bare].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    expect(bare.every((p) => order.includes(p))).toBe(true);
+  });
 });
 
 describe('KubevirtMigrator configuration', () => {

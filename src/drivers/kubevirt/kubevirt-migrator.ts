@@ -21,6 +21,7 @@
  */
 import type {
   MigrationHandle,
+  MigrationProgress,
   MigrationReport,
   MigrationStatus,
   MigrationSubject,
@@ -34,6 +35,7 @@ import { loadKubeAccess, type KubeAccessConfig } from './kube-config.js';
 import { decodeHandleId, encodeHandleId, parseResourceRef, type Leg } from './migration-handle.js';
 import { combineStatuses, legStatus, stateOf } from './migration-status.js';
 import { combineDecisions, migrationTypeOfVmi } from './migration-type.js';
+import { progressOfLegs } from './migration-progress.js';
 import {
   KUBEVIRT_GROUP,
   KUBEVIRT_VERSION,
@@ -119,6 +121,17 @@ export class KubevirtMigrator implements Migrator {
       }),
     );
     return combineStatuses(statuses);
+  }
+
+  /** Each leg's VMIM phase (and pre/post-copy mode): KubeVirt's API shows no bytes copied. */
+  async readMigrationProgress(handle: MigrationHandle): Promise<MigrationProgress | null> {
+    const legs = await Promise.all(
+      decodeHandleId(handle.id).map(async (leg) => {
+        const { vmi, vmim } = await this.read(leg);
+        return { vmim, state: stateOf(leg, vmi, vmim) };
+      }),
+    );
+    return progressOfLegs(legs);
   }
 
   /**

@@ -110,6 +110,25 @@ describe('NovaMigrator on the lab Nova API', () => {
     }
   });
 
+  it("reads the move's progress from the server migration record (memory_*_bytes), null once it ended", async () => {
+    const subject = await l.subject(request());
+    l.lab.next = { behaviour: { rounds: 40, roundDelayMs: 10 } };
+    const handle = await l.migrator.triggerMigration(subject, 'vMemory');
+    const seen = [];
+    for (;;) {
+      const p = await l.migrator.readMigrationProgress(handle);
+      if (p?.memoryTotalBytes !== undefined) seen.push(p);
+      if ((await l.migrator.validateMigrationSuccess(handle)).state !== 'IN_PROGRESS') break;
+      await sleep(15);
+    }
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.every((p) => p.memoryTotalBytes === 256 * 1024 * 1024 && p.phase === 'running')).toBe(true);
+    const percents = seen.map((p) => p.percent ?? -1);
+    expect(percents.every((x) => x >= 0 && x <= 100)).toBe(true);
+    expect(percents.at(-1)).toBeGreaterThan(percents[0]!);
+    expect(await l.migrator.readMigrationProgress(handle)).toBeNull();
+  });
+
   it('moves every server of a multi-VNFC subject and follows them in one handle', async () => {
     const subject = await l.subject(request({ name: 'a' }), request({ name: 'b' }));
     const handle = await l.migrator.triggerMigration(subject, 'any');

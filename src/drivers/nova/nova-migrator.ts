@@ -26,6 +26,7 @@ import { z } from 'zod';
 import type { VResourceType } from '../../ports/vnfm.js';
 import type {
   MigrationHandle,
+  MigrationProgress,
   MigrationReport,
   MigrationStatus,
   MigrationSubject,
@@ -40,6 +41,7 @@ import { liveMigrateBody, migrateBody } from './live-migrate-body.js';
 import { atLeast, formatMicroversion } from '../../protocols/nova/microversion.js';
 import { combineDecisions, isLabServer, migrationTypeOf } from './migration-type.js';
 import { NovaClient, type NovaClientConfig } from './nova-client.js';
+import { progressOf, type NovaServerMigration } from './migration-progress.js';
 import {
   instanceActionSchema,
   instanceActionsSchema,
@@ -150,6 +152,22 @@ export class NovaMigrator implements Migrator {
         : { progressPercent: percents.reduce((a, b) => a + b, 0) / percents.length }),
       ...(remaining === undefined ? {} : { memoryRemainingBytes: remaining }),
     };
+  }
+
+  /**
+   * One GET of each leg's server migration record (2.23+; Nova lists only
+   * running live migrations there): null before 2.23, once a leg's record is
+   * gone (finished), or while Nova has no figures yet.
+   */
+  async readMigrationProgress(handle: MigrationHandle): Promise<MigrationProgress | null> {
+    if (!(await this.client.supports('2.23'))) return null;
+    const records: NovaServerMigration[] = [];
+    for (const leg of decodeHandleId(handle.id)) {
+      const record = await this.serverMigration(leg);
+      if (record === null) return null;
+      records.push(record);
+    }
+    return progressOf(records);
   }
 
   async getMigrationReport(handle: MigrationHandle): Promise<MigrationReport> {
@@ -356,21 +374,24 @@ export class NovaMigrator implements Migrator {
 
   private async progress(leg: Leg): Promise<{ progressPercent?: number; memoryRemainingBytes?: number }> {
     if (!(await this.client.supports('2.23'))) return {};
+    const record = await this.serverMigration(leg);
+    const p = record === null ? null : progressOf([record]);
+    return {
+      ...(p?.percent === undefined ? {} : { progressPercent: p.percent }),
+      ...(p?.percent === undefined || p.memoryRemainingBytes === undefined
+        ? {}
+        : { memoryRemainingBytes: p.memoryRemainingBytes }),
+    };
+  }
+
+  /** GET /servers/{id}/migrations/{mid} (2.23+); null once Nova no longer lists it (404). */
+  private async serverMigration(leg: Leg): Promise<NovaServerMigration | null> {
     const res = await this.client.request(
       'GET',
       `/servers/${enc(leg.serverId)}/migrations/${leg.migrationId}`,
-      {
-        schema: serverMigrationResponseSchema,
-        expect: [200, 404],
-      },
+      { schema: serverMigrationResponseSchema, expect: [200, 404] },
     );
-    if (res.status === 404) return {};
-    const { memory_total_bytes: total, memory_remaining_bytes: remaining } = res.body.migration;
-    if (total === null || remaining === null || total <= 0) return {};
-    return {
-      progressPercent: Math.max(0, Math.min(100, (100 * (total - remaining)) / total)),
-      memoryRemainingBytes: remaining,
-    };
+    return res.status === 404 ? null : res.body.migration;
   }
 
   private async failureReason(leg: Leg, m: NovaMigration): Promise<string> {
