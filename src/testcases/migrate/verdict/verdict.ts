@@ -21,11 +21,14 @@ import type { MigrateContext } from '../context.js';
 import { judgeCriteria, measurementError, type MeasuredFigures } from './criteria.js';
 import { chargedSwitchOver, inferSwitchOver, placeLoss } from './phases.js';
 import { checkValidity, disturbing } from './validity.js';
+import { describeVimEvents, switchOverWithin, vimBounds } from './vim-bounds.js';
 
 /**
  * The events that bound the move's phases, from the best source the target
  * gives: the lab's own pause and switch instants (same monotonic clock as
- * the packets' send times); else the longest loss episode of the move.
+ * the packets' send times); else the longest loss episode of the move,
+ * the move bounded and that episode checked by the VIM's own events where
+ * the target reports them (vim-bounds.ts).
  */
 export function migrationEvents(result: TcResult, pollIntervalMs: number): MigrationEvents | null {
   const trigger = result.timeRecord.startvResourceMigration;
@@ -64,12 +67,23 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
       ],
     };
   }
-  const inferred = inferSwitchOver(result.traffic.episodes, trigger.monoMs, completedAtMs);
+  // The VIM's events bound the move where they are tighter than the harness's stamps.
+  const bounds = vimBounds(result.migration.vimEvents, { triggerAtMs: trigger.monoMs, completedAtMs });
+  const triggerAtMs = bounds?.tightened.trigger ? bounds.moveNotBeforeMs! : trigger.monoMs;
+  const endAtMs = bounds?.tightened.completion ? bounds.moveEndedByMs! : completedAtMs;
+  if (bounds?.tightened.trigger)
+    used[0] =
+      "trigger: the VIM's earliest event of the move less its precision (later than the harness's stamp)";
+  if (bounds?.tightened.completion)
+    used[1] =
+      "completion: the VIM's earliest end event plus its precision (earlier than the first poll that saw it)";
+  const inferred = inferSwitchOver(result.traffic.episodes, triggerAtMs, endAtMs);
+  const vim = bounds === null ? null : { ...bounds, switchOverWithin: switchOverWithin(bounds, inferred) };
   return {
-    triggerAtMs: trigger.monoMs,
+    triggerAtMs,
     pausedAtMs: inferred?.pausedAtMs ?? null,
     switchedAtMs: inferred?.switchedAtMs ?? null,
-    completedAtMs,
+    completedAtMs: endAtMs,
     source: 'traffic',
     precisionMs: result.traffic.resolutionMs ?? 0,
     // The episode is the switch-over: nothing to widen.
@@ -77,9 +91,11 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
     used: [
       ...used,
       inferred
-        ? 'switch-over: the longest loss episode of the move (the target reports no pause or switch instant)'
+        ? `switch-over: the longest loss episode of the move (the target reports no pause or switch instant${vim ? "; the VIM's events are too coarse to bound it" : ''})`
         : 'switch-over: none (no loss during the move and no pause instant from the target)',
+      ...describeVimEvents(bounds?.events ?? []),
     ],
+    ...(vim === null ? {} : { vim }),
   };
 }
 
@@ -180,6 +196,16 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     latencyP99Ms: worstP99(result),
     embeddedLab: result.environment.lab !== undefined,
     triggerAtMs: result.timeRecord.startvResourceMigration?.monoMs ?? null,
+    vim: result.disruption?.events.vim ?? null,
+    inferredSwitchOver:
+      result.disruption &&
+      result.disruption.events.source === 'traffic' &&
+      result.disruption.events.pausedAtMs !== null
+        ? [
+            result.disruption.events.pausedAtMs,
+            result.disruption.events.switchedAtMs ?? result.disruption.events.pausedAtMs,
+          ]
+        : null,
   });
   const error = measurementError(
     validity.errorBoundMs,
