@@ -49,6 +49,8 @@ runMigratorContract({
   offline: false,
   // From migrationState's timestamps and the VMIM's phase transitions; no downtime, bytes, rounds.
   reportedFigures: ['totalTimeMs', 'setupTimeMs'],
+  // The migration record's and instance action's / the VMIM's and migration state's timestamps.
+  vimEvents: true,
   async setup() {
     const c = await startCluster();
     return {

@@ -61,6 +61,8 @@ async function settle(migrator: NovaMigrator, handle: MigrationHandle): Promise<
 runMigratorContract({
   name: 'NovaMigrator -> lab Nova API -> LabVim (in-memory hosts)',
   offline: true,
+  // The migration record's and instance action's / the VMIM's and migration state's timestamps.
+  vimEvents: true,
   async setup() {
     const l = await startLab();
     return {
