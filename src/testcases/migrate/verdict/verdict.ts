@@ -161,6 +161,12 @@ export function placeMoveLoss(result: TcResult, pollIntervalMs: number, flows: n
   return events ? placeLoss(result.traffic.episodes, events, flows) : null;
 }
 
+/** The switch-over taken from the traffic (the longest loss episode), where it was. */
+function inferredSpan(events: MigrationEvents | null): [number, number] | null {
+  if (events === null || events.source !== 'traffic' || events.pausedAtMs === null) return null;
+  return [events.pausedAtMs, events.switchedAtMs ?? events.pausedAtMs];
+}
+
 function worstP99(result: TcResult): number | null {
   const p99s = (result.traffic.latency ?? []).map((f) => f.p99Ms).filter((v): v is number => v !== null);
   return p99s.length > 0 ? Math.max(...p99s) : null;
@@ -197,15 +203,7 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     embeddedLab: result.environment.lab !== undefined,
     triggerAtMs: result.timeRecord.startvResourceMigration?.monoMs ?? null,
     vim: result.disruption?.events.vim ?? null,
-    inferredSwitchOver:
-      result.disruption &&
-      result.disruption.events.source === 'traffic' &&
-      result.disruption.events.pausedAtMs !== null
-        ? [
-            result.disruption.events.pausedAtMs,
-            result.disruption.events.switchedAtMs ?? result.disruption.events.pausedAtMs,
-          ]
-        : null,
+    inferredSwitchOver: inferredSpan(result.disruption?.events ?? null),
   });
   const error = measurementError(
     validity.errorBoundMs,
