@@ -74,6 +74,50 @@ export interface HypervisorMigrationFigures {
   readonly errorDesc: string | null;
 }
 
+/**
+ * What a VIM event tells about the move, for placing loss on it:
+ * `moveStart` the move was under way by then (so was not yet over: the
+ * switch-over cannot lie before it); `switchOverEnded` the guest ran on the
+ * destination by then; `moveEnd` the move was over by then; `info` recorded
+ * for the reader, not used to bound anything.
+ */
+export type VimEventMark = 'moveStart' | 'switchOverEnded' | 'moveEnd' | 'info';
+
+/**
+ * One instant the VIM (or hypervisor) recorded about the move, on its own
+ * wall clock, converted to the harness's monotonic clock.
+ */
+export interface VimEvent {
+  /** The target's name of it, e.g. 'compute_live_migration start', 'migrationState.endTimestamp'. */
+  readonly name: string;
+  readonly marks: VimEventMark;
+  /** Where it was read, e.g. 'nova os-instance-actions', 'kubevirt VMIM status'. */
+  readonly source: string;
+  /** The timestamp as the target reported it (its wall clock, its format). */
+  readonly at: string;
+  /** The same instant on the harness's monotonic clock (the packets' send times), ms. */
+  readonly atMs: number;
+  /** What the timestamp itself can resolve, ms (whole seconds: 1000). */
+  readonly resolutionMs: number;
+  /**
+   * How far `atMs` may be from the instant, ms: the resolution, the allowed
+   * offset between the target's clock and the harness's (not measurable
+   * from here) and the conversion's own error.
+   */
+  readonly precisionMs: number;
+}
+
+/** The VIM's events of one move and how they were put on the harness's clock. */
+export interface VimEvents {
+  readonly events: readonly VimEvent[];
+  /** The harness's wall / monotonic pair the conversion used (read together, after the move). */
+  readonly clock: { readonly at: string; readonly monoMs: number };
+  /** Offset allowed between the target's clocks and the harness's, ms (driver config `clockOffsetAllowanceMs`). */
+  readonly clockOffsetAllowanceMs: number;
+  /** Sources of events the target did not offer, each with why (e.g. 'os-instance-actions: HTTP 404'). */
+  readonly notOffered: readonly string[];
+}
+
 /** What the VIM (or hypervisor) reports about a finished migration. */
 export interface MigrationReport {
   readonly type: 'LIVE' | 'OFFLINE';
@@ -99,6 +143,8 @@ export interface MigrationReport {
     readonly switchedAtMs: number | null;
     readonly firstForwardAtMs: number | null;
   } | null;
+  /** The VIM's own timestamps of the move (Nova, KubeVirt), on the harness's clock; null: none read. */
+  readonly vimEvents?: VimEvents | null;
   /** The hypervisor's own figures, where the VIM passes them on (null: not known). */
   readonly hypervisor?: HypervisorMigrationFigures | null;
   /** Raw driver-specific figures (QEMU ram stats, Nova migration record...). */

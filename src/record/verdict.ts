@@ -5,6 +5,8 @@
  * testcases/migrate/verdict/.
  */
 
+import type { VimEvent } from '../ports/migrator.js';
+
 export const PHASES = ['beforeTrigger', 'preCopy', 'switchOver', 'afterSwitch', 'afterCompletion'] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -39,6 +41,38 @@ export interface MigrationEvents {
   readonly slackMs: { readonly before: number; readonly after: number };
   /** Which events were used, in words, for the record. */
   readonly used: readonly string[];
+  /**
+   * The VIM's own events (Nova, KubeVirt) that bound the move when the
+   * target gives no lab timeline; absent or null: none.
+   */
+  readonly vim?: VimBounds | null;
+}
+
+/**
+ * What the VIM's events say of the move, each widened by its precision
+ * (monotonic ms, the traffic's clock). They are too coarse (whole seconds
+ * plus the clocks' offset) to be the switch-over's bounds, which stay the
+ * longest loss episode; they bound the move and check that episode.
+ */
+export interface VimBounds {
+  /** Every VIM event used (those marked 'info' are only in migration.vimEvents). */
+  readonly events: readonly VimEvent[];
+  /** The move had not begun before this: the earliest `moveStart` event less its precision; null: none. */
+  readonly moveNotBeforeMs: number | null;
+  /** The switch-over lies after this: the latest `moveStart` event less its precision; null: none. */
+  readonly switchOverNotBeforeMs: number | null;
+  /** The switch-over was over by this: the earliest `switchOverEnded` or `moveEnd` event plus its precision. */
+  readonly switchOverEndedByMs: number | null;
+  /** The move was over by this: the earliest `moveEnd` event plus its precision; null: none. */
+  readonly moveEndedByMs: number | null;
+  /** The trigger / completion bounds were moved to the VIM's (tighter than the harness's stamps). */
+  readonly tightened: { readonly trigger: boolean; readonly completion: boolean };
+  /**
+   * The inferred switch-over lies within [switchOverNotBeforeMs,
+   * switchOverEndedByMs]; false: outside it (verdict.validity has a 'path'
+   * finding); null: no switch-over inferred or no bound to compare.
+   */
+  readonly switchOverWithin: boolean | null;
 }
 
 /** The loss of one phase, by both RFC 6201 methods (averaged over flows, like the whole-window figure). */

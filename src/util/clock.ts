@@ -21,6 +21,29 @@ export function isoNow(): string {
   return new Date().toISOString();
 }
 
+/** A wall-clock and a monotonic reading taken together: converts the one clock to the other. */
+export interface ClockPair {
+  /** Wall clock, epoch ms. */
+  readonly wallMs: number;
+  readonly monoMs: number;
+}
+
+/** Error of a conversion through a ClockPair: Date.now() has whole-millisecond resolution. */
+export const CLOCK_PAIR_ERROR_MS = 1;
+
+export function clockPair(): ClockPair {
+  return { wallMs: Date.now(), monoMs: monoMs() };
+}
+
+/**
+ * A wall-clock instant (epoch ms) on the monotonic clock, through a pair
+ * read close to it (NTP slews the wall clock by at most 0.5 ms/s, so a pair
+ * read seconds after the instant adds no more than a few ms).
+ */
+export function wallToMonoMs(wallMs: number, pair: ClockPair): number {
+  return pair.monoMs + (wallMs - pair.wallMs);
+}
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

@@ -20,6 +20,7 @@ import type {
   MigrationStatus,
   MigrationSubject,
   Migrator,
+  VimEvents,
 } from '../../src/ports/migrator.js';
 
 /** The system under test, built once per suite. */
@@ -58,6 +59,13 @@ export interface MigratorContractOptions {
    * them outside the lab) - so a driver that loses one it has is caught.
    */
   readonly reportedFigures?: readonly ReportFigure[];
+  /**
+   * The Migrator reports the VIM's own timestamps (report.vimEvents): after a
+   * COMPLETED live migration there is at least one event the move began at or
+   * after and one it was over by. Whether or not, events reported must be
+   * consistent (see checkVimEvents).
+   */
+  readonly vimEvents?: boolean;
 }
 
 /** The MigrationReport fields a driver may or may not measure. */
@@ -144,6 +152,12 @@ export function runMigratorContract(opts: MigratorContractOptions): void {
       for (const figure of opts.reportedFigures ?? [])
         expect(report[figure] ?? null, `${figure} is one the driver reports`).not.toBeNull();
       if (report.setupTimeMs != null) expect(report.setupTimeMs).toBeGreaterThanOrEqual(0);
+      if (report.vimEvents != null) checkVimEvents(report.vimEvents);
+      if (opts.vimEvents === true) {
+        const marks = (report.vimEvents?.events ?? []).map((e) => e.marks);
+        expect(marks, 'VIM events of the move').toContain('moveStart');
+        expect(marks, 'VIM events of the move').toContain('moveEnd');
+      }
 
       expect(await fx.migrator.findAllocatedVResources(oldIds)).toEqual([]);
       const newIds = await fx.allocationIds(subject);
@@ -260,4 +274,27 @@ export function runMigratorContract(opts: MigratorContractOptions): void {
       expect(report.fromHost).not.toBe('');
     });
   });
+}
+
+/**
+ * VIM events are in time order, on the harness's clock no later than the
+ * pair read after the move (beyond their precision), their precision at
+ * least their resolution plus the clock offset allowed, and no start of the
+ * move after its end (beyond both precisions).
+ */
+function checkVimEvents(vim: VimEvents): void {
+  const atMs = vim.events.map((e) => e.atMs);
+  expect(atMs).toEqual([...atMs].sort((a, b) => a - b));
+  for (const e of vim.events) {
+    expect(e.precisionMs, e.name).toBeGreaterThanOrEqual(e.resolutionMs + vim.clockOffsetAllowanceMs);
+    expect(e.atMs - e.precisionMs, e.name).toBeLessThanOrEqual(vim.clock.monoMs);
+    expect(e.at, e.name).not.toBe('');
+  }
+  const starts = vim.events.filter((e) => e.marks === 'moveStart');
+  const ends = vim.events.filter((e) => e.marks === 'moveEnd');
+  for (const s of starts)
+    for (const e of ends)
+      expect(s.atMs - s.precisionMs, `${s.name} before ${e.name}`).toBeLessThanOrEqual(
+        e.atMs + e.precisionMs,
+      );
 }

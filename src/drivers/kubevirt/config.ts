@@ -35,6 +35,13 @@ export const kubevirtConfigShape = {
     .positive()
     .default(30_000)
     .describe('Deadline of one Kubernetes API request, ms.'),
+  clockOffsetAllowanceMs: z
+    .number()
+    .nonnegative()
+    .exactOptional()
+    .describe(
+      "Offset allowed between the clocks of the cluster's nodes (virt-controller, virt-handler) and the harness's, ms, added to the precision of every VIM timestamp placed on the move (it cannot be measured from the harness); default 1000.",
+    ),
 };
 
 /** In-cluster access ignores a kubeconfig: naming one too is a mistake worth reporting. */

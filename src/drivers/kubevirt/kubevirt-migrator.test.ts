@@ -49,6 +49,8 @@ runMigratorContract({
   offline: false,
   // From migrationState's timestamps and the VMIM's phase transitions; no downtime, bytes, rounds.
   reportedFigures: ['totalTimeMs', 'setupTimeMs'],
+  // The migration record's and instance action's / the VMIM's and migration state's timestamps.
+  vimEvents: true,
   async setup() {
     const c = await startCluster();
     return {
@@ -120,6 +122,28 @@ describe('KubevirtMigrator on the fake cluster', () => {
       'Succeeded',
     ]);
     expect(leg?.migrationState).toMatchObject({ completed: true, mode: 'PreCopy', sourceNode: 'node-a' });
+  });
+
+  it("reports the VMIM's phase transitions and the migration state's timestamps as VIM events", async () => {
+    const handle = await c.migrator.triggerMigration(c.subject({}), 'vMemory');
+    expect(await settle(c.migrator, handle)).toEqual({ state: 'COMPLETED' });
+    const vim = (await c.migrator.getMigrationReport(handle)).vimEvents!;
+    const marks = Object.fromEntries(vim.events.map((e) => [e.name, e.marks]));
+    expect(marks).toMatchObject({
+      'phaseTransitionTimestamps Pending': 'moveStart',
+      'phaseTransitionTimestamps Running': 'moveStart',
+      'phaseTransitionTimestamps Succeeded': 'moveEnd',
+      'migrationState.startTimestamp': 'moveStart',
+      'migrationState.targetNodeDomainReadyTimestamp': 'switchOverEnded',
+      'migrationState.endTimestamp': 'moveEnd',
+    });
+    expect(vim.events.every((e) => e.resolutionMs === 1_000 && e.precisionMs === 2_001)).toBe(true);
+    // The fake stamps on this host's clock: converted, each lies at most a second (truncation) before now.
+    for (const e of vim.events) {
+      expect(e.atMs).toBeLessThanOrEqual(vim.clock.monoMs + 1);
+      expect(e.atMs).toBeGreaterThan(vim.clock.monoMs - 10_000);
+    }
+    expect(vim.notOffered).toEqual([]);
   });
 
   it('sees the phases in between as IN_PROGRESS, and refuses the report until it ends', async () => {

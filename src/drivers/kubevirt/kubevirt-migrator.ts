@@ -15,7 +15,8 @@
  *   PreparingTarget, TargetReady, Running, Succeeded / Failed) and the VMI's
  *   `status.migrationState` (see migration-status.ts);
  * - report: `migrationState` source / target node, start / end timestamps
- *   (whole seconds: `metav1.Time`); KubeVirt reports no downtime, bytes or
+ *   (whole seconds: `metav1.Time`), and every timestamp of the VMIM and the
+ *   migration state as VIM events (kubevirt-events.ts); KubeVirt reports no downtime, bytes or
  *   iterations in the API (only as Prometheus metrics), so those are null;
  * - abort: delete the VMIM (KubeVirt aborts a running migration then).
  */
@@ -47,10 +48,14 @@ import {
   type Vmim,
 } from './resources.js';
 import { MultipleErrors } from '../../util/errors.js';
+import { DEFAULT_CLOCK_OFFSET_ALLOWANCE_MS, toVimEvents } from '../vim-events.js';
+import { kubevirtVimEvents } from './kubevirt-events.js';
 
 export interface KubevirtMigratorConfig extends KubeAccessConfig {
   /** Deadline of one Kubernetes API request, ms (default 30 s). */
   readonly requestTimeoutMs?: number;
+  /** Offset allowed between the nodes' clocks and the harness's, ms (default 1 s): part of every event's precision. */
+  readonly clockOffsetAllowanceMs?: number;
 }
 
 /** The node label a target host is selected by (well-known label, set by the kubelet). */
@@ -65,6 +70,7 @@ export class KubevirtMigrator implements Migrator {
   /** API server URL. */
   readonly server: string;
   private readonly api: KubevirtApi;
+  private readonly clockOffsetAllowanceMs: number;
 
   /** Throws KUBEVIRT_CONFIG_INVALID when the kubeconfig / in-cluster config cannot be loaded. */
   constructor(config: KubevirtMigratorConfig = {}, pathPrefix?: string) {
@@ -72,6 +78,7 @@ export class KubevirtMigrator implements Migrator {
     this.namespace = access.namespace;
     this.server = access.server;
     this.api = new KubevirtApi(access.kubeConfig, config.requestTimeoutMs);
+    this.clockOffsetAllowanceMs = config.clockOffsetAllowanceMs ?? DEFAULT_CLOCK_OFFSET_ALLOWANCE_MS;
   }
 
   async getMigrationType(subject: MigrationSubject): Promise<{ type: MigrationType; reason: string }> {
@@ -174,6 +181,12 @@ export class KubevirtMigrator implements Migrator {
       rounds: null,
       memoryVerified: null,
       timeline: null,
+      vimEvents: toVimEvents(
+        legs.flatMap(({ leg, vmim, state }) =>
+          kubevirtVimEvents(`${leg.namespace}/${leg.vmiName}`, vmim, state),
+        ),
+        { clockOffsetAllowanceMs: this.clockOffsetAllowanceMs },
+      ),
       details: {
         timestampResolutionMs: 1000,
         legs: legs.map(({ leg, vmi, vmim, state }) => ({

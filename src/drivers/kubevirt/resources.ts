@@ -39,6 +39,10 @@ export const migrationStateSchema = z.object({
   migrationUid: z.string().optional(),
   /** PreCopy / PostCopy. */
   mode: z.string().optional(),
+  /** When the target node saw the domain active (KubeVirt 0.x-1.x; whole seconds). */
+  targetNodeDomainReadyTimestamp: z.string().nullish(),
+  /** Newer KubeVirt's copy of it in the target's state. */
+  targetState: z.object({ domainReadyTimestamp: z.string().nullish() }).nullish(),
 });
 export type MigrationState = z.infer<typeof migrationStateSchema>;
 

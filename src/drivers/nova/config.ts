@@ -84,6 +84,13 @@ export const novaConfigShape = {
     .positive()
     .default(30_000)
     .describe('Deadline of one Keystone or Nova request, ms.'),
+  clockOffsetAllowanceMs: z
+    .number()
+    .nonnegative()
+    .exactOptional()
+    .describe(
+      "Offset allowed between the clocks of Nova's hosts (API, conductor, computes) and the harness's, ms, added to the precision of every VIM timestamp placed on the move (it cannot be measured from the harness); default 1000.",
+    ),
 };
 
 const novaConfigObject = z.object(novaConfigShape).strict();

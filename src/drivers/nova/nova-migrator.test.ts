@@ -61,6 +61,8 @@ async function settle(migrator: NovaMigrator, handle: MigrationHandle): Promise<
 runMigratorContract({
   name: 'NovaMigrator -> lab Nova API -> LabVim (in-memory hosts)',
   offline: true,
+  // The migration record's and instance action's / the VMIM's and migration state's timestamps.
+  vimEvents: true,
   async setup() {
     const l = await startLab();
     return {
@@ -256,6 +258,8 @@ describe('NovaMigrator on the lab Nova API', () => {
  */
 async function startPlainNovaProxy(
   target: string,
+  /** Paths answered 404 itemNotFound, as by a Nova that does not offer them. */
+  refuse: RegExp | null = null,
 ): Promise<{ computeUrl: string; posted: { url: string; body: unknown }[]; close(): Promise<void> }> {
   const posted: { url: string; body: unknown }[] = [];
   const strip = (v: unknown): unknown => {
@@ -279,6 +283,11 @@ async function startPlainNovaProxy(
       const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
       if (req.method === 'POST' && body !== null)
         posted.push({ url: req.url ?? '', body: JSON.parse(body.toString()) as unknown });
+      if (refuse?.test(req.url ?? '')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ itemNotFound: { code: 404, message: 'The resource could not be found.' } }));
+        return;
+      }
       void fetch(`${target}${req.url}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) })
         .then(async (r) => {
           const text = await r.text();
@@ -347,6 +356,63 @@ describe('NovaMigrator against a plain Nova (no vnflab: fields)', () => {
       null,
       null,
     ]);
+  });
+
+  it("reports the migration record's and the instance action's times as VIM events on the harness clock", async () => {
+    const before = Date.now();
+    const subject = await l.subject(request());
+    const handle = await migrator.triggerMigration(subject, 'vMemory');
+    expect(await settle(migrator, handle)).toEqual({ state: 'COMPLETED' });
+    const report = await migrator.getMigrationReport(handle);
+    const vim = report.vimEvents!;
+    expect(vim.notOffered).toEqual([]);
+    expect(vim.clockOffsetAllowanceMs).toBe(1_000);
+    const byName = new Map(vim.events.map((e) => [e.name, e]));
+    for (const name of [
+      'live-migration action start_time',
+      'compute_live_migration start_time',
+      'compute_post_live_migration_at_destination start_time',
+      'compute_post_live_migration_at_destination finish_time (Success)',
+    ])
+      expect(byName.has(name), name).toBe(true);
+    expect(byName.get('compute_post_live_migration_at_destination start_time')?.marks).toBe(
+      'switchOverEnded',
+    );
+    expect([...byName.keys()].some((n) => /^migration \d+ updated_at \(completed\)$/.test(n))).toBe(true);
+    // Same host, one clock: each event's wall time put on the monotonic clock lands where it happened.
+    const nowMono = vim.clock.monoMs;
+    const nowWall = Date.parse(vim.clock.at);
+    for (const e of vim.events) {
+      expect(e.precisionMs).toBe(1_000 + 1_000 + 1);
+      const wall = nowWall - (nowMono - e.atMs);
+      expect(wall).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 2);
+      expect(wall).toBeLessThanOrEqual(nowWall + 2);
+    }
+  });
+
+  it('says so when the VIM does not offer instance actions, and uses the migration record alone', async () => {
+    const refusing = await startPlainNovaProxy(l.api.baseUrl.replace(/\/v2\.1$/, ''), /os-instance-actions/);
+    const m = new NovaMigrator({
+      authUrl: l.api.authUrl,
+      ...credentials,
+      computeUrl: refusing.computeUrl,
+      clockOffsetAllowanceMs: 10,
+    });
+    try {
+      const subject = await l.subject(request());
+      const handle = await m.triggerMigration(subject, 'vMemory');
+      expect(await settle(m, handle)).toEqual({ state: 'COMPLETED' });
+      const vim = (await m.getMigrationReport(handle)).vimEvents!;
+      expect(vim.notOffered).toHaveLength(1);
+      expect(vim.notOffered[0]).toMatch(/os-instance-actions \(server .*\): .*HTTP 404/);
+      expect(vim.events.map((e) => e.marks).sort()).toEqual(['moveEnd', 'moveStart']);
+      expect(
+        vim.events.every((e) => e.source.startsWith('nova os-migrations') && e.precisionMs === 1_011),
+      ).toBe(true);
+    } finally {
+      await m.close();
+      await refusing.close();
+    }
   });
 
   it('takes the failure reason from the failed instance action events', async () => {

@@ -32,6 +32,7 @@ import type {
   MigrationSubject,
   MigrationType,
   Migrator,
+  VimEvents,
 } from '../../ports/migrator.js';
 import { sleep } from '../../util/clock.js';
 import { NovaError } from './errors.js';
@@ -50,15 +51,23 @@ import {
   serverMigrationsSchema,
   serverResponseSchema,
   serversDetailSchema,
+  type NovaInstanceAction,
   type NovaMigration,
   type NovaServer,
 } from './schemas.js';
+import { DEFAULT_CLOCK_OFFSET_ALLOWANCE_MS, parseUtc, toVimEvents, type RawVimEvent } from '../vim-events.js';
+import { actionNameOf, novaVimEvents } from './nova-events.js';
 import { MultipleErrors } from '../../util/errors.js';
 
 export interface NovaMigratorConfig extends NovaClientConfig {
   /** How long to look for the migration record after Nova accepted the request, ms (default 10 s). */
   readonly migrationLookupTimeoutMs?: number;
+  /** Offset allowed between Nova's hosts' clocks and the harness's, ms (default 1 s): part of every event's precision. */
+  readonly clockOffsetAllowanceMs?: number;
 }
+
+/** How far from the migration record's creation its instance action may have started, ms. */
+const ACTION_MATCH_WINDOW_MS = 60_000;
 
 const enc = encodeURIComponent;
 
@@ -66,12 +75,14 @@ export class NovaMigrator implements Migrator {
   readonly name = 'nova';
   private readonly client: NovaClient;
   private readonly lookupTimeoutMs: number;
+  private readonly clockOffsetAllowanceMs: number;
   /** x-openstack-request-id of each leg's os-migrateLive: its instance action. */
   private readonly requestIds = new Map<string, string>();
 
   constructor(config: NovaMigratorConfig) {
     this.client = new NovaClient(config);
     this.lookupTimeoutMs = config.migrationLookupTimeoutMs ?? 10_000;
+    this.clockOffsetAllowanceMs = config.clockOffsetAllowanceMs ?? DEFAULT_CLOCK_OFFSET_ALLOWANCE_MS;
   }
 
   async getMigrationType(subject: MigrationSubject): Promise<{ type: MigrationType; reason: string }> {
@@ -189,12 +200,79 @@ export class NovaMigrator implements Migrator {
       memoryVerified: first['vnflab:memory_verified'] ?? null,
       timeline: labTimeline(first['vnflab:timeline']),
       hypervisor: first['vnflab:hypervisor'] ?? null,
+      vimEvents: await this.vimEvents(
+        decodeHandleId(handle.id),
+        records,
+        handle.type === 'OFFLINE_MIGRATION',
+      ),
       details: {
         novaMigrations: records,
         vResourceType: handle.vResourceType,
         ...(await this.labMoves(decodeHandleId(handle.id))),
       },
     };
+  }
+
+  /**
+   * Each leg's migration record and instance action as VIM events; a Nova
+   * that does not offer instance actions (or not to this user: policy) is
+   * named in `notOffered`, the record's times are used alone then.
+   */
+  private async vimEvents(
+    legs: readonly Leg[],
+    records: readonly NovaMigration[],
+    offline: boolean,
+  ): Promise<VimEvents> {
+    const raw: RawVimEvent[] = [];
+    const notOffered: string[] = [];
+    for (const [i, leg] of legs.entries()) {
+      const m = records[i];
+      if (m === undefined) continue;
+      let action: NovaInstanceAction | null = null;
+      try {
+        action = await this.instanceActionOf(leg, m, actionNameOf(m.migration_type, offline));
+        if (action === null)
+          notOffered.push(`os-instance-actions (server ${leg.serverId}): no action of the migration listed`);
+      } catch (e) {
+        notOffered.push(
+          `os-instance-actions (server ${leg.serverId}): ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      raw.push(...novaVimEvents(leg.serverId, m, action));
+    }
+    return toVimEvents(raw, { clockOffsetAllowanceMs: this.clockOffsetAllowanceMs, notOffered });
+  }
+
+  /**
+   * The instance action of a leg: the one our request recorded (its
+   * x-openstack-request-id), else the action of that name that started
+   * nearest the migration record's creation (a migration someone else began).
+   */
+  private async instanceActionOf(
+    leg: Leg,
+    m: NovaMigration,
+    name: string,
+  ): Promise<NovaInstanceAction | null> {
+    let requestId = this.requestIds.get(encodeHandleId([leg]));
+    if (requestId === undefined) {
+      const list = await this.client.request('GET', `/servers/${enc(leg.serverId)}/os-instance-actions`, {
+        schema: instanceActionsSchema,
+      });
+      const created = parseUtc(m.created_at);
+      const near = list.body.instanceActions
+        .filter((a) => a.action === name)
+        .map((a) => ({ a, off: Math.abs((parseUtc(a.start_time) ?? Infinity) - (created ?? -Infinity)) }))
+        .filter((x) => x.off <= ACTION_MATCH_WINDOW_MS)
+        .sort((x, y) => x.off - y.off)[0];
+      requestId = near?.a.request_id;
+    }
+    if (requestId === undefined) return null;
+    const res = await this.client.request(
+      'GET',
+      `/servers/${enc(leg.serverId)}/os-instance-actions/${enc(requestId)}`,
+      { schema: instanceActionSchema },
+    );
+    return res.body.instanceAction;
   }
 
   /**

@@ -11,7 +11,8 @@
  *   Pending -> Scheduling (target pod created) -> Scheduled (pod Running)
  *   -> PreparingTarget (migrationState: nodes, pods, uid, mode)
  *   -> TargetReady -> Running (startTimestamp) -> Succeeded (completed,
- *   endTimestamp, VMI nodeName = target, source pod Succeeded) | Failed
+ *   endTimestamp, targetNodeDomainReadyTimestamp, VMI nodeName = target,
+ *   source pod Succeeded) | Failed
  *   (completed + failed + failureReason, target pod Failed).
  *
  * Deleting an unfinished VMIM aborts it (abortRequested, abortStatus
@@ -251,6 +252,9 @@ export async function startFakeKubeApi(
           if (targetPod !== undefined) st(targetPod).phase = 'Failed';
           setPhase(vmim, 'Failed');
         } else {
+          // virt-handler on the target saw the domain active before the source ended the migration.
+          ms.targetNodeDomainReadyTimestamp = ms.endTimestamp;
+          ms.targetNodeDomainDetected = true;
           const sourcePod = pods.get(ms.sourcePod as string);
           if (sourcePod !== undefined) st(sourcePod).phase = 'Succeeded';
           st(vmi).nodeName = ms.targetNode;

@@ -15,7 +15,7 @@
  */
 import { describeHopDrops, labDropsIn, type LabHopDrops } from '../../../ports/lab-drops.js';
 import type { TesterSelfCheck, TrafficTimeline, WindowStats } from '../../../ports/traffic.js';
-import type { Finding, Validity } from '../../../record/verdict.js';
+import type { Finding, Validity, VimBounds } from '../../../record/verdict.js';
 
 /** A 10 ms bin offering less than this share of the window's rate is a generator stall. */
 export const STALL_SHARE = 0.5;
@@ -49,6 +49,10 @@ export interface ValidityInput {
   readonly switchOverSpan: readonly [number, number] | null;
   /** criteria.maxMeasurementErrorMs; undefined: the default. */
   readonly toleranceMs?: number | undefined;
+  /** The VIM's events that bound the move (no lab timeline); null / absent: none. */
+  readonly vim?: VimBounds | null | undefined;
+  /** The switch-over inferred from the traffic (longest loss episode), monotonic ms; null: none. */
+  readonly inferredSwitchOver?: readonly [number, number] | null | undefined;
 }
 
 /** A bin of a window's timeline whose offered packets (received + lost) left the stall / burst shares. */
@@ -247,6 +251,27 @@ export function checkValidity(v: ValidityInput): Validity {
       detail: `the paused VM's queue overflowed during the switch-over: ${describeHopDrops(paused)} packets (the migration's own loss)`,
       effectMs: 0,
     });
+
+  if (v.vim && v.vim.switchOverWithin !== null) {
+    checked.push("the switch-over taken from the traffic lies within the VIM's own events of the move");
+    if (v.vim.switchOverWithin === false && v.inferredSwitchOver) {
+      const [from, to] = v.inferredSwitchOver;
+      const where = (ms: number | null): string =>
+        ms === null
+          ? 'none'
+          : v.triggerAtMs === null
+            ? `${ms.toFixed(0)} ms`
+            : `${(ms - v.triggerAtMs).toFixed(0)} ms after the trigger`;
+      // The service disruption figure counts every loss of the move's window whichever phase it falls in:
+      // not moved. In doubt is which loss is the blackout (switch-over vs degradation), said here.
+      add({
+        element: 'path',
+        check: 'switch-over-outside-vim-events',
+        detail: `the longest loss episode of the move (taken for the switch-over: ${where(from)} to ${where(to)}) lies outside what the VIM's events allow (after ${where(v.vim.switchOverNotBeforeMs)}, over by ${where(v.vim.switchOverEndedByMs)}, each widened by its precision): the loss is likely the path's, not the move's blackout, or the VIM's clocks are further off than clockOffsetAllowanceMs; the switch-over / degradation split is in doubt`,
+        effectMs: 0,
+      });
+    }
+  }
 
   const toleranceMs = toleranceFor(v.disruptionMs, v.toleranceMs);
   const unbounded = findings.some((f) => f.effectMs === null);

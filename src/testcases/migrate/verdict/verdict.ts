@@ -21,11 +21,14 @@ import type { MigrateContext } from '../context.js';
 import { judgeCriteria, measurementError, type MeasuredFigures } from './criteria.js';
 import { chargedSwitchOver, inferSwitchOver, placeLoss } from './phases.js';
 import { checkValidity, disturbing } from './validity.js';
+import { describeVimEvents, switchOverWithin, vimBounds } from './vim-bounds.js';
 
 /**
  * The events that bound the move's phases, from the best source the target
  * gives: the lab's own pause and switch instants (same monotonic clock as
- * the packets' send times); else the longest loss episode of the move.
+ * the packets' send times); else the longest loss episode of the move,
+ * the move bounded and that episode checked by the VIM's own events where
+ * the target reports them (vim-bounds.ts).
  */
 export function migrationEvents(result: TcResult, pollIntervalMs: number): MigrationEvents | null {
   const trigger = result.timeRecord.startvResourceMigration;
@@ -64,12 +67,23 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
       ],
     };
   }
-  const inferred = inferSwitchOver(result.traffic.episodes, trigger.monoMs, completedAtMs);
+  // The VIM's events bound the move where they are tighter than the harness's stamps.
+  const bounds = vimBounds(result.migration.vimEvents, { triggerAtMs: trigger.monoMs, completedAtMs });
+  const triggerAtMs = bounds?.tightened.trigger ? bounds.moveNotBeforeMs! : trigger.monoMs;
+  const endAtMs = bounds?.tightened.completion ? bounds.moveEndedByMs! : completedAtMs;
+  if (bounds?.tightened.trigger)
+    used[0] =
+      "trigger: the VIM's earliest event of the move less its precision (later than the harness's stamp)";
+  if (bounds?.tightened.completion)
+    used[1] =
+      "completion: the VIM's earliest end event plus its precision (earlier than the first poll that saw it)";
+  const inferred = inferSwitchOver(result.traffic.episodes, triggerAtMs, endAtMs);
+  const vim = bounds === null ? null : { ...bounds, switchOverWithin: switchOverWithin(bounds, inferred) };
   return {
-    triggerAtMs: trigger.monoMs,
+    triggerAtMs,
     pausedAtMs: inferred?.pausedAtMs ?? null,
     switchedAtMs: inferred?.switchedAtMs ?? null,
-    completedAtMs,
+    completedAtMs: endAtMs,
     source: 'traffic',
     precisionMs: result.traffic.resolutionMs ?? 0,
     // The episode is the switch-over: nothing to widen.
@@ -77,9 +91,11 @@ export function migrationEvents(result: TcResult, pollIntervalMs: number): Migra
     used: [
       ...used,
       inferred
-        ? 'switch-over: the longest loss episode of the move (the target reports no pause or switch instant)'
+        ? `switch-over: the longest loss episode of the move (the target reports no pause or switch instant${vim ? "; the VIM's events are too coarse to bound it" : ''})`
         : 'switch-over: none (no loss during the move and no pause instant from the target)',
+      ...describeVimEvents(bounds?.events ?? []),
     ],
+    ...(vim === null ? {} : { vim }),
   };
 }
 
@@ -145,6 +161,12 @@ export function placeMoveLoss(result: TcResult, pollIntervalMs: number, flows: n
   return events ? placeLoss(result.traffic.episodes, events, flows) : null;
 }
 
+/** The switch-over taken from the traffic (the longest loss episode), where it was. */
+function inferredSpan(events: MigrationEvents | null): [number, number] | null {
+  if (events === null || events.source !== 'traffic' || events.pausedAtMs === null) return null;
+  return [events.pausedAtMs, events.switchedAtMs ?? events.pausedAtMs];
+}
+
 function worstP99(result: TcResult): number | null {
   const p99s = (result.traffic.latency ?? []).map((f) => f.p99Ms).filter((v): v is number => v !== null);
   return p99s.length > 0 ? Math.max(...p99s) : null;
@@ -180,6 +202,8 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     latencyP99Ms: worstP99(result),
     embeddedLab: result.environment.lab !== undefined,
     triggerAtMs: result.timeRecord.startvResourceMigration?.monoMs ?? null,
+    vim: result.disruption?.events.vim ?? null,
+    inferredSwitchOver: inferredSpan(result.disruption?.events ?? null),
   });
   const error = measurementError(
     validity.errorBoundMs,
