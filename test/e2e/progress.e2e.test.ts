@@ -16,7 +16,7 @@ const cli = join(root, 'dist/cli/main.js');
 const out = mkdtempSync(join(tmpdir(), 'vnflab-progress-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-// eslint-disable-next-line no-control-regex
+/* eslint-disable no-control-regex -- the test reads ANSI escapes */
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 
 /** The CLI under script(1): what the terminal received, in order. */
