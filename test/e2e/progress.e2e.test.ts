@@ -57,7 +57,6 @@ describe('vnflab run on a terminal', () => {
       );
     };
     // Coloured statuses: a terminal without NO_COLOR.
-    // eslint-disable-next-line no-control-regex -- the ANSI colour sequences are what is checked
     expect(screen).toMatch(/\x1b\[3[123];1m(PASS|FAIL|INCONCLUSIVE)\x1b\[0m/);
     // Step 7 (traffic flows, judged over ~1 s): the step with its elapsed time and the live counters first.
     const end7 = endOf(7);
