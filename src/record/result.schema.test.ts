@@ -42,6 +42,46 @@ describe('the published schema of result.json', () => {
     expect(resultSchemaErrors(realRun)).toEqual([]);
   });
 
+  it("a record with the VIM's events (migration.vimEvents, disruption.events.vim) conforms", () => {
+    const event = {
+      name: 'compute_live_migration start_time',
+      marks: 'moveStart',
+      source: 'nova os-instance-actions req-1 (server s)',
+      at: '2016-01-29T13:42:02.000000',
+      atMs: 1000,
+      resolutionMs: 1000,
+      precisionMs: 2001,
+    };
+    const withVim = structuredClone(realRun) as TcResult;
+    withVim.migration.vimEvents = {
+      events: [event as never],
+      clock: { at: '2016-01-29T13:42:10.000Z', monoMs: 9000 },
+      clockOffsetAllowanceMs: 1000,
+      notOffered: ['os-instance-actions (server s): HTTP 404'],
+    };
+    if (withVim.disruption)
+      withVim.disruption = {
+        ...withVim.disruption,
+        events: {
+          ...withVim.disruption.events,
+          vim: {
+            events: [event as never],
+            moveNotBeforeMs: -1001,
+            switchOverNotBeforeMs: -1001,
+            switchOverEndedByMs: null,
+            moveEndedByMs: null,
+            tightened: { trigger: false, completion: false },
+            switchOverWithin: true,
+          },
+        },
+      };
+    expect(withVim.disruption).not.toBeNull();
+    expect(resultSchemaErrors(withVim)).toEqual([]);
+    expect(
+      resultSchemaErrors({ ...withVim, migration: { ...withVim.migration, vimEvents: { events: 1 } } }),
+    ).not.toEqual([]);
+  });
+
   it('a record written before the schema existed names no format, and is refused', () => {
     const older = JSON.parse(
       readFileSync(
