@@ -89,7 +89,7 @@ program
   )
   .option(
     '--lab-fault <SPEC>',
-    "a fault the embedded lab injects, repeatable: TARGET=FAULT[@stepN[+MSms]], e.g. vnfm.instantiate=http500, migration=fail-halfway, host.source=sigkill@step8 (docs/faults.md)",
+    'a fault the embedded lab injects, repeatable: TARGET=FAULT[@stepN[+MSms]], e.g. vnfm.instantiate=http500, migration=fail-halfway, host.source=sigkill@step8 (docs/faults.md)',
     (spec: string, previous: string[] = []) => [...previous, spec],
   )
   .option('--max-disruption-ms <MS>', 'criteria.maxServiceDisruptionMs: fail above this service disruption')

@@ -78,8 +78,7 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
   const labFaults = opts.labFaults ?? [];
   for (const spec of labFaults) {
     const parsed = parseLabFault(spec);
-    if (typeof parsed === 'string')
-      throw new ConfigError(`--lab-fault: ${parsed} (e.g. --lab-fault ${FAULT_SPEC_EXAMPLE}; docs/faults.md)`);
+    if (typeof parsed === 'string') throw new ConfigError(`--lab-fault ${parsed} (docs/faults.md)`);
   }
   const config = await loadConfig({
     ...(opts.config !== undefined ? { file: opts.config } : {}),

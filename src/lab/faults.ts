@@ -37,9 +37,7 @@ export const VNFM_OCC_FAULTS = ['failed_temp', 'failed'] as const;
 /** The operations that run as an LcmOpOcc. */
 export const VNFM_ASYNC_OPS = ['instantiate', 'operate', 'terminate'] as const;
 
-export type VnfmFault =
-  | (typeof VNFM_HTTP_FAULTS)[number]
-  | (typeof VNFM_OCC_FAULTS)[number];
+export type VnfmFault = (typeof VNFM_HTTP_FAULTS)[number] | (typeof VNFM_OCC_FAULTS)[number];
 
 /** When a timed fault strikes: `afterMs` after step `step` starts. */
 export interface FaultMoment {
@@ -98,8 +96,7 @@ export function parseLabFault(spec: string): LabFault | string {
     .split('@');
   if (extra.length > 0) return `'${spec}' has more than one '@': give one moment, e.g. @step8`;
   const fault = faultText.trim();
-  const noMoment = (): string =>
-    `'${spec}': ${target} faults are not timed: remove '@${momentText ?? ''}'`;
+  const noMoment = (): string => `'${spec}': ${target} faults are not timed: remove '@${momentText ?? ''}'`;
 
   if (target.startsWith('vnfm.')) {
     const op = target.slice('vnfm.'.length);
@@ -128,7 +125,8 @@ export function parseLabFault(spec: string): LabFault | string {
       else if (/^[1-8]$/.test(host)) processTarget = { host: Number(host) };
       else return `'${spec}': unknown host '${host}': use host.source, host.target or host.N (1-8)`;
     }
-    const signal = SIGNALS[fault as keyof typeof SIGNALS] as (typeof SIGNALS)[keyof typeof SIGNALS] | undefined;
+    const signal = SIGNALS[fault as keyof typeof SIGNALS] as
+      (typeof SIGNALS)[keyof typeof SIGNALS] | undefined;
     if (signal === undefined)
       return `'${spec}': unknown process fault '${fault}': use sigkill (dies) or sigstop (freezes)`;
     const at = parseMoment(momentText, text);

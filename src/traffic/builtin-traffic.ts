@@ -68,6 +68,16 @@ export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowS
     this.opts = resolveOptions(options);
   }
 
+  /**
+   * The generator dies now, as a crash would (an injected fault, lab.faults
+   * `traffic=die`). False when no traffic is running.
+   */
+  async killGenerator(): Promise<boolean> {
+    if (this.run === null) return false;
+    await this.run.generator.kill();
+    return true;
+  }
+
   protected override error(kind: SessionErrorKind, message: string): TrafficError {
     return new TrafficError(`TRAFFIC_${kind}`, message);
   }

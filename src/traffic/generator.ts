@@ -70,6 +70,11 @@ export class Generator {
     clearTimeout(timer);
   }
 
+  /** End the thread at once, as a crash would (an injected fault, lab.faults `traffic=die`). */
+  async kill(): Promise<void> {
+    if (!this.exited) await this.worker.terminate();
+  }
+
   private fail(error: Error): void {
     this.failure ??= error;
     this.wake();

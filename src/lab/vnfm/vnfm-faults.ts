@@ -48,7 +48,9 @@ export class VnfmFaults {
     if (this.#rules.length === 0) return false;
     const op = vnfmOpOf(req.method, new URL(req.url ?? '/', 'http://lab').pathname);
     const rule = this.#rules.find(
-      (r) => r.op === op && (r.fault === 'http500' || r.fault === 'http503' || r.fault === 'timeout' || r.fault === 'drop'),
+      (r) =>
+        r.op === op &&
+        (r.fault === 'http500' || r.fault === 'http503' || r.fault === 'timeout' || r.fault === 'drop'),
     );
     if (rule === undefined) return false;
     this.#log(`injecting fault ${rule.spec} on ${req.method} ${req.url}`);
