@@ -89,7 +89,8 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
       ...(opts.lab !== undefined ? { lab: { hypervisor: opts.lab } } : {}),
     },
   });
-  config.lab.faults.push(...labFaults);
+  // A new list: the schema's default one is shared by every parse.
+  config.lab.faults = [...config.lab.faults, ...labFaults];
   const usesQemuLab =
     config.lab.hypervisor === 'qemu' && (config.vnfm.driver === 'lab' || config.migrator.driver === 'lab');
   if (usesQemuLab) raiseTimeouts(config.timeouts, QEMU_LAB_MIN_TIMEOUTS);
