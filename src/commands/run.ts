@@ -10,7 +10,7 @@ import type { VnflabConfig } from '../config/schema.js';
 import type { Reporter } from '../report/reporter.js';
 import { checkOutDir } from '../compose/out-dir.js';
 import { runTestCase, type RunOutput } from '../compose/run-test-case.js';
-import { FAULT_SPEC_EXAMPLE, parseLabFault } from '../lab/faults.js';
+import { parseLabFault } from '../lab/faults.js';
 
 /**
  * The spec's timeouts on the QEMU lab, at least. Its guest runs under TCG

@@ -159,6 +159,8 @@ export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowS
     // At low rates a flow's packets are far apart: never judge on less than three intervals.
     const windowMs = Math.max(this.opts.flowTimeoutMs, 3000 / run.perFlowRateHz);
     await sleepUntil(run.startedAtMs + windowMs);
+    // A generator that died sends nothing: say so, rather than only that nothing flows.
+    if (run.generator.failed) throw run.generator.failed;
     return receiver.flowing(windowMs);
   }
 

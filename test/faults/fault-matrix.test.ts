@@ -143,9 +143,14 @@ describe('fault matrix: TC_VNF_MIGRATE_002 x step x SIGINT / SIGTERM', () => {
       const record = await expectSound(o, [130]);
       expect(o.signalledStep, 'the run ended before the step was seen running').not.toBeNull();
       expect(record.overallStatus).toBe('ABORTED');
-      // Interrupted in the step that was running (or the next, when that one ended as the signal went).
+      // Interrupted in the step seen running, or up to two later: the live record lags the run by a save,
+      // and a step that does not wait (3, 4, 11) can end before the CLI's handler runs on a loaded machine.
       expect(record.failure?.step).toBeGreaterThanOrEqual(o.signalledStep!);
-      expect(record.failure?.step).toBeLessThanOrEqual(o.signalledStep! + 1);
+      expect(record.failure?.step).toBeLessThanOrEqual(o.signalledStep! + 2);
+      // The steps before it passed; it is the one the record marks ABORTED.
+      const aborted = record.steps.find((s) => s.n === record.failure?.step);
+      expect(aborted?.status).toBe('ABORTED');
+      expect(record.steps.filter((s) => s.n < aborted!.n).every((s) => s.status === 'PASS')).toBe(true);
       expect(record.failure?.message).toContain(c.signal);
       counts.passed++;
     },

@@ -28,58 +28,100 @@ export interface SignalCase {
 const FAILED = [1] as const;
 
 export const FAULT_CASES: readonly FaultCase[] = [
-  { step: 1, fault: 'vnfm.create=http500', cause: /500.*vnfm\.create=http500/, exitCodes: FAILED },
-  { step: 1, fault: 'vnfm.instantiate=http503', cause: /503/, exitCodes: FAILED },
+  // Step 1 creates the instance and asks for its instantiation; the occurrence is polled.
+  { step: 1, fault: 'vnfm.create=http500', cause: /500: lab fault vnfm\.create=http500/, exitCodes: FAILED },
   {
     step: 1,
     fault: 'vnfm.instantiate=drop',
-    cause: /socket|ECONNRESET|closed|fetch failed|hang up/i,
+    cause: /instantiate: fetch failed: .*other side closed/,
     exitCodes: FAILED,
   },
   {
     step: 1,
-    fault: 'vnfm.instantiate=failed_temp',
-    cause: /FAILED_TEMP.*vnfm\.instantiate=failed_temp/,
+    fault: 'vnfm.instantiate=timeout',
+    cause: /instantiate: no answer within \d+ ms/,
     exitCodes: FAILED,
   },
-  { step: 1, fault: 'vnfm.instantiate=failed', cause: /FAILED.*vnfm\.instantiate=failed/, exitCodes: FAILED },
-  { step: 1, fault: 'vnfm.poll=http500', cause: /500/, exitCodes: FAILED },
-  { step: 1, fault: 'vnfm.instantiate=timeout', cause: /time|deadline|abort/i, exitCodes: FAILED },
-  { step: 2, fault: 'vnfm.query=http500', cause: /500.*vnfm\.query=http500/, exitCodes: FAILED },
-  { step: 3, fault: 'vnfm.operate=http500', cause: /500.*vnfm\.operate=http500/, exitCodes: FAILED },
+  {
+    step: 1,
+    fault: 'vnfm.poll=http500',
+    cause: /vnf_lcm_op_occs\/.* 500: lab fault vnfm\.poll=http500/,
+    exitCodes: FAILED,
+  },
+  // Step 2 waits for the instantiation's outcome.
+  {
+    step: 2,
+    fault: 'vnfm.instantiate=failed_temp',
+    cause: /INSTANTIATE FAILED_TEMP - lab fault vnfm\.instantiate=failed_temp/,
+    exitCodes: FAILED,
+  },
+  {
+    step: 2,
+    fault: 'vnfm.instantiate=failed',
+    cause: /INSTANTIATE FAILED - lab fault vnfm\.instantiate=failed/,
+    exitCodes: FAILED,
+  },
   {
     step: 3,
-    fault: 'vnfm.operate=failed_temp',
-    cause: /FAILED_TEMP.*vnfm\.operate=failed_temp/,
+    fault: 'vnfm.operate=http500',
+    cause: /500: lab fault vnfm\.operate=http500/,
     exitCodes: FAILED,
   },
   {
     step: 4,
-    fault: 'host.source=sigkill@step4',
-    cause: /SIGKILL|exited|did not answer|unavailable|ERROR/i,
+    fault: 'vnfm.operate=failed_temp',
+    cause: /OPERATE FAILED_TEMP - lab fault vnfm\.operate=failed_temp/,
     exitCodes: FAILED,
   },
-  { step: 7, fault: 'traffic=die@step7', cause: /traffic generator/, exitCodes: FAILED },
-  { step: 7, fault: 'fabric=sigkill@step7', cause: /lost|fabric|flow/i, exitCodes: FAILED },
+  // The VNF's host or the fabric dies before traffic starts, or the generator as it is checked: step 7 sees no flow.
   {
-    step: 8,
-    fault: 'host.target=sigkill@step8',
-    cause: /SIGKILL|exited|did not answer|unavailable/i,
+    step: 7,
+    fault: 'host.source=sigkill@step4',
+    cause: /Traffic flow not detected before the migration/,
     exitCodes: FAILED,
   },
-  { step: 9, fault: 'migration=fail-halfway', cause: /migration=fail-halfway/, exitCodes: FAILED },
-  { step: 9, fault: 'host.source=sigkill@step8+200ms', cause: /SIGKILL|exited/, exitCodes: FAILED },
+  { step: 7, fault: 'traffic=die@step7', cause: /traffic generator exited/, exitCodes: FAILED },
+  // The migration: its destination dead before the request, either host dying or freezing during it, or cancelled half-way.
+  { step: 8, fault: 'host.target=sigkill@step8', cause: /No valid host was found/, exitCodes: FAILED },
+  {
+    step: 9,
+    fault: 'host.source=sigkill@step8+200ms',
+    cause: /host compute-\d process exited \(code null, signal SIGKILL\)/,
+    exitCodes: FAILED,
+  },
   {
     step: 9,
     fault: 'host.target=sigstop@step8+200ms',
-    cause: /answer|stopped|time|unavailable|resume/i,
+    cause: /Migration process not performed: .*(cancel|answer|stopped)/,
     exitCodes: FAILED,
   },
-  { step: 10, fault: 'traffic=die@step10', cause: /traffic generator/, exitCodes: FAILED },
-  { step: 10, fault: 'host.source=sigkill@step10', cause: /lost|flow|SIGKILL/i, exitCodes: FAILED },
-  { step: 10, fault: 'fabric=sigstop@step10', cause: /lost|flow|fabric/i, exitCodes: FAILED },
-  { step: 13, fault: 'vnfm.terminate=http500', cause: /500.*vnfm\.terminate=http500/, exitCodes: FAILED },
-  { step: 13, fault: 'vnfm.terminate=failed', cause: /FAILED.*vnfm\.terminate=failed/, exitCodes: FAILED },
+  {
+    step: 9,
+    fault: 'migration=fail-halfway',
+    cause: /migration=fail-halfway: the transfer was cancelled half-way/,
+    exitCodes: FAILED,
+  },
+  // After the migration: the VNF's (new) host, the fabric or the generator fails.
+  {
+    step: 10,
+    fault: 'fabric=sigstop@step10',
+    cause: /Traffic flow not detected after the migration/,
+    exitCodes: FAILED,
+  },
+  { step: 10, fault: 'traffic=die@step10', cause: /traffic generator exited/, exitCodes: FAILED },
+  // Step 13 terminates the VNF.
+  {
+    step: 13,
+    fault: 'vnfm.terminate=http500',
+    cause: /500: lab fault vnfm\.terminate=http500/,
+    exitCodes: FAILED,
+  },
+  {
+    step: 13,
+    fault: 'vnfm.terminate=failed',
+    cause: /TERMINATE.*FAILED.*lab fault vnfm\.terminate=failed/,
+    exitCodes: FAILED,
+  },
 ];
 
 /** Every step gets a signal: SIGINT on odd steps, SIGTERM on even ones. */
