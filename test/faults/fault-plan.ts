@@ -11,8 +11,9 @@
  *   4 active?       8 trigger migration 12 stop traffic
  */
 export interface FaultCase {
-  /** The step the fault must fail. */
+  /** The step the fault must fail; a later one of `orSteps` where timing decides (a signal racing a request). */
   readonly step: number;
+  readonly orSteps?: readonly number[];
   /** `--lab-fault` spec. */
   readonly fault: string;
   /** The cause, as the record's failure message must say it. */
@@ -76,7 +77,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   // The VNF's host or the fabric dies before traffic starts, or the generator as it is checked: step 7 sees no flow.
   {
     step: 7,
-    fault: 'host.source=sigkill@step4',
+    fault: 'host.source=sigkill@step6',
     cause: /Traffic flow not detected before the migration/,
     exitCodes: FAILED,
   },
@@ -86,13 +87,17 @@ export const FAULT_CASES: readonly FaultCase[] = [
   {
     step: 9,
     fault: 'host.source=sigkill@step8+200ms',
-    cause: /host compute-\d process exited \(code null, signal SIGKILL\)/,
+    // The source dies while it sends, or before the destination was prepared (on a loaded machine).
+    cause:
+      /Migration process not performed: migration \d+ of server \S+ (failed: host compute-\d process exited \(code null, signal SIGKILL\)|error: destination)/,
     exitCodes: FAILED,
   },
   {
     step: 9,
+    // Frozen before the VIM asked it to prepare (step 8: the compute API answers 503), or while it receives.
+    orSteps: [8],
     fault: 'host.target=sigstop@step8+200ms',
-    cause: /Migration process not performed: .*(cancel|answer|stopped)/,
+    cause: /Migration process not performed: .*(cancel|answer|stopped)|HTTP 503: The compute API could not/,
     exitCodes: FAILED,
   },
   {
