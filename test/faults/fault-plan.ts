@@ -124,7 +124,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
   {
     step: 13,
     fault: 'vnfm.terminate=failed',
-    cause: /TERMINATE.*FAILED.*lab fault vnfm\.terminate=failed/,
+    cause: /FAILED - lab fault vnfm\.terminate=failed/,
     exitCodes: FAILED,
   },
 ];
