@@ -87,12 +87,17 @@ program
       "the embedded lab's hypervisor (qemu: see `vnflab lab setup qemu`)",
     ).choices(['process', 'qemu']),
   )
+  .option(
+    '--lab-fault <SPEC>',
+    'a fault the embedded lab injects, repeatable: TARGET=FAULT[@stepN[+MSms]], e.g. vnfm.instantiate=http500, migration=fail-halfway, host.source=sigkill@step8 (docs/faults.md)',
+    (spec: string, previous: string[] = []) => [...previous, spec],
+  )
   .option('--max-disruption-ms <MS>', 'criteria.maxServiceDisruptionMs: fail above this service disruption')
   .option('--max-switchover-ms <MS>', 'criteria.maxSwitchOverMs: fail above this switch-over (blackout) loss')
   .option('--max-migration-ms <MS>', 'criteria.maxMigrationTimeMs: fail above this migration time')
   .option('--max-latency-ms <MS>', 'criteria.maxLatencyP99Ms: fail above this p99 one-way latency')
   .option('--json', 'also print the result record on stdout')
-  .action(async (testCase: string, o: Record<string, string | boolean | undefined>) => {
+  .action(async (testCase: string, o: Record<string, string | string[] | boolean | undefined>) => {
     const str = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
     const output = await runCommand({
       testCase,
@@ -110,6 +115,7 @@ program
       ...str('maxSwitchoverMs'),
       ...str('maxMigrationMs'),
       ...str('maxLatencyMs'),
+      ...(Array.isArray(o.labFault) ? { labFaults: o.labFault } : {}),
       reporters: [consoleReporter({ json: o.json === true })],
       signal: interruptSignal(),
     });

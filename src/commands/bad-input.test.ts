@@ -134,6 +134,46 @@ const CORPUS: readonly BadInput[] = [
     says: () => /field 'lab\.hypervisor': Invalid option/,
   },
   {
+    what: '--lab-fault without =',
+    opts: () => ({ labFaults: ['vnfm.instantiate'] }),
+    says: () => /^--lab-fault 'vnfm\.instantiate' is not a fault: write TARGET=FAULT, e\.g\. vnfm\.instantiate=http500/,
+  },
+  {
+    what: '--lab-fault unknown VNFM operation',
+    opts: () => ({ labFaults: ['vnfm.scale=http500'] }),
+    says: () => /^--lab-fault 'vnfm\.scale=http500': unknown VNFM operation 'scale': use one of create, instantiate/,
+  },
+  {
+    what: '--lab-fault occurrence state of a synchronous operation',
+    opts: () => ({ labFaults: ['vnfm.query=failed_temp'] }),
+    says: () => /^--lab-fault 'vnfm\.query=failed_temp': failed_temp is the state of an operation occurrence/,
+  },
+  {
+    what: '--lab-fault host fault without a moment',
+    opts: () => ({ labFaults: ['host.source=sigkill'] }),
+    says: () => /^--lab-fault 'host\.source=sigkill' needs a moment: add @stepN/,
+  },
+  {
+    what: '--lab-fault past the last step',
+    opts: () => ({ labFaults: ['fabric=sigstop@step14'] }),
+    says: () => /^lab\.faults \(--lab-fault\) 'fabric=sigstop@step14': TC_VNF_MIGRATE_002 has 13 steps: give @step1 to @step13/,
+  },
+  {
+    what: 'lab.faults with a bad fault',
+    opts: () => ({ config: file('fault.yaml', 'lab:\n  faults: [traffic=stall@step7]\n') }),
+    says: () => /field 'lab\.faults\.0': 'traffic=stall@step7': unknown traffic fault 'stall': use die/,
+  },
+  {
+    what: 'lab.faults on a run without the lab',
+    opts: () => ({
+      config: file(
+        'fault-nova.yaml',
+        'lab:\n  faults: [migration=fail-halfway]\nmigrator:\n  driver: nova\n  authUrl: http://127.0.0.1:1/identity/v3\n  username: u\n  password: p\n  projectName: p\n',
+      ),
+    }),
+    says: () => /^lab\.faults \(--lab-fault\) 'migration=fail-halfway': only the embedded lab's VIM and hosts can be made to fail: set migrator\.driver: lab/,
+  },
+  {
     what: 'unknown test case',
     opts: () => ({ testCase: 'TC_NOPE' }),
     says: () => /^testCase 'TC_NOPE' is unknown: run 'vnflab list'/,

@@ -10,6 +10,7 @@ import type { VnflabConfig } from '../config/schema.js';
 import type { Reporter } from '../report/reporter.js';
 import { checkOutDir } from '../compose/out-dir.js';
 import { runTestCase, type RunOutput } from '../compose/run-test-case.js';
+import { parseLabFault } from '../lab/faults.js';
 
 /**
  * The spec's timeouts on the QEMU lab, at least. Its guest runs under TCG
@@ -38,6 +39,8 @@ export interface RunCommandOptions {
   readonly emConfig?: string;
   /** The embedded lab's hypervisor (`--lab process|qemu`): lab.hypervisor. */
   readonly lab?: string;
+  /** `--lab-fault SPEC`, repeatable: appended to lab.faults (docs/faults.md). */
+  readonly labFaults?: readonly string[];
   /** Criteria flags (`--max-*-ms`): override the config's `criteria`. */
   readonly maxDisruptionMs?: string;
   readonly maxSwitchoverMs?: string;
@@ -72,6 +75,11 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
   limit('--max-switchover-ms', 'maxSwitchOverMs', opts.maxSwitchoverMs);
   limit('--max-migration-ms', 'maxMigrationTimeMs', opts.maxMigrationMs);
   limit('--max-latency-ms', 'maxLatencyP99Ms', opts.maxLatencyMs);
+  const labFaults = opts.labFaults ?? [];
+  for (const spec of labFaults) {
+    const parsed = parseLabFault(spec);
+    if (typeof parsed === 'string') throw new ConfigError(`--lab-fault ${parsed} (docs/faults.md)`);
+  }
   const config = await loadConfig({
     ...(opts.config !== undefined ? { file: opts.config } : {}),
     overrides: {
@@ -81,6 +89,8 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
       ...(opts.lab !== undefined ? { lab: { hypervisor: opts.lab } } : {}),
     },
   });
+  // A new list: the schema's default one is shared by every parse.
+  config.lab.faults = [...config.lab.faults, ...labFaults];
   const usesQemuLab =
     config.lab.hypervisor === 'qemu' && (config.vnfm.driver === 'lab' || config.migrator.driver === 'lab');
   if (usesQemuLab) raiseTimeouts(config.timeouts, QEMU_LAB_MIN_TIMEOUTS);

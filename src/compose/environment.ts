@@ -13,6 +13,7 @@ import type { LabDropWatch } from '../ports/lab-drops.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
 import type { MigratePorts } from '../testcases/migrate/setup.js';
 import { driverConfigs } from './driver-configs.js';
+import type { StrikeFault } from './lab-faults.js';
 import { startEmbeddedLab } from './embedded-lab.js';
 import {
   build,
@@ -32,6 +33,14 @@ function watchLabDrops(labPid: number, cleanup: CleanupStack): LabDropWatch {
 export interface RunEnvironment extends MigratePorts {
   /** For the result record: what was driven, where. */
   readonly description: Record<string, unknown>;
+  /** Strike a timed fault of lab.faults (a lab process, the traffic generator); absent without the lab. */
+  readonly strikeFault?: StrikeFault;
+}
+
+/** The traffic driver's own fault hook (the builtin generator's), if it has one. */
+function killGeneratorOf(traffic: object): (() => Promise<boolean>) | null {
+  const kill = (traffic as { killGenerator?: () => Promise<boolean> }).killGenerator;
+  return typeof kill === 'function' ? () => kill.call(traffic) : null;
 }
 
 /** Does the run start the embedded lab (a port served by it)? */
@@ -61,6 +70,7 @@ export async function createEnvironment(
       pid: lab.pid,
       hosts: lab.info.hosts.map((h) => h.name),
       hostPids: lab.info.hosts.map((h) => h.pid),
+      ...(config.lab.faults.length > 0 ? { faults: config.lab.faults } : {}),
       ...(lab.info.qemuLabId !== undefined
         ? { qemuLabId: lab.info.qemuLabId, qemu: describeQemu(qemuVersionLine()) }
         : {}),
@@ -94,5 +104,18 @@ export async function createEnvironment(
     // The process lab's queues are its processes' sockets: watched from here (/proc), at no cost to it.
     labDrops: lab && config.lab.hypervisor === 'process' ? watchLabDrops(lab.pid, cleanup) : null,
     description,
+    ...(lab
+      ? {
+          strikeFault: async (fault) => {
+            if (fault.kind === 'process') return lab.injectProcessFault(fault);
+            const kill = killGeneratorOf(traffic.port);
+            if (kill === null)
+              return `fault ${fault.spec}: this traffic driver cannot be killed: nothing done`;
+            return (await kill())
+              ? `fault ${fault.spec}: the traffic generator was killed`
+              : `fault ${fault.spec}: no traffic was running: nothing done`;
+          },
+        }
+      : {}),
   };
 }

@@ -22,6 +22,7 @@ import { driverConfigs } from './driver-configs.js';
 import { checkEndpoints, endpointsOf } from './endpoints.js';
 import { createEnvironment, usesEmbeddedLab, type RunEnvironment } from './environment.js';
 import { checkInputFiles } from './input-files.js';
+import { checkLabFaults, StepFaults } from './lab-faults.js';
 import { checkOutDir, createDefaultOutDir, createOutDir } from './out-dir.js';
 import { requireDriverPackages } from './registry.js';
 
@@ -79,6 +80,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
       'tcInput.emConfigFile is required when tcInput.emVnfSystem is true: give the EM config file',
     );
   }
+  checkLabFaults(config, testCase.steps.length);
   const baseDir = opts.baseDir ?? process.cwd();
   if (opts.outDir !== undefined) checkOutDir(opts.outDir, 'outDir');
   // Driver settings the schema cannot check (a secret's environment variable
@@ -100,7 +102,9 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
   const logFile = join(outDir, `${testCase.id}.txt`);
 
   const write = opts.writeFile ?? writeFileAtomic;
+  const stepFaults = new StepFaults(config.lab.faults);
   const reporter = new MultiReporter([
+    stepFaults,
     new LogFileReporter(logFile, testCase.id),
     new JUnitReporter(join(outDir, 'junit.xml'), write),
     new HtmlReporter(join(outDir, 'report.html'), write),
@@ -121,6 +125,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     setUpTitle: usesEmbeddedLab(config) ? 'starting the embedded lab' : 'connecting to the VNFM and VIM',
     setUp: async (cleanup) => {
       const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir, signal);
+      if (env.strikeFault) stepFaults.attach(env.strikeFault, log);
       const context = migrateContext({
         testCaseId: testCase.id,
         config,

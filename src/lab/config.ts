@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LOOPBACK_CALLBACK_HOSTS, parseAllowEntry } from './vnfm/callback-allow-list.js';
+import { parseLabFault } from './faults.js';
 import { DEFAULT_COOLDOWN_MS, DEFAULT_SUSTAIN_MS } from './vnfm/load-policy.js';
 
 /** The embedded lab (used when `vnfm.driver` is 'lab'). */
@@ -110,6 +111,22 @@ export const labSchema = z
       .optional()
       .describe(
         "The lab VNFM's load policy, on for triggerType 'load' only (\"higher traffic load over a longer period of time\").",
+      ),
+    faults: z
+      .array(
+        z
+          .string()
+          .superRefine((spec, ctx) => {
+            const parsed = parseLabFault(spec);
+            if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+          })
+          .describe(
+            'One fault: TARGET=FAULT[@stepN[+MSms]], e.g. vnfm.instantiate=http500, migration=fail-halfway, host.source=sigkill@step8 (docs/faults.md).',
+          ),
+      )
+      .default([])
+      .describe(
+        'Faults the embedded lab injects (--lab-fault, repeatable; docs/faults.md): VNFM errors, a migration that fails half-way, a host or the fabric killed or frozen at a step, the traffic generator dying.',
       ),
   })
   .strict();

@@ -8,6 +8,7 @@ import { siblingEntry } from '../util/entry.js';
 import { killProcessGroup } from './hypervisor/process/ipc/process-group.js';
 import type { LabInfo, LabVnfmAuthMode } from './lab.js';
 import type { LoadPolicyConfig } from './vnfm/load-policy.js';
+import type { ProcessFault } from './process-faults.js';
 import { VnflabError } from '../util/errors.js';
 
 export interface LabProcess {
@@ -15,6 +16,8 @@ export interface LabProcess {
   readonly pid: number;
   /** Stop the lab and wait for its process (and so its hosts) to exit. */
   stop(): Promise<void>;
+  /** Kill or freeze one of the lab's processes now (lab.faults); resolves with what was done. */
+  injectProcessFault(fault: ProcessFault): Promise<string>;
 }
 
 export class LabStartError extends VnflabError {
@@ -128,7 +131,30 @@ export async function startLabProcess(config: LabConfig, opts: LabProcessOptions
         () => undefined,
       );
     });
-    return { info, pid: child.pid ?? -1, stop };
+    let nextFaultId = 1;
+    const injectProcessFault = (fault: ProcessFault): Promise<string> => {
+      const id = nextFaultId++;
+      return new Promise<string>((resolve) => {
+        if (!child.connected) {
+          resolve(`fault ${fault.spec}: the lab has exited: nothing done`);
+          return;
+        }
+        const onMessage = (msg: { type?: string; id?: number; text?: string }): void => {
+          if (msg.type !== 'fault-done' || msg.id !== id) return;
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(msg.text ?? `fault ${fault.spec}: done`);
+        };
+        const onExit = (): void => {
+          child.off('message', onMessage);
+          resolve(`fault ${fault.spec}: the lab exited before it answered`);
+        };
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send({ type: 'fault', id, fault }, () => undefined);
+      });
+    };
+    return { info, pid: child.pid ?? -1, stop, injectProcessFault };
   } catch (err) {
     await stop();
     throw err;

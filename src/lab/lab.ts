@@ -14,6 +14,8 @@ import { startNovaApi } from './vim/nova/nova-api.js';
 import { DEFAULT_VNFD_ID } from './vnfm/lab-vnfd.js';
 import type { LoadPolicyConfig, LoadSource } from './vnfm/load-policy.js';
 import { startLabVnfm } from './vnfm/server.js';
+import { parseLabFaults } from './faults.js';
+import { injectProcessFault, type ProcessFault } from './process-faults.js';
 
 /** How clients authenticate to the lab's SOL003 VNFM. */
 export type LabVnfmAuthMode = 'oauth2' | 'none';
@@ -51,6 +53,8 @@ export interface LabInfo {
 
 export interface RunningLab {
   readonly info: LabInfo;
+  /** Kill or freeze a lab process now (a timed fault of lab.faults); says what was done. */
+  injectProcessFault(fault: ProcessFault): Promise<string>;
   /** Tear everything down, newest first. Idempotent. */
   stop(): Promise<void>;
 }
@@ -85,6 +89,8 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
       }
     }
   };
+  const faults = parseLabFaults(config.faults);
+  const migrationFault = faults.find((f) => f.kind === 'migration');
   try {
     const compute = await startLabCompute(config);
     teardown.push(() => compute.stop());
@@ -98,6 +104,7 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
         downtimeLimitMs: config.downtimeLimitMs,
         maxRounds: config.maxRounds,
       },
+      ...(migrationFault ? { migrationFault: migrationFault.spec } : {}),
     });
     teardown.push(() => vim.close());
     const credentials = {
@@ -116,6 +123,7 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
       defaultDirtyPagesPerSec: config.dirtyPagesPerSec,
       requestTimeoutMs: config.apiTimeoutMs,
       callbackAllowList: config.callbackAllowList,
+      faults: faults.flatMap((f) => (f.kind === 'vnfm' ? [f] : [])),
       ...(options.sol003Port !== undefined ? { port: options.sol003Port } : {}),
       ...(oauth2 ? { auth: { oauth2 } } : {}),
       ...(options.loadPolicy
@@ -143,7 +151,17 @@ export async function startLab(config: LabConfig, options: LabStartOptions = {})
       ...(compute.traffic !== undefined ? { traffic: compute.traffic } : {}),
       ...(compute.qemuLabId !== undefined ? { qemuLabId: compute.qemuLabId } : {}),
     };
-    return { info, stop };
+    const pidOf = (part: object): number | null => (part as { pid?: number }).pid ?? null;
+    const processes = {
+      fabricPid: config.hypervisor === 'process' ? pidOf(compute.fabric) : null,
+      hostPids: new Map(
+        hosts.flatMap((h) => {
+          const pid = config.hypervisor === 'process' ? pidOf(h) : null;
+          return pid === null ? [] : [[h.name, pid] as const];
+        }),
+      ),
+    };
+    return { info, stop, injectProcessFault: (fault) => injectProcessFault(fault, vim, processes) };
   } catch (err) {
     await stop();
     throw err;

@@ -6,6 +6,7 @@
 import type { LabConfig } from './config.js';
 import { raiseControlPlane } from './hypervisor/process/ipc/priority.js';
 import { LAB_PROCESS_GROUP_ENV } from './hypervisor/process/ipc/process-group.js';
+import type { ProcessFault } from './process-faults.js';
 import { type LabStartOptions, startLab, type RunningLab } from './lab.js';
 
 // lab-process.ts forks this process detached: it leads its own process group,
@@ -30,24 +31,43 @@ async function shutdown(code: number): Promise<never> {
 process.on('disconnect', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
-process.on('message', (msg: { type?: string; config?: LabConfig; options?: LabStartOptions }) => {
-  if (msg.type === 'stop') {
-    void shutdown(0);
-    return;
-  }
-  if (msg.type !== 'start' || !msg.config || lab) return;
-  startLab(msg.config, msg.options ?? {}).then(
-    (running) => {
-      lab = running;
-      if (stopping) {
-        void running.stop();
-        return;
-      }
-      process.send?.({ type: 'ready', info: running.info });
-    },
-    (err: unknown) => {
-      process.send?.({ type: 'error', message: (err as Error).message });
-      void shutdown(1);
-    },
-  );
-});
+process.on(
+  'message',
+  (msg: {
+    type?: string;
+    config?: LabConfig;
+    options?: LabStartOptions;
+    id?: number;
+    fault?: ProcessFault;
+  }) => {
+    if (msg.type === 'stop') {
+      void shutdown(0);
+      return;
+    }
+    if (msg.type === 'fault' && msg.fault) {
+      const { id, fault } = msg;
+      const done = (text: string): void => void process.send?.({ type: 'fault-done', id, text });
+      if (!lab) done(`fault ${fault.spec}: the lab is not up: nothing done`);
+      else
+        lab
+          .injectProcessFault(fault)
+          .then(done, (err: unknown) => done(`fault ${fault.spec}: ${String(err)}`));
+      return;
+    }
+    if (msg.type !== 'start' || !msg.config || lab) return;
+    startLab(msg.config, msg.options ?? {}).then(
+      (running) => {
+        lab = running;
+        if (stopping) {
+          void running.stop();
+          return;
+        }
+        process.send?.({ type: 'ready', info: running.info });
+      },
+      (err: unknown) => {
+        process.send?.({ type: 'error', message: (err as Error).message });
+        void shutdown(1);
+      },
+    );
+  },
+);

@@ -88,6 +88,11 @@ export async function execute<C>(o: ExecuteOptions<C>): Promise<void> {
     record.endedAt = isoNow();
     record.durationMs = monoMs() - t0;
     record.complete = true;
+    // The log's last line: the run is over (a log without it was cut off), with its outcome and cause.
+    const cause = record.failure
+      ? ` (${record.failure.step === null ? record.failure.phase : `step ${record.failure.step}`}: ${record.failure.message})`
+      : '';
+    log.info(`End of ${testCase.id}: ${record.overallStatus}${cause}`);
     saves.save();
     // Every save has settled (and a failed one is logged) before the log closes.
     await saves.settled();

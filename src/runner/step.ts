@@ -4,7 +4,7 @@
  * what a step throws into the step's status, and marks the rest NOT_RUN.
  */
 import { isoNow, monoMs } from '../util/clock.js';
-import { VnflabBugError } from '../util/errors.js';
+import { Interrupted, VnflabBugError } from '../util/errors.js';
 import type { MultiReporter } from '../report/reporter.js';
 import type { ProgressSample } from '../report/progress.js';
 import { sampleWhileRunning } from './progress-sampler.js';
@@ -77,13 +77,16 @@ export async function executeSteps<C>(
   signal: AbortSignal,
   saveRecord: () => void = () => undefined,
 ): Promise<OverallStatus> {
+  // What interrupted the run: a signal (Interrupted) is named in the record and the log.
+  const bySignal = (): string => (signal.reason instanceof Interrupted ? signal.reason.signalName : '');
+  const interruption = (): string => `run interrupted${bySignal() === '' ? '' : ` (${bySignal()})`}`;
   for (const [i, step] of testCase.steps.entries()) {
     const record = result.steps[i];
     if (record === undefined) throw new VnflabBugError(`step record ${i} missing`);
     if (signal.aborted) {
       record.status = 'ABORTED';
       record.message = 'not started: run interrupted';
-      result.failure ??= { step: step.n, phase: 'steps', message: 'run interrupted' };
+      result.failure ??= { step: step.n, phase: 'steps', message: interruption() };
       return 'ABORTED';
     }
     record.startedAt = isoNow();
@@ -109,7 +112,11 @@ export async function executeSteps<C>(
       // closed socket) is the interruption, not a failure of the SUT.
       status = signal.aborted ? 'ABORTED' : statusOf(err);
       record.message =
-        status === 'ERROR' ? `${(err as Error).name}: ${(err as Error).message}` : (err as Error).message;
+        status === 'ABORTED'
+          ? `${(err as Error).message}${bySignal() === '' || (err as Error).message.includes(bySignal()) ? '' : ` (${bySignal()})`}`
+          : status === 'ERROR'
+            ? `${(err as Error).name}: ${(err as Error).message}`
+            : (err as Error).message;
     }
     stopSampling();
     record.status = status;

@@ -68,6 +68,16 @@ export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowS
     this.opts = resolveOptions(options);
   }
 
+  /**
+   * The generator dies now, as a crash would (an injected fault, lab.faults
+   * `traffic=die`). False when no traffic is running.
+   */
+  async killGenerator(): Promise<boolean> {
+    if (this.run === null) return false;
+    await this.run.generator.kill();
+    return true;
+  }
+
   protected override error(kind: SessionErrorKind, message: string): TrafficError {
     return new TrafficError(`TRAFFIC_${kind}`, message);
   }
@@ -149,6 +159,8 @@ export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowS
     // At low rates a flow's packets are far apart: never judge on less than three intervals.
     const windowMs = Math.max(this.opts.flowTimeoutMs, 3000 / run.perFlowRateHz);
     await sleepUntil(run.startedAtMs + windowMs);
+    // A generator that died sends nothing: say so, rather than only that nothing flows.
+    if (run.generator.failed) throw run.generator.failed;
     return receiver.flowing(windowMs);
   }
 

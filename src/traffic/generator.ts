@@ -70,6 +70,16 @@ export class Generator {
     clearTimeout(timer);
   }
 
+  /** Why the worker stopped working (it failed, crashed or exited), or null while it works. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  /** End the thread at once, as a crash would (an injected fault, lab.faults `traffic=die`). */
+  async kill(): Promise<void> {
+    if (!this.exited) await this.worker.terminate();
+  }
+
   private fail(error: Error): void {
     this.failure ??= error;
     this.wake();

@@ -64,6 +64,12 @@ export interface LabVimOptions {
   readonly incomingTimeoutMs?: number;
   /** How long to wait for the first forwarded packet after a switch-over, ms (default 1 s). */
   readonly firstForwardTimeoutMs?: number;
+  /**
+   * An injected fault's spec (lab.faults `migration=fail-halfway`): every
+   * whole-server live migration is cancelled half-way and fails, the VNF
+   * staying on its source.
+   */
+  readonly migrationFault?: string;
 }
 
 /** Each host's inventory by VM; null for a host that did not answer. */
@@ -80,6 +86,7 @@ export class LabVim implements Vim {
   private nextMigrationParams: Partial<Omit<MigrationParams, 'dest' | 'mode'>> = {};
   private readonly incomingTimeoutMs: number;
   private readonly firstForwardTimeoutMs: number;
+  private readonly migrationFault: string | undefined;
   private nextMigrationId = 1;
   /** Serializes operations per server. */
   private readonly locks = new KeyedLock();
@@ -91,6 +98,7 @@ export class LabVim implements Vim {
     this.migrationParams = { ...DEFAULT_MIGRATION_PARAMS, ...opts.migrationDefaults };
     this.incomingTimeoutMs = opts.incomingTimeoutMs ?? 10_000;
     this.firstForwardTimeoutMs = opts.firstForwardTimeoutMs ?? 1_000;
+    this.migrationFault = opts.migrationFault;
   }
 
   /** Change the parameters of migrations started from now on (lab control, not Nova). */
@@ -476,6 +484,7 @@ export class LabVim implements Vim {
       firstForwardTimeoutMs: this.firstForwardTimeoutMs,
       fabric: this.fabric,
       releaseClaim: placed.value.release,
+      ...(live && this.migrationFault !== undefined ? { failHalfway: this.migrationFault } : {}),
     });
     return accepted;
   }

@@ -64,6 +64,12 @@ export interface MigrationRun {
   readonly firstForwardTimeoutMs: number;
   /** The fabric, to read when it learnt the destination (the switch-over instant). */
   readonly fabric?: Fabric;
+  /**
+   * An injected fault (lab.faults `migration=fail-halfway`): the source
+   * cancels the transfer once half the memory is copied, and the migration
+   * fails with this reason; the VNF stays on the source.
+   */
+  readonly failHalfway?: string;
   /** Drop the scheduler's claim on the destination (the host now holds the allocations). */
   releaseClaim(): void;
 }
@@ -132,8 +138,13 @@ async function migrate(run: MigrationRun): Promise<void> {
   void incoming.then((r) => {
     if (!r.ok && !sourceDone) void source.cancelMigration(vmId).catch(() => undefined);
   });
+  let faulted = false;
   const sent: SourceMigrationResult = await source
     .migrateOut(vmId, { ...run.params, dest: prepared.migrationEndpoint, mode: run.mode }, (p) => {
+      if (run.failHalfway !== undefined && !faulted && p.transferredBytes * 2 >= p.totalBytes) {
+        faulted = true;
+        void source.cancelMigration(vmId).catch(() => undefined);
+      }
       migration.memoryTotalBytes = p.totalBytes;
       migration.memoryProcessedBytes = p.transferredBytes;
       migration.memoryRemainingBytes = p.remainingBytes;
@@ -146,6 +157,13 @@ async function migrate(run: MigrationRun): Promise<void> {
   migration.bytesTransferred = sent.bytesTransferred;
   // Kept on failure too: QEMU's error-desc says why it gave up.
   migration.hypervisor = sent.hypervisor ?? null;
+  if (faulted && run.failHalfway !== undefined) {
+    // Cancelled by the fault, or completed before the cancel reached the source: either way a failed move.
+    const reason = `${run.failHalfway}: the transfer was cancelled half-way`;
+    live.fail(reason);
+    await rollback(run, 'failed', reason);
+    return;
+  }
   if (!sent.ok) {
     const reason = sent.reason ?? 'source migration failed';
     live.fail(reason);

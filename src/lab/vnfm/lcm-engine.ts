@@ -21,7 +21,7 @@ import {
   type VnfcRecord,
   type VnfInstanceRecord,
 } from './lcm-records.js';
-import { ProblemError } from './problem.js';
+import { problemDetails, ProblemError } from './problem.js';
 import type {
   InstantiateVnfRequestBody,
   LabInstantiationParams,
@@ -71,6 +71,10 @@ export interface LcmEngineOptions {
   readonly serverWaitTimeoutMs: number;
   /** Called whenever an occurrence enters a state (STARTING included): the notifier's hook. */
   readonly onOpState?: (op: LcmOpOccRecord) => void;
+  /** An injected fault (lab.faults `vnfm.OP=failed_temp|failed`): the occurrence ends so instead of running. */
+  readonly occurrenceFault?: (
+    operation: LcmOpOccRecord['operation'],
+  ) => { readonly state: 'FAILED_TEMP' | 'FAILED'; readonly spec: string } | null;
 }
 
 /** Work of one operation, run (and, on retry, run again) with the operation's own VIM steps. */
@@ -286,6 +290,17 @@ export class LcmEngine {
       // The 202 goes out first; the client may see STARTING.
       await nextTurn();
       this.enter(op, 'PROCESSING');
+      const fault = this.opts.occurrenceFault?.(op.operation) ?? null;
+      if (fault !== null) {
+        op.error = problemDetails(500, `lab fault ${fault.spec}: the ${op.operation} operation failed`);
+        // FAILED is final (SOL003 §5.6.2.2): the instance is free again; FAILED_TEMP keeps it until rollback or fail.
+        if (fault.state === 'FAILED') {
+          inst.openOpId = null;
+          this.bodies.delete(op.id);
+        }
+        this.enter(op, fault.state);
+        return;
+      }
       try {
         await body(this.stepsFor(op));
         if (op.abort.signal.aborted) throw op.abort.signal.reason;

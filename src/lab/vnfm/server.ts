@@ -24,6 +24,7 @@ import { ProblemError } from './problem.js';
 import { buildRoutes, instanceIdentity, type Route, VNF_MIGRATE_PREFIX } from './routes.js';
 import { SubscriptionStore } from './subscriptions.js';
 import { LcmUris } from './views.js';
+import { VnfmFaults, type VnfmFaultRule } from './vnfm-faults.js';
 
 export interface LabVnfmOptions {
   /** The VIM the VNFM creates, starts, stops and deletes servers on. */
@@ -64,6 +65,8 @@ export interface LabVnfmOptions {
    * for sustainMs. Off without it.
    */
   readonly loadPolicy?: LoadPolicyConfig & { readonly source: LoadSource };
+  /** Injected faults (lab.faults `vnfm.OP=FAULT`, ../faults.ts); none by default. */
+  readonly faults?: readonly VnfmFaultRule[];
 }
 
 export interface LabVnfm {
@@ -144,6 +147,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
   });
   const authenticator = options.auth ? new LabAuthenticator(options.auth) : null;
   let notifier: Notifier | null = null;
+  const faults = new VnfmFaults(options.faults ?? [], log);
   const engine = new LcmEngine({
     vim: options.vim,
     records,
@@ -152,6 +156,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
     defaultDirtyPagesPerSec: options.defaultDirtyPagesPerSec ?? 0,
     vnfMigrateUrl,
     serverWaitTimeoutMs: options.serverWaitTimeoutMs ?? 60_000,
+    occurrenceFault: (operation) => faults.occurrenceFault(operation),
     onOpState(op) {
       const inst = records.instances.get(op.vnfInstanceId);
       if (inst) notifier?.opState(op, instanceIdentity(inst, vnfds.get(inst.vnfdId)));
@@ -162,6 +167,7 @@ export async function startLabVnfm(options: LabVnfmOptions): Promise<LabVnfm> {
 
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
   const server = createServer((req, res) => {
+    if (faults.intercept(req, res)) return;
     // After this answer, sendJson / sendEmpty drop the handler's late one.
     const deadline = setTimeout(() => {
       const problem = new ProblemError(
