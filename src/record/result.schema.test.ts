@@ -52,12 +52,18 @@ describe('the published schema of result.json', () => {
       resolutionMs: 1000,
       precisionMs: 2001,
     };
-    const withVim = structuredClone(realRun) as TcResult;
-    withVim.migration.vimEvents = {
-      events: [event as never],
-      clock: { at: '2016-01-29T13:42:10.000Z', monoMs: 9000 },
-      clockOffsetAllowanceMs: 1000,
-      notOffered: ['os-instance-actions (server s): HTTP 404'],
+    const base = structuredClone<TcResult>(realRun);
+    const withVim: TcResult = {
+      ...base,
+      migration: {
+        ...base.migration,
+        vimEvents: {
+          events: [event as never],
+          clock: { at: '2016-01-29T13:42:10.000Z', monoMs: 9000 },
+          clockOffsetAllowanceMs: 1000,
+          notOffered: ['os-instance-actions (server s): HTTP 404'],
+        },
+      },
     };
     if (withVim.disruption)
       withVim.disruption = {
