@@ -136,12 +136,14 @@ const CORPUS: readonly BadInput[] = [
   {
     what: '--lab-fault without =',
     opts: () => ({ labFaults: ['vnfm.instantiate'] }),
-    says: () => /^--lab-fault 'vnfm\.instantiate' is not a fault: write TARGET=FAULT, e\.g\. vnfm\.instantiate=http500/,
+    says: () =>
+      /^--lab-fault 'vnfm\.instantiate' is not a fault: write TARGET=FAULT, e\.g\. vnfm\.instantiate=http500/,
   },
   {
     what: '--lab-fault unknown VNFM operation',
     opts: () => ({ labFaults: ['vnfm.scale=http500'] }),
-    says: () => /^--lab-fault 'vnfm\.scale=http500': unknown VNFM operation 'scale': use one of create, instantiate/,
+    says: () =>
+      /^--lab-fault 'vnfm\.scale=http500': unknown VNFM operation 'scale': use one of create, instantiate/,
   },
   {
     what: '--lab-fault occurrence state of a synchronous operation',
@@ -156,7 +158,8 @@ const CORPUS: readonly BadInput[] = [
   {
     what: '--lab-fault past the last step',
     opts: () => ({ labFaults: ['fabric=sigstop@step14'] }),
-    says: () => /^lab\.faults \(--lab-fault\) 'fabric=sigstop@step14': TC_VNF_MIGRATE_002 has 13 steps: give @step1 to @step13/,
+    says: () =>
+      /^lab\.faults \(--lab-fault\) 'fabric=sigstop@step14': TC_VNF_MIGRATE_002 has 13 steps: give @step1 to @step13/,
   },
   {
     what: 'lab.faults with a bad fault',
@@ -171,7 +174,8 @@ const CORPUS: readonly BadInput[] = [
         'lab:\n  faults: [migration=fail-halfway]\nmigrator:\n  driver: nova\n  authUrl: http://127.0.0.1:1/identity/v3\n  username: u\n  password: p\n  projectName: p\n',
       ),
     }),
-    says: () => /^lab\.faults \(--lab-fault\) 'migration=fail-halfway': only the embedded lab's VIM and hosts can be made to fail: set migrator\.driver: lab/,
+    says: () =>
+      /^lab\.faults \(--lab-fault\) 'migration=fail-halfway': only the embedded lab's VIM and hosts can be made to fail: set migrator\.driver: lab/,
   },
   {
     what: 'unknown test case',
