@@ -22,7 +22,8 @@ import { DEFAULT_INIT_DIR, formatInit, initExamples } from '../commands/init.js'
 import { labUp, parsePort } from '../commands/lab-up.js';
 import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
-import { exitCodeOf, runCommand } from '../commands/run.js';
+import { exitCodeOf, runCommand, type RunCommandOptions } from '../commands/run.js';
+import { formatTrialsSummary, runTrialsCommand } from '../commands/trials.js';
 import { ConsoleReporter } from '../report/console.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 import { VNFLAB_VERSION } from '../util/version.js';
@@ -91,10 +92,14 @@ program
   .option('--max-switchover-ms <MS>', 'criteria.maxSwitchOverMs: fail above this switch-over (blackout) loss')
   .option('--max-migration-ms <MS>', 'criteria.maxMigrationTimeMs: fail above this migration time')
   .option('--max-latency-ms <MS>', 'criteria.maxLatencyP99Ms: fail above this p99 one-way latency')
-  .option('--json', 'also print the result record on stdout')
+  .option(
+    '--trials <N>',
+    'run it N times (RFC 6201 repeated trials), each with a fresh VNF, into one folder with summary.json; exit code: the worst trial',
+  )
+  .option('--json', 'also print the result record (with --trials: summary.json) on stdout')
   .action(async (testCase: string, o: Record<string, string | boolean | undefined>) => {
     const str = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
-    const output = await runCommand({
+    const runOptions: RunCommandOptions = {
       testCase,
       ...str('config'),
       ...str('out'),
@@ -112,7 +117,15 @@ program
       ...str('maxLatencyMs'),
       reporters: [new ConsoleReporter()],
       signal: interruptSignal(),
-    });
+    };
+    if (typeof o.trials === 'string') {
+      const set = await runTrialsCommand({ ...runOptions, trials: o.trials });
+      process.stderr.write(`${formatTrialsSummary(set.summary)}\nsummary: ${set.summaryFile}\n`);
+      if (o.json === true) process.stdout.write(`${JSON.stringify(set.summary, null, 2)}\n`);
+      process.exitCode = exitCodeOf(set.summary.overallStatus);
+      return;
+    }
+    const output = await runCommand(runOptions);
     process.stderr.write(`result: ${output.resultFile}\nlog:    ${output.logFile}\n`);
     if (o.json === true) process.stdout.write(`${JSON.stringify(output.result, null, 2)}\n`);
     process.exitCode = exitCodeOf(output.result.overallStatus);
