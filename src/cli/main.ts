@@ -25,6 +25,7 @@ import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exitCodeOf, runCommand, type RunCommandOptions } from '../commands/run.js';
 import { formatTrialsSummary, runTrialsCommand } from '../commands/trials.js';
 import { ConsoleReporter } from '../report/console.js';
+import { formatPingPong } from '../report/ping-pong.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 
@@ -96,6 +97,10 @@ program
     '--trials <N>',
     'run it N times (RFC 6201 repeated trials), each with a fresh VNF, into one folder with summary.json; exit code: the worst trial',
   )
+  .option(
+    '--ping-pong <N>',
+    'move the same VNF back and forth N times (A to B to A...) under continuous traffic, each move reported, first move versus repeats (TC_VNF_MIGRATE_002)',
+  )
   .option('--json', 'also print the result record (with --trials: summary.json) on stdout')
   .action(async (testCase: string, o: Record<string, string | boolean | undefined>) => {
     const str = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
@@ -115,6 +120,7 @@ program
       ...str('maxSwitchoverMs'),
       ...str('maxMigrationMs'),
       ...str('maxLatencyMs'),
+      ...str('pingPong'),
       reporters: [new ConsoleReporter()],
       signal: interruptSignal(),
     };
@@ -126,6 +132,7 @@ program
       return;
     }
     const output = await runCommand(runOptions);
+    if (output.result.pingPong) process.stderr.write(`${formatPingPong(output.result.pingPong)}\n`);
     process.stderr.write(`result: ${output.resultFile}\nlog:    ${output.logFile}\n`);
     if (o.json === true) process.stdout.write(`${JSON.stringify(output.result, null, 2)}\n`);
     process.exitCode = exitCodeOf(output.result.overallStatus);

@@ -43,8 +43,19 @@ export interface RunCommandOptions {
   readonly maxSwitchoverMs?: string;
   readonly maxMigrationMs?: string;
   readonly maxLatencyMs?: string;
+  /** `--ping-pong N`: move the VNF back and forth N times (2..100) under continuous traffic. */
+  readonly pingPong?: string;
   readonly reporters?: readonly Reporter[];
   readonly signal?: AbortSignal;
+}
+
+export function parsePingPong(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 2 || n > 100)
+    throw new ConfigError(
+      `--ping-pong '${text}': give a whole number of moves from 2 to 100, e.g. --ping-pong 6`,
+    );
+  return n;
 }
 
 /** Build the config the run will use (exported for tests and `--dry-run`-like use). */
@@ -107,8 +118,10 @@ function raiseTimeouts(
 export async function runCommand(opts: RunCommandOptions): Promise<RunOutput> {
   // Cheap and independent of the config: a bad --out is named before the config file is even read.
   if (opts.out !== undefined) checkOutDir(opts.out, '--out');
+  const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
   return runTestCase({
+    ...(moves !== undefined ? { pingPongMoves: moves } : {}),
     config,
     baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
     ...(opts.out !== undefined ? { outDir: opts.out } : {}),

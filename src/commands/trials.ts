@@ -7,7 +7,7 @@ import { ConfigError } from '../util/errors.js';
 import type { TrialsSummary } from '../record/trials.js';
 import { checkOutDir } from '../compose/out-dir.js';
 import { runTrials, type TrialsOutput } from '../compose/run-trials.js';
-import { resolveRunConfig, type RunCommandOptions } from './run.js';
+import { parsePingPong, resolveRunConfig, type RunCommandOptions } from './run.js';
 
 export function parseTrials(text: string, flag = '--trials'): number {
   const n = Number(text);
@@ -21,8 +21,10 @@ export async function runTrialsCommand(
 ): Promise<TrialsOutput> {
   const trials = parseTrials(opts.trials);
   if (opts.out !== undefined) checkOutDir(opts.out, '--out');
+  const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
   return runTrials({
+    ...(moves !== undefined ? { pingPongMoves: moves } : {}),
     config,
     trials,
     baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
