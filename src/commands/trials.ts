@@ -7,6 +7,7 @@ import { ConfigError } from '../util/errors.js';
 import type { TrialsSummary } from '../record/trials.js';
 import { checkOutDir } from '../compose/out-dir.js';
 import { runTrials, type TrialsOutput } from '../compose/run-trials.js';
+import { openRunHistory } from './history.js';
 import { parsePingPong, resolveRunConfig, type RunCommandOptions } from './run.js';
 
 export function parseTrials(text: string, flag = '--trials'): number {
@@ -18,20 +19,33 @@ export function parseTrials(text: string, flag = '--trials'): number {
 
 export async function runTrialsCommand(
   opts: RunCommandOptions & { readonly trials: string },
-): Promise<TrialsOutput> {
+): Promise<TrialsOutput & { readonly historyRunId: string | null }> {
   const trials = parseTrials(opts.trials);
   if (opts.out !== undefined) checkOutDir(opts.out, '--out');
   const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
-  return runTrials({
-    ...(moves !== undefined ? { pingPongMoves: moves } : {}),
+  const history = await openRunHistory(opts.historyDb ?? null, {
     config,
-    trials,
-    baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
-    ...(opts.out !== undefined ? { outDir: opts.out } : {}),
-    ...(opts.reporters !== undefined ? { reporters: opts.reporters } : {}),
-    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    trialsPlanned: trials,
+    pingPongMoves: moves ?? null,
+    ...(opts.out !== undefined ? { outDir: resolve(opts.out) } : {}),
   });
+  try {
+    const output = await runTrials({
+      ...(moves !== undefined ? { pingPongMoves: moves } : {}),
+      config,
+      trials,
+      baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
+      ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+      reporters: [...(opts.reporters ?? []), ...(history ? [history.recorder.reporter()] : [])],
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+      onTrialEnd: (entry, run) => history?.recorder.trial(entry, dirname(run.outDir)),
+    });
+    history?.recorder.end(output.summary.overallStatus);
+    return { ...output, historyRunId: history?.recorder.runId ?? null };
+  } finally {
+    history?.store.close();
+  }
 }
 
 const f = (v: number | undefined): string => (v === undefined ? 'n/a' : v.toFixed(2));
