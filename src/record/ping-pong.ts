@@ -5,9 +5,14 @@
  * against the repeats (a VM's first migration is often the slow one).
  */
 import type { LossEpisode } from '../ports/traffic.js';
-import type { Stamp } from './result.js';
 import { sampleStats, type SampleStats } from './statistics.js';
 import type { LossPlacement } from './verdict.js';
+
+/** An instant (result.ts's Stamp, restated so this file and result.ts do not import each other). */
+export interface MoveStamp {
+  readonly at: string;
+  readonly monoMs: number;
+}
 
 export interface MoveRecord {
   /** 1-based. */
@@ -15,8 +20,8 @@ export interface MoveRecord {
   readonly migrationId: string | null;
   readonly fromHost: string | null;
   readonly toHost: string | null;
-  readonly triggeredAt: Stamp | null;
-  readonly completedAt: Stamp | null;
+  readonly triggeredAt: MoveStamp | null;
+  readonly completedAt: MoveStamp | null;
   /** Trigger to completion as the harness saw it, ms. */
   readonly migrationTimeMs: number | null;
   /** The target's own downtime (pause to first forward), ms. */
