@@ -24,7 +24,14 @@ import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
 import { exitCodeOf, runCommand, type RunCommandOptions } from '../commands/run.js';
 import { formatTrialsSummary, runTrialsCommand } from '../commands/trials.js';
-import { formatHistory, formatRun, listHistory, showRun } from '../commands/history.js';
+import {
+  compareRuns,
+  formatHistory,
+  formatRun,
+  listHistory,
+  parseThreshold,
+  showRun,
+} from '../commands/history.js';
 import { historyDbPath } from '../history/location.js';
 import { HistoryUnavailable } from '../history/store.js';
 import { ConsoleReporter } from '../report/console.js';
@@ -187,6 +194,34 @@ program
   .action(async (id: string, o: { historyDb?: string; json?: boolean }) => {
     const run = await showRun(historyDbPath(o.historyDb), id);
     process.stdout.write(`${o.json === true ? JSON.stringify(run, null, 2) : formatRun(run)}\n`);
+  });
+
+program
+  .command('compare')
+  .description(
+    'compare two recorded runs (single runs or sets of trials): disruption, switch-over and migration time with their spread; exit 1 when B regressed beyond the threshold',
+  )
+  .argument('<A>', 'the reference run (id or unique prefix)')
+  .argument('<B>', 'the run judged against it')
+  .option('--max-increase-pct <PCT>', "B's mean may exceed A's by this % of A's mean (default 50)")
+  .option('--max-increase-ms <MS>', '...or by this many ms, whichever is larger (default 5)')
+  .addOption(historyDbOption())
+  .option('--json', 'as JSON')
+  .action(async (a: string, b: string, o: Record<string, string | boolean | undefined>) => {
+    const threshold = parseThreshold(
+      typeof o.maxIncreasePct === 'string' ? o.maxIncreasePct : undefined,
+      typeof o.maxIncreaseMs === 'string' ? o.maxIncreaseMs : undefined,
+    );
+    const c = await compareRuns(
+      historyDbPath(typeof o.historyDb === 'string' ? o.historyDb : undefined),
+      a,
+      b,
+      threshold,
+    );
+    process.stdout.write(
+      `${o.json === true ? JSON.stringify({ regressed: c.regressed, a: c.a, b: c.b, threshold, figures: c.figures }, null, 2) : c.text}\n`,
+    );
+    process.exitCode = c.regressed ? 1 : 0;
   });
 
 program

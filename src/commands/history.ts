@@ -2,6 +2,13 @@
  * The run history's commands: recording a run as it goes (HistoryRecorder),
  * `vnflab history` (list) and `vnflab show RUN`.
  */
+import {
+  compareTrials,
+  DEFAULT_THRESHOLD,
+  formatComparison,
+  type FigureComparison,
+  type RegressionThreshold,
+} from '../history/compare.js';
 import type { VnflabConfig } from '../config/schema.js';
 import {
   HistoryStore,
@@ -121,6 +128,48 @@ export async function showRun(db: string, id: string): Promise<{ run: RunRow; tr
   } finally {
     store.close();
   }
+}
+
+/** `vnflab compare A B`: both runs' trials from the history, compared (history/compare.ts). */
+export async function compareRuns(
+  db: string,
+  a: string,
+  b: string,
+  threshold: RegressionThreshold = DEFAULT_THRESHOLD,
+): Promise<{ text: string; regressed: boolean; a: RunRow; b: RunRow; figures: FigureComparison[] }> {
+  const store = await openHistoryStore(db);
+  try {
+    const find = (id: string): RunRow => {
+      const run = store.getRun(id);
+      if (!run)
+        throw new ConfigError(
+          `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
+        );
+      return run;
+    };
+    const ra = find(a);
+    const rb = find(b);
+    const c = compareTrials(store.trialsOf(ra.id), store.trialsOf(rb.id), threshold);
+    return { ...c, a: ra, b: rb, text: formatComparison(ra.id, rb.id, c) };
+  } finally {
+    store.close();
+  }
+}
+
+/** `--max-increase-pct 50` and `--max-increase-ms 5`, checked. */
+export function parseThreshold(pct: string | undefined, absMs: string | undefined): RegressionThreshold {
+  const num = (flag: string, text: string | undefined, dflt: number): number => {
+    if (text === undefined) return dflt;
+    const v = Number(text);
+    if (!Number.isFinite(v) || v < 0)
+      throw new ConfigError(`${flag} '${text}': give a number 0 or more, e.g. ${flag} 20`);
+    return v;
+  };
+  return {
+    ...DEFAULT_THRESHOLD,
+    relative: num('--max-increase-pct', pct, DEFAULT_THRESHOLD.relative * 100) / 100,
+    absoluteMs: num('--max-increase-ms', absMs, DEFAULT_THRESHOLD.absoluteMs),
+  };
 }
 
 const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(2));

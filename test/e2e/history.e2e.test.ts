@@ -93,6 +93,14 @@ describe('run history', () => {
       expect(show.stdout).toMatch(/INCOMPLETE \(never finished/);
       expect(show.stdout).toMatch(/trial 1 (PASS|FAIL|INCONCLUSIVE)/);
       expect(vnflab(['show', 'nosuchrun', '--history-db', db]).code).toBe(2);
+      // A run against itself: every delta 0, no regression (regressions: src/history/compare.test.ts).
+      const same = vnflab(['compare', runs[0]!.id, runs[0]!.id, '--history-db', db]);
+      expect(same.code, same.stderr).toBe(0);
+      // (a figure the trial did not measure, e.g. after a step-7 INCONCLUSIVE on a loaded machine, is n/a on both sides)
+      const figureLines = same.stdout.split('\n').filter((l) => /^ {2}\w+Ms /.test(l));
+      expect(figureLines).toHaveLength(6);
+      for (const l of figureLines) expect(l).toMatch(/ delta (\+0\.00|n\/a)( \(allowed \+[\d.]+\))?$/);
+      expect(same.stdout).toContain('no regression beyond the threshold');
     },
   );
 });
