@@ -16,6 +16,7 @@ const LAYERS = {
   config: ['drivers', 'lab', 'ports', 'util'],
   report: ['record', 'ports', 'util'],
   runner: ['report', 'record', 'ports', 'util'],
+  history: ['record', 'util'],
   testcases: ['runner', 'report', 'record', 'config', 'ports', 'util'],
   compose: [
     'testcases',
@@ -31,6 +32,7 @@ const LAYERS = {
     'util',
   ],
   commands: [
+    'history',
     'compose',
     'testcases',
     'runner',
@@ -44,7 +46,7 @@ const LAYERS = {
     'ports',
     'util',
   ],
-  cli: ['commands', 'compose', 'testcases', 'report', 'record', 'config', 'lab', 'ports', 'util'],
+  cli: ['commands', 'history', 'compose', 'testcases', 'report', 'record', 'config', 'lab', 'ports', 'util'],
 };
 const ALL = Object.keys(LAYERS);
 

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Three groups, run one after the other: unit and contract tests in parallel
@@ -31,6 +33,8 @@ export default defineConfig({
     // its name and takes MEASURES_REAL_TIME (test/measures-real-time.ts);
     // every retry is reported (scripts/retry-reporter.mjs, .ci/run's summary).
     retry: 0,
+    // The CLI runs the tests start record into a history of their own, never the user's (~/.local/share/vnflab).
+    env: { VNFLAB_HISTORY_DB: join(tmpdir(), `vnflab-test-history-${process.pid}.db`) },
     projects: [
       {
         extends: true,

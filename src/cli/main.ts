@@ -22,8 +22,20 @@ import { DEFAULT_INIT_DIR, formatInit, initExamples } from '../commands/init.js'
 import { labUp, parsePort } from '../commands/lab-up.js';
 import { formatLabSetupQemu, labSetupQemu } from '../commands/lab-setup.js';
 import { QemuLabError } from '../lab/hypervisor/qemu/errors.js';
-import { exitCodeOf, runCommand } from '../commands/run.js';
+import { exitCodeOf, runCommand, type RunCommandOptions } from '../commands/run.js';
 import { consoleReporter } from '../report/console-reporter.js';
+import { formatTrialsSummary, runTrialsCommand } from '../commands/trials.js';
+import {
+  compareRuns,
+  formatHistory,
+  formatRun,
+  listHistory,
+  parseThreshold,
+  showRun,
+} from '../commands/history.js';
+import { historyDbPath } from '../history/location.js';
+import { HistoryUnavailable } from '../history/store.js';
+import { formatPingPong } from '../report/ping-pong.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 import { VNFLAB_VERSION } from '../util/version.js';
 
@@ -96,10 +108,23 @@ program
   .option('--max-switchover-ms <MS>', 'criteria.maxSwitchOverMs: fail above this switch-over (blackout) loss')
   .option('--max-migration-ms <MS>', 'criteria.maxMigrationTimeMs: fail above this migration time')
   .option('--max-latency-ms <MS>', 'criteria.maxLatencyP99Ms: fail above this p99 one-way latency')
-  .option('--json', 'also print the result record on stdout')
+  .option(
+    '--trials <N>',
+    'run it N times (RFC 6201 repeated trials), each with a fresh VNF, into one folder with summary.json; exit code: the worst trial',
+  )
+  .option(
+    '--ping-pong <N>',
+    'move the same VNF back and forth N times (A to B to A...) under continuous traffic, each move reported, first move versus repeats (TC_VNF_MIGRATE_002)',
+  )
+  .option(
+    '--history-db <FILE>',
+    'the run history database (default: $VNFLAB_HISTORY_DB, else ~/.local/share/vnflab/history.db)',
+  )
+  .option('--no-history', 'do not record this run in the history')
+  .option('--json', 'also print the result record (with --trials: summary.json) on stdout')
   .action(async (testCase: string, o: Record<string, string | string[] | boolean | undefined>) => {
     const str = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
-    const output = await runCommand({
+    const runOptions: RunCommandOptions = {
       testCase,
       ...str('config'),
       ...str('out'),
@@ -116,12 +141,93 @@ program
       ...str('maxMigrationMs'),
       ...str('maxLatencyMs'),
       ...(Array.isArray(o.labFault) ? { labFaults: o.labFault } : {}),
+      ...str('pingPong'),
+      historyDb: o.history === false ? null : historyDbPath(str('historyDb').historyDb),
       reporters: [consoleReporter({ json: o.json === true })],
       signal: interruptSignal(),
-    });
+    };
+    if (typeof o.trials === 'string') {
+      const set = await runTrialsCommand({ ...runOptions, trials: o.trials });
+      process.stderr.write(`${formatTrialsSummary(set.summary)}\nsummary: ${set.summaryFile}\n`);
+      if (set.historyRunId !== null) process.stderr.write(`history: run ${set.historyRunId}\n`);
+      if (o.json === true) process.stdout.write(`${JSON.stringify(set.summary, null, 2)}\n`);
+      process.exitCode = exitCodeOf(set.summary.overallStatus);
+      return;
+    }
+    const output = await runCommand(runOptions);
+    if (output.result.pingPong) process.stderr.write(`${formatPingPong(output.result.pingPong)}\n`);
     process.stderr.write(`result: ${output.resultFile}\nlog:    ${output.logFile}\n`);
+    if (output.historyRunId !== null) process.stderr.write(`history: run ${output.historyRunId}\n`);
     if (o.json === true) process.stdout.write(`${JSON.stringify(output.result, null, 2)}\n`);
     process.exitCode = exitCodeOf(output.result.overallStatus);
+  });
+
+const historyDbOption = (): Option =>
+  new Option(
+    '--history-db <FILE>',
+    'the run history database (default: $VNFLAB_HISTORY_DB, else ~/.local/share/vnflab/history.db)',
+  );
+
+program
+  .command('history')
+  .description('list the recorded runs, newest first (a run killed mid-way shows INCOMPLETE)')
+  .option('--case <TESTCASE>', 'only this test case')
+  .option('--target <TARGET>', 'only this target (lab:process, lab:qemu, sol003:<url>)')
+  .option('--since <DATE>', 'only runs started at or after this ISO date/time')
+  .option('--until <DATE>', 'only runs started before this ISO date/time')
+  .option('--limit <N>', 'at most N runs', '50')
+  .addOption(historyDbOption())
+  .option('--json', 'as JSON')
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const s = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
+    const rows = await listHistory({
+      db: historyDbPath(s('historyDb').historyDb),
+      ...(typeof o.case === 'string' ? { testCase: o.case } : {}),
+      ...s('target'),
+      ...s('since'),
+      ...s('until'),
+      limit: Number(o.limit) > 0 ? Number(o.limit) : 50,
+    });
+    process.stdout.write(`${o.json === true ? JSON.stringify(rows, null, 2) : formatHistory(rows)}\n`);
+  });
+
+program
+  .command('show')
+  .description('print one recorded run with its trials')
+  .argument('<RUN>', 'run id (or a unique prefix), as vnflab history lists it')
+  .addOption(historyDbOption())
+  .option('--json', 'as JSON')
+  .action(async (id: string, o: { historyDb?: string; json?: boolean }) => {
+    const run = await showRun(historyDbPath(o.historyDb), id);
+    process.stdout.write(`${o.json === true ? JSON.stringify(run, null, 2) : formatRun(run)}\n`);
+  });
+
+program
+  .command('compare')
+  .description(
+    'compare two recorded runs (single runs or sets of trials): disruption, switch-over and migration time with their spread; exit 1 when B regressed beyond the threshold',
+  )
+  .argument('<A>', 'the reference run (id or unique prefix)')
+  .argument('<B>', 'the run judged against it')
+  .option('--max-increase-pct <PCT>', "B's mean may exceed A's by this % of A's mean (default 50)")
+  .option('--max-increase-ms <MS>', '...or by this many ms, whichever is larger (default 5)')
+  .addOption(historyDbOption())
+  .option('--json', 'as JSON')
+  .action(async (a: string, b: string, o: Record<string, string | boolean | undefined>) => {
+    const threshold = parseThreshold(
+      typeof o.maxIncreasePct === 'string' ? o.maxIncreasePct : undefined,
+      typeof o.maxIncreaseMs === 'string' ? o.maxIncreaseMs : undefined,
+    );
+    const c = await compareRuns(
+      historyDbPath(typeof o.historyDb === 'string' ? o.historyDb : undefined),
+      a,
+      b,
+      threshold,
+    );
+    process.stdout.write(
+      `${o.json === true ? JSON.stringify({ regressed: c.regressed, a: c.a, b: c.b, threshold, figures: c.figures }, null, 2) : c.text}\n`,
+    );
+    process.exitCode = c.regressed ? 1 : 0;
   });
 
 program
@@ -235,7 +341,8 @@ try {
   if (
     err instanceof ConfigError ||
     err instanceof CalibrationError ||
-    err instanceof OptionalDependencyMissing
+    err instanceof OptionalDependencyMissing ||
+    err instanceof HistoryUnavailable
   )
     fail(err.message, 2);
   fail((err as Error).stack ?? String(err), 1);

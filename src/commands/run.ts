@@ -11,6 +11,8 @@ import type { Reporter } from '../report/reporter.js';
 import { checkOutDir } from '../compose/out-dir.js';
 import { runTestCase, type RunOutput } from '../compose/run-test-case.js';
 import { parseLabFault } from '../lab/faults.js';
+import { trialEntry } from '../record/trials.js';
+import { openRunHistory } from './history.js';
 
 /**
  * The spec's timeouts on the QEMU lab, at least. Its guest runs under TCG
@@ -46,8 +48,21 @@ export interface RunCommandOptions {
   readonly maxSwitchoverMs?: string;
   readonly maxMigrationMs?: string;
   readonly maxLatencyMs?: string;
+  /** `--ping-pong N`: move the VNF back and forth N times (2..100) under continuous traffic. */
+  readonly pingPong?: string;
+  /** The history database file; null: do not record (--no-history); absent: not recorded either (library use). */
+  readonly historyDb?: string | null;
   readonly reporters?: readonly Reporter[];
   readonly signal?: AbortSignal;
+}
+
+export function parsePingPong(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 2 || n > 100)
+    throw new ConfigError(
+      `--ping-pong '${text}': give a whole number of moves from 2 to 100, e.g. --ping-pong 6`,
+    );
+  return n;
 }
 
 /** Build the config the run will use (exported for tests and `--dry-run`-like use). */
@@ -114,17 +129,37 @@ function raiseTimeouts(
     timeouts[key] = Math.max(timeouts[key], minimums[key] ?? 0);
 }
 
-export async function runCommand(opts: RunCommandOptions): Promise<RunOutput> {
+export interface RunCommandOutput extends RunOutput {
+  /** The run's id in the history; null when not recorded. */
+  readonly historyRunId: string | null;
+}
+
+export async function runCommand(opts: RunCommandOptions): Promise<RunCommandOutput> {
   // Cheap and independent of the config: a bad --out is named before the config file is even read.
   if (opts.out !== undefined) checkOutDir(opts.out, '--out');
+  const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
-  return runTestCase({
+  const history = await openRunHistory(opts.historyDb ?? null, {
     config,
-    baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
-    ...(opts.out !== undefined ? { outDir: opts.out } : {}),
-    ...(opts.reporters !== undefined ? { reporters: opts.reporters } : {}),
-    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    trialsPlanned: 1,
+    pingPongMoves: moves ?? null,
+    ...(opts.out !== undefined ? { outDir: resolve(opts.out) } : {}),
   });
+  try {
+    const output = await runTestCase({
+      ...(moves !== undefined ? { pingPongMoves: moves } : {}),
+      config,
+      baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
+      ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+      reporters: [...(opts.reporters ?? []), ...(history ? [history.recorder.reporter()] : [])],
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+    });
+    history?.recorder.trial(trialEntry(1, '.', output.result), output.outDir);
+    history?.recorder.end(output.result.overallStatus);
+    return { ...output, historyRunId: history?.recorder.runId ?? null };
+  } finally {
+    history?.store.close();
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import { ReporterLogger } from '../report/reporter-logger.js';
 import type { CleanupStack } from '../runner/cleanup-stack.js';
 import { execute } from '../runner/run.js';
 import { TEST_CASES } from '../testcases/index.js';
+import { pingPong } from '../testcases/migrate/ping-pong.js';
 import { migrateContext, newMigrateRecord } from '../testcases/migrate/setup.js';
 import { serialWriter, writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import { ConfigError } from '../util/errors.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   readonly reporters?: readonly Reporter[];
   /** Abort (Ctrl-C): the run stops, cleans up, and is ABORTED. */
   readonly signal?: AbortSignal;
+  /** Ping-pong: move the VNF back and forth this many times under continuous traffic (testcases/migrate/ping-pong.ts). */
+  readonly pingPongMoves?: number;
   /**
    * How result.json, junit.xml and report.html are written (default:
    * atomically, writeFileAtomic). Tests inject a failing one (a full disk).
@@ -59,12 +62,13 @@ export interface RunOutput {
 }
 
 export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
-  const testCase = TEST_CASES[opts.config.testCase];
-  if (!testCase) {
+  const baseCase = TEST_CASES[opts.config.testCase];
+  if (!baseCase) {
     throw new ConfigError(
       `testCase '${opts.config.testCase}' is unknown: run 'vnflab list' for the known ones (${Object.keys(TEST_CASES).join(', ')})`,
     );
   }
+  const testCase = opts.pingPongMoves === undefined ? baseCase : pingPong(baseCase, opts.pingPongMoves);
   const config: RunConfig = {
     ...opts.config,
     tcInput: { ...opts.config.tcInput, vnfdId: opts.config.tcInput.vnfdId ?? testCase.defaultInput.vnfdId },

@@ -7,6 +7,7 @@ import type { LabHopDrops } from '../ports/lab-drops.js';
 import type { MigrationReport, MigrationType } from '../ports/migrator.js';
 import type { FlowLatency, LossEpisode, TesterSelfCheck, WindowStats } from '../ports/traffic.js';
 import type { LossPlacement, VerdictRecord } from './verdict.js';
+import type { PingPongRecord } from './ping-pong.js';
 import type { VResource, VnfdResources } from '../ports/vnfm.js';
 
 /**
@@ -132,7 +133,7 @@ export interface CleanupRecord {
  * (`vnflab schema result`): the major number changes when a field is
  * removed or changes meaning, the minor one when a field is added.
  */
-export const RESULT_SCHEMA_VERSION = '1.0';
+export const RESULT_SCHEMA_VERSION = '1.1';
 
 /** The record of one run: result.json. */
 export interface TcResult {
@@ -178,6 +179,13 @@ export interface TcResult {
   disruption: LossPlacement | null;
   /** Criteria judged and the figures' validity; null until the run concluded. */
   verdict: VerdictRecord | null;
+  /**
+   * Ping-pong runs only (`--ping-pong N`): every move of the VNF back and
+   * forth, and the first move against the repeats. The fields above
+   * (migration, timeRecord, traffic's disruption, disruption, verdict) hold
+   * the last move.
+   */
+  pingPong?: PingPongRecord;
   cleanup: CleanupRecord[];
   vnfInstanceId: string | null;
 }

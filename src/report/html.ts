@@ -7,6 +7,7 @@
  * the switch-over up close; then every step, window, loss episode, vResource
  * and cleanup action. One self-contained file: no script, no external style.
  */
+import { pingPongSection } from './ping-pong.js';
 import type { TcResult } from '../record/result.js';
 import { writeFileAtomic, type FileWriter } from '../util/atomic-write.js';
 import { chartsSection } from './html-charts.js';
@@ -57,6 +58,7 @@ ${summary === null ? '' : `<p id="summary" class="summary"><b>Verdict:</b> ${esc
 ${failure}
 <h2>${figureTitle}</h2>
 ${disruptionFigure(r)}
+${pingPongSection(r.pingPong)}
 <h2>Criteria</h2>
 ${criteriaSection(r)}
 <h2>Validity of the figures</h2>

@@ -1,0 +1,205 @@
+/**
+ * The run history's commands: recording a run as it goes (HistoryRecorder),
+ * `vnflab history` (list) and `vnflab show RUN`.
+ */
+import {
+  compareTrials,
+  DEFAULT_THRESHOLD,
+  formatComparison,
+  type FigureComparison,
+  type RegressionThreshold,
+} from '../history/compare.js';
+import type { VnflabConfig } from '../config/schema.js';
+import {
+  HistoryStore,
+  HistoryUnavailable,
+  newRunId,
+  openHistoryStore,
+  type RunFilter,
+  type RunRow,
+  type TrialRow,
+} from '../history/store.js';
+import type { OverallStatus } from '../record/result.js';
+import type { TrialEntry } from '../record/trials.js';
+import type { Reporter } from '../report/reporter.js';
+import { isoNow } from '../util/clock.js';
+import { ConfigError } from '../util/errors.js';
+import { VNFLAB_VERSION } from '../util/version.js';
+
+/** What a run ran against, for filtering and baselines: `lab:process`, `lab:qemu`, or the VNFM's URL. */
+export function targetOf(config: VnflabConfig): string {
+  if (config.vnfm.driver === 'lab') return `lab:${config.lab.hypervisor}`;
+  const v = config.vnfm as { driver: string; baseUrl?: string };
+  return `${v.driver}:${v.baseUrl ?? '?'}`;
+}
+
+/**
+ * Records one run (single, or a set of trials) in the history: the run's
+ * row at the first trial's start (every input has been checked by then, so
+ * bad input leaves no row), each trial as it ends, the status at the end.
+ */
+export class HistoryRecorder {
+  readonly runId = newRunId();
+  private started = false;
+
+  constructor(
+    private readonly store: HistoryStore,
+    private readonly run: {
+      readonly config: VnflabConfig;
+      readonly trialsPlanned: number;
+      readonly pingPongMoves: number | null;
+      readonly outDir?: string;
+    },
+  ) {}
+
+  /** A reporter that opens the run's row when its first trial starts. */
+  reporter(): Reporter {
+    return {
+      onRunStart: (result) => {
+        if (this.started) return;
+        this.started = true;
+        this.store.startRun({
+          id: this.runId,
+          startedAt: result.startedAt,
+          testCase: this.run.config.testCase,
+          target: targetOf(this.run.config),
+          config: this.run.config,
+          vnflabVersion: VNFLAB_VERSION,
+          trialsPlanned: this.run.trialsPlanned,
+          pingPongMoves: this.run.pingPongMoves,
+          outDir: this.run.outDir ?? '',
+        });
+      },
+    };
+  }
+
+  trial(entry: TrialEntry, outDir: string): void {
+    if (this.started) this.store.addTrial(this.runId, entry, outDir);
+  }
+
+  end(status: OverallStatus): void {
+    if (this.started) this.store.finishRun(this.runId, status, isoNow());
+  }
+}
+
+/**
+ * Open the history for a run: null with `db` null (--no-history). The
+ * caller closes `store` when the run is over.
+ */
+export async function openRunHistory(
+  db: string | null,
+  run: ConstructorParameters<typeof HistoryRecorder>[1],
+  warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<{ store: HistoryStore; recorder: HistoryRecorder } | null> {
+  if (db === null) return null;
+  try {
+    const store = await openHistoryStore(db);
+    return { store, recorder: new HistoryRecorder(store, run) };
+  } catch (err) {
+    // The history is a record of runs, not part of one: a run goes on without it, saying so.
+    if (!(err instanceof HistoryUnavailable)) throw err;
+    warn(`vnflab: warning: this run is not recorded in the history: ${err.message}`);
+    return null;
+  }
+}
+
+export interface HistoryQuery extends RunFilter {
+  readonly db: string;
+}
+
+export async function listHistory(q: HistoryQuery): Promise<RunRow[]> {
+  const store = await openHistoryStore(q.db);
+  try {
+    return store.listRuns(q);
+  } finally {
+    store.close();
+  }
+}
+
+export async function showRun(db: string, id: string): Promise<{ run: RunRow; trials: TrialRow[] }> {
+  const store = await openHistoryStore(db);
+  try {
+    const run = store.getRun(id);
+    if (!run)
+      throw new ConfigError(
+        `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
+      );
+    return { run, trials: store.trialsOf(run.id) };
+  } finally {
+    store.close();
+  }
+}
+
+/** `vnflab compare A B`: both runs' trials from the history, compared (history/compare.ts). */
+export async function compareRuns(
+  db: string,
+  a: string,
+  b: string,
+  threshold: RegressionThreshold = DEFAULT_THRESHOLD,
+): Promise<{ text: string; regressed: boolean; a: RunRow; b: RunRow; figures: FigureComparison[] }> {
+  const store = await openHistoryStore(db);
+  try {
+    const find = (id: string): RunRow => {
+      const run = store.getRun(id);
+      if (!run)
+        throw new ConfigError(
+          `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
+        );
+      return run;
+    };
+    const ra = find(a);
+    const rb = find(b);
+    const c = compareTrials(store.trialsOf(ra.id), store.trialsOf(rb.id), threshold);
+    return { ...c, a: ra, b: rb, text: formatComparison(ra.id, rb.id, c) };
+  } finally {
+    store.close();
+  }
+}
+
+/** `--max-increase-pct 50` and `--max-increase-ms 5`, checked. */
+export function parseThreshold(pct: string | undefined, absMs: string | undefined): RegressionThreshold {
+  const num = (flag: string, text: string | undefined, dflt: number): number => {
+    if (text === undefined) return dflt;
+    const v = Number(text);
+    if (!Number.isFinite(v) || v < 0)
+      throw new ConfigError(`${flag} '${text}': give a number 0 or more, e.g. ${flag} 20`);
+    return v;
+  };
+  return {
+    ...DEFAULT_THRESHOLD,
+    relative: num('--max-increase-pct', pct, DEFAULT_THRESHOLD.relative * 100) / 100,
+    absoluteMs: num('--max-increase-ms', absMs, DEFAULT_THRESHOLD.absoluteMs),
+  };
+}
+
+const f = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(2));
+
+function statusOf(r: RunRow): string {
+  return r.complete ? r.status : 'INCOMPLETE';
+}
+
+export function formatHistory(rows: readonly RunRow[]): string {
+  if (rows.length === 0) return 'no runs recorded';
+  const head = `${'RUN'.padEnd(23)} ${'STARTED'.padEnd(24)} ${'CASE'.padEnd(19)} ${'TARGET'.padEnd(14)} ${'TRIALS'.padEnd(7)} STATUS`;
+  return [
+    head,
+    ...rows.map(
+      (r) =>
+        `${r.id.padEnd(23)} ${r.startedAt.padEnd(24)} ${r.testCase.padEnd(19)} ${r.target.padEnd(14)} ${`${r.trialsRecorded}/${r.trialsPlanned}`.padEnd(7)} ${statusOf(r)}`,
+    ),
+  ].join('\n');
+}
+
+export function formatRun({ run, trials }: { run: RunRow; trials: readonly TrialRow[] }): string {
+  const lines = [
+    `run ${run.id}: ${run.testCase} on ${run.target}: ${statusOf(run)}${run.complete ? '' : ' (never finished: interrupted or killed)'}`,
+    `  started ${run.startedAt}${run.endedAt ? `, ended ${run.endedAt}` : ''}; vnflab ${run.vnflabVersion}, node ${run.nodeVersion}`,
+    `  config sha256 ${run.configDigest}; results ${run.outDir}`,
+    `  ${run.trialsPlanned} trial(s) planned${run.pingPongMoves === null ? '' : `, ping-pong ${run.pingPongMoves} moves`}, ${trials.length} recorded`,
+  ];
+  for (const t of trials)
+    lines.push(
+      `  trial ${t.n} ${t.status}: disruption ${f(t.figures.serviceDisruptionMs)} ms (timestamps ${f(t.figures.timestampMethodMs)}), switch-over ${f(t.figures.switchOverMs)} ms, degradation ${f(t.figures.degradationMs)} ms, migration ${f(t.figures.migrationTimeMs)} ms, target's downtime ${f(t.figures.targetDowntimeMs)} ms${t.failure ? ` - ${t.failure}` : ''}`,
+    );
+  return lines.join('\n');
+}

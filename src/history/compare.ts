@@ -1,0 +1,85 @@
+/**
+ * `vnflab compare A B`: two recorded runs (single runs or sets of trials),
+ * figure by figure, with their spread; B regresses when a judged figure's
+ * mean grew by more than the threshold (for CI gates).
+ */
+import { sampleStats, type SampleStats } from '../record/statistics.js';
+import type { TrialFigure } from '../record/trials.js';
+import type { TrialRow } from './store.js';
+
+/** The figures compared, in the order printed. */
+export const COMPARED: readonly TrialFigure[] = [
+  'serviceDisruptionMs',
+  'timestampMethodMs',
+  'switchOverMs',
+  'degradationMs',
+  'migrationTimeMs',
+  'targetDowntimeMs',
+];
+
+export interface RegressionThreshold {
+  /** B's mean may exceed A's by this fraction of A's mean (0.5: 50 %)... */
+  readonly relative: number;
+  /** ...or by this many ms, whichever is larger (small figures are noisy in absolute terms). */
+  readonly absoluteMs: number;
+  /** The figures a regression is judged on (the others are printed only). */
+  readonly figures: readonly TrialFigure[];
+}
+
+export const DEFAULT_THRESHOLD: RegressionThreshold = {
+  relative: 0.5,
+  absoluteMs: 5,
+  figures: ['serviceDisruptionMs', 'switchOverMs', 'migrationTimeMs'],
+};
+
+export interface FigureComparison {
+  readonly figure: TrialFigure;
+  readonly a: SampleStats | null;
+  readonly b: SampleStats | null;
+  /** b.mean - a.mean, ms; null when either side has no measurement. */
+  readonly deltaMs: number | null;
+  /** The largest increase allowed, ms; null where not judged. */
+  readonly allowedMs: number | null;
+  readonly regressed: boolean;
+}
+
+export function compareTrials(
+  a: readonly TrialRow[],
+  b: readonly TrialRow[],
+  threshold: RegressionThreshold = DEFAULT_THRESHOLD,
+): { figures: FigureComparison[]; regressed: boolean } {
+  const figures = COMPARED.map((figure): FigureComparison => {
+    const sa = sampleStats(a.map((t) => t.figures[figure]));
+    const sb = sampleStats(b.map((t) => t.figures[figure]));
+    const deltaMs = sa && sb ? sb.mean - sa.mean : null;
+    const judged = threshold.figures.includes(figure) && sa !== null;
+    const allowedMs = judged ? Math.max(threshold.absoluteMs, threshold.relative * sa.mean) : null;
+    return {
+      figure,
+      a: sa,
+      b: sb,
+      deltaMs,
+      allowedMs,
+      regressed: allowedMs !== null && deltaMs !== null && deltaMs > allowedMs,
+    };
+  });
+  return { figures, regressed: figures.some((f) => f.regressed) };
+}
+
+const f = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(2));
+const side = (s: SampleStats | null): string =>
+  s ? `${f(s.mean)} (sd ${f(s.stdev)}, ${f(s.min)}-${f(s.max)}, n ${s.n})` : 'n/a';
+
+export function formatComparison(
+  labelA: string,
+  labelB: string,
+  c: { figures: readonly FigureComparison[]; regressed: boolean },
+): string {
+  const lines = [`compare A ${labelA}  with  B ${labelB} (ms: mean (sd, min-max, n))`];
+  for (const x of c.figures)
+    lines.push(
+      `  ${x.figure.padEnd(20)} A ${side(x.a).padEnd(36)} B ${side(x.b).padEnd(36)} delta ${x.deltaMs === null ? 'n/a' : `${x.deltaMs >= 0 ? '+' : ''}${f(x.deltaMs)}`}${x.allowedMs === null ? '' : ` (allowed +${f(x.allowedMs)})`}${x.regressed ? '  REGRESSION' : ''}`,
+    );
+  lines.push(c.regressed ? 'B regressed against A' : 'no regression beyond the threshold');
+  return lines.join('\n');
+}
