@@ -10,6 +10,8 @@ import type { VnflabConfig } from '../config/schema.js';
 import type { Reporter } from '../report/reporter.js';
 import { checkOutDir } from '../compose/out-dir.js';
 import { runTestCase, type RunOutput } from '../compose/run-test-case.js';
+import { driverConfigs } from '../compose/driver-configs.js';
+import { requireDriverPackages } from '../compose/registry.js';
 import { parseLabFault } from '../lab/faults.js';
 import { trialEntry } from '../record/trials.js';
 import { openRunHistory } from './history.js';
@@ -129,6 +131,11 @@ function raiseTimeouts(
     timeouts[key] = Math.max(timeouts[key], minimums[key] ?? 0);
 }
 
+/** Where the config's relative paths start: its file's folder, else the working directory. */
+export function runBaseDir(opts: { readonly config?: string }): string {
+  return opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd();
+}
+
 export interface RunCommandOutput extends RunOutput {
   /** The run's id in the history; null when not recorded. */
   readonly historyRunId: string | null;
@@ -139,6 +146,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandOut
   if (opts.out !== undefined) checkOutDir(opts.out, '--out');
   const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
+  // A missing optional driver package is the run's one line (exit 2), before the history says anything.
+  await requireDriverPackages(driverConfigs(config, runBaseDir(opts)));
   const history = await openRunHistory(opts.historyDb ?? null, {
     config,
     trialsPlanned: 1,
@@ -149,7 +158,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunCommandOut
     const output = await runTestCase({
       ...(moves !== undefined ? { pingPongMoves: moves } : {}),
       config,
-      baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
+      baseDir: runBaseDir(opts),
       ...(opts.out !== undefined ? { outDir: opts.out } : {}),
       reporters: [...(opts.reporters ?? []), ...(history ? [history.recorder.reporter()] : [])],
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),

@@ -8,7 +8,9 @@ import type { TrialsSummary } from '../record/trials.js';
 import { checkOutDir } from '../compose/out-dir.js';
 import { runTrials, type TrialsOutput } from '../compose/run-trials.js';
 import { openRunHistory } from './history.js';
-import { parsePingPong, resolveRunConfig, type RunCommandOptions } from './run.js';
+import { parsePingPong, resolveRunConfig, runBaseDir, type RunCommandOptions } from './run.js';
+import { driverConfigs } from '../compose/driver-configs.js';
+import { requireDriverPackages } from '../compose/registry.js';
 
 export function parseTrials(text: string, flag = '--trials'): number {
   const n = Number(text);
@@ -24,6 +26,7 @@ export async function runTrialsCommand(
   if (opts.out !== undefined) checkOutDir(opts.out, '--out');
   const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
+  await requireDriverPackages(driverConfigs(config, runBaseDir(opts)));
   const history = await openRunHistory(opts.historyDb ?? null, {
     config,
     trialsPlanned: trials,
@@ -35,7 +38,7 @@ export async function runTrialsCommand(
       ...(moves !== undefined ? { pingPongMoves: moves } : {}),
       config,
       trials,
-      baseDir: opts.config !== undefined ? dirname(resolve(opts.config)) : process.cwd(),
+      baseDir: runBaseDir(opts),
       ...(opts.out !== undefined ? { outDir: opts.out } : {}),
       reporters: [...(opts.reporters ?? []), ...(history ? [history.recorder.reporter()] : [])],
       ...(opts.signal !== undefined ? { signal: opts.signal } : {}),

@@ -1,3 +1,4 @@
+import { VnflabBugError } from '../util/errors.js';
 import { describe, expect, it } from 'vitest';
 import { percentile, sampleStats } from './statistics.js';
 
@@ -24,6 +25,6 @@ describe('sampleStats', () => {
   it('percentile interpolates between the closest ranks', () => {
     expect(percentile([10, 20], 50)).toBe(15);
     expect(percentile([10, 20, 30, 40], 25)).toBeCloseTo(17.5, 12);
-    expect(() => percentile([], 50)).toThrow(RangeError);
+    expect(() => percentile([], 50)).toThrow(VnflabBugError);
   });
 });

@@ -2,6 +2,7 @@
  * Descriptive statistics of repeated trials (RFC 6201 §4: report the
  * disruption over repeated trials, not one sample).
  */
+import { VnflabBugError } from '../util/errors.js';
 
 /** The spread of one figure over the trials that measured it. */
 export interface SampleStats {
@@ -23,7 +24,7 @@ export interface SampleStats {
  * the closest ranks (rank = p/100 x (n - 1), numpy's default).
  */
 export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new RangeError('percentile of no values');
+  if (sorted.length === 0) throw new VnflabBugError('percentile of no values');
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);

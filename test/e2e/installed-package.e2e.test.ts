@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TcResult } from '../../src/record/result.js';
+import { RESULT_SCHEMA_VERSION, type TcResult } from '../../src/record/result.js';
 import { MEASURES_REAL_TIME } from '../measures-real-time.js';
 import { resultSchemaErrors } from '../result-schema.js';
 
@@ -92,7 +92,7 @@ describe('vnflab installed from its npm tarball into an empty folder', () => {
       { cwd: project, encoding: 'utf8', env: cleanEnv() },
     );
     expect(library.status, library.stderr).toBe(0);
-    expect(library.stdout).toBe('function 1.0\n');
+    expect(library.stdout).toBe(`function ${RESULT_SCHEMA_VERSION}\n`);
   });
 
   it(
