@@ -74,8 +74,15 @@ describe('vnflab run on a terminal', () => {
       expect(text.slice(0, end9)).toMatch(/migration running \d+\.\d %, [\d.]+ MiB of [\d.]+ MiB copied/);
       expect(text.slice(endOf(8), end9)).toMatch(/traffic 'duringMigration': \d+ pkt\/s received/);
     }
-    // What stays is the plain output: the final verdict line, no block left under it.
-    expect(text.trimEnd().split('\n').at(-3)).toBe(
+    // What stays is the plain output: the final verdict line, then where the record went (result, log,
+    // and the history's run id when recorded), no block left under it.
+    const lines = text.trimEnd().split('\n');
+    const resultLine = lines.findIndex((l) => l.startsWith('result: '));
+    expect(
+      lines.slice(resultLine + 1).every((l) => /^(log: |history: run )/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
+    expect(lines[resultLine - 1]).toBe(
       `TC_VNF_MIGRATE_002: ${result.overallStatus}${result.failure ? ` - ${result.failure.message}` : ''}`,
     );
   });
