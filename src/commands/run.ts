@@ -141,19 +141,36 @@ export interface RunCommandOutput extends RunOutput {
   readonly historyRunId: string | null;
 }
 
-export async function runCommand(opts: RunCommandOptions): Promise<RunCommandOutput> {
+/**
+ * What a run and a set of trials check and open before anything starts: the
+ * out dir, --ping-pong, the config, the optional driver packages, then the
+ * history (which may warn: after every usage error, so that one stays the
+ * run's only line).
+ */
+export async function prepareRun(
+  opts: RunCommandOptions,
+  trialsPlanned: number,
+): Promise<{
+  config: VnflabConfig;
+  moves: number | undefined;
+  history: Awaited<ReturnType<typeof openRunHistory>>;
+}> {
   // Cheap and independent of the config: a bad --out is named before the config file is even read.
   if (opts.out !== undefined) checkOutDir(opts.out, '--out');
   const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
-  // A missing optional driver package is the run's one line (exit 2), before the history says anything.
   await requireDriverPackages(driverConfigs(config, runBaseDir(opts)));
   const history = await openRunHistory(opts.historyDb ?? null, {
     config,
-    trialsPlanned: 1,
+    trialsPlanned,
     pingPongMoves: moves ?? null,
     ...(opts.out !== undefined ? { outDir: resolve(opts.out) } : {}),
   });
+  return { config, moves, history };
+}
+
+export async function runCommand(opts: RunCommandOptions): Promise<RunCommandOutput> {
+  const { config, moves, history } = await prepareRun(opts, 1);
   try {
     const output = await runTestCase({
       ...(moves !== undefined ? { pingPongMoves: moves } : {}),

@@ -2,15 +2,11 @@
  * `vnflab run ... --trials N`: the same run N times (RFC 6201 §4 repeated
  * trials) in one results folder, with their statistics (summary.json).
  */
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { ConfigError } from '../util/errors.js';
 import type { TrialsSummary } from '../record/trials.js';
-import { checkOutDir } from '../compose/out-dir.js';
 import { runTrials, type TrialsOutput } from '../compose/run-trials.js';
-import { openRunHistory } from './history.js';
-import { parsePingPong, resolveRunConfig, runBaseDir, type RunCommandOptions } from './run.js';
-import { driverConfigs } from '../compose/driver-configs.js';
-import { requireDriverPackages } from '../compose/registry.js';
+import { prepareRun, runBaseDir, type RunCommandOptions } from './run.js';
 
 export function parseTrials(text: string, flag = '--trials'): number {
   const n = Number(text);
@@ -23,16 +19,7 @@ export async function runTrialsCommand(
   opts: RunCommandOptions & { readonly trials: string },
 ): Promise<TrialsOutput & { readonly historyRunId: string | null }> {
   const trials = parseTrials(opts.trials);
-  if (opts.out !== undefined) checkOutDir(opts.out, '--out');
-  const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
-  const config = await resolveRunConfig(opts);
-  await requireDriverPackages(driverConfigs(config, runBaseDir(opts)));
-  const history = await openRunHistory(opts.historyDb ?? null, {
-    config,
-    trialsPlanned: trials,
-    pingPongMoves: moves ?? null,
-    ...(opts.out !== undefined ? { outDir: resolve(opts.out) } : {}),
-  });
+  const { config, moves, history } = await prepareRun(opts, trials);
   try {
     const output = await runTrials({
       ...(moves !== undefined ? { pingPongMoves: moves } : {}),
