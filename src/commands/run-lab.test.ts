@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
-import { QEMU_LAB_MIN_TIMEOUTS, resolveRunConfig } from './run.js';
+import { QEMU_LAB_LOAD_LEVELS, QEMU_LAB_MIN_TIMEOUTS, resolveRunConfig } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vnflab-run-lab-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +33,29 @@ describe('vnflab run --lab: the embedded lab hypervisor', () => {
     const flagged = await resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', config: file, lab: 'process' });
     expect(flagged.lab.hypervisor).toBe('process');
     expect(flagged.timeouts.maxMigrationTimeMs).toBe(600_000);
+  });
+
+  it('--lab qemu loads the TCG guest at the QEMU lab levels unless the file or --rate says otherwise', async () => {
+    const onQemu = await resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', lab: 'qemu' });
+    expect(onQemu.traffic.loadLevels).toEqual(QEMU_LAB_LOAD_LEVELS);
+    const onProcess = await resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', lab: 'process' });
+    expect(onProcess.traffic.loadLevels).toEqual(parseConfig({}).traffic.loadLevels);
+    // A level the file sets is kept; the others are the QEMU lab's.
+    const file = join(dir, 'qemu-levels.yaml');
+    writeFileSync(file, 'lab:\n  hypervisor: qemu\ntraffic:\n  loadLevels:\n    LOW: 1500\n');
+    const fromFile = await resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', config: file });
+    expect(fromFile.traffic.loadLevels).toEqual({ ...QEMU_LAB_LOAD_LEVELS, LOW: 1500 });
+    const rated = await resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', lab: 'qemu', rate: '10000' });
+    expect(rated.traffic.loadLevels.LOW).toBe(10_000);
+    // QEMU named but the lab not used (a real VNFM and VIM): the run's own levels.
+    const real = join(dir, 'qemu-real.yaml');
+    writeFileSync(
+      real,
+      'lab:\n  hypervisor: qemu\nvnfm:\n  driver: sol003\n  baseUrl: https://vnfm.example:9890/vnflcm/v2\n  token: t\n' +
+        'migrator:\n  driver: kubevirt\n  kubeconfig: k.yaml\n',
+    );
+    const notLab = await resolveRunConfig({ testCase: 'TC_VNF_MIGRATE_002', config: real });
+    expect(notLab.traffic.loadLevels).toEqual(parseConfig({}).traffic.loadLevels);
   });
 
   it('refuses a hypervisor it does not have, naming the field', async () => {

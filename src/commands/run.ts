@@ -30,6 +30,20 @@ export const QEMU_LAB_MIN_TIMEOUTS = {
   maxVnfTerminateTimeMs: 90_000,
 } as const;
 
+/**
+ * The QEMU lab's load levels where the config sets none. Its guest forwards
+ * under TCG: with QEMU 10 at 10 000 packets/s (the process lab's LOW) it
+ * queued 80-180 ms and lost packets in pre-copy, FAIL or INCONCLUSIVE on a
+ * quiet machine; at 2 000/s 4 of 4 runs passed with no loss outside the
+ * switch-over (docs/qemu-lab.md, "Load levels"). traffic.loadLevels or
+ * --rate set others.
+ */
+export const QEMU_LAB_LOAD_LEVELS = { LOW: 2_000, NORMAL: 3_000, MAX: 5_000 } as const;
+
+/** The run drives the embedded lab, and the lab runs QEMU guests. */
+const usesQemuLab = (config: VnflabConfig): boolean =>
+  config.lab.hypervisor === 'qemu' && (config.vnfm.driver === 'lab' || config.migrator.driver === 'lab');
+
 export interface RunCommandOptions {
   readonly testCase: string;
   readonly config?: string;
@@ -105,12 +119,11 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
       ...(Object.keys(criteria).length > 0 ? { criteria } : {}),
       ...(opts.lab !== undefined ? { lab: { hypervisor: opts.lab } } : {}),
     },
+    defaultsFor: (c) => (usesQemuLab(c) ? { traffic: { loadLevels: { ...QEMU_LAB_LOAD_LEVELS } } } : undefined),
   });
   // A new list: the schema's default one is shared by every parse.
   config.lab.faults = [...config.lab.faults, ...labFaults];
-  const usesQemuLab =
-    config.lab.hypervisor === 'qemu' && (config.vnfm.driver === 'lab' || config.migrator.driver === 'lab');
-  if (usesQemuLab) raiseTimeouts(config.timeouts, QEMU_LAB_MIN_TIMEOUTS);
+  if (usesQemuLab(config)) raiseTimeouts(config.timeouts, QEMU_LAB_MIN_TIMEOUTS);
   if (opts.rate !== undefined) {
     const rate = Number(opts.rate);
     if (!Number.isFinite(rate) || rate <= 0) {

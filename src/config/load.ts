@@ -77,9 +77,20 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Load a config: file (optional) then overrides (e.g. CLI flags), validated. */
-export async function loadConfig(opts: { file?: string; overrides?: unknown }): Promise<VnflabConfig> {
+/**
+ * Load a config: file (optional) then overrides (e.g. CLI flags), validated.
+ * `defaultsFor` may give defaults that depend on the config itself (the QEMU
+ * lab's load levels): they go under everything the file and flags set.
+ */
+export async function loadConfig(opts: {
+  file?: string;
+  overrides?: unknown;
+  defaultsFor?: (config: VnflabConfig) => ConfigInput | undefined;
+}): Promise<VnflabConfig> {
   const fromFile = opts.file !== undefined ? await readConfigFile(opts.file) : {};
   const source = opts.file ?? 'config';
-  return parseConfig(mergeConfig(fromFile, opts.overrides ?? {}), source);
+  const given = mergeConfig(fromFile, opts.overrides ?? {});
+  const config = parseConfig(given, source);
+  const defaults = opts.defaultsFor?.(config);
+  return defaults === undefined ? config : parseConfig(mergeConfig(defaults, given), source);
 }

@@ -93,9 +93,18 @@ function expectNoLeftovers(result: TcResult): void {
   expect(alive(lab?.pid ?? -1), 'the lab process exited').toBe(false);
 }
 
-/** Steps 7 and 10 fail on loss outside the migration: a TCG guest on an overloaded machine, or one that panicked after the move. */
+/**
+ * The machine, not the guest, was the limit: steps 7 or 10 failed or were
+ * inconclusive on loss outside the migration, or the verdict did not trust
+ * the figures because the lab's path (the TCG guest's queue) or the tester
+ * (pacing, late stamps) was disturbed, effect above zero.
+ */
 const overloaded = (r: TcResult): boolean =>
-  r.overallStatus === 'FAIL' && (r.failure?.step === 7 || r.failure?.step === 10);
+  ((r.overallStatus === 'FAIL' || r.overallStatus === 'INCONCLUSIVE') &&
+    (r.failure?.step === 7 || r.failure?.step === 10)) ||
+  (r.overallStatus === 'INCONCLUSIVE' &&
+    r.verdict?.validity.trusted === false &&
+    r.verdict.validity.findings.some((f) => f.element !== 'path' && f.effectMs !== 0));
 
 describe.skipIf(skip !== null)(`vnflab run --lab qemu${skip === null ? '' : ` (skipped: ${skip})`}`, () => {
   beforeAll(async () => {
@@ -107,7 +116,7 @@ describe.skipIf(skip !== null)(`vnflab run --lab qemu${skip === null ? '' : ` (s
     for (const d of made) rmSync(d, { recursive: true, force: true });
   });
 
-  it('TC_VNF_MIGRATE_002 passes; QEMU downtime / total / setup time beside the measured disruption', async () => {
+  it('TC_VNF_MIGRATE_002 passes; QEMU downtime / total / setup time beside the measured disruption (real time: a run the machine disturbed is run again, up to 3, each reported)', async () => {
     let result: TcResult | null = null;
     let run: CliRun | null = null;
     // Another run only when the guest lost packets outside the migration to load. A guest that dies
