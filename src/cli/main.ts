@@ -27,6 +27,8 @@ import { consoleReporter } from '../report/console-reporter.js';
 import { formatTrialsSummary, runTrialsCommand } from '../commands/trials.js';
 import {
   compareRuns,
+  listBaselines,
+  setBaseline,
   formatHistory,
   formatRun,
   listHistory,
@@ -109,6 +111,10 @@ program
   .option('--max-migration-ms <MS>', 'criteria.maxMigrationTimeMs: fail above this migration time')
   .option('--max-latency-ms <MS>', 'criteria.maxLatencyP99Ms: fail above this p99 one-way latency')
   .option(
+    '--baseline [TAG]',
+    "judge the disruption against the case's recorded baseline (vnflab baseline set): limit min(4 x its largest disruption, 5 s)",
+  )
+  .option(
     '--trials <N>',
     'run it N times (RFC 6201 repeated trials), each with a fresh VNF, into one folder with summary.json; exit code: the worst trial',
   )
@@ -142,6 +148,7 @@ program
       ...str('maxLatencyMs'),
       ...(Array.isArray(o.labFault) ? { labFaults: o.labFault } : {}),
       ...str('pingPong'),
+      ...(o.baseline === true ? { baseline: 'default' } : str('baseline')),
       historyDb: o.history === false ? null : historyDbPath(str('historyDb').historyDb),
       reporters: [consoleReporter({ json: o.json === true })],
       signal: interruptSignal(),
@@ -207,7 +214,10 @@ program
   .description(
     'compare two recorded runs (single runs or sets of trials): disruption, switch-over and migration time with their spread; exit 1 when B regressed beyond the threshold',
   )
-  .argument('<A>', 'the reference run (id or unique prefix)')
+  .argument(
+    '<A>',
+    "the reference run (id or unique prefix), or baseline[:TAG] (B's case's baseline on B's target)",
+  )
   .argument('<B>', 'the run judged against it')
   .option('--max-increase-pct <PCT>', "B's mean may exceed A's by this % of A's mean (default 50)")
   .option('--max-increase-ms <MS>', '...or by this many ms, whichever is larger (default 5)')
@@ -228,6 +238,44 @@ program
       `${o.json === true ? JSON.stringify({ regressed: c.regressed, a: c.a, b: c.b, threshold, figures: c.figures }, null, 2) : c.text}\n`,
     );
     process.exitCode = c.regressed ? 1 : 0;
+  });
+
+const baseline = program
+  .command('baseline')
+  .description(
+    "baselines: a recorded run whose trials give a case's disruption limit on a target (vnflab run --baseline [TAG]; vnflab compare baseline[:TAG] RUN)",
+  );
+baseline
+  .command('set')
+  .description(
+    "make RUN's trials the baseline of its case on its target (a complete run with a passing trial)",
+  )
+  .argument('<RUN>', 'run id (or a unique prefix), as vnflab history lists it')
+  .option('--tag <TAG>', "the baseline's name", 'default')
+  .addOption(historyDbOption())
+  .action(async (id: string, o: { tag: string; historyDb?: string }) => {
+    const { baseline: b, figures } = await setBaseline(historyDbPath(o.historyDb), id, o.tag);
+    process.stdout.write(
+      `baseline '${b.tag}' of ${b.testCase} on ${b.target}: run ${b.runId} (largest disruption ${figures.maxMs.toFixed(2)} ms over ${figures.trials} passing trial(s))\n`,
+    );
+  });
+baseline
+  .command('list')
+  .description('list the baselines')
+  .addOption(historyDbOption())
+  .option('--json', 'as JSON')
+  .action(async (o: { historyDb?: string; json?: boolean }) => {
+    const rows = await listBaselines(historyDbPath(o.historyDb));
+    const text =
+      rows.length === 0
+        ? 'no baselines recorded'
+        : rows
+            .map(
+              (b) =>
+                `${b.testCase.padEnd(19)} ${b.target.padEnd(14)} ${b.tag.padEnd(12)} run ${b.runId} (set ${b.createdAt})`,
+            )
+            .join('\n');
+    process.stdout.write(`${o.json === true ? JSON.stringify(rows, null, 2) : text}\n`);
   });
 
 program

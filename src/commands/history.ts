@@ -10,11 +10,13 @@ import {
   type RegressionThreshold,
 } from '../history/compare.js';
 import type { VnflabConfig } from '../config/schema.js';
+import { baselineFigures, baselineLimitMs, baselineRef, type BaselineFigures } from '../history/baseline.js';
 import {
   HistoryStore,
   HistoryUnavailable,
   newRunId,
   openHistoryStore,
+  type BaselineRow,
   type RunFilter,
   type RunRow,
   type TrialRow,
@@ -147,10 +149,95 @@ export async function compareRuns(
         );
       return run;
     };
-    const ra = find(a);
+    // A may be `baseline` or `baseline:TAG`: B's case's baseline on B's target.
     const rb = find(b);
+    const tag = baselineRef(a);
+    const ra = tag === null ? find(a) : baselineRun(store, db, rb.testCase, rb.target, tag);
     const c = compareTrials(store.trialsOf(ra.id), store.trialsOf(rb.id), threshold);
     return { ...c, a: ra, b: rb, text: formatComparison(ra.id, rb.id, c) };
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * `vnflab baseline set RUN [--tag TAG]`: the run's trials become the
+ * baseline of its case on its target. A run still going or killed, or one
+ * without a passing trial that measured the disruption, is refused.
+ */
+export async function setBaseline(
+  db: string,
+  id: string,
+  tag = 'default',
+): Promise<{ baseline: BaselineRow; figures: BaselineFigures }> {
+  const store = await openHistoryStore(db);
+  try {
+    const run = store.getRun(id);
+    if (!run)
+      throw new ConfigError(
+        `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
+      );
+    if (!run.complete)
+      throw new ConfigError(
+        `run ${run.id} never finished (interrupted or killed): pick a complete run as the baseline`,
+      );
+    const figures = baselineFigures(store.trialsOf(run.id));
+    if (typeof figures === 'string')
+      throw new ConfigError(`run ${run.id} cannot be a baseline: ${figures}; pick a run that passed`);
+    const createdAt = isoNow();
+    store.setBaseline(run.testCase, run.target, tag, run.id, createdAt);
+    return {
+      baseline: { testCase: run.testCase, target: run.target, tag, runId: run.id, createdAt },
+      figures,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+export async function listBaselines(db: string): Promise<BaselineRow[]> {
+  const store = await openHistoryStore(db);
+  try {
+    return store.listBaselines();
+  } finally {
+    store.close();
+  }
+}
+
+/** The baseline run of `testCase` on `target` under `tag`, or a ConfigError saying how to make one. */
+function baselineRun(store: HistoryStore, db: string, testCase: string, target: string, tag: string): RunRow {
+  const runId = store.baseline(testCase, target, tag);
+  const run = runId === null ? null : store.getRun(runId);
+  if (!run)
+    throw new ConfigError(
+      `no baseline '${tag}' for ${testCase} on ${target} in the history ${db}: record one with vnflab baseline set RUN${tag === 'default' ? '' : ` --tag ${tag}`}`,
+    );
+  return run;
+}
+
+/**
+ * criteria.baseline, resolved before the run: maxServiceDisruptionMs set to
+ * min(factor x the baseline's largest disruption, capMs) and the baseline's
+ * run, largest figure and trial count filled in for the record. A typed
+ * maxServiceDisruptionMs beside it is a conflict, not a silent override.
+ */
+export async function resolveBaselineCriterion(config: VnflabConfig, db: string | null): Promise<void> {
+  const b = config.criteria.baseline;
+  if (b === undefined) return;
+  if (config.criteria.maxServiceDisruptionMs !== undefined)
+    throw new ConfigError(
+      'criteria.baseline and criteria.maxServiceDisruptionMs (--max-disruption-ms) both set the disruption limit: keep one',
+    );
+  if (db === null)
+    throw new ConfigError('--baseline reads the run history: drop --no-history (or give --history-db FILE)');
+  const store = await openHistoryStore(db);
+  try {
+    const run = baselineRun(store, db, config.testCase, targetOf(config), b.tag);
+    const figures = baselineFigures(store.trialsOf(run.id));
+    if (typeof figures === 'string')
+      throw new ConfigError(`baseline '${b.tag}' (run ${run.id}) gives no limit: ${figures}`);
+    config.criteria.maxServiceDisruptionMs = baselineLimitMs(figures.maxMs, b.factor, b.capMs);
+    config.criteria.baseline = { ...b, runId: run.id, maxMs: figures.maxMs, trials: figures.trials };
   } finally {
     store.close();
   }

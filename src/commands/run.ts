@@ -14,7 +14,7 @@ import { driverConfigs } from '../compose/driver-configs.js';
 import { requireDriverPackages } from '../compose/registry.js';
 import { parseLabFault } from '../lab/faults.js';
 import { trialEntry } from '../record/trials.js';
-import { openRunHistory } from './history.js';
+import { openRunHistory, resolveBaselineCriterion } from './history.js';
 
 /**
  * The spec's timeouts on the QEMU lab, at least. Its guest runs under TCG
@@ -64,6 +64,8 @@ export interface RunCommandOptions {
   readonly maxSwitchoverMs?: string;
   readonly maxMigrationMs?: string;
   readonly maxLatencyMs?: string;
+  /** `--baseline [TAG]`: judge the disruption against the case's recorded baseline (criteria.baseline). */
+  readonly baseline?: string;
   /** `--ping-pong N`: move the VNF back and forth N times (2..100) under continuous traffic. */
   readonly pingPong?: string;
   /** The history database file; null: do not record (--no-history); absent: not recorded either (library use). */
@@ -94,7 +96,7 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
     tcInput.emConfigFile = resolve(opts.emConfig);
     tcInput.emVnfSystem = true;
   }
-  const criteria: Record<string, number> = {};
+  const criteria: Record<string, unknown> = {};
   const limit = (flag: string, field: string, text: string | undefined): void => {
     if (text === undefined) return;
     const ms = Number(text);
@@ -106,6 +108,9 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
   limit('--max-switchover-ms', 'maxSwitchOverMs', opts.maxSwitchoverMs);
   limit('--max-migration-ms', 'maxMigrationTimeMs', opts.maxMigrationMs);
   limit('--max-latency-ms', 'maxLatencyP99Ms', opts.maxLatencyMs);
+  // --baseline [TAG]: the tag only; the file's factor and cap, if any, stay (a deep merge).
+  if (opts.baseline !== undefined)
+    criteria['baseline'] = { tag: opts.baseline === '' ? 'default' : opts.baseline };
   const labFaults = opts.labFaults ?? [];
   for (const spec of labFaults) {
     const parsed = parseLabFault(spec);
@@ -119,7 +124,8 @@ export async function resolveRunConfig(opts: RunCommandOptions): Promise<VnflabC
       ...(Object.keys(criteria).length > 0 ? { criteria } : {}),
       ...(opts.lab !== undefined ? { lab: { hypervisor: opts.lab } } : {}),
     },
-    defaultsFor: (c) => (usesQemuLab(c) ? { traffic: { loadLevels: { ...QEMU_LAB_LOAD_LEVELS } } } : undefined),
+    defaultsFor: (c) =>
+      usesQemuLab(c) ? { traffic: { loadLevels: { ...QEMU_LAB_LOAD_LEVELS } } } : undefined,
   });
   // A new list: the schema's default one is shared by every parse.
   config.lab.faults = [...config.lab.faults, ...labFaults];
@@ -173,6 +179,7 @@ export async function prepareRun(
   const moves = opts.pingPong === undefined ? undefined : parsePingPong(opts.pingPong);
   const config = await resolveRunConfig(opts);
   await requireDriverPackages(driverConfigs(config, runBaseDir(opts)));
+  await resolveBaselineCriterion(config, opts.historyDb ?? null);
   const history = await openRunHistory(opts.historyDb ?? null, {
     config,
     trialsPlanned,

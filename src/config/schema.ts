@@ -238,6 +238,37 @@ export const criteriaSchema = z
       .describe(
         "Not a limit on the system: the largest error bound the tester's self-checks may put on the disruption figure before the run is INCONCLUSIVE, ms; default the larger of 1 ms and 5 % of the figure.",
       ),
+    baseline: z
+      .object({
+        tag: z
+          .string()
+          .min(1)
+          .default('default')
+          .describe("The baseline's tag (vnflab baseline set RUN --tag TAG)."),
+        factor: z
+          .number()
+          .positive()
+          .default(4)
+          .describe("The limit is this many times the baseline's largest disruption..."),
+        capMs: z.number().positive().default(5000).describe('...but never above this, ms.'),
+        runId: z.string().min(1).optional().describe('Filled by vnflab from the history: the baseline run.'),
+        maxMs: z
+          .number()
+          .min(0)
+          .optional()
+          .describe("Filled by vnflab: the largest disruption over the baseline's passing trials, ms."),
+        trials: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('Filled by vnflab: how many trials measured it.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Derive maxServiceDisruptionMs from recorded trials (--baseline TAG): min(factor x the baseline's largest disruption, capMs), as OpenShift's stuntime tests do (docs/trials-and-history.md).",
+      ),
   })
   .strict();
 

@@ -43,6 +43,18 @@ describe('compareTrials', () => {
     );
   });
 
+  it('an increase over the threshold but inside the spread of noisy trials is not a regression', () => {
+    // A: 10, 12, 14; B: 5, 45, 8: mean +7.33 ms over A, above the allowed 6 ms, but B's sd is 22 ms.
+    const c = compareTrials(a, [row(1, 5), row(2, 45), row(3, 8)]);
+    const d = c.figures.find((x) => x.figure === 'serviceDisruptionMs')!;
+    expect(d.deltaMs! > d.allowedMs!).toBe(true);
+    expect(d.beyondSpread).toBe(false);
+    expect(c.regressed).toBe(false);
+    expect(formatComparison('r1', 'r2', c)).toMatch(/within the spread: not judged a regression/);
+    // One trial a side: no spread to judge by, the threshold alone decides.
+    expect(compareTrials([row(1, 12)], [row(1, 30)]).regressed).toBe(true);
+  });
+
   it('figures not judged, or not measured on a side, never regress; a tighter threshold does', () => {
     const slower = [row(1, 12, 5000)];
     expect(

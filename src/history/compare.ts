@@ -1,7 +1,8 @@
 /**
  * `vnflab compare A B`: two recorded runs (single runs or sets of trials),
  * figure by figure, with their spread; B regresses when a judged figure's
- * mean grew by more than the threshold (for CI gates).
+ * mean grew by more than the threshold and beyond the trials' spread (two
+ * standard errors of the difference), for CI gates.
  */
 import { sampleStats, type SampleStats } from '../record/statistics.js';
 import type { TrialFigure } from '../record/trials.js';
@@ -40,7 +41,20 @@ export interface FigureComparison {
   readonly deltaMs: number | null;
   /** The largest increase allowed, ms; null where not judged. */
   readonly allowedMs: number | null;
+  /**
+   * The increase stands out of the trials' spread: delta less two standard
+   * errors of the difference (Welch) is still above 0. True where a side has
+   * a single trial (no spread to judge by).
+   */
+  readonly beyondSpread: boolean;
+  /** Over the allowed increase and beyond the spread. */
   readonly regressed: boolean;
+}
+
+/** Standard error of the difference of two means (Welch); null with a single trial on a side. */
+function standardError(a: SampleStats, b: SampleStats): number | null {
+  if (a.n < 2 || b.n < 2) return null;
+  return Math.sqrt((a.stdev * a.stdev) / a.n + (b.stdev * b.stdev) / b.n);
 }
 
 export function compareTrials(
@@ -54,13 +68,16 @@ export function compareTrials(
     const deltaMs = sa && sb ? sb.mean - sa.mean : null;
     const judged = threshold.figures.includes(figure) && sa !== null;
     const allowedMs = judged ? Math.max(threshold.absoluteMs, threshold.relative * sa.mean) : null;
+    const se = sa && sb ? standardError(sa, sb) : null;
+    const beyondSpread = deltaMs !== null && (se === null || deltaMs - 2 * se > 0);
     return {
       figure,
       a: sa,
       b: sb,
       deltaMs,
       allowedMs,
-      regressed: allowedMs !== null && deltaMs !== null && deltaMs > allowedMs,
+      beyondSpread,
+      regressed: allowedMs !== null && deltaMs !== null && deltaMs > allowedMs && beyondSpread,
     };
   });
   return { figures, regressed: figures.some((f) => f.regressed) };
@@ -78,7 +95,7 @@ export function formatComparison(
   const lines = [`compare A ${labelA}  with  B ${labelB} (ms: mean (sd, min-max, n))`];
   for (const x of c.figures)
     lines.push(
-      `  ${x.figure.padEnd(20)} A ${side(x.a).padEnd(36)} B ${side(x.b).padEnd(36)} delta ${x.deltaMs === null ? 'n/a' : `${x.deltaMs >= 0 ? '+' : ''}${f(x.deltaMs)}`}${x.allowedMs === null ? '' : ` (allowed +${f(x.allowedMs)})`}${x.regressed ? '  REGRESSION' : ''}`,
+      `  ${x.figure.padEnd(20)} A ${side(x.a).padEnd(36)} B ${side(x.b).padEnd(36)} delta ${x.deltaMs === null ? 'n/a' : `${x.deltaMs >= 0 ? '+' : ''}${f(x.deltaMs)}`}${x.allowedMs === null ? '' : ` (allowed +${f(x.allowedMs)})`}${x.regressed ? '  REGRESSION' : x.allowedMs !== null && x.deltaMs !== null && x.deltaMs > x.allowedMs ? '  (within the spread: not judged a regression)' : ''}`,
     );
   lines.push(c.regressed ? 'B regressed against A' : 'no regression beyond the threshold');
   return lines.join('\n');

@@ -87,6 +87,15 @@ export interface TrialRow {
   readonly criteria: TrialEntry['criteria'];
 }
 
+/** A baseline: the run whose trials give a case's limits on a target. */
+export interface BaselineRow {
+  readonly testCase: string;
+  readonly target: string;
+  readonly tag: string;
+  readonly runId: string;
+  readonly createdAt: string;
+}
+
 export interface RunFilter {
   readonly testCase?: string;
   readonly target?: string;
@@ -314,6 +323,19 @@ export class HistoryStore {
       .prepare('SELECT run_id FROM baselines WHERE test_case = ? AND target = ? AND tag = ?')
       .get(testCase, target, tag) as Row | undefined;
     return (r?.run_id as string | undefined) ?? null;
+  }
+
+  /** Every baseline, by case, target and tag. */
+  listBaselines(): BaselineRow[] {
+    return (this.db.prepare('SELECT * FROM baselines ORDER BY test_case, target, tag').all() as Row[]).map(
+      (r) => ({
+        testCase: r.test_case as string,
+        target: r.target as string,
+        tag: r.tag as string,
+        runId: r.run_id as string,
+        createdAt: r.created_at as string,
+      }),
+    );
   }
 
   /** SQLite's own consistency check: 'ok' when the file is whole. */

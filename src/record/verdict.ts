@@ -130,10 +130,29 @@ export interface CriteriaConfig {
    * (INCONCLUSIVE). Default: the larger of 1 ms and 5 % of the figure.
    */
   readonly maxMeasurementErrorMs?: number | undefined;
+  /**
+   * The disruption limit derived from recorded trials (`vnflab baseline`,
+   * `--baseline TAG`): min(factor x the baseline's largest disruption, capMs).
+   * vnflab fills `runId`, `maxMs` and `trials` from the history before the run.
+   */
+  readonly baseline?: BaselineCriterion | undefined;
+}
+
+/** criteria.baseline: which baseline, and how its limit is derived. */
+export interface BaselineCriterion {
+  readonly tag: string;
+  readonly factor: number;
+  readonly capMs: number;
+  /** The baseline's run (filled from the history). */
+  readonly runId?: string | undefined;
+  /** The largest service disruption over its passing trials, ms (filled from the history). */
+  readonly maxMs?: number | undefined;
+  /** How many passing trials measured it (filled from the history). */
+  readonly trials?: number | undefined;
 }
 
 /** The limits judged PASS / FAIL (maxMeasurementErrorMs governs validity instead). */
-export type CriterionName = Exclude<keyof CriteriaConfig, 'maxMeasurementErrorMs'>;
+export type CriterionName = Exclude<keyof CriteriaConfig, 'maxMeasurementErrorMs' | 'baseline'>;
 /**
  * WITHIN_ERROR: the figure is over the limit by no more than the
  * measurement's error bound (verdict.validity.errorBoundMs), so the run
@@ -149,6 +168,8 @@ export interface CriterionResult {
   readonly limit: number;
   /** True when the user did not set it and the default applies. */
   readonly defaulted: boolean;
+  /** Where the limit came from when it was derived, not typed (a baseline), in words. */
+  readonly derivedFrom?: string;
   readonly value: number | null;
   readonly outcome: CriterionOutcome;
   /** The error bound in the criterion's unit, where the measurement's self-check bounds this figure. */

@@ -99,6 +99,7 @@ export function verdictLines(result: TcResult): string[] {
       out.push(
         `criterion ${c.outcome.padEnd(12)} ${c.name}: ${value} (limit ${limit}${c.defaulted ? ', default' : ''})`,
       );
+      if (c.derivedFrom !== undefined) out.push(`  limit from ${c.derivedFrom}`);
     }
     if (v.criteria.length > 0 && !v.disruptionJudged && t.serviceDisruptionMs !== null)
       out.push('  no limit set on the disruption itself: measured, not judged (--max-disruption-ms)');

@@ -55,7 +55,7 @@ export function criteriaSection(r: TcResult): string {
     c.name,
     c.what,
     value(c, c.value),
-    `${value(c, c.limit)}${c.defaulted ? ' (default)' : ''}`,
+    `${value(c, c.limit)}${c.defaulted ? ' (default)' : ''}${c.derivedFrom !== undefined ? ` (from ${c.derivedFrom})` : ''}`,
     raw(`<span class="outcome ${c.outcome.toLowerCase()}">${esc(c.outcome)}</span>`),
   ]);
   const note =

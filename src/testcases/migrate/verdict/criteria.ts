@@ -131,12 +131,18 @@ export function judgeCriteria(
           : null) ?? undefined;
     let outcome: CriterionOutcome = value === null ? 'NOT_MEASURED' : value <= limit ? 'PASS' : 'FAIL';
     if (outcome === 'FAIL' && bound !== undefined && value! - bound <= limit) outcome = 'WITHIN_ERROR';
+    const b = criteria.baseline;
+    const derivedFrom =
+      d.name === 'maxServiceDisruptionMs' && b?.runId !== undefined && b.maxMs !== undefined
+        ? `baseline '${b.tag}' (run ${b.runId}: largest ${b.maxMs.toFixed(2)} ms over ${b.trials ?? '?'} passing trial(s)) x ${b.factor}, at most ${b.capMs} ms`
+        : undefined;
     out.push({
       name: d.name,
       what: d.what,
       unit: d.unit,
       limit,
       defaulted,
+      ...(derivedFrom === undefined ? {} : { derivedFrom }),
       value,
       outcome,
       ...(bound === undefined ? {} : { errorBound: bound }),
