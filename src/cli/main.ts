@@ -4,6 +4,7 @@
  * command (src/commands/). Exit 0 pass, 1 test failed, 2 bad usage or
  * config (one line naming the field), 130 interrupted.
  */
+import { dirname, resolve } from 'node:path';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import {
   CalibrationError,
@@ -27,6 +28,8 @@ import { consoleReporter } from '../report/console-reporter.js';
 import { formatTrialsSummary, runTrialsCommand } from '../commands/trials.js';
 import {
   compareRuns,
+  exportHistory,
+  parseExportFormat,
   listBaselines,
   setBaseline,
   formatHistory,
@@ -40,6 +43,8 @@ import { HistoryUnavailable } from '../history/store.js';
 import { formatPingPong } from '../report/ping-pong.js';
 import { V_RESOURCE_TYPES } from '../ports/vnfm.js';
 import { VNFLAB_VERSION } from '../util/version.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { checkOutDir } from '../compose/out-dir.js';
 
 /** First Ctrl-C: stop the run and clean up; second: leave at once. */
 function interruptSignal(): AbortSignal {
@@ -196,6 +201,39 @@ program
       limit: Number(o.limit) > 0 ? Number(o.limit) : 50,
     });
     process.stdout.write(`${o.json === true ? JSON.stringify(rows, null, 2) : formatHistory(rows)}\n`);
+  });
+
+program
+  .command('export')
+  .description(
+    'the recorded trials for dashboards, one per line: jsonl, influx (InfluxDB line protocol) or prometheus (text format); docs/trials-and-history.md',
+  )
+  .option('--format <FORMAT>', 'jsonl, influx or prometheus', 'jsonl')
+  .option('--case <TESTCASE>', 'only this test case')
+  .option('--target <TARGET>', 'only this target (lab:process, lab:qemu, sol003:<url>)')
+  .option('--since <DATE>', 'only runs started at or after this ISO date/time')
+  .option('--until <DATE>', 'only runs started before this ISO date/time')
+  .option('--limit <N>', 'the newest N runs at most', '1000')
+  .option('--out <FILE>', 'write there (atomically) instead of stdout')
+  .addOption(historyDbOption())
+  .action(async (o: Record<string, string | undefined>) => {
+    const format = parseExportFormat(o.format ?? 'jsonl');
+    // The file's folder must be one vnflab may write in (not /proc, not a file), checked before the history is read.
+    if (o.out !== undefined) checkOutDir(dirname(resolve(o.out)), '--out');
+    const s = (k: string): Record<string, string> => (typeof o[k] === 'string' ? { [k]: o[k] } : {});
+    const text = await exportHistory(
+      {
+        db: historyDbPath(o.historyDb),
+        ...(o.case !== undefined ? { testCase: o.case } : {}),
+        ...s('target'),
+        ...s('since'),
+        ...s('until'),
+        limit: Number(o.limit) > 0 ? Number(o.limit) : 1000,
+      },
+      format,
+    );
+    if (o.out !== undefined) await writeFileAtomic(o.out, text);
+    else process.stdout.write(text);
   });
 
 program

@@ -10,6 +10,7 @@ import {
   type RegressionThreshold,
 } from '../history/compare.js';
 import type { VnflabConfig } from '../config/schema.js';
+import { EXPORT_FORMATS, exportTrials, type ExportFormat } from '../history/export.js';
 import { baselineFigures, baselineLimitMs, baselineRef, type BaselineFigures } from '../history/baseline.js';
 import {
   HistoryStore,
@@ -116,6 +117,26 @@ export async function listHistory(q: HistoryQuery): Promise<RunRow[]> {
   } finally {
     store.close();
   }
+}
+
+/** `vnflab export`: the trials of the runs the filter picks, oldest first, in a dashboard format. */
+export async function exportHistory(q: HistoryQuery, format: ExportFormat): Promise<string> {
+  const store = await openHistoryStore(q.db);
+  try {
+    const runs = store
+      .listRuns(q)
+      .reverse()
+      .map((run) => ({ run, trials: store.trialsOf(run.id) }));
+    return exportTrials(runs, format);
+  } finally {
+    store.close();
+  }
+}
+
+/** `--format NAME`, checked. */
+export function parseExportFormat(text: string): ExportFormat {
+  if ((EXPORT_FORMATS as readonly string[]).includes(text)) return text as ExportFormat;
+  throw new ConfigError(`--format '${text}': give one of ${EXPORT_FORMATS.join(', ')}`);
 }
 
 export async function showRun(db: string, id: string): Promise<{ run: RunRow; trials: TrialRow[] }> {

@@ -55,6 +55,17 @@ describe('compareTrials', () => {
     expect(compareTrials([row(1, 12)], [row(1, 30)]).regressed).toBe(true);
   });
 
+  it("only PASS and FAIL trials count: an INCONCLUSIVE trial's figures are left out, and said so", () => {
+    const untrusted = { ...row(4, 900), status: 'INCONCLUSIVE' as const };
+    const c = compareTrials(a, [row(1, 11), row(2, 13), untrusted]);
+    expect(c.regressed).toBe(false);
+    expect(c.leftOut).toEqual({ a: 0, b: 1 });
+    expect(c.figures.find((x) => x.figure === 'serviceDisruptionMs')!.b?.n).toBe(2);
+    expect(formatComparison('r1', 'r2', c)).toContain(
+      'B: 1 trial(s) left out (INCONCLUSIVE, ERROR or ABORTED',
+    );
+  });
+
   it('figures not judged, or not measured on a side, never regress; a tighter threshold does', () => {
     const slower = [row(1, 12, 5000)];
     expect(

@@ -57,11 +57,27 @@ function standardError(a: SampleStats, b: SampleStats): number | null {
   return Math.sqrt((a.stdev * a.stdev) / a.n + (b.stdev * b.stdev) / b.n);
 }
 
+/**
+ * The trials whose figures count: PASS and FAIL (a failed criterion is a
+ * trusted figure). INCONCLUSIVE, ERROR and ABORTED trials are left out: their
+ * figures were not trusted, or not finished.
+ */
+export const trusted = (t: TrialRow): boolean => t.status === 'PASS' || t.status === 'FAIL';
+
+export interface Comparison {
+  readonly figures: FigureComparison[];
+  readonly regressed: boolean;
+  /** Trials left out on each side (not trusted: INCONCLUSIVE, ERROR, ABORTED). */
+  readonly leftOut: { readonly a: number; readonly b: number };
+}
+
 export function compareTrials(
-  a: readonly TrialRow[],
-  b: readonly TrialRow[],
+  allA: readonly TrialRow[],
+  allB: readonly TrialRow[],
   threshold: RegressionThreshold = DEFAULT_THRESHOLD,
-): { figures: FigureComparison[]; regressed: boolean } {
+): Comparison {
+  const a = allA.filter(trusted);
+  const b = allB.filter(trusted);
   const figures = COMPARED.map((figure): FigureComparison => {
     const sa = sampleStats(a.map((t) => t.figures[figure]));
     const sb = sampleStats(b.map((t) => t.figures[figure]));
@@ -80,19 +96,25 @@ export function compareTrials(
       regressed: allowedMs !== null && deltaMs !== null && deltaMs > allowedMs && beyondSpread,
     };
   });
-  return { figures, regressed: figures.some((f) => f.regressed) };
+  return {
+    figures,
+    regressed: figures.some((f) => f.regressed),
+    leftOut: { a: allA.length - a.length, b: allB.length - b.length },
+  };
 }
 
 const f = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toFixed(2));
 const side = (s: SampleStats | null): string =>
   s ? `${f(s.mean)} (sd ${f(s.stdev)}, ${f(s.min)}-${f(s.max)}, n ${s.n})` : 'n/a';
 
-export function formatComparison(
-  labelA: string,
-  labelB: string,
-  c: { figures: readonly FigureComparison[]; regressed: boolean },
-): string {
+export function formatComparison(labelA: string, labelB: string, c: Comparison): string {
   const lines = [`compare A ${labelA}  with  B ${labelB} (ms: mean (sd, min-max, n))`];
+  for (const [label, n] of [
+    ['A', c.leftOut.a],
+    ['B', c.leftOut.b],
+  ] as const)
+    if (n > 0)
+      lines.push(`  ${label}: ${n} trial(s) left out (INCONCLUSIVE, ERROR or ABORTED: figures not trusted)`);
   for (const x of c.figures)
     lines.push(
       `  ${x.figure.padEnd(20)} A ${side(x.a).padEnd(36)} B ${side(x.b).padEnd(36)} delta ${x.deltaMs === null ? 'n/a' : `${x.deltaMs >= 0 ? '+' : ''}${f(x.deltaMs)}`}${x.allowedMs === null ? '' : ` (allowed +${f(x.allowedMs)})`}${x.regressed ? '  REGRESSION' : x.allowedMs !== null && x.deltaMs !== null && x.deltaMs > x.allowedMs ? '  (within the spread: not judged a regression)' : ''}`,

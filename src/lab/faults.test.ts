@@ -24,6 +24,16 @@ describe('parseLabFault', () => {
       at: { step: 3, afterMs: 0 },
     });
     expect(parseLabFault('fabric=sigstop@step10')).toMatchObject({ kind: 'process', target: 'fabric' });
+    expect(parseLabFault('host.source=freeze300ms@step7+100ms')).toEqual({
+      kind: 'process',
+      spec: 'host.source=freeze300ms@step7+100ms',
+      target: { host: 'source' },
+      signal: 'SIGSTOP',
+      freezeMs: 300,
+      at: { step: 7, afterMs: 100 },
+    });
+    expect(parseLabFault('host.source=freeze0ms@step7')).toMatch(/freeze for at least 1 ms/);
+    expect(parseLabFault('host.source=freezems@step7')).toMatch(/freezeMSms \(freezes for MS ms/);
     expect(parseLabFault('traffic=die@step7')).toMatchObject({
       kind: 'traffic',
       at: { step: 7, afterMs: 0 },
@@ -41,7 +51,7 @@ describe('parseLabFault', () => {
     ['host.source=sigkill@8', /is not a moment/],
     ['host.source=sigkill@step0', /numbered from 1/],
     ['host.9=sigkill@step1', /unknown host '9'/],
-    ['fabric=sigterm@step1', /use sigkill \(dies\) or sigstop \(freezes\)/],
+    ['fabric=sigterm@step1', /use sigkill \(dies\), sigstop \(freezes\) or freezeMSms/],
     ['traffic=die@step1@step2', /more than one '@'/],
     ['disk=full', /unknown fault target 'disk'/],
   ])('refuses %s, saying how to fix it', (spec, says) => {

@@ -11,9 +11,10 @@
  *   instantiate, operate, terminate: the asynchronous ones);
  * - `migration=fail-halfway`: a live migration is cancelled on its source
  *   once half the memory is copied; the VNF keeps running on the source;
- * - `host.source|host.target|host.N=sigkill|sigstop@stepN[+MSms]`,
- *   `fabric=sigkill|sigstop@stepN[+MSms]`: that lab process dies or freezes
- *   when step N starts (or MS ms later);
+ * - `host.source|host.target|host.N=sigkill|sigstop|freezeMSms@stepN[+MSms]`,
+ *   `fabric=...` the same: that lab process dies, freezes, or freezes for
+ *   MS ms (SIGSTOP, then SIGCONT: its socket queues overflow and it comes
+ *   back) when step N starts (or MS ms later);
  * - `traffic=die@stepN[+MSms]`: the built-in traffic generator dies.
  */
 import { VnflabBugError } from '../util/errors.js';
@@ -56,6 +57,8 @@ export type LabFault =
       readonly spec: string;
       readonly target: 'fabric' | { readonly host: FaultHost };
       readonly signal: 'SIGKILL' | 'SIGSTOP';
+      /** `freezeMSms`: SIGSTOP, then SIGCONT this long after (a hop that stalls and comes back). */
+      readonly freezeMs?: number;
       readonly at: FaultMoment;
     }
   | { readonly kind: 'traffic'; readonly spec: string; readonly fault: 'die'; readonly at: FaultMoment };
@@ -125,13 +128,26 @@ export function parseLabFault(spec: string): LabFault | string {
       else if (/^[1-8]$/.test(host)) processTarget = { host: Number(host) };
       else return `'${spec}': unknown host '${host}': use host.source, host.target or host.N (1-8)`;
     }
-    const signal = SIGNALS[fault as keyof typeof SIGNALS] as
-      (typeof SIGNALS)[keyof typeof SIGNALS] | undefined;
+    const freeze = /^freeze(\d{1,6})ms$/.exec(fault);
+    const freezeMs = freeze ? Number(freeze[1]) : undefined;
+    if (freezeMs !== undefined && freezeMs < 1)
+      return `'${spec}': freeze for at least 1 ms, e.g. freeze300ms`;
+    const signal =
+      freezeMs !== undefined
+        ? 'SIGSTOP'
+        : (SIGNALS[fault as keyof typeof SIGNALS] as (typeof SIGNALS)[keyof typeof SIGNALS] | undefined);
     if (signal === undefined)
-      return `'${spec}': unknown process fault '${fault}': use sigkill (dies) or sigstop (freezes)`;
+      return `'${spec}': unknown process fault '${fault}': use sigkill (dies), sigstop (freezes) or freezeMSms (freezes for MS ms, e.g. freeze300ms)`;
     const at = parseMoment(momentText, text);
     if (typeof at === 'string') return at;
-    return { kind: 'process', spec: text, target: processTarget, signal, at };
+    return {
+      kind: 'process',
+      spec: text,
+      target: processTarget,
+      signal,
+      ...(freezeMs !== undefined ? { freezeMs } : {}),
+      at,
+    };
   }
   if (target === 'traffic') {
     if (fault !== 'die') return `'${spec}': unknown traffic fault '${fault}': use die`;

@@ -56,5 +56,15 @@ export async function injectProcessFault(
   } catch (err) {
     return `fault ${fault.spec}: ${fault.signal} to ${name} (pid ${pid}) failed: ${(err as Error).message}`;
   }
-  return `fault ${fault.spec}: ${fault.signal} sent to ${name} (pid ${pid})`;
+  if (fault.freezeMs === undefined)
+    return `fault ${fault.spec}: ${fault.signal} sent to ${name} (pid ${pid})`;
+  const frozen = pid;
+  setTimeout(() => {
+    try {
+      process.kill(frozen, 'SIGCONT');
+    } catch {
+      // Gone meanwhile (the lab stopped): nothing to wake.
+    }
+  }, fault.freezeMs);
+  return `fault ${fault.spec}: SIGSTOP sent to ${name} (pid ${pid}), SIGCONT in ${fault.freezeMs} ms`;
 }

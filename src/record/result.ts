@@ -133,7 +133,7 @@ export interface CleanupRecord {
  * (`vnflab schema result`): the major number changes when a field is
  * removed or changes meaning, the minor one when a field is added.
  */
-export const RESULT_SCHEMA_VERSION = '1.1';
+export const RESULT_SCHEMA_VERSION = '1.2';
 
 /** The record of one run: result.json. */
 export interface TcResult {

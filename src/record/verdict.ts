@@ -223,7 +223,8 @@ export function describeCriterion(c: CriterionResult): string {
     c.outcome === 'WITHIN_ERROR' && c.errorBound !== undefined
       ? ` (over by no more than the error bound ${fmt(c.errorBound, c.unit)})`
       : '';
-  return `${c.name}: ${c.what} ${v}, limit ${fmt(c.limit, c.unit)}${c.defaulted ? ' (default)' : ''}: ${c.outcome}${within}`;
+  const from = c.derivedFrom !== undefined ? ` (from ${c.derivedFrom})` : '';
+  return `${c.name}: ${c.what} ${v}, limit ${fmt(c.limit, c.unit)}${c.defaulted ? ' (default)' : ''}${from}: ${c.outcome}${within}`;
 }
 
 function fmt(n: number, unit: 'ms' | 'packets'): string {

@@ -28,19 +28,86 @@ function pct(values: number[], p: number): number {
   return frac === 0 ? s[below]! : s[below]! * (1 - frac) + s[below + 1]! * frac;
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'vnflab-trials-'));
+dirs.push(dir);
+/** The history of this file's runs (never the user's own): the 5 trials are the next test's baseline. */
+const historyDb = join(dir, 'history.db');
+
+function vnflab(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args, '--history-db', historyDb], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The trials of a set that compare counts (PASS or FAIL: trusted figures) and that measured the disruption. */
+const measured = (summary: TrialsSummary): number =>
+  summary.trials.filter(
+    (t) =>
+      (t.overallStatus === 'PASS' || t.overallStatus === 'FAIL') && t.figures.serviceDisruptionMs !== null,
+  ).length;
+
+/**
+ * `vnflab run --trials N` into `name`, run again (up to 3 times, each
+ * reported) when fewer than 2 trials measured the disruption: a comparison
+ * needs figures on both sides, and a loaded machine can withhold them.
+ */
+function trialSet(
+  name: string,
+  trials: number,
+  extraYaml = '',
+  flags: string[] = [],
+): { runId: string; summary: TrialsSummary } {
+  const config = join(dir, `${name}.yaml`);
+  writeFileSync(config, shortLabConfig(root, extraYaml));
+  for (let attempt = 1; ; attempt++) {
+    const out = join(dir, `${name}-${attempt}`);
+    const r = vnflab([
+      'run',
+      'TC_VNF_MIGRATE_002',
+      '--config',
+      config,
+      '--out',
+      out,
+      '--trials',
+      String(trials),
+      ...flags,
+    ]);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as TrialsSummary;
+    const runId = /history: run (\S+)/.exec(r.stderr)?.[1];
+    expect(runId, r.stderr).toBeDefined();
+    if (measured(summary) >= 2 || attempt === 3) return { runId: runId!, summary };
+    console.warn(
+      `[trials e2e] set ${name} attempt ${attempt}: ${measured(summary)} of ${trials} trials measured the disruption (machine load), again`,
+    );
+  }
+}
+
 describe('vnflab run --trials', () => {
   it(
     '5 trials: a folder of 5 normal result folders, summary.json whose statistics match them, report.html and junit.xml with one entry per trial, exit code of the worst trial',
     { timeout: 900_000 },
     () => {
-      const dir = mkdtempSync(join(tmpdir(), 'vnflab-trials-'));
-      dirs.push(dir);
       const config = join(dir, 'lab.yaml');
       writeFileSync(config, shortLabConfig(root));
       const out = join(dir, 'set');
       const r = spawnSync(
         process.execPath,
-        [cli, 'run', 'TC_VNF_MIGRATE_002', '--config', config, '--out', out, '--trials', '5'],
+        [
+          cli,
+          'run',
+          'TC_VNF_MIGRATE_002',
+          '--config',
+          config,
+          '--out',
+          out,
+          '--trials',
+          '5',
+          '--history-db',
+          historyDb,
+        ],
         { cwd: root, encoding: 'utf8', timeout: 900_000 },
       );
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as TrialsSummary;
@@ -121,6 +188,72 @@ describe('vnflab run --trials', () => {
       const charted = records.filter((x) => typeof x.migration.downtimeMs === 'number').length;
       expect(html.match(/data-figure="targetDowntimeMs"/g) ?? []).toHaveLength(charted);
       expect(r.stderr).toMatch(/TC_VNF_MIGRATE_002: 5 of 5 trials/);
+    },
+  );
+
+  it(
+    'baseline, compare and export on the recorded sets (real time: a set with under 2 measured trials is run again, reported): an unchanged rerun is no regression (exit 0), a 10x lab downtime limit is (exit 1)',
+    { timeout: 900_000 },
+    () => {
+      const runs = JSON.parse(vnflab(['history', '--json']).stdout) as {
+        id: string;
+        trialsRecorded: number;
+      }[];
+      expect(runs, 'the 5-trial set of the test above is recorded').toHaveLength(1);
+      const a = runs[0]!.id;
+      const set = vnflab(['baseline', 'set', a]);
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stdout).toMatch(/^baseline 'default' of TC_VNF_MIGRATE_002 on lab:process: run /);
+
+      // The same settings, judged against the baseline: every trial's limit is min(4 x A's largest, 5 s).
+      const same = trialSet('same', 3, '', ['--baseline']);
+      const shown = JSON.parse(vnflab(['show', a, '--json']).stdout) as {
+        trials: { status: string; figures: { serviceDisruptionMs: number | null } }[];
+      };
+      const passing = shown.trials
+        .filter((t) => t.status === 'PASS')
+        .map((t) => t.figures.serviceDisruptionMs)
+        .filter((v): v is number => v !== null);
+      const limit = Math.min(Math.max(4 * Math.max(...passing), 1), 5000);
+      const judged = same.summary.trials.filter((t) => t.criteria.length > 0);
+      expect(judged.length, 'trials that reached the verdict').toBeGreaterThan(0);
+      for (const t of judged)
+        expect(t.criteria.find((c) => c.name === 'maxServiceDisruptionMs')?.limit, t.dir).toBeCloseTo(
+          limit,
+          9,
+        );
+      const unchanged = vnflab(['compare', a, same.runId]);
+      expect(unchanged.code, unchanged.stdout + unchanged.stderr).toBe(0);
+      expect(unchanged.stdout).toContain('no regression beyond the threshold');
+
+      // Injected regression: the lab stops and copies once the rest fits in 300 ms instead of 30 ms.
+      const slow = trialSet('slow', 3, 'lab:\n  downtimeLimitMs: 300\n');
+      for (const against of [a, 'baseline']) {
+        const regressed = vnflab(['compare', against, slow.runId]);
+        expect(regressed.code, regressed.stdout + regressed.stderr).toBe(1);
+        expect(regressed.stdout).toMatch(/serviceDisruptionMs .* {2}REGRESSION/);
+      }
+
+      // Export: one line per recorded trial, 5 + 3 + 3 (more if a set was run again).
+      const recorded = (
+        JSON.parse(vnflab(['history', '--json']).stdout) as { trialsRecorded: number }[]
+      ).reduce((n, r) => n + r.trialsRecorded, 0);
+      const jsonl = vnflab(['export', '--format', 'jsonl']);
+      expect(jsonl.code, jsonl.stderr).toBe(0);
+      const lines = jsonl.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { runId: string; trial: number });
+      expect(lines).toHaveLength(recorded);
+      expect(lines[0]).toMatchObject({ runId: a, trial: 1 });
+      const prom = vnflab(['export', '--format', 'prometheus', '--out', join(dir, 'metrics.prom')]);
+      expect(prom.code, prom.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'metrics.prom'), 'utf8')).toMatch(
+        new RegExp(
+          `^vnflab_migration_time_ms\\{test_case="TC_VNF_MIGRATE_002",target="lab:process",run_id="${slow.runId}",trial="1",status="\\w+"\\} [\\d.]+ \\d+$`,
+          'm',
+        ),
+      );
     },
   );
 });
