@@ -1,0 +1,86 @@
+/**
+ * A socket overflow really injected into a lab hop (issue #15): the VNF's
+ * compute host is frozen for 700 ms (SIGSTOP, SIGCONT) while step 7 sends
+ * 10 000 packets/s through it, so its data-plane socket overflows. The loss
+ * is the lab's, not the VNF's: step 7 must say INCONCLUSIVE naming the host
+ * and its queue overflow, never FAIL the VNF, and the run exits 3.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TcResult } from '../../src/record/result.js';
+import { shortLabConfig } from './short-config.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'dist/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'vnflab-hop-overflow-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('a lab hop that overflows', () => {
+  it(
+    "the VNF host frozen 700 ms in step 7 at 10 000 packets/s: step 7 INCONCLUSIVE naming the host's queue overflow, exit 3",
+    { timeout: 180_000 },
+    () => {
+      const config = join(dir, 'lab.yaml');
+      writeFileSync(
+        config,
+        shortLabConfig(root)
+          .replace('LOW: 5000', 'LOW: 10000')
+          .replace('validationPeriodMs: 500', 'validationPeriodMs: 3000'),
+      );
+      const out = join(dir, 'out');
+      const r = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'run',
+          'TC_VNF_MIGRATE_002',
+          '--config',
+          config,
+          '--out',
+          out,
+          '--no-history',
+          '--lab-fault',
+          'host.source=freeze700ms@step7+200ms',
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 170_000 },
+      );
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
+      expect(result.overallStatus, r.stderr).toBe('INCONCLUSIVE');
+      expect(r.status).toBe(3);
+      const step7 = result.steps.find((s) => s.n === 7);
+      expect(step7?.status).toBe('INCONCLUSIVE');
+      expect(result.failure?.step).toBe(7);
+      // The lab's own counter names the hop and what it did; it dropped at least what the traffic lost.
+      const m =
+        /Traffic lost before the migration: (\d+) of \d+ packets .* dropped (\d+) in this window \(host (compute-\d+) \d+: queue overflow\)/.exec(
+          result.failure?.message ?? '',
+        );
+      expect(m, result.failure?.message).not.toBeNull();
+      expect(Number(m![2])).toBeGreaterThanOrEqual(Number(m![1]));
+      // The frozen host is the one the VNF ran on.
+      expect(result.resourceList.activeResource?.[0]?.host ?? m![3]).toBe(m![3]);
+      const log = readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
+      expect(log).toMatch(
+        new RegExp(
+          `fault host.source=freeze700ms@step7\\+200ms: SIGSTOP sent to host ${m![3]} \\(pid \\d+\\), SIGCONT in 700 ms`,
+        ),
+      );
+      // Nothing of the lab is left, thawed or not.
+      const lab = result.environment['lab'] as { pid?: number; hostPids?: number[] } | undefined;
+      for (const pid of [lab?.pid ?? -1, ...(lab?.hostPids ?? [])])
+        expect(alive(pid), `pid ${pid}`).toBe(false);
+    },
+  );
+});
