@@ -142,11 +142,7 @@ export function parseExportFormat(text: string): ExportFormat {
 export async function showRun(db: string, id: string): Promise<{ run: RunRow; trials: TrialRow[] }> {
   const store = await openHistoryStore(db);
   try {
-    const run = store.getRun(id);
-    if (!run)
-      throw new ConfigError(
-        `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
-      );
+    const run = findRun(store, db, id);
     return { run, trials: store.trialsOf(run.id) };
   } finally {
     store.close();
@@ -162,14 +158,7 @@ export async function compareRuns(
 ): Promise<{ text: string; regressed: boolean; a: RunRow; b: RunRow; figures: FigureComparison[] }> {
   const store = await openHistoryStore(db);
   try {
-    const find = (id: string): RunRow => {
-      const run = store.getRun(id);
-      if (!run)
-        throw new ConfigError(
-          `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
-        );
-      return run;
-    };
+    const find = (id: string): RunRow => findRun(store, db, id);
     // A may be `baseline` or `baseline:TAG`: B's case's baseline on B's target.
     const rb = find(b);
     const tag = baselineRef(a);
@@ -193,11 +182,7 @@ export async function setBaseline(
 ): Promise<{ baseline: BaselineRow; figures: BaselineFigures }> {
   const store = await openHistoryStore(db);
   try {
-    const run = store.getRun(id);
-    if (!run)
-      throw new ConfigError(
-        `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
-      );
+    const run = findRun(store, db, id);
     if (!run.complete)
       throw new ConfigError(
         `run ${run.id} never finished (interrupted or killed): pick a complete run as the baseline`,
@@ -223,6 +208,16 @@ export async function listBaselines(db: string): Promise<BaselineRow[]> {
   } finally {
     store.close();
   }
+}
+
+/** A run by id or unique prefix, or a ConfigError saying where to look. */
+function findRun(store: HistoryStore, db: string, id: string): RunRow {
+  const run = store.getRun(id);
+  if (!run)
+    throw new ConfigError(
+      `run '${id}' is not in the history ${db} (or the prefix names several): see vnflab history`,
+    );
+  return run;
 }
 
 /** The baseline run of `testCase` on `target` under `tag`, or a ConfigError saying how to make one. */

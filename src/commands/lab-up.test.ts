@@ -5,6 +5,7 @@ import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
 import { labSol003Config } from '../compose/lab-drivers.js';
 import type { LabInfo } from '../lab/lab.js';
 import { formatLabInfo, labUp, parsePort } from './lab-up.js';
+import { isAlive as alive } from '../util/pid.js';
 
 /** A port that was free a moment ago (bind port 0, read it, release it). */
 async function freePort(): Promise<number> {
@@ -13,15 +14,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('vnflab lab up', () => {

@@ -6,15 +6,7 @@ import { Sol003Vnfm } from '../drivers/sol003/sol003-vnfm.js';
 import type { MigrationStatus } from '../ports/migrator.js';
 import { labSol003Config } from '../compose/lab-drivers.js';
 import { startLabProcess } from './lab-process.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive as alive } from '../util/pid.js';
 
 describe('the embedded lab in its own process', () => {
   it('by default (oauth2): LabInfo carries the client credentials the VNFM requires; stop ends the process', async () => {

@@ -3,24 +3,18 @@
  * database whole (SQLite's integrity check) with the run shown INCOMPLETE and
  * the trials it finished; `vnflab history` and `vnflab show` read it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openHistoryStore } from '../../src/history/store.js';
 import type { RunRow } from '../../src/history/store.js';
+import { cli, root, vnflab } from './cli-kit.js';
 import { shortLabConfig } from './short-config.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/cli/main.js');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function vnflab(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('run history', () => {
   it(

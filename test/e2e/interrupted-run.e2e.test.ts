@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TcResult } from '../../src/record/result.js';
+import { isAlive as alive } from '../../src/util/pid.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -38,15 +39,6 @@ async function until<T>(what: string, probe: () => T | null, timeoutMs = 90_000)
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Pids of `pid`'s descendants now (Linux /proc). */
 function descendants(pid: number): number[] {

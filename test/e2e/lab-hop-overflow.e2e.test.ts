@@ -5,27 +5,17 @@
  * is the lab's, not the VNF's: step 7 must say INCONCLUSIVE naming the host
  * and its queue overflow, never FAIL the VNF, and the run exits 3.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TcResult } from '../../src/record/result.js';
+import { root, vnflab } from './cli-kit.js';
 import { shortLabConfig } from './short-config.js';
+import { isAlive as alive } from '../../src/util/pid.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'vnflab-hop-overflow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a lab hop that overflows', () => {
   it(
@@ -40,10 +30,8 @@ describe('a lab hop that overflows', () => {
           .replace('validationPeriodMs: 500', 'validationPeriodMs: 3000'),
       );
       const out = join(dir, 'out');
-      const r = spawnSync(
-        process.execPath,
+      const r = vnflab(
         [
-          cli,
           'run',
           'TC_VNF_MIGRATE_002',
           '--config',
@@ -54,11 +42,11 @@ describe('a lab hop that overflows', () => {
           '--lab-fault',
           'host.source=freeze700ms@step7+200ms',
         ],
-        { cwd: root, encoding: 'utf8', timeout: 170_000 },
+        170_000,
       );
       const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
       expect(result.overallStatus, r.stderr).toBe('INCONCLUSIVE');
-      expect(r.status).toBe(3);
+      expect(r.code).toBe(3);
       const step7 = result.steps.find((s) => s.n === 7);
       expect(step7?.status).toBe('INCONCLUSIVE');
       expect(result.failure?.step).toBe(7);

@@ -4,18 +4,16 @@
  * reported with its loss on its own timeline, and the first move against the
  * repeats (recomputed here from the moves).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/commands/run.js';
 import type { TcResult } from '../../src/record/result.js';
 import { resultSchemaErrors } from '../result-schema.js';
+import { root, vnflab } from './cli-kit.js';
 import { shortLabConfig } from './short-config.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/cli/main.js');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -30,26 +28,13 @@ describe('vnflab run --ping-pong', () => {
       writeFileSync(config, shortLabConfig(root));
       const out = join(dir, 'out');
       // 2 000 packets/s: six moves keep the traffic running for a minute on a shared 2-core machine.
-      const r = spawnSync(
-        process.execPath,
-        [
-          cli,
-          'run',
-          'TC_VNF_MIGRATE_002',
-          '--config',
-          config,
-          '--out',
-          out,
-          '--ping-pong',
-          '6',
-          '--rate',
-          '2000',
-        ],
-        { cwd: root, encoding: 'utf8', timeout: 540_000 },
+      const r = vnflab(
+        ['run', 'TC_VNF_MIGRATE_002', '--config', config, '--out', out, '--ping-pong', '6', '--rate', '2000'],
+        540_000,
       );
       const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
       expect(resultSchemaErrors(result)).toEqual([]);
-      expect(r.status, r.stderr).toBe(exitCodeOf(result.overallStatus));
+      expect(r.code, r.stderr).toBe(exitCodeOf(result.overallStatus));
       expect(result.steps).toHaveLength(7 + 6 * 5 + 2);
       expect(['PASS', 'INCONCLUSIVE'], `${JSON.stringify(result.failure)}`).toContain(result.overallStatus);
       expect(result.steps.filter((s) => s.name === 'recordMove').every((s) => s.status === 'PASS')).toBe(

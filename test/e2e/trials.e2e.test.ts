@@ -6,16 +6,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/commands/run.js';
 import type { OverallStatus, TcResult } from '../../src/record/result.js';
 import type { TrialsSummary } from '../../src/record/trials.js';
 import { resultSchemaErrors } from '../result-schema.js';
+import { cli, root, vnflab as runCli, type CliResult } from './cli-kit.js';
 import { shortLabConfig } from './short-config.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/cli/main.js');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -33,14 +32,8 @@ dirs.push(dir);
 /** The history of this file's runs (never the user's own): the 5 trials are the next test's baseline. */
 const historyDb = join(dir, 'history.db');
 
-function vnflab(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args, '--history-db', historyDb], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** The CLI with this file's history. */
+const vnflab = (args: string[]): CliResult => runCli([...args, '--history-db', historyDb], 600_000);
 
 /** The trials of a set that compare counts (PASS or FAIL: trusted figures) and that measured the disruption. */
 const measured = (summary: TrialsSummary): number =>
@@ -128,8 +121,10 @@ describe('vnflab run --trials', () => {
         for (const f of ['report.html', 'junit.xml', 'TC_VNF_MIGRATE_002.txt'])
           expect(existsSync(join(out, summary.trials[i]!.dir, f)), f).toBe(true);
       }
-      // Each trial had its own VNF.
-      expect(new Set(records.map((x) => x.vnfInstanceId)).size).toBe(5);
+      // Each trial that got as far as creating one had its own VNF (a trial that failed in step 1 has none).
+      const ids = records.map((x) => x.vnfInstanceId).filter((id) => id !== null);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(new Set(ids).size).toBe(ids.length);
 
       const figures: Record<string, (x: TcResult) => number | null | undefined> = {
         serviceDisruptionMs: (x) =>
@@ -206,7 +201,7 @@ describe('vnflab run --trials', () => {
       expect(set.stdout).toMatch(/^baseline 'default' of TC_VNF_MIGRATE_002 on lab:process: run /);
 
       // The same settings, judged against the baseline: every trial's limit is min(4 x A's largest, 5 s).
-      const same = trialSet('same', 3, '', ['--baseline']);
+      const same = trialSet('same', 2, '', ['--baseline']);
       const shown = JSON.parse(vnflab(['show', a, '--json']).stdout) as {
         trials: { status: string; figures: { serviceDisruptionMs: number | null } }[];
       };
@@ -227,14 +222,14 @@ describe('vnflab run --trials', () => {
       expect(unchanged.stdout).toContain('no regression beyond the threshold');
 
       // Injected regression: the lab stops and copies once the rest fits in 300 ms instead of 30 ms.
-      const slow = trialSet('slow', 3, 'lab:\n  downtimeLimitMs: 300\n');
+      const slow = trialSet('slow', 2, 'lab:\n  downtimeLimitMs: 300\n');
       for (const against of [a, 'baseline']) {
         const regressed = vnflab(['compare', against, slow.runId]);
         expect(regressed.code, regressed.stdout + regressed.stderr).toBe(1);
         expect(regressed.stdout).toMatch(/serviceDisruptionMs .* {2}REGRESSION/);
       }
 
-      // Export: one line per recorded trial, 5 + 3 + 3 (more if a set was run again).
+      // Export: one line per recorded trial, 5 + 2 + 2 (more if a set was run again).
       const recorded = (
         JSON.parse(vnflab(['history', '--json']).stdout) as { trialsRecorded: number }[]
       ).reduce((n, r) => n + r.trialsRecorded, 0);

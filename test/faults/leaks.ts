@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TcResult } from '../../src/record/result.js';
+import { isAlive as alive } from '../../src/util/pid.js';
 
 /** Pids of `pid`'s descendants now. */
 export function descendants(pid: number): number[] {
@@ -32,15 +33,6 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
-/** Alive and not a zombie. */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** TCP ports in LISTEN state on this machine (IPv4 and IPv6). */
 export function listeningPorts(): Set<number> {
@@ -87,3 +79,6 @@ export async function leftBehind(pids: ReadonlySet<number>, record: TcResult | n
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Alive and not a zombie. */
+export { alive };

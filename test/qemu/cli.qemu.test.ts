@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupQemuLabs, QEMU_RUN_ROOT } from '../../src/lab/hypervisor/qemu/cleanup.js';
 import type { TcResult } from '../../src/record/result.js';
 import { qemuSkipReason } from './skip-reason.js';
+import { isAlive as alive } from '../../src/util/pid.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli/main.js');
@@ -63,15 +64,6 @@ function vnflab(args: string[], interruptAfter?: RegExp): Promise<CliRun> {
 function readResult(out: string): TcResult {
   return JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as TcResult;
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Nothing of the run's QEMU lab is left: namespaces, root veth, QEMUs, run directory, lab process. */
 function expectNoLeftovers(result: TcResult): void {

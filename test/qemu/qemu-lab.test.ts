@@ -21,6 +21,7 @@ import type { Endpoint } from '../../src/util/outcome.js';
 import type { Disruption, WindowStats } from '../../src/ports/traffic.js';
 import type { QemuMigrationRecord } from '../../src/lab/hypervisor/qemu/lab-context.js';
 import { qemuSkipReason } from './skip-reason.js';
+import { isAlive as alive } from '../../src/util/pid.js';
 
 const RATE_HZ = 10_000;
 
@@ -32,15 +33,6 @@ const namespacesOf = (labId: string): string[] =>
     .split('\n')
     .map((l) => l.split(/\s+/)[0] ?? '')
     .filter((n) => n.startsWith(`vnflab-${labId}-`));
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function request(egress: Endpoint, over: Partial<ServerCreateRequest['flavor']> = {}): ServerCreateRequest {
   return {

@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../../src/util/entry.js';
 import type { Endpoint } from '../../../src/util/outcome.js';
 import type { SenderWorkerData } from './udp-sender-worker.js';
+export { isAlive } from '../../../src/util/pid.js';
 
 /** Poll `cond` every 5 ms until it holds; throws after `timeoutMs`. */
 export async function until(
@@ -19,16 +20,6 @@ export async function until(
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Is a process with this pid alive? (signal 0 checks without signalling). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

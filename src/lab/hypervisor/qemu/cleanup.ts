@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NETNS_PREFIX, ROOT_VETH_PREFIX } from './address-plan.js';
 import { exec, tryExec } from './exec.js';
+import { isAlive } from '../../../util/pid.js';
 
 /** Where labs keep QMP sockets and console logs: one directory per lab id. */
 export const QEMU_RUN_ROOT = '/run/vnflab-qemu';
@@ -40,15 +41,6 @@ async function pidsIn(ns: string): Promise<number[]> {
     .map((l) => Number(l.trim()))
     .filter((p) => Number.isInteger(p) && p > 0);
 }
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Remove the leftovers of one lab (`labId`) or of every QEMU lab. */
 export async function cleanupQemuLabs(opts: { labId?: string } = {}): Promise<QemuCleanupReport> {
