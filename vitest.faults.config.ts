@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The fault matrix (`npx vitest run -c vitest.faults.config.ts`, docs/faults.md):
@@ -6,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 // Too long for `npm test`: its own CI stage.
 export default defineConfig({
   test: {
+    // The CLI runs record into a history of their own, never the user's (~/.local/share/vnflab).
+    env: { VNFLAB_HISTORY_DB: join(tmpdir(), `vnflab-test-history-${process.pid}.db`) },
     name: 'faults',
     include: ['test/faults/**/*.test.ts'],
     fileParallelism: false,

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The MIGRATE matrix (`npx vitest run -c vitest.matrix.config.ts`, docs/matrix.md):
@@ -6,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 // parallel run). Too long for `npm test`: its own CI stage.
 export default defineConfig({
   test: {
+    // The CLI runs record into a history of their own, never the user's (~/.local/share/vnflab).
+    env: { VNFLAB_HISTORY_DB: join(tmpdir(), `vnflab-test-history-${process.pid}.db`) },
     name: 'matrix',
     include: ['test/matrix/**/*.test.ts'],
     fileParallelism: false,

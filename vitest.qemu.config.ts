@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The QEMU lab end-to-end stage (`npx vitest run -c vitest.qemu.config.ts`):
@@ -13,6 +15,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // A TCG guest on two shared cores: one retry, a whole new run held to the same checks (see test/measures-real-time.ts; every retry is reported).
     retry: 1,
-    env: { VNFLAB_QEMU_E2E: '1' },
+    // The CLI runs record into a history of their own, never the user's (~/.local/share/vnflab).
+    env: { VNFLAB_QEMU_E2E: '1', VNFLAB_HISTORY_DB: join(tmpdir(), `vnflab-test-history-${process.pid}.db`) },
   },
 });
