@@ -50,19 +50,21 @@ describe('a lab hop that overflows', () => {
       const step7 = result.steps.find((s) => s.n === 7);
       expect(step7?.status).toBe('INCONCLUSIVE');
       expect(result.failure?.step).toBe(7);
-      // The lab's own counter names the hop and what it did; it dropped at least what the traffic lost.
+      // The lab's own counters name the frozen host (the one the VNF ran on, step 4) and its queue overflow;
+      // on a loaded machine the fabric may overflow too. With the late arrivals they account for every lost packet.
+      const host = result.resourceList.activeResource?.[0]?.host;
+      expect(host).toMatch(/^compute-\d+$/);
       const m =
-        /Traffic lost before the migration: (\d+) of \d+ packets .* dropped (\d+) in this window \(host (compute-\d+) \d+: queue overflow\)/.exec(
+        /Traffic lost before the migration: (\d+) of \d+ packets .* dropped (\d+) in this window \(([^)]*): queue overflow\)(?:.*, and (\d+) of the lost arrived after the grace period)?/.exec(
           result.failure?.message ?? '',
         );
       expect(m, result.failure?.message).not.toBeNull();
-      expect(Number(m![2])).toBeGreaterThanOrEqual(Number(m![1]));
-      // The frozen host is the one the VNF ran on.
-      expect(result.resourceList.activeResource?.[0]?.host ?? m![3]).toBe(m![3]);
+      expect(m![3]).toMatch(new RegExp(`(^|, )host ${host} \\d+`));
+      expect(Number(m![2]) + Number(m![4] ?? 0)).toBeGreaterThanOrEqual(Number(m![1]));
       const log = readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8');
       expect(log).toMatch(
         new RegExp(
-          `fault host.source=freeze700ms@step7\\+200ms: SIGSTOP sent to host ${m![3]} \\(pid \\d+\\), SIGCONT in 700 ms`,
+          `fault host.source=freeze700ms@step7\\+200ms: SIGSTOP sent to host ${host} \\(pid \\d+\\), SIGCONT in 700 ms`,
         ),
       );
       // Nothing of the lab is left, thawed or not.
