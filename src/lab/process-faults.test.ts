@@ -8,6 +8,12 @@ import type { Vim } from './vim/vim.js';
 /** The process's state letter in /proc (S sleeping, T stopped). */
 const state = (pid: number): string => /\) (\w) /.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] ?? '?';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The process's state once it settled on `want`, or whatever it was after 1 s (a signal lands asynchronously). */
+async function settled(pid: number, want: string): Promise<string> {
+  const end = Date.now() + 1000;
+  while (state(pid) !== want && Date.now() < end) await sleep(5);
+  return state(pid);
+}
 
 const child = spawn('sleep', ['30'], { stdio: 'ignore' });
 afterAll(() => child.kill('SIGKILL'));
@@ -19,19 +25,27 @@ const vim = {
 describe('injectProcessFault', () => {
   it('freezeMSms stops the process and wakes it that much later; sigstop leaves it stopped', async () => {
     const pid = child.pid!;
-    const fault = parseLabFault('fabric=freeze200ms@step7') as ProcessFault;
+    // Until it runs `sleep`, the child is still node's fork on its way to exec.
+    const end = Date.now() + 5000;
+    while (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'sleep' && Date.now() < end) await sleep(5);
+    expect(await settled(pid, 'S')).toBe('S');
+    const fault = parseLabFault('fabric=freeze1000ms@step7') as ProcessFault;
     const said = await injectProcessFault(fault, vim, { fabricPid: pid, hostPids: new Map() });
     expect(said).toBe(
-      `fault fabric=freeze200ms@step7: SIGSTOP sent to the fabric (pid ${pid}), SIGCONT in 200 ms`,
+      `fault fabric=freeze1000ms@step7: SIGSTOP sent to the fabric (pid ${pid}), SIGCONT in 1000 ms`,
     );
+    expect(await settled(pid, 'T')).toBe('T');
+    // Still stopped well inside the freeze, awake well after it.
+    await sleep(50);
     expect(state(pid)).toBe('T');
-    await sleep(600);
-    expect(state(pid)).toBe('S');
+    await sleep(1500);
+    expect(await settled(pid, 'S')).toBe('S');
 
     const stop = parseLabFault('host.1=sigstop@step7') as ProcessFault;
     expect(
       await injectProcessFault(stop, vim, { fabricPid: null, hostPids: new Map([['compute-1', pid]]) }),
     ).toBe(`fault host.1=sigstop@step7: SIGSTOP sent to host compute-1 (pid ${pid})`);
+    expect(await settled(pid, 'T')).toBe('T');
     await sleep(300);
     expect(state(pid)).toBe('T');
     // No VNF yet: host.source names no host, nothing is done.
