@@ -312,13 +312,13 @@ async function startPlainNovaProxy(
         counters.deletes += 1;
         if (counters.refuseDeletes > 0) {
           counters.refuseDeletes -= 1;
-          // Nova 26's answer (recorded, test/fixtures/nova-real/).
+          // Nova 26's answer (recorded: test/fixtures/nova-real/nova-*.json, DELETE ... 400).
           res.writeHead(400, { 'content-type': 'application/json' });
           res.end(
             JSON.stringify({
               badRequest: {
                 code: 400,
-                message: `Migration ${req.url?.split('/').at(-1)} state of instance is accepted. Cannot abort live migration.`,
+                message: `Migration ${req.url?.split('/').at(-1)} state of instance ${req.url?.split('/')[3]} is accepted. Cannot abort live migration while the migration is in this state.`,
               },
             }),
           );
