@@ -50,7 +50,9 @@ describe('vnflab run with traffic.driver: none', () => {
     expect(result.verdict?.controlPlaneOnly).toBe(true);
     expect(result.verdict?.summary).toMatch(/^control plane only/);
     expect(result.traffic.sent).toBeNull();
-    expect(r.stdout + r.stderr).toContain('TC_VNF_MIGRATE_002: PASS (control plane only: traffic.driver none)');
+    expect(r.stdout + r.stderr).toContain(
+      'TC_VNF_MIGRATE_002: PASS (control plane only: traffic.driver none)',
+    );
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain(
       '<skipped message="no traffic generator configured (traffic.driver: none)"/>',
     );
