@@ -39,7 +39,7 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 export function routeOf(url: string): string {
   const [path = '', query] = url.split('?');
   const route = path
-    .replace(/\/servers\/[^/]+/, '/servers/{server_id}')
+    .replace(/\/servers\/(?!detail\b)[^/]+/, '/servers/{server_id}')
     .replace(/\/migrations\/\d+/, '/migrations/{migration_id}')
     .replace(/\/os-instance-actions\/req-[^/]+/, '/os-instance-actions/{request_id}')
     .replace(UUID, '{id}');
@@ -117,9 +117,7 @@ export async function startRecordingProxy(target: string): Promise<{
       let n = 0;
       for (const r of recordings) {
         // An empty list and a filled one are two answers worth keeping (os-migrations before and after a move).
-        const empty = Object.values((r.response.body ?? {})).some(
-          (v) => Array.isArray(v) && v.length === 0,
-        );
+        const empty = Object.values(r.response.body ?? {}).some((v) => Array.isArray(v) && v.length === 0);
         const key = `${r.method} ${r.route} ${r.response.status}${empty ? ' empty' : ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
