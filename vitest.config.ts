@@ -63,8 +63,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // The MIGRATE matrix takes minutes: its own config and CI stage (vitest.matrix.config.ts).
           // test/fakes: the fakes' contract tests, run with the unit tests.
-          // The fault matrix too (vitest.faults.config.ts).
-          exclude: ['test/matrix/**', 'test/faults/**', 'test/fakes/**'],
+          // The fault matrix too (vitest.faults.config.ts), and the real-OpenStack stage (vitest.openstack.config.ts).
+          exclude: ['test/matrix/**', 'test/faults/**', 'test/fakes/**', 'test/openstack/**'],
           fileParallelism: false,
           testTimeout: 240_000,
           sequence: { groupOrder: 2 },

@@ -279,3 +279,23 @@ describe('traffic driver', () => {
     );
   });
 });
+
+describe('traffic.driver: none (no traffic generator: control plane only)', () => {
+  it('builds the none traffic driver', () => {
+    const config = parseConfig({ traffic: { driver: 'none' } });
+    expect(driverConfigs(config, dir, {}).traffic).toEqual({ driver: 'none' });
+  });
+
+  it('refuses the load trigger and traffic criteria with one line naming the field and the fix', () => {
+    const load = parseConfig({ traffic: { driver: 'none' }, tcInput: { triggerType: 'load' } });
+    expect(() => driverConfigs(load, dir, {})).toThrow(
+      'traffic.driver: none cannot go with tcInput.triggerType: load (the trigger raises the traffic): set traffic.driver: builtin or another triggerType',
+    );
+    const criterion = parseConfig({ traffic: { driver: 'none' }, criteria: { maxServiceDisruptionMs: 100 } });
+    expect(() => driverConfigs(criterion, dir, {})).toThrow(
+      'criteria.maxServiceDisruptionMs: traffic.driver: none sends no traffic, so nothing can judge it: remove criteria.maxServiceDisruptionMs (or its --max-* option), or set traffic.driver: builtin',
+    );
+    const time = parseConfig({ traffic: { driver: 'none' }, criteria: { maxMigrationTimeMs: 60_000 } });
+    expect(driverConfigs(time, dir, {}).traffic).toEqual({ driver: 'none' });
+  });
+});

@@ -25,7 +25,9 @@ export interface DriverConfigs {
     | { readonly driver: 'nova'; readonly config: NovaMigratorConfig }
     | { readonly driver: 'kubevirt'; readonly config: KubevirtMigratorConfig };
   readonly traffic:
-    { readonly driver: 'builtin' } | { readonly driver: 'iperf3'; readonly options: Iperf3TrafficOptions };
+    | { readonly driver: 'builtin' }
+    | { readonly driver: 'none' }
+    | { readonly driver: 'iperf3'; readonly options: Iperf3TrafficOptions };
 }
 
 /**
@@ -76,6 +78,27 @@ function trafficConfig(
 ): DriverConfigs['traffic'] {
   const t = config.traffic;
   if (t.driver === 'builtin') return { driver: 'builtin' };
+  if (t.driver === 'none') {
+    // The load trigger raises the traffic: with none there is nothing to raise.
+    if (config.tcInput.triggerType === 'load')
+      throw new ConfigError(
+        'traffic.driver: none cannot go with tcInput.triggerType: load (the trigger raises the traffic): set traffic.driver: builtin or another triggerType',
+      );
+    // Every criterion but the migration time judges traffic: with none there is nothing to judge it on.
+    const judged = (
+      [
+        'maxServiceDisruptionMs',
+        'maxSwitchOverMs',
+        'maxLossOutsideSwitchOverPackets',
+        'maxLatencyP99Ms',
+      ] as const
+    ).find((k) => config.criteria[k] !== undefined);
+    if (judged !== undefined)
+      throw new ConfigError(
+        `criteria.${judged}: traffic.driver: none sends no traffic, so nothing can judge it: remove criteria.${judged} (or its --max-* option), or set traffic.driver: builtin`,
+      );
+    return { driver: 'none' };
+  }
   // docs/traffic.md: iperf3's TCP control connection goes to the VNF's data-plane address, and
   // the process lab's VNF forwards UDP only, so every run would fail at StartTraffic.
   if (config.vnfm.driver === 'lab' && config.lab.hypervisor === 'process')

@@ -104,6 +104,11 @@ export const TRAFFIC_DRIVERS: Factories<DriverConfigs['traffic'], Traffic> = {
     });
     return { port: traffic, description: { driver: traffic.name } };
   },
+  none: async () => {
+    const { NoTraffic } = await import('../traffic/no-traffic.js');
+    const traffic = new NoTraffic();
+    return { port: traffic, description: { driver: traffic.name } };
+  },
   iperf3: async (config, input) => {
     const { Iperf3Traffic } = await import('../drivers/iperf3/index.js');
     const labTraffic = input.lab?.info.traffic;

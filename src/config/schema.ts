@@ -75,9 +75,11 @@ export const tcInputSchema = z
 export const trafficSchema = z
   .object({
     driver: z
-      .enum(['builtin', 'iperf3'])
+      .enum(['builtin', 'iperf3', 'none'])
       .default('builtin')
-      .describe("Traffic generator and analyzer: 'builtin' (vnflab's own) or 'iperf3' (docs/traffic.md)."),
+      .describe(
+        "Traffic generator and analyzer: 'builtin' (vnflab's own), 'iperf3' (docs/traffic.md), or 'none' (no data plane: the traffic steps are SKIPPED, the verdict covers the control plane only).",
+      ),
     iperf3: iperf3ConfigSchema
       .exactOptional()
       .describe('Options of the iperf3 driver (with driver: iperf3).'),

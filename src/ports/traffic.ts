@@ -197,6 +197,12 @@ export interface TrafficTotals {
   readonly selfCheck?: TesterSelfCheck;
 }
 
+/**
+ * Why a run with `traffic.driver: none` (no generator: a control-plane check, e.g. Nova's fake virt driver) skips
+ * every traffic step: the step records and the verdict say it.
+ */
+export const NO_TRAFFIC_REASON = 'no traffic generator configured (traffic.driver: none)';
+
 export interface Traffic {
   readonly name: string;
   /**

@@ -19,9 +19,11 @@ export type OverallStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'ABORTE
 /**
  * INCONCLUSIVE: the step could not judge the system under test (its check
  * failed for a reason the tester or the embedded lab shows to be its own,
- * e.g. every lost packet dropped by an overloaded lab hop).
+ * e.g. every lost packet dropped by an overloaded lab hop). SKIPPED: the step
+ * had nothing to do in this run and says why (the traffic steps with
+ * traffic.driver none); never counted as PASS.
  */
-export type StepStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'ABORTED' | 'NOT_RUN';
+export type StepStatus = 'PASS' | 'SKIPPED' | 'FAIL' | 'INCONCLUSIVE' | 'ERROR' | 'ABORTED' | 'NOT_RUN';
 
 /** Where a run's first failure happened: before any step, in a step, or in judging what the steps measured. */
 export type FailurePhase = 'setup' | 'steps' | 'verdict';

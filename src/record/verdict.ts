@@ -214,6 +214,8 @@ export interface VerdictRecord {
   readonly validity: Validity;
   /** One line: why the status is what it is. */
   readonly summary: string;
+  /** Set when no traffic was sent (traffic.driver: none): the traffic steps were SKIPPED, only the control plane was judged. */
+  readonly controlPlaneOnly?: true;
 }
 
 /** One line for a failed criterion: names it and both numbers. */

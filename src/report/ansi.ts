@@ -42,6 +42,7 @@ const SGR: Record<string, string> = {
   NOT_MEASURED: '33',
   RUNNING: '36;1',
   NOT_RUN: '2',
+  SKIPPED: '2',
 };
 
 /** `word` in the colour of `status` (a step or run status, a criterion outcome, RUNNING) when `color`. */

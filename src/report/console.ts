@@ -34,7 +34,7 @@ export class ConsoleReporter implements Reporter {
   onRunEnd(result: TcResult): void {
     for (const line of verdictLines(result)) this.stream.write(`  ${this.criterion(line)}\n`);
     this.stream.write(
-      `${result.testCase}: ${this.status(result.overallStatus, 0)}${result.failure ? ` - ${result.failure.message}` : ''}\n`,
+      `${result.testCase}: ${this.status(result.overallStatus, 0)}${result.verdict?.controlPlaneOnly === true ? ' (control plane only: traffic.driver none)' : ''}${result.failure ? ` - ${result.failure.message}` : ''}\n`,
     );
   }
 
@@ -92,7 +92,11 @@ export function verdictLines(result: TcResult): string[] {
   }
   const v = result.verdict;
   if (v !== null) {
-    if (v.criteria.length === 0) out.push('criteria: none set: the disruption was measured, not judged');
+    if (v.controlPlaneOnly === true)
+      out.push(
+        'control plane only: no traffic generator configured (traffic.driver: none), no data plane measured',
+      );
+    else if (v.criteria.length === 0) out.push('criteria: none set: the disruption was measured, not judged');
     for (const c of v.criteria) {
       const value = c.value === null ? 'not measured' : c.unit === 'ms' ? ms(c.value) : `${c.value} packets`;
       const limit = c.unit === 'ms' ? ms(c.limit) : `${c.limit} packets`;

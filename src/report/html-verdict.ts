@@ -49,6 +49,8 @@ function value(c: CriterionResult, v: number | null): string {
 export function criteriaSection(r: TcResult): string {
   const v = r.verdict;
   if (v === null) return '<p id="criteria" class="muted">not judged: the run did not conclude</p>';
+  if (v.controlPlaneOnly === true && v.criteria.length === 0)
+    return '<p id="criteria" class="muted">control plane only: no traffic generator configured (traffic.driver: none), no data plane measured</p>';
   if (v.criteria.length === 0)
     return '<p id="criteria" class="muted">none set: the disruption was measured, not judged</p>';
   const rows = v.criteria.map((c) => [

@@ -60,7 +60,7 @@ export function junitStepName(step: Pick<StepRecord, 'n' | 'title'>): string {
 export const JUNIT_VERDICT_NAME = 'Verdict: pass criteria and validity of the figures';
 
 export function toJUnitXml(result: TcResult): string {
-  const skipped = result.steps.filter((s) => s.status === 'NOT_RUN').length;
+  const skipped = result.steps.filter((s) => s.status === 'NOT_RUN' || s.status === 'SKIPPED').length;
   const cases = result.steps.map((s) => {
     const time = ((s.durationMs ?? 0) / 1000).toFixed(3);
     const head = `    <testcase classname="${esc(result.testCase)}" name="${esc(junitStepName(s))}" time="${time}"`;
@@ -71,6 +71,7 @@ export function toJUnitXml(result: TcResult): string {
     if (s.status === 'INCONCLUSIVE')
       return `${head}>\n      <error type="INCONCLUSIVE" message="${msg}"/>\n    </testcase>`;
     if (s.status === 'NOT_RUN') return `${head}>\n      <skipped/>\n    </testcase>`;
+    if (s.status === 'SKIPPED') return `${head}>\n      <skipped message="${msg}"/>\n    </testcase>`;
     return `${head}/>`;
   });
   const verdict = result.verdict;

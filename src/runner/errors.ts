@@ -38,6 +38,19 @@ export class StepInconclusive extends VnflabError {
   }
 }
 
+/**
+ * A step that has nothing to do in this run (the traffic steps with
+ * `traffic.driver: none`): SKIPPED with the reason, never PASS; the run goes
+ * on with the next step.
+ */
+export class StepSkipped extends VnflabError {
+  readonly code = 'VNFLAB_STEP_SKIPPED';
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'StepSkipped';
+  }
+}
+
 export class RunAborted extends VnflabError {
   readonly code = 'VNFLAB_ABORTED';
   constructor(reason: string) {

@@ -8,7 +8,7 @@ import { Interrupted, VnflabBugError } from '../util/errors.js';
 import type { MultiReporter } from '../report/reporter.js';
 import type { ProgressSample } from '../report/progress.js';
 import { sampleWhileRunning } from './progress-sampler.js';
-import { RunAborted, StepFailed, StepInconclusive } from './errors.js';
+import { RunAborted, StepFailed, StepInconclusive, StepSkipped } from './errors.js';
 import type { OverallStatus, StepRecord, StepStatus, TcResult } from '../record/result.js';
 
 export interface StepDefinition<C> {
@@ -46,6 +46,7 @@ export function statusOf(err: unknown): StepStatus {
   if (err instanceof RunAborted) return 'ABORTED';
   if (err instanceof StepFailed) return 'FAIL';
   if (err instanceof StepInconclusive) return 'INCONCLUSIVE';
+  if (err instanceof StepSkipped) return 'SKIPPED';
   return 'ERROR';
 }
 
@@ -122,11 +123,13 @@ export async function executeSteps<C>(
     record.status = status;
     record.endedAt = isoNow();
     record.durationMs = monoMs() - t0;
-    if (status !== 'PASS')
+    // SKIPPED is no failure: the run goes on (the verdict says what was not covered).
+    if (status === 'SKIPPED') log.info(`Step ${step.n} skipped: ${record.message ?? ''}`);
+    if (status !== 'PASS' && status !== 'SKIPPED')
       result.failure = { step: step.n, phase: 'steps', message: record.message ?? status };
     saveRecord();
     await reporter.onStepEnd(record);
-    if (status !== 'PASS') {
+    if (status !== 'PASS' && status !== 'SKIPPED') {
       const message = record.message ?? status;
       log.error(`${testCase.id} - Execution completed with errors - ${message}`);
       return status === 'NOT_RUN' ? 'ERROR' : status;

@@ -10,7 +10,7 @@ import { runMigratorContract } from '../../../test/contracts/migrator.contract.j
 import type { MigrationHandle, MigrationStatus, MigrationSubject } from '../../ports/migrator.js';
 import { sleep } from '../../util/clock.js';
 import { NovaError } from './errors.js';
-import { NovaMigrator, type NovaMigratorConfig } from './nova-migrator.js';
+import { hostAllocationId, NovaMigrator, type NovaMigratorConfig } from './nova-migrator.js';
 
 const credentials = { username: 'vnflab', password: 'secret', projectName: 'vnflab' };
 const capacity = { vCpu: 64, memoryMiB: 65_536, storageGiB: 1_000, nics: 64 };
@@ -250,6 +250,23 @@ describe('NovaMigrator on the lab Nova API', () => {
     const [id] = subject.computeResourceIds;
     expect(await l.migrator.findAllocatedVResources([id!, 'no-such-id'])).toEqual([id]);
   });
+
+  it('answers findAllocatedVResources for <server id>@<host>: held on the current host only, released by a move', async () => {
+    const subject = await l.subject(request());
+    const [id] = subject.computeResourceIds;
+    const from = (await l.vim.getServer(id!))!.host;
+    const other = ['compute-1', 'compute-2', 'compute-3'].find((h) => h !== from)!;
+    const onSource = hostAllocationId(id!, from);
+    expect(await l.migrator.findAllocatedVResources([onSource, hostAllocationId(id!, other)])).toEqual([
+      onSource,
+    ]);
+    const handle = await l.migrator.triggerMigration(subject, 'any');
+    expect(await settle(l.migrator, handle)).toEqual({ state: 'COMPLETED' });
+    const to = (await l.vim.getServer(id!))!.host;
+    expect(await l.migrator.findAllocatedVResources([onSource, hostAllocationId(id!, to)])).toEqual([
+      hostAllocationId(id!, to),
+    ]);
+  });
 });
 
 /**
@@ -260,8 +277,16 @@ async function startPlainNovaProxy(
   target: string,
   /** Paths answered 404 itemNotFound, as by a Nova that does not offer them. */
   refuse: RegExp | null = null,
-): Promise<{ computeUrl: string; posted: { url: string; body: unknown }[]; close(): Promise<void> }> {
+): Promise<{
+  computeUrl: string;
+  posted: { url: string; body: unknown }[];
+  /** Answer this many next DELETEs of a migration 400, as Nova does while the migration is still `accepted`. */
+  refuseDeletes: number;
+  deletes: number;
+  close(): Promise<void>;
+}> {
   const posted: { url: string; body: unknown }[] = [];
+  const counters = { refuseDeletes: 0, deletes: 0 };
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (typeof v !== 'object' || v === null) return v;
@@ -283,6 +308,23 @@ async function startPlainNovaProxy(
       const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
       if (req.method === 'POST' && body !== null)
         posted.push({ url: req.url ?? '', body: JSON.parse(body.toString()) as unknown });
+      if (req.method === 'DELETE' && /\/migrations\//.test(req.url ?? '')) {
+        counters.deletes += 1;
+        if (counters.refuseDeletes > 0) {
+          counters.refuseDeletes -= 1;
+          // Nova 26's answer (recorded: test/fixtures/nova-real/nova-*.json, DELETE ... 400).
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              badRequest: {
+                code: 400,
+                message: `Migration ${req.url?.split('/').at(-1)} state of instance ${req.url?.split('/')[3]} is accepted. Cannot abort live migration while the migration is in this state.`,
+              },
+            }),
+          );
+          return;
+        }
+      }
       if (refuse?.test(req.url ?? '')) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ itemNotFound: { code: 404, message: 'The resource could not be found.' } }));
@@ -307,6 +349,15 @@ async function startPlainNovaProxy(
   return {
     computeUrl: `http://127.0.0.1:${port}/v2.1`,
     posted,
+    get refuseDeletes() {
+      return counters.refuseDeletes;
+    },
+    set refuseDeletes(n: number) {
+      counters.refuseDeletes = n;
+    },
+    get deletes() {
+      return counters.deletes;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -328,6 +379,18 @@ describe('NovaMigrator against a plain Nova (no vnflab: fields)', () => {
     await migrator.close();
     await proxy.close();
     await l.close();
+  });
+
+  it('asks again when Nova cannot abort yet (400 while the migration is `accepted`, seen on Nova 26)', async () => {
+    const subject = await l.subject(request());
+    l.lab.next = { behaviour: { rounds: 400, roundDelayMs: 5 } };
+    const handle = await migrator.triggerMigration(subject, 'vCPU');
+    proxy.refuseDeletes = 2;
+    const before = proxy.deletes;
+    await migrator.abortMigration(handle);
+    expect(proxy.deletes - before).toBe(3);
+    const final = await settle(migrator, handle);
+    expect(final.state === 'FAILED' && final.reason).toMatch(/cancel/i);
   });
 
   it('sends no vendor key to a real Nova: a vStorage request moves the whole server', async () => {

@@ -341,13 +341,19 @@ export class NovaMigrator implements Migrator {
   /**
    * Lab: ids found in any server's `vnflab:allocations` (read from the
    * hosts' inventories). Real Nova has no allocation ids: an id counts as
-   * allocated when it is a server id the API still lists.
+   * allocated when it is a server id the API still lists, and
+   * `<server id>@<host>` (the server's allocation on that compute host's
+   * resource provider) when the server is still there. Nova moves the
+   * Placement allocation with the server: after a live migration only the
+   * destination's provider holds it (nova/conductor/tasks/live_migrate.py).
    */
   async findAllocatedVResources(ids: readonly string[]): Promise<string[]> {
     const res = await this.client.request('GET', '/servers/detail', { schema: serversDetailSchema });
     const allocated = new Set<string>();
     for (const server of res.body.servers) {
       allocated.add(server.id);
+      const host = server['OS-EXT-SRV-ATTR:host'];
+      if (typeof host === 'string' && host !== '') allocated.add(hostAllocationId(server.id, host));
       for (const a of server['vnflab:allocations'] ?? []) allocated.add(a.id);
     }
     return ids.filter((id) => allocated.has(id));
@@ -510,27 +516,32 @@ export class NovaMigrator implements Migrator {
         'NOVA_ABORT_UNSUPPORTED',
         `aborting a live migration needs compute microversion 2.24; negotiated ${formatMicroversion(await this.client.microversion())}`,
       );
-    const res = await this.client.request(
-      'DELETE',
-      `/servers/${enc(leg.serverId)}/migrations/${leg.migrationId}`,
-      {
-        expect: [202, 400, 404],
-      },
-    );
-    if (res.status === 202) return;
-    // 400/404: Nova refuses to abort a migration that is no longer running; fine if it indeed ended.
-    const after = await this.record(leg);
-    if (!DONE.includes(after.status) && !FAILED.includes(after.status))
-      throw new NovaError(
-        'NOVA_HTTP_ERROR',
-        `Nova refused to abort migration ${leg.migrationId} (${after.status})`,
-        {
-          status: res.status,
-          body: res.body,
-        },
+    // Nova aborts only a migration that is queued, preparing or running (2.65+; only running before): for a
+    // moment after the POST it is `accepted` (the conductor's pre-checks) and a DELETE then gets 400 (seen on
+    // Nova 26). 400/404 for one that ended is fine; one not yet abortable is asked again until it is.
+    const deadline = Date.now() + this.lookupTimeoutMs;
+    for (;;) {
+      const res = await this.client.request(
+        'DELETE',
+        `/servers/${enc(leg.serverId)}/migrations/${leg.migrationId}`,
+        { expect: [202, 400, 404] },
       );
+      if (res.status === 202) return;
+      const after = await this.record(leg);
+      if (DONE.includes(after.status) || FAILED.includes(after.status)) return;
+      if (Date.now() > deadline)
+        throw new NovaError(
+          'NOVA_HTTP_ERROR',
+          `Nova refused to abort migration ${leg.migrationId} (${after.status}) for ${this.lookupTimeoutMs} ms`,
+          { status: res.status, body: res.body },
+        );
+      await sleep(ABORT_RETRY_MS);
+    }
   }
 }
+
+/** Between two DELETEs of a migration Nova cannot abort yet (still `accepted`). */
+const ABORT_RETRY_MS = 100;
 
 /** The lab's per-vResource figures on a migration record. */
 const labMoveSchema = z.object({ id: z.number(), ...vnflabMigrationFields });
@@ -556,4 +567,9 @@ function labTimeline(
     switchedAtMs: nsToMs(t.switchedAtNs),
     firstForwardAtMs: nsToMs(t.firstForwardAtNs),
   };
+}
+
+/** The id findAllocatedVResources gives a server's allocation on one compute host. */
+export function hostAllocationId(serverId: string, host: string): string {
+  return `${serverId}@${host}`;
 }

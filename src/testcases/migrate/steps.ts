@@ -6,9 +6,14 @@
  */
 import type { MigrationSubject, MigrationType } from '../../ports/migrator.js';
 import { describeHopDrops, labDropsIn } from '../../ports/lab-drops.js';
-import type { TesterSelfCheck, TrafficTotals, WindowStats } from '../../ports/traffic.js';
+import {
+  NO_TRAFFIC_REASON,
+  type TesterSelfCheck,
+  type TrafficTotals,
+  type WindowStats,
+} from '../../ports/traffic.js';
 import type { VResource, VnfdResources } from '../../ports/vnfm.js';
-import { StepFailed, StepInconclusive } from '../../runner/errors.js';
+import { StepFailed, StepInconclusive, StepSkipped } from '../../runner/errors.js';
 import { untilAborted } from '../../runner/abortable.js';
 import { pollUntil } from '../../runner/poll.js';
 import type { Stamp } from '../../record/result.js';
@@ -197,6 +202,7 @@ async function verifyMigrationType(ctx: MigrateContext, want: MigrationType): Pr
  * Its first window is 'beforeTrigger', or 'afterMigration' once the VNF moved.
  */
 export async function generateLowTrafficLoad(ctx: MigrateContext): Promise<void> {
+  skipWithoutTraffic(ctx);
   const vnf = requireVnf(ctx);
   const tc = ctx.config.traffic;
   const target = tc.target ?? (await ctx.vnfm.getDataPlane(vnf))?.ingress;
@@ -245,6 +251,7 @@ async function settleWindowCuts(ctx: MigrateContext): Promise<void> {
 
 /** Watch the current window for the validation period; fail on no flow or any loss. */
 async function validateTrafficWindow(ctx: MigrateContext, when: string): Promise<void> {
+  skipWithoutTraffic(ctx);
   await settleWindowCuts(ctx);
   const period = ctx.config.traffic.validationPeriodMs;
   const window = await ctx.traffic.readWindow();
@@ -407,6 +414,7 @@ export async function validateTrafficAfterMigration(ctx: MigrateContext): Promis
 
 /** Step 11: service disruption by packet drop calculation over the migration window (RFC 6201). */
 export async function determineServiceDisruption(ctx: MigrateContext): Promise<void> {
+  skipWithoutTraffic(ctx);
   const found = await recordDisruption(ctx, { partial: false });
   if (!found)
     throw new StepFailed(
@@ -517,6 +525,7 @@ export async function stopTrafficAfterFailure(ctx: MigrateContext): Promise<void
 
 /** Step 12: stop the traffic; the totals go into the record. */
 export async function stopTraffic(ctx: MigrateContext): Promise<void> {
+  skipWithoutTraffic(ctx);
   // On failure the cleanup stack's entry stays, so traffic is still stopped (and closed) on the way out.
   await stopTrafficAndRecord(ctx);
   ctx.state.stopTraffic?.dismiss();
@@ -540,4 +549,9 @@ export async function terminateVnfStep(ctx: MigrateContext): Promise<void> {
     throw new StepFailed(`Unable to delete vnfRecord: ${(err as Error).message}`, { cause: err });
   }
   ctx.state.deleteRecord?.dismiss();
+}
+
+/** `traffic.driver: none`: a traffic step has nothing to send or judge; SKIPPED with the reason, never PASS. */
+function skipWithoutTraffic(ctx: MigrateContext): void {
+  if (ctx.config.traffic.driver === 'none') throw new StepSkipped(NO_TRAFFIC_REASON);
 }

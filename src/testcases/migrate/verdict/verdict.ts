@@ -18,6 +18,7 @@ import {
   type VerdictRecord,
 } from '../../../record/verdict.js';
 import type { MigrateContext } from '../context.js';
+import { NO_TRAFFIC_REASON } from '../../../ports/traffic.js';
 import { judgeCriteria, measurementError, type MeasuredFigures } from './criteria.js';
 import { chargedSwitchOver, inferSwitchOver, placeLoss } from './phases.js';
 import { checkValidity, disturbing } from './validity.js';
@@ -188,7 +189,10 @@ export function measuredFigures(result: TcResult): MeasuredFigures {
 export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus): OverallStatus {
   const result = ctx.result;
   const criteriaConfig: CriteriaConfig = ctx.config.criteria;
-  const trafficDuringMove = result.steps.some((s) => s.name === 'determineServiceDisruption');
+  // traffic.driver none: no traffic at all; the traffic steps were SKIPPED and only the control plane is judged.
+  const controlPlaneOnly = ctx.config.traffic.driver === 'none';
+  const trafficDuringMove =
+    !controlPlaneOnly && result.steps.some((s) => s.name === 'determineServiceDisruption');
   const figures = measuredFigures(result);
   const validity = checkValidity({
     windows: result.traffic.windows,
@@ -267,7 +271,15 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
         ? 'every step passed; no criterion set: nothing was judged'
         : `every step passed; ${criteria.length} criteria met${disruptionJudged ? '' : ' (the disruption itself was not judged: no limit set)'}`;
   }
-  const verdict: VerdictRecord = { criteria, disruptionJudged, validity, summary };
+  if (controlPlaneOnly)
+    summary = `control plane only (${NO_TRAFFIC_REASON}: the traffic steps were skipped, no data plane measured); ${summary}`;
+  const verdict: VerdictRecord = {
+    criteria,
+    disruptionJudged,
+    validity,
+    summary,
+    ...(controlPlaneOnly ? { controlPlaneOnly } : {}),
+  };
   result.verdict = verdict;
   ctx.log.info(`Verdict ${status}: ${summary}`);
   return status;
