@@ -47,12 +47,41 @@ struct scratch {
   struct mmsghdr msgs[MAX_BATCH];
   struct iovec iov[MAX_BATCH];
   char ctrl[MAX_BATCH][CTRL_BYTES];
+  /* Sockets this environment opened and has not closed: closed with it (a worker terminated mid-run, as
+     node:dgram's handles are), so a crashed or killed tester thread leaves no socket bound. */
+  int *fds;
+  size_t nfds, capfds;
 };
 
 static void free_scratch(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
-  free(data);
+  struct scratch *sc = data;
+  for (size_t i = 0; i < sc->nfds; i++) close(sc->fds[i]);
+  free(sc->fds);
+  free(sc);
+}
+
+static int track_fd(struct scratch *sc, int fd) {
+  if (sc->nfds == sc->capfds) {
+    size_t cap = sc->capfds ? sc->capfds * 2 : 16;
+    int *fds = realloc(sc->fds, cap * sizeof *fds);
+    if (!fds) return 0;
+    sc->fds = fds;
+    sc->capfds = cap;
+  }
+  sc->fds[sc->nfds++] = fd;
+  return 1;
+}
+
+/* 1 when fd was one of ours (now forgotten), 0 otherwise. */
+static int untrack_fd(struct scratch *sc, int fd) {
+  for (size_t i = 0; i < sc->nfds; i++)
+    if (sc->fds[i] == fd) {
+      sc->fds[i] = sc->fds[--sc->nfds];
+      return 1;
+    }
+  return 0;
 }
 
 static struct scratch *scratch_of(napi_env env) {
@@ -69,12 +98,30 @@ static struct scratch *scratch_of(napi_env env) {
     }                                                                               \
   } while (0)
 
+/* The errno's symbolic name, as Node's own errors carry it in `code` (EADDRINUSE...). */
+static const char *errno_name(int err, char *buf, size_t len) {
+  switch (err) {
+    case EADDRINUSE: return "EADDRINUSE";
+    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case EINVAL: return "EINVAL";
+    case EBADF: return "EBADF";
+    case ENETUNREACH: return "ENETUNREACH";
+    case EMFILE: return "EMFILE";
+    case ENOBUFS: return "ENOBUFS";
+    default: snprintf(buf, len, "E%d", err); return buf;
+  }
+}
+
 static napi_value throw_errno(napi_env env, const char *what, int err) {
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
   napi_value code, message, error;
-  char codebuf[32];
-  snprintf(codebuf, sizeof codebuf, "E%d", err);
+  char namebuf[32];
+  const char *codebuf = errno_name(err, namebuf, sizeof namebuf);
   napi_create_string_utf8(env, codebuf, NAPI_AUTO_LENGTH, &code);
   napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
   napi_create_error(env, code, message, &error);
@@ -157,6 +204,12 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
     int e = errno;
     close(fd);
     return throw_errno(env, "bind", e);
+  }
+  struct scratch *sc = scratch_of(env);
+  if (!sc || !track_fd(sc, fd)) {
+    close(fd);
+    napi_throw_error(env, "UDP_BATCH_NAPI", "cannot track the socket");
+    return NULL;
   }
   struct sockaddr_storage bound;
   socklen_t blen = sizeof bound;
@@ -396,6 +449,9 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "UDP_BATCH_ARGS", "close(fd)");
     return NULL;
   }
+  struct scratch *sc = scratch_of(env);
+  /* Only sockets this environment opened: a stale or foreign descriptor number is never closed. */
+  if (!sc || !untrack_fd(sc, fd)) return throw_errno(env, "close", EBADF);
   if (close(fd) != 0) return throw_errno(env, "close", errno);
   return NULL;
 }

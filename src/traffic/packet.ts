@@ -44,17 +44,24 @@ export interface PacketHeader {
 }
 
 /**
- * Write a header into `buf` (which is at least {@link HEADER_BYTES} long and
- * whose padding the caller zeroed once). `seq` may be any non-negative
+ * Write a header into `buf` at `offset` (at least {@link HEADER_BYTES} from
+ * there, its padding zeroed once by the caller; a batch lays packets end to end). `seq` may be any non-negative
  * integer: it is written modulo 2^32.
  */
-export function writeHeader(buf: Buffer, flow: number, seq: number, runId: number, sentNs: bigint): void {
-  buf.writeUInt32BE(PACKET_MAGIC, OFF_MAGIC);
-  buf.writeUInt8(PACKET_VERSION, OFF_VERSION);
-  buf.writeUInt16BE(flow, OFF_FLOW);
-  buf.writeUInt32BE(seq % 2 ** 32, OFF_SEQ);
-  buf.writeUInt32BE(runId >>> 0, OFF_RUN);
-  buf.writeBigUInt64BE(sentNs, OFF_SENT);
+export function writeHeader(
+  buf: Buffer,
+  flow: number,
+  seq: number,
+  runId: number,
+  sentNs: bigint,
+  offset = 0,
+): void {
+  buf.writeUInt32BE(PACKET_MAGIC, offset + OFF_MAGIC);
+  buf.writeUInt8(PACKET_VERSION, offset + OFF_VERSION);
+  buf.writeUInt16BE(flow, offset + OFF_FLOW);
+  buf.writeUInt32BE(seq % 2 ** 32, offset + OFF_SEQ);
+  buf.writeUInt32BE(runId >>> 0, offset + OFF_RUN);
+  buf.writeBigUInt64BE(sentNs, offset + OFF_SENT);
 }
 
 /** A complete datagram of `packetSizeBytes` carrying `header`. */

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEASURES_REAL_TIME } from '../../test/measures-real-time.js';
 import { monoMs, sleep } from '../util/clock.js';
@@ -123,8 +124,32 @@ describe('udp_batch addon', () => {
     expect(() => addon.sendBatch(sink.fd, Buffer.alloc(10), 64, 1)).toThrow(/buffer too short/);
     const taken = open();
     expect(() => addon.openSocket(4, '127.0.0.1', taken.port, 0, 0)).toThrow(
-      expect.objectContaining({ errno: 98, message: expect.stringMatching(/^bind: /) as unknown }) as Error,
+      expect.objectContaining({
+        errno: 98,
+        code: 'EADDRINUSE',
+        message: expect.stringMatching(/^bind: /) as unknown,
+      }) as Error,
     );
+  });
+
+  it('closes only its own sockets, and every socket a terminated worker thread left open', async () => {
+    const s = open();
+    fds.pop();
+    addon.close(s.fd);
+    expect(() => addon.close(s.fd)).toThrow(expect.objectContaining({ code: 'EBADF' }) as Error);
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const a = require(${JSON.stringify(choice.addonPath)});
+       parentPort.postMessage(a.openSocket(4, '127.0.0.1', 0, 0, 0).port);
+       setInterval(() => {}, 1000);`,
+      { eval: true },
+    );
+    const port = await new Promise<number>((resolve) => worker.once('message', resolve));
+    expect(() => addon.openSocket(4, '127.0.0.1', port, 0, 0)).toThrow(/EADDRINUSE|in use/);
+    await worker.terminate();
+    const again = addon.openSocket(4, '127.0.0.1', port, 0, 0);
+    fds.push(again.fd);
+    expect(again.port).toBe(port);
   });
 });
 
