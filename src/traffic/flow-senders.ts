@@ -14,7 +14,7 @@
  */
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { writeHeader } from './packet.js';
+import { writeHeader, writeSeqAndTime } from './packet.js';
 import type { SharedTrafficState } from './shared-state.js';
 import { loadUdpBatch, type TrafficIo, type UdpBatchAddon } from './udp-batch.js';
 import type { GeneratorConfig } from './generator-config.js';
@@ -66,7 +66,12 @@ async function openNative(
     for (const fd of fds) addon.close(fd);
     throw e;
   }
-  const buffers = fds.map(() => Buffer.alloc(size * NATIVE_BATCH));
+  // Every slot carries its flow's constant header fields once; a batch then writes only seq and the send time.
+  const buffers = fds.map((_, f) => {
+    const buf = Buffer.alloc(size * NATIVE_BATCH);
+    for (let i = 0; i < NATIVE_BATCH; i++) writeHeader(buf, f, 0, cfg.runId, 0n, i * size);
+    return buf;
+  });
   const nextSeq = Array.from({ length: flows }, () => cfg.firstSeq);
   let nextFlow = 0;
 
@@ -77,7 +82,9 @@ async function openNative(
     if (!buf || fd === undefined || n === 0) return;
     const first = nextSeq[f] ?? 0;
     const sentNs = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) writeHeader(buf, f, first + i, cfg.runId, sentNs, i * size);
+    const sentHi = Number(sentNs >> 32n);
+    const sentLo = Number(sentNs & 0xffffffffn);
+    for (let i = 0; i < n; i++) writeSeqAndTime(buf, i * size, first + i, sentHi, sentLo);
     nextSeq[f] = first + n;
     state.publishSends(f, first, n, Number(sentNs) / 1e6);
     let done = 0;

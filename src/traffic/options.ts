@@ -29,7 +29,7 @@ export interface BuiltinTrafficOptions {
    */
   readonly spacing?: 'even' | 'burst';
   /**
-   * Shortest wait between sends with 'even' spacing, ms (bounds the wake-ups per second); default 0.01 on the
+   * Shortest wait between sends with 'even' spacing, ms (bounds the wake-ups per second); default 0.02 on the
    * native path (clock_nanosleep to an absolute deadline), 0.1 on dgram's (Atomics.wait).
    */
   readonly minWaitMs?: number;

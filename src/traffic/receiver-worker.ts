@@ -26,8 +26,8 @@ async function main(cfg: ReceiverConfig, port: import('node:worker_threads').Mes
       pollMs: cfg.tickMs,
       addonPath: cfg.addonPath,
     },
-    (datagram, arrivalMs) => {
-      if (analyzer) analyzer.onDatagram(datagram, arrivalMs);
+    (buf, arrivalMs, offset, length) => {
+      if (analyzer) analyzer.onDatagram(buf, arrivalMs, offset, length);
       else early++;
     },
   );

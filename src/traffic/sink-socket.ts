@@ -20,7 +20,8 @@ const SLOT_BYTES = 2048;
 /** Datagrams per recvmmsg call. */
 const BATCH = 256;
 
-export type OnDatagram = (datagram: Buffer, arrivalMs: number) => void;
+/** One datagram: `length` bytes at `offset` of `buf` (valid only during the call), stamped `arrivalMs`. */
+export type OnDatagram = (buf: Buffer, arrivalMs: number, offset: number, length: number) => void;
 
 export interface SinkSocket {
   readonly io: TrafficIo;
@@ -69,13 +70,8 @@ async function openNativeSink(
     for (;;) {
       const waitMs = Math.max(0, untilMs - monoMs());
       const n = addon.recvBatch(s.fd, buffer, SLOT_BYTES, lengths, stampsMs, meta, waitMs);
-      for (let i = 0; i < n; i++) {
-        const start = i * SLOT_BYTES;
-        onDatagram(
-          buffer.subarray(start, start + Math.min(lengths[i] ?? 0, SLOT_BYTES)),
-          stampsMs[i] ?? Number.NaN,
-        );
-      }
+      for (let i = 0; i < n; i++)
+        onDatagram(buffer, stampsMs[i] ?? Number.NaN, i * SLOT_BYTES, Math.min(lengths[i] ?? 0, SLOT_BYTES));
       if (n > 0) lastDrops = meta[0] ?? lastDrops;
       if (n < BATCH && waitMs === 0) break;
       if (n === 0 && monoMs() >= untilMs) break;
@@ -114,7 +110,7 @@ async function openDgramSink(o: SinkOptions, onDatagram: OnDatagram): Promise<Si
       resolve();
     });
   });
-  socket.on('message', (msg) => onDatagram(msg, monoMs()));
+  socket.on('message', (msg) => onDatagram(msg, monoMs(), 0, msg.length));
   socket.on('error', () => undefined);
   return {
     io: 'dgram',
