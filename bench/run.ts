@@ -21,7 +21,7 @@
  * starting trials when it is spent. Options: --quick (shorter windows,
  * fewer rates), --skip-iperf3, --skip-hogs.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { calibrate, type CalibrationRow } from '../src/commands/calibrate.js';
 import { Iperf3Traffic } from '../src/drivers/iperf3/iperf3-traffic.js';
@@ -57,12 +57,21 @@ const PATHS: readonly TrafficIo[] = ['native', 'dgram'];
 /** 'native' is required: a bench that silently measured dgram twice would be worse than none. */
 const builtinOn = (io: TrafficIo) => (): BuiltinTraffic => new BuiltinTraffic({ io });
 /**
- * Socket buffers of the zero-loss search, all three implementations alike: the receive queue is what carries a
- * receiver through a stall, and at 400k/s the default 4 MiB holds ~25 ms (drops seen at 400k/s with it, none
- * with 32 MiB, on the reference machine shared with other work).
+ * Socket buffers the builtin asks for in the zero-loss search: the receive queue is what carries a receiver through
+ * a stall, and at 400k/s the default 4 MiB holds ~25 ms (drops seen at 400k/s with it, none with 32 MiB, on the
+ * reference machine shared with other work). Only the native path gets it past net.core.rmem_max (SO_RCVBUFFORCE,
+ * as root); dgram's and iperf3's (-w, which refuses a size the kernel caps) stay at rmem_max.
  */
 const ZERO_LOSS_SOCKET_BYTES = 32 * 1024 * 1024;
 const addonReason = new BuiltinTraffic({ io: 'native' }).io.reason;
+
+function rmemMaxBytes(): string {
+  try {
+    return readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 const iperf3Version = withIperf3
   ? (execFileSync('iperf3', ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? null)
@@ -101,7 +110,7 @@ if (withIperf3)
   zeroLoss.push({
     name: 'iperf3',
     ...(await highestZeroLossRate({
-      create: () => new Iperf3Traffic({ socketBufferBytes: ZERO_LOSS_SOCKET_BYTES }),
+      create: () => new Iperf3Traffic(),
       ladderHz,
       bisectSteps: quick ? 2 : 4,
       windowMs,
@@ -112,7 +121,9 @@ log('### Highest zero-loss rate on loopback (64-byte UDP payload, one flow)');
 log();
 log(
   `Each trial: 500 ms warm-up, then a ${windowMs} ms window that must lose nothing and offer >= 99 % of the rate. ` +
-    `Socket buffers ${ZERO_LOSS_SOCKET_BYTES / 1048576} MiB for all three (builtin socketBufferBytes, iperf3 -w).`,
+    `Socket buffers: the builtin asks for ${ZERO_LOSS_SOCKET_BYTES / 1048576} MiB, which the native path gets as root ` +
+    `(SO_RCVBUFFORCE) and dgram gets capped at net.core.rmem_max (${rmemMaxBytes()} bytes); iperf3 runs with its ` +
+    "driver's -w 4M (it refuses a size above rmem_max).",
 );
 log();
 log('| implementation | rate tried /s | offered /s | sent | lost | CPU cores | load1 | verdict |');
