@@ -73,8 +73,9 @@ async function openNativeSink(
       for (let i = 0; i < n; i++)
         onDatagram(buffer, stampsMs[i] ?? Number.NaN, i * SLOT_BYTES, Math.min(lengths[i] ?? 0, SLOT_BYTES));
       if (n > 0) lastDrops = meta[0] ?? lastDrops;
-      if (n < BATCH && waitMs === 0) break;
-      if (n === 0 && monoMs() >= untilMs) break;
+      const now = monoMs();
+      // Drained and the wait is over; or flooded past a second wait: yield to RPC and the analyzer's tick anyway.
+      if ((n < BATCH && now >= untilMs) || now >= untilMs + o.pollMs) break;
     }
     setImmediate(pump);
   };
