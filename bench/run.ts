@@ -225,8 +225,10 @@ for (const { condition, slackMs } of conditions)
 log();
 for (const v of verdicts)
   log(
-    `- ${v.condition}, ${v.io}: ${v.within} of ${v.cells} cells within the target (load average during: ` +
-      `${(loadDuring.get(v.condition) ?? []).join(', ')}).`,
+    v.cells === 0
+      ? `- ${v.condition}, ${v.io}: not measured (the calibration's share of the budget ran out).`
+      : `- ${v.condition}, ${v.io}: ${v.within} of ${v.cells} cells within the target (load average during the ` +
+          `condition: ${(loadDuring.get(v.condition) ?? []).join(', ')}).`,
   );
 log(
   `- Tester threads: ${[...cells.values()].flat().every((r) => r.realtime) ? 'real time (SCHED_FIFO)' : 'NOT all real time'}.`,
