@@ -76,7 +76,7 @@ export class BuiltinTraffic extends TrafficSession<Receiver, Run, BuiltinWindowS
     try {
       this.io = chooseTrafficIo(this.opts.io);
     } catch (e) {
-      throw new TrafficParamsError('traffic.io', `is 'native' but ${(e as Error).message}`);
+      throw new TrafficParamsError('traffic.io', `is 'native' but ${(e as Error).message}`, { cause: e });
     }
     this.minWaitMs =
       this.opts.minWaitMs ?? (this.io.io === 'native' ? NATIVE_MIN_WAIT_MS : DGRAM_MIN_WAIT_MS);

@@ -168,7 +168,12 @@ describe('chooseTrafficIo', () => {
       addonPath: null,
       reason: 'udp_batch addon not loaded (/nonexistent/udp_batch.node: absent)',
     });
-    expect(() => chooseTrafficIo('native')).toThrow(/udp_batch addon not loaded/);
+    expect(() => chooseTrafficIo('native')).toThrow(
+      expect.objectContaining({
+        code: 'TRAFFIC_ADDON_UNAVAILABLE',
+        message: expect.stringMatching(/^udp_batch addon not loaded/) as unknown,
+      }) as Error,
+    );
     // A file that is not a loadable binary.
     process.env.VNFLAB_UDP_BATCH_ADDON = new URL('./udp-batch.ts', import.meta.url).pathname;
     expect(chooseTrafficIo('auto')).toMatchObject({

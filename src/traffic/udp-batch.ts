@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { packagePath } from '../util/package-files.js';
+import { TrafficError } from './errors.js';
 
 /** The addon's functions (native/udp-batch/udp_batch.c documents each). */
 export interface UdpBatchAddon {
@@ -101,7 +102,7 @@ export function chooseTrafficIo(preference: TrafficIoPreference = envPreference(
     }
   }
   const reason = `udp_batch addon not loaded (${failures.join('; ')})`;
-  if (preference === 'native') throw new Error(reason);
+  if (preference === 'native') throw new TrafficError('TRAFFIC_ADDON_UNAVAILABLE', reason);
   return { io: 'dgram', addonPath: null, reason };
 }
 
