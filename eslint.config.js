@@ -15,6 +15,9 @@ export default tseslint.config(
       // CommonJS config of dependency-cruiser (npm run deps), outside the TypeScript project.
       '.dependency-cruiser.cjs',
       'scripts/**/*.mjs',
+      // The addon's install script runs at npm install, before any dev dependency: plain Node, no TypeScript.
+      'native/**/*.mjs',
+      'native/udp-batch/build/**',
     ],
   },
   js.configs.recommended,

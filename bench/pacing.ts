@@ -7,11 +7,13 @@
  * (a lag beyond what the pacer repays) come from the generator.
  */
 import { BuiltinTraffic } from '../src/traffic/builtin-traffic.js';
+import type { TrafficIo } from '../src/traffic/udp-batch.js';
 import { load1 } from './machine.js';
 import { measureWindow } from './window.js';
 
 /** How one rate was held. */
 export interface PacingResult {
+  readonly io: TrafficIo;
   readonly rateHz: number;
   /** 1 s spans checked (one per 10 ms bin). */
   readonly spans: number;
@@ -24,8 +26,8 @@ export interface PacingResult {
   readonly load1: number;
 }
 
-export async function pacing(rateHz: number, windowMs: number): Promise<PacingResult> {
-  const { window: measured, totals } = await measureWindow(new BuiltinTraffic(), {
+export async function pacing(io: TrafficIo, rateHz: number, windowMs: number): Promise<PacingResult> {
+  const { window: measured, totals } = await measureWindow(new BuiltinTraffic({ io }), {
     rateHz,
     windowMs,
     warmUpMs: 300,
@@ -46,6 +48,7 @@ export async function pacing(rateHz: number, windowMs: number): Promise<PacingRe
     sum += (sent[i] ?? 0) - (sent[i - perSpan] ?? 0);
   }
   return {
+    io,
     rateHz,
     spans,
     worstSpanErrorPct: Math.round(worst * 1e5) / 1e3,

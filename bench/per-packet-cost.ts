@@ -7,12 +7,14 @@
  */
 import { spawn } from 'node:child_process';
 import { BuiltinTraffic } from '../src/traffic/builtin-traffic.js';
+import type { TrafficIo } from '../src/traffic/udp-batch.js';
 import type { Endpoint } from '../src/util/outcome.js';
 import { load1 } from './machine.js';
 import { measureWindow } from './window.js';
 
 /** CPU microseconds per datagram of one path at one rate. */
 export interface PacketCost {
+  readonly io: TrafficIo;
   readonly path: 'send only' | 'send + receive + analyze';
   readonly rateHz: number;
   readonly offeredRateHz: number;
@@ -22,12 +24,17 @@ export interface PacketCost {
   readonly load1: number;
 }
 
-async function measure(target: Endpoint | null, rateHz: number, windowMs: number): Promise<PacketCost> {
+async function measure(
+  io: TrafficIo,
+  target: Endpoint | null,
+  rateHz: number,
+  windowMs: number,
+): Promise<PacketCost> {
   const {
     window: w,
     cpu,
     wallSeconds,
-  } = await measureWindow(new BuiltinTraffic(), {
+  } = await measureWindow(new BuiltinTraffic({ io }), {
     rateHz,
     windowMs,
     warmUpMs: 300,
@@ -36,6 +43,7 @@ async function measure(target: Endpoint | null, rateHz: number, windowMs: number
   const sent = w?.sent ?? 0;
   const cpuUs = (cpu.self * 1e6) / Math.max(1, sent);
   return {
+    io,
     path: target ? 'send only' : 'send + receive + analyze',
     rateHz,
     offeredRateHz: Math.round(w?.offeredRateHz ?? sent / wallSeconds),
@@ -49,7 +57,7 @@ async function measure(target: Endpoint | null, rateHz: number, windowMs: number
  * Both paths at `rateHz`. The send-only sink lives in a child process, so
  * whatever it costs to drain is not counted as this process's CPU.
  */
-export async function perPacketCost(rateHz: number, windowMs: number): Promise<PacketCost[]> {
+export async function perPacketCost(io: TrafficIo, rateHz: number, windowMs: number): Promise<PacketCost[]> {
   const child = spawn(
     process.execPath,
     [
@@ -64,8 +72,8 @@ export async function perPacketCost(rateHz: number, windowMs: number): Promise<P
       child.once('error', reject);
       child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     });
-    const sendOnly = await measure({ host: '127.0.0.1', port }, rateHz, windowMs);
-    const full = await measure(null, rateHz, windowMs);
+    const sendOnly = await measure(io, { host: '127.0.0.1', port }, rateHz, windowMs);
+    const full = await measure(io, null, rateHz, windowMs);
     return [sendOnly, full];
   } finally {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

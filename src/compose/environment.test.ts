@@ -104,6 +104,13 @@ migrator:
       expect(env.migrator.name).toBe('nova');
       expect(env.description.migrator).toEqual({ driver: 'nova', authUrl: 'https://192.0.2.1:5000/v3' });
       expect(env.description.vnfm).toMatchObject({ auth: 'none' });
+      // The builtin traffic (the default) says which socket I/O it took: in the record and once in the log.
+      expect(env.description.traffic).toMatchObject({
+        driver: 'builtin',
+        io: 'native',
+        ioReason: expect.stringMatching(/^udp_batch addon loaded from /) as unknown,
+      });
+      expect(env.notes).toEqual([expect.stringMatching(/^Traffic I\/O: native \(udp_batch addon: /)]);
     } finally {
       delete process.env[variable];
       await cleanup.unwind();

@@ -35,6 +35,8 @@ export interface RunEnvironment extends MigratePorts {
   readonly description: Record<string, unknown>;
   /** Strike a timed fault of lab.faults (a lab process, the traffic generator); absent without the lab. */
   readonly strikeFault?: StrikeFault;
+  /** Lines the run's log says once the environment is up (the traffic's I/O path). */
+  readonly notes?: readonly string[];
 }
 
 /** The traffic driver's own fault hook (the builtin generator's), if it has one. */
@@ -104,6 +106,7 @@ export async function createEnvironment(
     // The process lab's queues are its processes' sockets: watched from here (/proc), at no cost to it.
     labDrops: lab && config.lab.hypervisor === 'process' ? watchLabDrops(lab.pid, cleanup) : null,
     description,
+    notes: traffic.note !== undefined ? [traffic.note] : [],
     ...(lab
       ? {
           strikeFault: async (fault) => {

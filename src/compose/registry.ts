@@ -15,11 +15,14 @@ import type { Sol003VnfmConfig } from '../drivers/sol003/sol003-vnfm.js';
 import type { DriverConfigs } from './driver-configs.js';
 import { labSol003Config } from './lab-drivers.js';
 import { requireKubernetesClient } from '../drivers/kubevirt/kubernetes-client.js';
+import type { TrafficIoChoice } from '../traffic/udp-batch.js';
 
 /** A driver and what the result record says about it. */
 export interface Built<P> {
   readonly port: P;
   readonly description: Record<string, unknown>;
+  /** Said once in the run's log when the driver is up (e.g. which I/O path the builtin traffic took). */
+  readonly note?: string;
 }
 
 /** What a factory may use besides its own configuration. */
@@ -102,7 +105,11 @@ export const TRAFFIC_DRIVERS: Factories<DriverConfigs['traffic'], Traffic> = {
         ? { sinkHost: labTraffic.sinkHost, sourceHost: labTraffic.sourceHost }
         : {}),
     });
-    return { port: traffic, description: { driver: traffic.name } };
+    return {
+      port: traffic,
+      description: { driver: traffic.name, io: traffic.io.io, ioReason: traffic.io.reason },
+      note: describeTrafficIo(traffic.io),
+    };
   },
   none: async () => {
     const { NoTraffic } = await import('../traffic/no-traffic.js');
@@ -137,6 +144,13 @@ export function build<D extends { readonly driver: string }, P>(
 ): Promise<Built<P>> {
   const factory = table[config.driver as D['driver']] as (c: D, i: FactoryInput) => Promise<Built<P>>;
   return factory(config, input);
+}
+
+/** The log line saying which socket I/O the builtin traffic took. */
+export function describeTrafficIo(choice: TrafficIoChoice): string {
+  return choice.io === 'native'
+    ? `Traffic I/O: native (udp_batch addon: sendmmsg/recvmmsg batches, kernel receive stamps, socket drop counter) - ${choice.reason}`
+    : `Traffic I/O: node:dgram (user-space stamps, one syscall per datagram) - ${choice.reason}`;
 }
 
 /** The builtin generator alone, on loopback (calibration: no lab, no VNF). */

@@ -130,6 +130,7 @@ export async function runTestCase(opts: RunOptions): Promise<RunOutput> {
     setUp: async (cleanup) => {
       const env = await (opts.createEnvironment ?? createEnvironment)(config, cleanup, baseDir, signal);
       if (env.strikeFault) stepFaults.attach(env.strikeFault, log);
+      for (const note of env.notes ?? []) log.info(note);
       const context = migrateContext({
         testCaseId: testCase.id,
         config,

@@ -168,6 +168,14 @@ export interface TesterSelfCheck {
    * cannot tell.
    */
   readonly receiverStalls?: ReceiverStalls | null;
+  /**
+   * Where arrival stamps come from: 'kernel' (the socket's receive stamp,
+   * SO_TIMESTAMPNS: a stalled receiver thread reads late but stamps right,
+   * so its stalls move neither latency nor the timestamp method) or
+   * 'receiver-thread' (taken when the thread reads the datagram). Absent:
+   * the implementation does not say.
+   */
+  readonly arrivalStamps?: 'kernel' | 'receiver-thread';
 }
 
 /** The receiver thread's stalls over a session (TesterSelfCheck.receiverStalls). */

@@ -129,25 +129,29 @@ export class Analyzer {
     );
   }
 
-  /** One datagram arrived at `nowMs` (monotonic). No allocation on this path. */
-  onDatagram(buf: Buffer, nowMs: number): void {
+  /**
+   * One datagram arrived at `nowMs` (monotonic): `length` bytes at `offset`
+   * of `buf` (a receive batch's slot; default the whole buffer). No
+   * allocation on this path.
+   */
+  onDatagram(buf: Buffer, nowMs: number, offset = 0, length = buf.length - offset): void {
     this.lastDatagramMs = nowMs;
-    if (!isVnflabPacket(buf)) {
+    if (!isVnflabPacket(buf, offset, length)) {
       this.foreign++;
       return;
     }
-    if (readRunId(buf) !== this.runId) {
+    if (readRunId(buf, offset) !== this.runId) {
       this.otherRun++;
       return;
     }
-    const tracker = this.trackers[readFlow(buf)];
+    const tracker = this.trackers[readFlow(buf, offset)];
     if (!tracker) {
       this.badFlow++;
       return;
     }
-    const sentMs = readSentMs(buf);
+    const sentMs = readSentMs(buf, offset);
     if (sentMs > this.newestSentMs && sentMs <= nowMs) this.newestSentMs = sentMs;
-    tracker.onPacket(readSeq32(buf), nowMs, sentMs);
+    tracker.onPacket(readSeq32(buf, offset), nowMs, sentMs);
   }
 
   /** Periodic work (every ~1 ms): settle what had its grace period. */

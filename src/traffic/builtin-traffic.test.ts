@@ -6,10 +6,12 @@ import type { TrafficParams } from '../ports/traffic.js';
 import { runTrafficContract } from '../../test/contracts/traffic.contract.js';
 import { sleep } from '../util/clock.js';
 import type { Endpoint } from '../util/outcome.js';
-import { BuiltinTraffic } from './builtin-traffic.js';
+import { BuiltinTraffic, type BuiltinTrafficTotals } from './builtin-traffic.js';
 import { TrafficError } from './errors.js';
 
-runTrafficContract({ name: 'builtin', create: () => new BuiltinTraffic() });
+// The contract on both socket I/O paths: the udp_batch addon (required here: CI builds it) and node:dgram.
+runTrafficContract({ name: 'builtin (native I/O)', create: () => new BuiltinTraffic({ io: 'native' }) });
+runTrafficContract({ name: 'builtin (dgram I/O)', create: () => new BuiltinTraffic({ io: 'dgram' }) });
 
 const params = (target: Endpoint, over: Partial<TrafficParams> = {}): TrafficParams => ({
   loadLevels: { LOW: 10_000, NORMAL: 50_000, MAX: 100_000 },
@@ -80,18 +82,22 @@ describe('BuiltinTraffic', () => {
     expect(totals.received).toBe(totals.sent);
   });
 
-  it('runs the NORMAL load (50,000 packets/s) over 4 flows without loss', async () => {
-    const t = make();
-    const { sink } = await t.prepare();
-    await t.configTrafficLoad('NORMAL', params(sink, { flows: 4 }));
-    await t.startTraffic();
-    await sleep(500);
-    const totals = await t.stopTraffic();
-    expect(totals.sent).toBeGreaterThan(15_000);
-    expect(totals.lost).toBe(0);
-    expect(totals.received).toBe(totals.sent);
-    expect(totals.offeredRateHz).toBeLessThanOrEqual(50_000 * 1.02);
-  });
+  it.each(['native', 'dgram'] as const)(
+    'runs the NORMAL load (50,000 packets/s) over 4 flows without loss (%s I/O)',
+    async (io) => {
+      const t = make({ io });
+      expect(t.io.io).toBe(io);
+      const { sink } = await t.prepare();
+      await t.configTrafficLoad('NORMAL', params(sink, { flows: 4 }));
+      await t.startTraffic();
+      await sleep(500);
+      const totals = await t.stopTraffic();
+      expect(totals.sent).toBeGreaterThan(15_000);
+      expect(totals.lost).toBe(0);
+      expect(totals.received).toBe(totals.sent);
+      expect(totals.offeredRateHz).toBeLessThanOrEqual(50_000 * 1.02);
+    },
+  );
 
   it('leaves no thread and no socket behind: after a run, a failed start, and a crashed receiver', async () => {
     // Warm-up cycle: the first run starts thread pools that stay.
@@ -145,6 +151,72 @@ describe('BuiltinTraffic', () => {
     await crashing.close();
     await expectThreads(baseline);
     await expectBindable(crashSink);
+  });
+
+  describe('socket I/O path', () => {
+    const saved = { addon: process.env.VNFLAB_UDP_BATCH_ADDON, io: process.env.VNFLAB_TRAFFIC_IO };
+    afterEach(() => {
+      for (const [key, value] of [
+        ['VNFLAB_UDP_BATCH_ADDON', saved.addon],
+        ['VNFLAB_TRAFFIC_IO', saved.io],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    });
+
+    /** A short run at LOW; its totals. */
+    const shortRun = async (t: BuiltinTraffic): Promise<BuiltinTrafficTotals> => {
+      const { sink } = await t.prepare();
+      await t.configTrafficLoad('LOW', params(sink));
+      await t.startTraffic();
+      await sleep(300);
+      return t.stopTraffic();
+    };
+
+    it("takes the addon when it loads: kernel stamps and the socket's own drop counter in the self-check", async () => {
+      const t = make();
+      expect(t.io).toMatchObject({
+        io: 'native',
+        reason: expect.stringMatching(/^udp_batch addon loaded from /) as unknown,
+      });
+      const totals = await shortRun(t);
+      expect(totals).toMatchObject({ lost: 0, received: totals.sent });
+      expect(totals.selfCheck).toMatchObject({ arrivalStamps: 'kernel', receiverSocketDrops: 0 });
+    });
+
+    it('falls back to dgram when the addon does not load, and says why; traffic still flows', async () => {
+      process.env.VNFLAB_UDP_BATCH_ADDON = '/nonexistent/udp_batch.node';
+      const t = make();
+      expect(t.io).toEqual({
+        io: 'dgram',
+        addonPath: null,
+        reason: 'udp_batch addon not loaded (/nonexistent/udp_batch.node: absent)',
+      });
+      const totals = await shortRun(t);
+      expect(totals.sent).toBeGreaterThan(1000);
+      expect(totals).toMatchObject({ lost: 0, received: totals.sent });
+      expect(totals.selfCheck?.arrivalStamps).toBe('receiver-thread');
+      // Asked for by name, a missing addon is an error naming the option.
+      expect(() => new BuiltinTraffic({ io: 'native' })).toThrow(
+        expect.objectContaining({
+          code: 'TRAFFIC_INVALID_PARAMS',
+          message: expect.stringMatching(/^traffic.io is 'native' but udp_batch addon not loaded/) as unknown,
+        }) as Error,
+      );
+    });
+
+    it('uses dgram when VNFLAB_TRAFFIC_IO=dgram, without loading the addon', () => {
+      process.env.VNFLAB_TRAFFIC_IO = 'dgram';
+      process.env.VNFLAB_UDP_BATCH_ADDON = '/nonexistent/udp_batch.node';
+      expect(make().io).toMatchObject({
+        io: 'dgram',
+        reason: expect.stringContaining('VNFLAB_TRAFFIC_IO') as unknown,
+      });
+      expect(() => new BuiltinTraffic({ io: 'fast' as 'native' })).toThrow(
+        /traffic.io must be 'auto', 'native' or 'dgram'/,
+      );
+    });
   });
 
   it('reports a sink port that is taken as a failed prepare()', async () => {

@@ -16,7 +16,9 @@ export type TrafficErrorCode =
   | 'TRAFFIC_CLOSED'
   | 'TRAFFIC_BAD_PACKET'
   /** The impairment gate found no port number free for both UDP and TCP. */
-  | 'TRAFFIC_NO_FREE_PORT';
+  | 'TRAFFIC_NO_FREE_PORT'
+  /** The udp_batch addon was required (traffic.io 'native') and did not load. */
+  | 'TRAFFIC_ADDON_UNAVAILABLE';
 
 /** Any failure of the builtin traffic; match on `code`. */
 export class TrafficError extends VnflabError {
@@ -31,8 +33,8 @@ export class TrafficError extends VnflabError {
 /** A traffic parameter is out of range; `field` names it as the config does (`traffic.packetSizeBytes`). */
 export class TrafficParamsError extends TrafficError {
   readonly field: string;
-  constructor(field: string, message: string) {
-    super('TRAFFIC_INVALID_PARAMS', `${field} ${message}`);
+  constructor(field: string, message: string, options?: { cause?: unknown }) {
+    super('TRAFFIC_INVALID_PARAMS', `${field} ${message}`, options);
     this.name = 'TrafficParamsError';
     this.field = field;
   }

@@ -1,6 +1,7 @@
 /** What the generator worker is started with (structured-clone safe). */
 import type { Endpoint } from '../util/outcome.js';
 import type { SharedLayout } from './shared-state.js';
+import type { TrafficIo } from './udp-batch.js';
 
 export interface GeneratorConfig {
   readonly buffer: SharedArrayBuffer;
@@ -30,6 +31,8 @@ export interface GeneratorConfig {
   readonly socketBufferBytes: number;
   /** Niceness asked for the generator thread (null: unchanged). */
   readonly threadNice: number | null;
+  /** The udp_batch addon to send with (sendmmsg, clock_nanosleep); null: node:dgram. */
+  readonly addonPath: string | null;
 }
 
 /** Messages from the generator worker. */
@@ -39,6 +42,7 @@ export type GeneratorEvent =
       readonly sourcePorts: readonly number[];
       readonly sendBufferBytes: number;
       readonly threadNice: number;
+      readonly io: TrafficIo;
     }
   | { readonly type: 'started'; readonly startedAtMs: number }
   | { readonly type: 'stopped'; readonly stoppedAtMs: number }

@@ -1,5 +1,6 @@
 /** Options of {@link BuiltinTraffic} (not part of the spec's trafficConfigParameter). */
 import { TrafficParamsError } from './errors.js';
+import type { TrafficIoPreference } from './udp-batch.js';
 
 export interface BuiltinTrafficOptions {
   /** Address the receiver (sink) binds; default 127.0.0.1. */
@@ -27,7 +28,10 @@ export interface BuiltinTrafficOptions {
    * leave back to back (less CPU, ~1 ms resolution).
    */
   readonly spacing?: 'even' | 'burst';
-  /** Shortest wait between sends with 'even' spacing, ms; default 0.1. */
+  /**
+   * Shortest wait between sends with 'even' spacing, ms (bounds the wake-ups per second); default 0.02 on the
+   * native path (clock_nanosleep to an absolute deadline), 0.1 on dgram's (Atomics.wait).
+   */
   readonly minWaitMs?: number;
   /** Longest back-to-back burst after a stall, in ms of traffic; the rest of the lag is repaid more slowly. Default 5 ms. */
   readonly burstCapMs?: number;
@@ -49,6 +53,13 @@ export interface BuiltinTrafficOptions {
   readonly threadNice?: number | null;
   /** Longest wait for a closed window to settle before unsettled packets are declared lost; default 2 s. */
   readonly settleTimeoutMs?: number;
+  /**
+   * Socket I/O: 'native' (the udp_batch addon: sendmmsg/recvmmsg batches,
+   * kernel receive stamps, the socket's drop counter; an error when it does
+   * not load), 'dgram' (node:dgram), or 'auto' (default: the addon when it
+   * loads, else dgram). Unset: VNFLAB_TRAFFIC_IO, else 'auto'.
+   */
+  readonly io?: TrafficIoPreference;
 }
 
 /** Options with every default filled in. */
@@ -60,7 +71,8 @@ export interface ResolvedOptions {
   readonly flowTimeoutMs: number;
   readonly tickMs: number;
   readonly spacing: 'even' | 'burst';
-  readonly minWaitMs: number;
+  /** Undefined: the I/O path's default. */
+  readonly minWaitMs: number | undefined;
   readonly burstCapMs: number;
   readonly catchUpFactor: number;
   readonly maxLagMs: number;
@@ -69,6 +81,7 @@ export interface ResolvedOptions {
   readonly firstSeq: number;
   readonly settleTimeoutMs: number;
   readonly threadNice: number | null;
+  readonly io: TrafficIoPreference | undefined;
 }
 
 function positive(name: string, value: number | undefined, fallback: number, min = Number.MIN_VALUE): number {
@@ -91,6 +104,11 @@ function niceness(value: number | null | undefined): number | null {
   return v;
 }
 
+function ioPreference(value: string | undefined): TrafficIoPreference | undefined {
+  if (value === undefined || value === 'auto' || value === 'native' || value === 'dgram') return value;
+  throw new TrafficParamsError('traffic.io', `must be 'auto', 'native' or 'dgram', got ${value}`);
+}
+
 /** Fill in defaults and validate; errors name the option as `traffic.<name>`. */
 export function resolveOptions(o: BuiltinTrafficOptions): ResolvedOptions {
   const sinkPort = o.sinkPort ?? 0;
@@ -109,7 +127,7 @@ export function resolveOptions(o: BuiltinTrafficOptions): ResolvedOptions {
     flowTimeoutMs: positive('flowTimeoutMs', o.flowTimeoutMs, 100, 1),
     tickMs: positive('tickMs', o.tickMs, 1, 1),
     spacing: spacing(o.spacing),
-    minWaitMs: positive('minWaitMs', o.minWaitMs, 0.1, 0.01),
+    minWaitMs: o.minWaitMs === undefined ? undefined : positive('minWaitMs', o.minWaitMs, 0.1, 0.001),
     burstCapMs: positive('burstCapMs', o.burstCapMs, 5),
     catchUpFactor: positive('catchUpFactor', o.catchUpFactor, 2, 1.01),
     maxLagMs: positive('maxLagMs', o.maxLagMs, 200),
@@ -118,5 +136,6 @@ export function resolveOptions(o: BuiltinTrafficOptions): ResolvedOptions {
     firstSeq,
     settleTimeoutMs: positive('settleTimeoutMs', o.settleTimeoutMs, 2000, 1),
     threadNice: niceness(o.threadNice),
+    io: ioPreference(o.io),
   };
 }

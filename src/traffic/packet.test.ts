@@ -9,10 +9,21 @@ import {
   readSentMs,
   readSeq32,
   writeHeader,
+  writeSeqAndTime,
 } from './packet.js';
 import { extendSeq } from './sequence.js';
 
 describe('packet codec', () => {
+  it('writes headers at an offset, and a batch slot rewrites only seq and send time', () => {
+    const buf = Buffer.alloc(3 * 64);
+    for (let i = 0; i < 3; i++) writeHeader(buf, 2, 0, 77, 0n, i * 64);
+    const sentNs = 2n ** 40n + 12_345n;
+    writeSeqAndTime(buf, 64, 2 ** 32 + 5, Number(sentNs >> 32n), Number(sentNs & 0xffffffffn));
+    expect(decodePacket(buf.subarray(64, 128))).toEqual({ flow: 2, seq: 5, runId: 77, sentNs });
+    expect(decodePacket(buf.subarray(0, 64))).toEqual({ flow: 2, seq: 0, runId: 77, sentNs: 0n });
+    expect(decodePacket(buf.subarray(128))).toEqual({ flow: 2, seq: 0, runId: 77, sentNs: 0n });
+  });
+
   it('round-trips a header and pads to the packet size', () => {
     const sentNs = 123_456_789_012_345n;
     const buf = encodePacket({ flow: 7, seq: 4_000_000_000, runId: 0xdeadbeef, sentNs }, 100);

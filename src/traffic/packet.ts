@@ -44,17 +44,40 @@ export interface PacketHeader {
 }
 
 /**
- * Write a header into `buf` (which is at least {@link HEADER_BYTES} long and
- * whose padding the caller zeroed once). `seq` may be any non-negative
+ * Write a header into `buf` at `offset` (at least {@link HEADER_BYTES} from
+ * there, its padding zeroed once by the caller; a batch lays packets end to end). `seq` may be any non-negative
  * integer: it is written modulo 2^32.
  */
-export function writeHeader(buf: Buffer, flow: number, seq: number, runId: number, sentNs: bigint): void {
-  buf.writeUInt32BE(PACKET_MAGIC, OFF_MAGIC);
-  buf.writeUInt8(PACKET_VERSION, OFF_VERSION);
-  buf.writeUInt16BE(flow, OFF_FLOW);
-  buf.writeUInt32BE(seq % 2 ** 32, OFF_SEQ);
-  buf.writeUInt32BE(runId >>> 0, OFF_RUN);
-  buf.writeBigUInt64BE(sentNs, OFF_SENT);
+export function writeHeader(
+  buf: Buffer,
+  flow: number,
+  seq: number,
+  runId: number,
+  sentNs: bigint,
+  offset = 0,
+): void {
+  buf.writeUInt32BE(PACKET_MAGIC, offset + OFF_MAGIC);
+  buf.writeUInt8(PACKET_VERSION, offset + OFF_VERSION);
+  buf.writeUInt16BE(flow, offset + OFF_FLOW);
+  buf.writeUInt32BE(seq % 2 ** 32, offset + OFF_SEQ);
+  buf.writeUInt32BE(runId >>> 0, offset + OFF_RUN);
+  buf.writeBigUInt64BE(sentNs, offset + OFF_SENT);
+}
+
+/**
+ * Rewrite only the sequence number and send time (ns as its high and low 32
+ * bits) of a header written before at `offset`: the batch sender's hot path.
+ */
+export function writeSeqAndTime(
+  buf: Buffer,
+  offset: number,
+  seq: number,
+  sentHi: number,
+  sentLo: number,
+): void {
+  buf.writeUInt32BE(seq % 2 ** 32, offset + OFF_SEQ);
+  buf.writeUInt32BE(sentHi, offset + OFF_SENT);
+  buf.writeUInt32BE(sentLo, offset + OFF_SENT + 4);
 }
 
 /** A complete datagram of `packetSizeBytes` carrying `header`. */
@@ -70,15 +93,19 @@ export function encodePacket(header: PacketHeader, packetSizeBytes: number): Buf
   return buf;
 }
 
-/** True if `buf` starts with a vnflab header of a version this code reads. */
-export function isVnflabPacket(buf: Uint8Array): boolean {
+/**
+ * True if `buf` holds a vnflab header of a version this code reads at
+ * `offset`, in a datagram of `length` bytes (a receive batch lays datagrams
+ * in fixed slots of one buffer).
+ */
+export function isVnflabPacket(buf: Uint8Array, offset = 0, length = buf.length - offset): boolean {
   return (
-    buf.length >= HEADER_BYTES &&
-    buf[0] === 0x56 &&
-    buf[1] === 0x4e &&
-    buf[2] === 0x46 &&
-    buf[3] === 0x4c &&
-    buf[OFF_VERSION] === PACKET_VERSION
+    length >= HEADER_BYTES &&
+    buf[offset] === 0x56 &&
+    buf[offset + 1] === 0x4e &&
+    buf[offset + 2] === 0x46 &&
+    buf[offset + 3] === 0x4c &&
+    buf[offset + OFF_VERSION] === PACKET_VERSION
   );
 }
 
@@ -93,15 +120,15 @@ export function decodePacket(buf: Buffer): PacketHeader | null {
   };
 }
 
-/** Hot-path field readers (the caller checked {@link isVnflabPacket}). */
-export const readFlow = (buf: Buffer): number => buf.readUInt16BE(OFF_FLOW);
-export const readSeq32 = (buf: Buffer): number => buf.readUInt32BE(OFF_SEQ);
-export const readRunId = (buf: Buffer): number => buf.readUInt32BE(OFF_RUN);
+/** Hot-path field readers of the header at `offset` (the caller checked {@link isVnflabPacket}). */
+export const readFlow = (buf: Buffer, offset = 0): number => buf.readUInt16BE(offset + OFF_FLOW);
+export const readSeq32 = (buf: Buffer, offset = 0): number => buf.readUInt32BE(offset + OFF_SEQ);
+export const readRunId = (buf: Buffer, offset = 0): number => buf.readUInt32BE(offset + OFF_RUN);
 
 /**
  * Send time in monotonic ms as a double, without allocating a BigInt. Exact to
  * the ns while the machine's uptime is below 2^53 ns (104 days), sub-µs after.
  */
-export function readSentMs(buf: Buffer): number {
-  return (buf.readUInt32BE(OFF_SENT) * 2 ** 32 + buf.readUInt32BE(OFF_SENT + 4)) / 1e6;
+export function readSentMs(buf: Buffer, offset = 0): number {
+  return (buf.readUInt32BE(offset + OFF_SENT) * 2 ** 32 + buf.readUInt32BE(offset + OFF_SENT + 4)) / 1e6;
 }

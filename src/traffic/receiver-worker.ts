@@ -4,7 +4,6 @@
  * analyzer with its arrival time, ticks the analyzer, and answers the
  * harness's questions over RPC.
  */
-import dgram from 'node:dgram';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { monoMs, sleep } from '../util/clock.js';
 import { Analyzer } from './analyzer.js';
@@ -12,28 +11,26 @@ import { TrafficError } from './errors.js';
 import type { ReceiverAttach, ReceiverConfig, ReceiverEvent } from './receiver-config.js';
 import { serveRpc } from './rpc.js';
 import { SharedTrafficState } from './shared-state.js';
+import { openSink } from './sink-socket.js';
 import { applyThreadNice } from './thread-priority.js';
 
 async function main(cfg: ReceiverConfig, port: import('node:worker_threads').MessagePort): Promise<void> {
   const threadNice = applyThreadNice(cfg.threadNice);
-  const socket = dgram.createSocket({
-    type: cfg.host.includes(':') ? 'udp6' : 'udp4',
-    recvBufferSize: cfg.socketBufferBytes,
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(cfg.port, cfg.host, () => {
-      socket.off('error', reject);
-      resolve();
-    });
-  });
   let analyzer: Analyzer | null = null;
   let early = 0;
-  socket.on('message', (msg) => {
-    if (analyzer) analyzer.onDatagram(msg, monoMs());
-    else early++;
-  });
-  socket.on('error', () => undefined);
+  const sink = await openSink(
+    {
+      host: cfg.host,
+      port: cfg.port,
+      socketBufferBytes: cfg.socketBufferBytes,
+      pollMs: cfg.tickMs,
+      addonPath: cfg.addonPath,
+    },
+    (buf, arrivalMs, offset, length) => {
+      if (analyzer) analyzer.onDatagram(buf, arrivalMs, offset, length);
+      else early++;
+    },
+  );
   const timer = setInterval(() => analyzer?.tick(monoMs()), cfg.tickMs);
 
   const need = (): Analyzer => {
@@ -67,19 +64,23 @@ async function main(cfg: ReceiverConfig, port: import('node:worker_threads').Mes
     disruption: ({ window }: { window: number | null }) => need().disruptionData(window),
     detail: ({ window }: { window: number | null }) => need().windowDetail(window),
     diagnostics: () => ({ early, ...(analyzer?.diagnostics() ?? {}) }),
+    /** The sink socket's kernel drop count now; null where this I/O path cannot read it (dgram: /proc/net/udp). */
+    socketDrops: () => sink.drops(),
     close: () => {
       clearInterval(timer);
-      socket.close();
+      sink.close();
       setImmediate(() => port.close());
       return null;
     },
   });
   const ready: ReceiverEvent = {
     type: 'ready',
-    host: socket.address().address,
-    port: socket.address().port,
-    recvBufferBytes: socket.getRecvBufferSize(),
+    host: sink.host,
+    port: sink.port,
+    recvBufferBytes: sink.recvBufferBytes,
     threadNice,
+    io: sink.io,
+    stamps: sink.stamps,
   };
   port.postMessage(ready);
 }

@@ -105,6 +105,11 @@ export class Receiver {
     return this.rpc.call('detail', { window });
   }
 
+  /** The sink socket's kernel drop count now; null where the I/O path cannot read it (dgram). */
+  socketDrops(): Promise<number | null> {
+    return this.rpc.call('socketDrops');
+  }
+
   diagnostics(): Promise<Partial<AnalyzerDiagnostics> & { early: number }> {
     return this.rpc.call('diagnostics');
   }

@@ -112,6 +112,13 @@ export class SharedTrafficState {
     Atomics.store(this.next, flow, BigInt(seq + 1));
   }
 
+  /** `count` consecutive numbers of `flow` from `firstSeq`, all sent at `sentAtMs` (one batch), with one store. */
+  publishSends(flow: number, firstSeq: number, count: number, sentAtMs: number): void {
+    const base = flow * this.layout.ringSize;
+    for (let i = 0; i < count; i++) this.ring[base + ((firstSeq + i) & this.ringMask)] = sentAtMs;
+    Atomics.store(this.next, flow, BigInt(firstSeq + count));
+  }
+
   addSkipped(n: number): void {
     Atomics.add(this.counters, C_SKIPPED, BigInt(n));
   }

@@ -1,10 +1,11 @@
 /**
  * A stall really injected into the tester: the builtin generator and
  * receiver run in a child process that is frozen (SIGSTOP) for 150 ms while
- * they send 10 000 packets/s to themselves. The self-checks must see it: the
- * receiver's stamping lateness (its thread's stall) and the generator's
- * pacing (a stalled, then bursting 10 ms bin), and the verdict's validity
- * must note both without losing a packet.
+ * they send 10 000 packets/s to themselves, on each socket I/O path. The
+ * self-checks must see it: the receiver's thread stall (stamping lateness on
+ * dgram's path; on the native path the kernel stamps, so the stall delays no
+ * stamp and the verdict says so) and the generator's pacing (a stalled, then
+ * bursting 10 ms bin), without losing a packet.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +32,10 @@ const CHILD = `
   process.stdout.write(JSON.stringify(totals) + '\\n');
 `;
 
-async function runFrozen(freezeMs: number): Promise<TrafficTotals> {
+async function runFrozen(freezeMs: number, io: 'native' | 'dgram'): Promise<TrafficTotals> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    env: { ...process.env, VNFLAB_TRAFFIC_IO: io },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -54,12 +56,13 @@ async function runFrozen(freezeMs: number): Promise<TrafficTotals> {
 }
 
 describe('a stall injected into the tester (child frozen with SIGSTOP)', () => {
-  it(
-    'is seen by the receiver (stamping lateness) and the generator (pacing), and loses nothing [measures real time]',
+  it.each(['dgram', 'native'] as const)(
+    'is seen by the receiver and the generator (pacing), and loses nothing; stamps late only on dgram (%s I/O) [measures real time]',
     MEASURES_REAL_TIME,
-    async () => {
-      const totals = await runFrozen(150);
+    async (io) => {
+      const totals = await runFrozen(150, io);
       const self = totals.selfCheck!;
+      expect(self.arrivalStamps).toBe(io === 'native' ? 'kernel' : 'receiver-thread');
       expect(totals.lost).toBe(0);
       // The receiver's thread did not run for the freeze: its longest stall is about that long.
       expect(self.receiverStalls?.count).toBeGreaterThanOrEqual(1);
@@ -81,7 +84,14 @@ describe('a stall injected into the tester (child frozen with SIGSTOP)', () => {
         switchOverSpan: null,
       });
       const checks = v.findings.map((f) => f.check);
-      expect(checks).toContain('stamping-lateness');
+      // The receiver's stall delays its own stamps (dgram); the kernel's (native) it does not.
+      if (io === 'dgram') expect(checks).toContain('stamping-lateness');
+      else {
+        expect(checks).not.toContain('stamping-lateness');
+        expect(v.checked).toContain(
+          "receiver arrival stamps: the kernel's (its thread's stalls delay no stamp)",
+        );
+      }
       expect(checks).toContain('pacing-apart');
       // Nothing was lost, so neither moves a frame-loss figure.
       expect(v.trusted).toBe(true);

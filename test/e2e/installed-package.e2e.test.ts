@@ -114,6 +114,16 @@ describe('vnflab installed from its npm tarball into an empty folder', () => {
       expect(r.code).toBe(result.overallStatus === 'PASS' ? 0 : 3);
       expect(result.steps.every((s) => s.status === 'PASS')).toBe(true);
       expect(result.environment.vnflab).toBe(pkg.version);
+      // Installed without scripts (no compiler needed): the traffic runs on the shipped prebuilt udp_batch binary.
+      if (process.platform === 'linux' && process.arch === 'x64')
+        expect(result.environment.traffic).toMatchObject({
+          driver: 'builtin',
+          io: 'native',
+          ioReason: expect.stringContaining('prebuilds/linux-x64/udp_batch.node') as unknown,
+        });
+      expect(readFileSync(join(out, 'TC_VNF_MIGRATE_002.txt'), 'utf8')).toMatch(
+        /Traffic I\/O: native \(udp_batch addon/,
+      );
       expect(resultSchemaErrors(result)).toEqual([]);
       for (const file of ['TC_VNF_MIGRATE_002.txt', 'junit.xml', 'report.html'])
         expect(existsSync(join(out, file)), file).toBe(true);

@@ -66,8 +66,15 @@ describe('the npm package', () => {
       'examples/vnf-config.yaml',
       'examples/vnf-license.yaml',
       'docs/config.schema.json',
+      // The udp_batch addon (issue #21): its source and install script (built at npm install), and the prebuilt
+      // linux-x64 binary loaded when that build is absent.
+      'native/udp-batch/binding.gyp',
+      'native/udp-batch/udp_batch.c',
+      'native/udp-batch/install.mjs',
+      'prebuilds/linux-x64/udp_batch.node',
     ])
       expect(paths, p).toContain(p);
+    expect(paths.filter((p) => p.startsWith('native/udp-batch/build/'))).toEqual([]);
     expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(
       /^\s*Apache License\s+Version 2\.0, January 2004\s/,
     );

@@ -107,6 +107,12 @@ describe('checkValidity', () => {
       input({ selfCheck: { ...CLEAN, receiverStalls: { count: 0, longestMs: 0, spans: [] } } }),
     );
     expect(none.findings).toEqual([]);
+    // Kernel stamps (the native I/O path): the same stalls delayed reads, not stamps.
+    const kernel = checkValidity(input({ selfCheck: { ...CLEAN, receiverStalls, arrivalStamps: 'kernel' } }));
+    expect(kernel.findings).toEqual([]);
+    expect(kernel.checked).toContain(
+      "receiver arrival stamps: the kernel's (its thread's stalls delay no stamp)",
+    );
   });
 
   it('keeps a disturbance within the tolerance trusted, and the tolerance is the larger of 1 ms and 5 % of the figure', () => {

@@ -135,7 +135,10 @@ export function checkValidity(v: ValidityInput): Validity {
         detail: `the generator fell behind and skipped ${s.skipped} packets (not offered, not lost): the offered rate was not held`,
         effectMs: asMs(s.skipped ?? 0),
       });
-    if (s.receiverStalls) {
+    if (s.arrivalStamps === 'kernel') {
+      // SO_TIMESTAMPNS: each datagram is stamped when the kernel queues it; the thread's stalls delay reads only.
+      checked.push("receiver arrival stamps: the kernel's (its thread's stalls delay no stamp)");
+    } else if (s.receiverStalls) {
       checked.push('receiver stamping lateness (stalls of its thread)');
       const st = s.receiverStalls;
       if (st.count > 0) {

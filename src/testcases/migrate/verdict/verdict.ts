@@ -213,7 +213,10 @@ export function concludeMigrate(ctx: MigrateContext, stepsStatus: OverallStatus)
     validity.errorBoundMs,
     figures.serviceDisruptionMs,
     result.traffic.disruptionWindow?.lost ?? 0,
-    result.traffic.selfCheck?.receiverStalls?.longestMs ?? null,
+    // Kernel stamps (SO_TIMESTAMPNS) are taken when the datagram is queued: a stalled receiver thread delays none.
+    result.traffic.selfCheck?.arrivalStamps === 'kernel'
+      ? null
+      : (result.traffic.selfCheck?.receiverStalls?.longestMs ?? null),
   );
   const criteria = judgeCriteria(criteriaConfig, figures, trafficDuringMove, error);
   const disruptionJudged = criteria.some((c) => !c.defaulted);
