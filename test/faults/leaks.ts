@@ -33,7 +33,6 @@ export function descendants(pid: number): number[] {
   return found;
 }
 
-
 /** TCP ports in LISTEN state on this machine (IPv4 and IPv6). */
 export function listeningPorts(): Set<number> {
   const ports = new Set<number>();
