@@ -3,7 +3,6 @@
  * and summary.json's statistics are what the trials' own result.json files
  * say (recomputed here independently of src/record/statistics.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { exitCodeOf } from '../../src/commands/run.js';
 import type { OverallStatus, TcResult } from '../../src/record/result.js';
 import type { TrialsSummary } from '../../src/record/trials.js';
 import { resultSchemaErrors } from '../result-schema.js';
-import { cli, root, vnflab as runCli, type CliResult } from './cli-kit.js';
+import { root, vnflab as runCli, type CliResult } from './cli-kit.js';
 import { shortLabConfig } from './short-config.js';
 
 const dirs: string[] = [];
@@ -33,7 +32,8 @@ dirs.push(dir);
 const historyDb = join(dir, 'history.db');
 
 /** The CLI with this file's history. */
-const vnflab = (args: string[]): CliResult => runCli([...args, '--history-db', historyDb], 600_000);
+const vnflab = (args: string[], timeoutMs = 600_000): CliResult =>
+  runCli([...args, '--history-db', historyDb], timeoutMs);
 
 /** The trials of a set that compare counts (PASS or FAIL: trusted figures) and that measured the disruption. */
 const measured = (summary: TrialsSummary): number =>
@@ -86,22 +86,9 @@ describe('vnflab run --trials', () => {
       const config = join(dir, 'lab.yaml');
       writeFileSync(config, shortLabConfig(root));
       const out = join(dir, 'set');
-      const r = spawnSync(
-        process.execPath,
-        [
-          cli,
-          'run',
-          'TC_VNF_MIGRATE_002',
-          '--config',
-          config,
-          '--out',
-          out,
-          '--trials',
-          '5',
-          '--history-db',
-          historyDb,
-        ],
-        { cwd: root, encoding: 'utf8', timeout: 900_000 },
+      const r = vnflab(
+        ['run', 'TC_VNF_MIGRATE_002', '--config', config, '--out', out, '--trials', '5'],
+        900_000,
       );
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as TrialsSummary;
       expect(summary.trials.map((t) => t.dir)).toEqual([
@@ -168,7 +155,7 @@ describe('vnflab run --trials', () => {
         ...statuses.map((s) => ['PASS', 'INCONCLUSIVE', 'FAIL', 'ERROR', 'ABORTED'].indexOf(s)),
       );
       expect(summary.overallStatus).toBe(['PASS', 'INCONCLUSIVE', 'FAIL', 'ERROR', 'ABORTED'][worst]);
-      expect(r.status, r.stderr).toBe(exitCodeOf(summary.overallStatus));
+      expect(r.code, r.stderr).toBe(exitCodeOf(summary.overallStatus));
       // Criteria outcomes per trial, as the trial judged them.
       for (const [i, rec] of records.entries())
         expect(summary.trials[i]!.criteria.map((c) => c.outcome)).toEqual(
